@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+// Runs the engine tests a second time against the AddressSanitizer +
+// UndefinedBehaviorSanitizer build of the native library. ASan's runtime has
+// to be the first library in the process, so Bun is started with it preloaded;
+// the binding picks the library named by OSTINATO_LIB.
+import { spawnSync } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const asanRuntime = spawnSync("cc", ["-print-file-name=libasan.so"], { encoding: "utf8" }).stdout.trim();
+if (!asanRuntime.startsWith("/")) {
+  console.error("test/asan.mjs: the compiler does not know where libasan.so is (install gcc's libasan)");
+  process.exit(1);
+}
+
+const r = spawnSync(join(root, "node_modules", ".bin", "bun"), ["--bun", "vitest", "run", "test/engine", "--passWithNoTests", ...process.argv.slice(2)], {
+  cwd: root,
+  stdio: "inherit",
+  env: {
+    ...process.env,
+    OSTINATO_LIB: join(root, "native", "build", "libostinato-asan.so"),
+    OSTINATO_SANITIZED: "1",
+    LD_PRELOAD: asanRuntime,
+    // LeakSanitizer would report Bun's own process-lifetime allocations;
+    // this run is for memory errors and undefined behaviour in our library.
+    ASAN_OPTIONS: "detect_leaks=0:abort_on_error=1:halt_on_error=1",
+    UBSAN_OPTIONS: "halt_on_error=1:print_stacktrace=1",
+  },
+});
+process.exit(r.status ?? 1);
