@@ -1,0 +1,89 @@
+/**
+ * Errors in a user's program, always with a position in the user's own code
+ * when one can be known, so the editor can put a marker on the right line.
+ * @module
+ */
+import { lineColumnOf, type PositionMap } from "./position-map.ts";
+
+/** Where the program failed: parsing it, running it, or querying one of its patterns. */
+export type ErrorPhase = "syntax" | "evaluate" | "query";
+
+/** The file name generated code carries in stack traces (`//# sourceURL`). */
+export const PROGRAM_URL = "ostinato-program.js";
+
+export type ProgramErrorJSON = { message: string; phase: ErrorPhase; line?: number; column?: number; slot?: string };
+
+export class ProgramError extends Error {
+  constructor(
+    message: string,
+    readonly phase: ErrorPhase,
+    /** 1-based line in the user's program. */
+    readonly line?: number,
+    /** 1-based column in the user's program. */
+    readonly column?: number,
+    /** The slot whose pattern failed (query errors). */
+    readonly slot?: string,
+  ) {
+    super(line === undefined ? message : `${message} (line ${line}, column ${column})`);
+    this.name = "ProgramError";
+  }
+
+  /** The bare message, without the position suffix. */
+  get reason(): string {
+    return this.line === undefined ? this.message : this.message.replace(/ \(line \d+, column \d+\)$/, "");
+  }
+
+  toJSON(): ProgramErrorJSON {
+    return { message: this.reason, phase: this.phase, line: this.line, column: this.column, slot: this.slot };
+  }
+
+  /** A syntax error at an offset of the source. */
+  static at(message: string, source: string, offset: number): ProgramError {
+    const { line, column } = lineColumnOf(source, offset);
+    return new ProgramError(message, "syntax", line, column);
+  }
+
+  /**
+   * A TypeScript stripping error from amaro, whose message looks like
+   * `  x Expression expected\n   ,-[2:1]\n 1 | code\n   :    ^`.
+   */
+  static fromAmaro(raw: string, source: string): ProgramError {
+    const lines = raw.split("\n");
+    const message = (lines.find((l) => /^\s*x /.test(l)) ?? lines[0] ?? "syntax error").replace(/^\s*x\s+/, "").trim();
+    const header = /,-\[(\d+):(\d+)\]/.exec(raw);
+    if (header) return new ProgramError(`syntax error: ${message}`, "syntax", Number(header[1]), Number(header[2]));
+    for (let i = 0; i + 1 < lines.length; i++) {
+      const row = /^\s*(\d+) \| /.exec(lines[i]!);
+      const caret = lines[i + 1]!.indexOf("^");
+      if (row && caret >= 0) {
+        const codeStart = lines[i]!.indexOf("| ") + 2;
+        return new ProgramError(`syntax error: ${message}`, "syntax", Number(row[1]), caret - codeStart + 1);
+      }
+    }
+    // No position in the message: point at the start rather than nowhere.
+    void source;
+    return new ProgramError(`syntax error: ${message}`, "syntax", 1, 1);
+  }
+
+  /**
+   * An exception thrown by the user's code (while evaluating or querying),
+   * placed at the innermost stack frame that lies in the program.
+   */
+  static fromRuntime(err: unknown, phase: ErrorPhase, map: PositionMap | undefined, lineOffset: number, slot?: string): ProgramError {
+    if (err instanceof ProgramError) return err;
+    const e = err instanceof Error ? err : new Error(String(err));
+    const message = `${e.name && e.name !== "Error" ? `${e.name}: ` : ""}${e.message}`;
+    const frame = map && programFrame(e.stack ?? "", lineOffset);
+    if (!frame || !map) return new ProgramError(message, phase, undefined, undefined, slot);
+    const at = map.toSourceLineColumn(frame);
+    return new ProgramError(message, phase, at.line, at.column, slot);
+  }
+}
+
+/** The first `ostinato-program.js:L:C` frame of a stack, with the wrapper's lines taken off. */
+function programFrame(stack: string, lineOffset: number): { line: number; column: number } | undefined {
+  const m = new RegExp(`${PROGRAM_URL.replace(/\./g, "\\.")}:(\\d+):(\\d+)`).exec(stack);
+  if (!m) return undefined;
+  const line = Number(m[1]) - lineOffset;
+  return line >= 1 ? { line, column: Number(m[2]) } : undefined;
+}

@@ -1,0 +1,142 @@
+/**
+ * Turns a user's program (Strudel REPL format, TypeScript or JavaScript) into
+ * the body of an async function the evaluator can run:
+ *
+ * - TypeScript types are blanked out with whitespace (amaro, strip-only), so
+ *   every line and column stays where the user wrote it.
+ * - Double-quoted and backtick strings become `__mini(str, offset)`, a
+ *   mini-notation pattern that knows where in the program it was written.
+ * - `$: pat` and `name: pat` become `__play("name", pat)`; a leading `_`
+ *   (`_$:`, `_bass:`) keeps the slot but mutes it, as in Strudel.
+ * - The last expression statement becomes `return expr`.
+ *
+ * All edits are insertions or small replacements on one line, recorded in a
+ * {@link PositionMap} so that an error's position in the generated code maps
+ * back to the user's line and column.
+ * @module
+ */
+import { parse, type Node } from "acorn";
+import { transformSync } from "amaro";
+import { ProgramError } from "./errors.ts";
+import { PositionMap, type Edit } from "./position-map.ts";
+
+export type Transpiled = {
+  /** Body of an async function; its strings call `__mini`, its labels `__play`. */
+  code: string;
+  /** Maps offsets in `code` back to offsets in the user's source. */
+  map: PositionMap;
+  /** Slot names in program order, as labelled (`$` for anonymous ones). */
+  labels: string[];
+};
+
+/** Callees whose string arguments are plain strings, not mini-notation. */
+const PLAIN_STRING_CALLEES = new Set(["samples", "setcps", "setcpm", "setCps", "setCpm", "require", "record", "stopRecording"]);
+const PLAIN_STRING_OBJECTS = new Set(["console", "JSON", "Object", "Math", "Number", "String", "Date", "Reflect", "Symbol"]);
+
+export function transpile(source: string): Transpiled {
+  const js = stripTypes(source);
+  const program = parseJs(js, source);
+  const edits: Edit[] = [];
+  const labels: string[] = [];
+  visit(program, null, null, false, (node, parent, key, plain) => {
+    if (!plain && isMiniString(node, parent, key)) {
+      const contentStart = node.start + 1; // after the opening quote or backtick
+      edits.push({ at: node.start, remove: 0, insert: "__mini(" });
+      edits.push({ at: node.end, remove: 0, insert: `, ${contentStart})` });
+    } else if (node.type === "LabeledStatement") {
+      const stmt = node as Node & { label: Node & { name: string }; body: Node & { expression?: Node } };
+      if (stmt.body.type !== "ExpressionStatement" || !stmt.body.expression) return;
+      labels.push(stmt.label.name);
+      edits.push({ at: stmt.start, remove: stmt.body.start - stmt.start, insert: `__play(${JSON.stringify(stmt.label.name)}, ` });
+      edits.push({ at: stmt.body.expression.end, remove: 0, insert: ")" });
+    }
+  });
+  const last = (program as Node & { body: (Node & { directive?: string })[] }).body.at(-1);
+  if (last?.type === "ExpressionStatement" && last.directive === undefined) {
+    edits.push({ at: last.start, remove: 0, insert: "return " });
+  }
+  const map = new PositionMap(js, edits);
+  return { code: map.apply(js), map, labels };
+}
+
+function stripTypes(source: string): string {
+  try {
+    return transformSync(source, { mode: "strip-only" }).code;
+  } catch (err) {
+    // A plain JavaScript parse error has the most precise position; amaro's
+    // message is better for TypeScript-only constructs (enum, namespaces).
+    parseJs(source, source);
+    throw ProgramError.fromAmaro(String(err), source);
+  }
+}
+
+function parseJs(js: string, source: string): Node {
+  try {
+    return parse(js, {
+      ecmaVersion: "latest",
+      sourceType: "script",
+      allowAwaitOutsideFunction: true,
+      allowReturnOutsideFunction: true,
+      locations: false,
+    });
+  } catch (err) {
+    const e = err as SyntaxError & { pos?: number };
+    const message = e.message.replace(/\s*\(\d+:\d+\)$/, "");
+    throw ProgramError.at(`syntax error: ${message}`, source, e.pos ?? 0);
+  }
+}
+
+type AnyNode = Node & Record<string, unknown>;
+
+function isMiniString(node: Node, parent: Node | null, key: string | null): boolean {
+  const n = node as AnyNode;
+  const isDoubleQuoted = n.type === "Literal" && typeof n.value === "string" && typeof n.raw === "string" && n.raw.startsWith('"');
+  const isPlainTemplate =
+    n.type === "TemplateLiteral" && (n.expressions as Node[]).length === 0 && parent?.type !== "TaggedTemplateExpression";
+  if (!isDoubleQuoted && !isPlainTemplate) return false;
+  if (!parent) return true;
+  const p = parent as AnyNode;
+  if ((p.type === "Property" || p.type === "MethodDefinition" || p.type === "PropertyDefinition") && key === "key") return false;
+  if (p.type === "ImportDeclaration" || p.type === "ExportNamedDeclaration" || p.type === "ExportAllDeclaration" || p.type === "ImportExpression") return false;
+  if (p.type === "ExpressionStatement" && typeof p.directive === "string") return false;
+  return true;
+}
+
+function isPlainStringCallee(callee: AnyNode): boolean {
+  if (callee.type === "Identifier") return PLAIN_STRING_CALLEES.has(callee.name as string);
+  if (callee.type === "MemberExpression") {
+    const object = callee.object as AnyNode;
+    return object.type === "Identifier" && PLAIN_STRING_OBJECTS.has(object.name as string);
+  }
+  return false;
+}
+
+/**
+ * Depth-first walk over an acorn tree, telling each node its parent, the key
+ * it sits under, and whether it is a plain-string argument: inside the
+ * arguments of `samples(...)`, `console.log(...)` and the like, through
+ * object and array literals, up to the next call.
+ */
+function visit(
+  node: Node,
+  parent: Node | null,
+  key: string | null,
+  plain: boolean,
+  fn: (n: Node, p: Node | null, k: string | null, plain: boolean) => void,
+): void {
+  fn(node, parent, key, plain);
+  const plainCall = node.type === "CallExpression" && isPlainStringCallee((node as AnyNode).callee as AnyNode);
+  const passesPlain = node.type === "ObjectExpression" || node.type === "ArrayExpression" || node.type === "Property";
+  for (const [k, child] of Object.entries(node)) {
+    const childPlain = (plainCall && k === "arguments") || (plain && passesPlain);
+    if (Array.isArray(child)) {
+      for (const c of child) if (isNode(c)) visit(c, node, k, childPlain, fn);
+    } else if (isNode(child)) {
+      visit(child, node, k, childPlain, fn);
+    }
+  }
+}
+
+function isNode(x: unknown): x is Node {
+  return typeof x === "object" && x !== null && typeof (x as Node).type === "string" && typeof (x as Node).start === "number";
+}

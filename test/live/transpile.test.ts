@@ -1,0 +1,81 @@
+import { describe, expect, test } from "vitest";
+import { transpile } from "../../server/live/transpile.ts";
+import { ProgramError } from "../../server/live/errors.ts";
+
+describe("transpile", () => {
+  test("double-quoted and backtick strings become located mini-notation", () => {
+    const src = `s("bd sd").fast(\`<1 2>\`)`;
+    const { code } = transpile(src);
+    expect(code).toBe(`return s(__mini("bd sd", 3)).fast(__mini(\`<1 2>\`, 17))`);
+    // the offsets point at the first character inside the quotes
+    expect(src.slice(3, 8)).toBe("bd sd");
+    expect(src.slice(17, 22)).toBe("<1 2>");
+  });
+
+  test("single quotes, property keys, templates with expressions and plain-string helpers stay strings", () => {
+    const src = [
+      `samples("github:tidalcycles/dirt-samples", { bd: "bd/kick.wav" })`,
+      `console.log("hello")`,
+      `const o = { "key": 1 }`,
+      `const t = \`a \${1}\``,
+      `s('bd sd')`,
+    ].join("\n");
+    const { code } = transpile(src);
+    expect(code).not.toContain("__mini");
+  });
+
+  test("a pattern inside a plain-string helper's call is still located", () => {
+    const { code } = transpile(`console.log(s("bd"))`);
+    expect(code).toContain(`s(__mini("bd", 15))`);
+  });
+
+  test("labels become slots, underscore-prefixed ones included", () => {
+    const src = `$: s("bd")\nbass: note("c2")\n_hats: s("hh*8")`;
+    const { code, labels } = transpile(src);
+    expect(labels).toEqual(["$", "bass", "_hats"]);
+    expect(code.split("\n")[0]).toBe(`__play("$", s(__mini("bd", 6)))`);
+    expect(code.split("\n")[1]).toMatch(/^__play\("bass", note\(__mini\("c2", \d+\)\)\)$/);
+    expect(code.split("\n")).toHaveLength(3);
+  });
+
+  test("the last expression statement is returned; a declaration is not", () => {
+    expect(transpile(`const a = 1\na + 1`).code).toBe(`const a = 1\nreturn a + 1`);
+    expect(transpile(`const a = 1`).code).toBe(`const a = 1`);
+  });
+
+  test("TypeScript types are blanked without moving anything", () => {
+    const src = `const f = (x: number): number => x * 2\nnote(f(3) as number)`;
+    const { code } = transpile(src);
+    expect(code.split("\n")[1]).toBe(`return note(f(3)          )`);
+  });
+
+  test("generated positions map back to the user's columns", () => {
+    const src = `s("bd sd").oops()`;
+    const t = transpile(src);
+    const genCol = t.code.indexOf(".oops") + 1; // 1-based
+    expect(t.map.toSourceLineColumn({ line: 1, column: genCol })).toEqual({ line: 1, column: src.indexOf(".oops") + 1 });
+  });
+
+  test("a JavaScript syntax error carries the user's line and column", () => {
+    const err = catchError(() => transpile(`s("bd")\nconst x = ;\n`));
+    expect(err).toBeInstanceOf(ProgramError);
+    expect(err.phase).toBe("syntax");
+    expect([err.line, err.column]).toEqual([2, 11]);
+  });
+
+  test("a TypeScript-only construct the stripper refuses is reported at its place", () => {
+    const err = catchError(() => transpile(`s("bd")\nenum E { A }`));
+    expect(err.phase).toBe("syntax");
+    expect(err.message).toMatch(/enum/);
+    expect(err.line).toBe(2);
+  });
+});
+
+function catchError(fn: () => unknown): ProgramError {
+  try {
+    fn();
+  } catch (e) {
+    return e as ProgramError;
+  }
+  throw new Error("expected an error");
+}
