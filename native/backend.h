@@ -1,0 +1,46 @@
+/*
+ * backend.h — what drives the render: a small table of functions per
+ * backend, one file each (backend_offline.c, backend_null.c,
+ * backend_portaudio.c). The engine owns the mixer; a backend only calls
+ * ost_mixer_render from its audio thread, so the clock, the queue and the
+ * voices outlive any backend and survive a switch from one to another.
+ */
+#ifndef OST_BACKEND_H
+#define OST_BACKEND_H
+
+#include "mixer.h"
+
+typedef struct ost_backend_params {
+    uint32_t sample_rate, channels, block_frames;
+    int32_t device_index;    /**< PortAudio index, or -1 */
+    const char *device_name; /**< exact name when device_index is -1; NULL/"" = default */
+    double latency_s;        /**< 0 = the device's low default */
+} ost_backend_params;
+
+typedef struct ost_backend ost_backend;
+
+typedef struct ost_backend_ops {
+    uint32_t kind; /**< ost_backend_kind */
+    /** Prepares the backend (not started). Thread: control. */
+    ost_result (*open)(ost_backend *b, ost_mixer *m, const ost_backend_params *p);
+    /** Thread: control. */
+    ost_result (*start)(ost_backend *b);
+    /** Returns once the audio thread has stopped calling the mixer. Thread: control. */
+    ost_result (*stop)(ost_backend *b);
+    /** Thread: control. */
+    void (*close)(ost_backend *b);
+    /** 0 when a started backend has died (device gone). Thread: control. */
+    int (*alive)(ost_backend *b);
+} ost_backend_ops;
+
+struct ost_backend {
+    const ost_backend_ops *ops;
+    void *state;          /**< owned by the backend */
+    int32_t device_index; /**< PortAudio index in use, or -1 */
+};
+
+extern const ost_backend_ops ost_backend_offline_ops;
+extern const ost_backend_ops ost_backend_null_ops;
+extern const ost_backend_ops ost_backend_portaudio_ops;
+
+#endif

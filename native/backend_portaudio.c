@@ -1,0 +1,266 @@
+/*
+ * backend_portaudio.c — a PortAudio output stream, and the device list.
+ *
+ * PortAudio's own state (Pa_Initialize's reference count, the host API
+ * list) is process-global and not thread-safe, so every call into it except
+ * from the callback goes through pa_lock: the one piece of mutable global
+ * state in this library, and it belongs to PortAudio, not to us.
+ *
+ * pa_callback is this backend's audio thread. It follows the contract at the
+ * top of mixer.c: it counts underflows and calls ost_mixer_render, nothing
+ * else: no lock, no allocation, no I/O, no call out of the library.
+ */
+#include <portaudio.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "backend.h"
+
+static pthread_mutex_t pa_lock = PTHREAD_MUTEX_INITIALIZER;
+
+typedef struct pa_state {
+    ost_mixer *mixer;
+    PaStream *stream;
+    int started;
+    uint64_t started_ns;
+    double block_s;
+} pa_state;
+
+static uint64_t now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static int pa_callback(const void *input, void *output, unsigned long frames, const PaStreamCallbackTimeInfo *time,
+                       PaStreamCallbackFlags flags, void *user) {
+    (void)input, (void)time;
+    pa_state *s = user;
+    if (flags & (paOutputUnderflow | paOutputOverflow)) ost_mixer_note_xrun(s->mixer);
+    ost_mixer_render(s->mixer, output, (uint32_t)frames);
+    return paContinue;
+}
+
+/* With pa_lock held and PortAudio initialised: the device to open. */
+static ost_result find_device(int32_t index, const char *name, PaDeviceIndex *out) {
+    int count = Pa_GetDeviceCount();
+    if (count < 0) return OST_DEVICE_ERROR;
+    if (index >= 0) {
+        const PaDeviceInfo *info = index < count ? Pa_GetDeviceInfo(index) : NULL;
+        if (!info || info->maxOutputChannels <= 0) return OST_NO_DEVICE;
+        *out = index;
+        return OST_OK;
+    }
+    if (name && name[0]) {
+        for (int i = 0; i < count; i++) {
+            const PaDeviceInfo *info = Pa_GetDeviceInfo(i);
+            if (info && info->maxOutputChannels > 0 && strcmp(info->name, name) == 0) {
+                *out = i;
+                return OST_OK;
+            }
+        }
+        return OST_NO_DEVICE;
+    }
+    PaDeviceIndex d = Pa_GetDefaultOutputDevice();
+    if (d == paNoDevice) return OST_NO_DEVICE;
+    *out = d;
+    return OST_OK;
+}
+
+static ost_result pa_error(PaError err) {
+    switch (err) {
+    case paInvalidSampleRate:
+    case paInvalidChannelCount:
+    case paSampleFormatNotSupported: return OST_UNSUPPORTED_FORMAT;
+    case paInvalidDevice:
+    case paDeviceUnavailable: return OST_NO_DEVICE;
+    case paInsufficientMemory: return OST_OUT_OF_MEMORY;
+    default: return OST_DEVICE_ERROR;
+    }
+}
+
+static ost_result pa_open(ost_backend *b, ost_mixer *m, const ost_backend_params *p) {
+    pa_state *s = calloc(1, sizeof *s);
+    if (!s) return OST_OUT_OF_MEMORY;
+    s->mixer = m;
+    s->block_s = (double)p->block_frames / p->sample_rate;
+    pthread_mutex_lock(&pa_lock);
+    PaError err = Pa_Initialize();
+    if (err != paNoError) {
+        pthread_mutex_unlock(&pa_lock);
+        free(s);
+        return OST_DEVICE_ERROR;
+    }
+    PaDeviceIndex device;
+    ost_result r = find_device(p->device_index, p->device_name, &device);
+    if (r == OST_OK) {
+        const PaDeviceInfo *info = Pa_GetDeviceInfo(device);
+        if ((int)p->channels > info->maxOutputChannels) {
+            r = OST_UNSUPPORTED_FORMAT;
+        } else {
+            PaStreamParameters out = {
+                .device = device,
+                .channelCount = (int)p->channels,
+                .sampleFormat = paFloat32,
+                .suggestedLatency = p->latency_s > 0 ? p->latency_s : info->defaultLowOutputLatency,
+                .hostApiSpecificStreamInfo = NULL,
+            };
+            err = Pa_OpenStream(&s->stream, NULL, &out, p->sample_rate, p->block_frames, paClipOff | paDitherOff,
+                                pa_callback, s);
+            if (err != paNoError) r = pa_error(err);
+        }
+    }
+    if (r != OST_OK) {
+        Pa_Terminate();
+        pthread_mutex_unlock(&pa_lock);
+        free(s);
+        return r;
+    }
+    pthread_mutex_unlock(&pa_lock);
+    b->state = s;
+    b->device_index = device;
+    return OST_OK;
+}
+
+static ost_result pa_start(ost_backend *b) {
+    pa_state *s = b->state;
+    if (s->started) return OST_OK;
+    pthread_mutex_lock(&pa_lock);
+    PaError err = Pa_StartStream(s->stream);
+    pthread_mutex_unlock(&pa_lock);
+    if (err != paNoError) return pa_error(err);
+    s->started = 1;
+    s->started_ns = now_ns();
+    return OST_OK;
+}
+
+static ost_result pa_stop(ost_backend *b) {
+    pa_state *s = b->state;
+    if (!s->started) return OST_OK;
+    pthread_mutex_lock(&pa_lock);
+    /* Abort rather than drain: the music is ours to stop now, and a dead
+       device would never drain. Returns once the callback has finished. */
+    if (Pa_IsStreamStopped(s->stream) == 0) Pa_AbortStream(s->stream);
+    pthread_mutex_unlock(&pa_lock);
+    s->started = 0;
+    return OST_OK;
+}
+
+static void pa_close(ost_backend *b) {
+    pa_state *s = b->state;
+    if (!s) return;
+    pa_stop(b);
+    pthread_mutex_lock(&pa_lock);
+    Pa_CloseStream(s->stream);
+    Pa_Terminate();
+    pthread_mutex_unlock(&pa_lock);
+    free(s);
+    b->state = NULL;
+}
+
+/* A started stream is dead when PortAudio says it is no longer active, or
+   when no block has been rendered for a long while (a device that vanished
+   without telling PortAudio). */
+static int pa_alive(ost_backend *b) {
+    pa_state *s = b->state;
+    if (!s || !s->started) return 1;
+    pthread_mutex_lock(&pa_lock);
+    int active = Pa_IsStreamActive(s->stream);
+    pthread_mutex_unlock(&pa_lock);
+    if (active != 1) return 0;
+    ost_telemetry t;
+    ost_telemetry_read(&s->mixer->telemetry, &t);
+    uint64_t last = t.block_ns[0].u > s->started_ns ? t.block_ns[0].u : s->started_ns;
+    double limit_s = 20 * s->block_s > 1.0 ? 20 * s->block_s : 1.0;
+    return (double)(now_ns() - last) * 1e-9 < limit_s;
+}
+
+const ost_backend_ops ost_backend_portaudio_ops = {
+    OST_BACKEND_PORTAUDIO, pa_open, pa_start, pa_stop, pa_close, pa_alive,
+};
+
+/* ------------------------------------------------------------- devices */
+
+typedef struct ost_device_entry {
+    char name[256];
+    char host_api[64];
+    int32_t pa_index;
+    int32_t max_channels;
+    double default_rate;
+    double low_latency;
+} ost_device_entry;
+
+struct ost_devices {
+    ost_device_entry *entries;
+    uint32_t count;
+    int32_t default_entry;
+};
+
+static void copy_text(char *dst, size_t size, const char *src) {
+    size_t n = src ? strlen(src) : 0;
+    if (n >= size) n = size - 1;
+    if (n) memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+ost_result ost_devices_open(ost_devices **out) {
+    if (!out) return OST_INVALID_ARGS;
+    *out = NULL;
+    ost_devices *d = calloc(1, sizeof *d);
+    if (!d) return OST_OUT_OF_MEMORY;
+    d->default_entry = -1;
+    pthread_mutex_lock(&pa_lock);
+    if (Pa_Initialize() != paNoError) {
+        pthread_mutex_unlock(&pa_lock);
+        free(d);
+        return OST_DEVICE_ERROR;
+    }
+    int count = Pa_GetDeviceCount();
+    PaDeviceIndex def = Pa_GetDefaultOutputDevice();
+    d->entries = calloc(count > 0 ? (size_t)count : 1, sizeof *d->entries);
+    if (!d->entries) {
+        Pa_Terminate();
+        pthread_mutex_unlock(&pa_lock);
+        free(d);
+        return OST_OUT_OF_MEMORY;
+    }
+    for (int i = 0; i < count; i++) {
+        const PaDeviceInfo *info = Pa_GetDeviceInfo(i);
+        if (!info || info->maxOutputChannels <= 0) continue;
+        const PaHostApiInfo *host = Pa_GetHostApiInfo(info->hostApi);
+        ost_device_entry *e = &d->entries[d->count];
+        copy_text(e->name, sizeof e->name, info->name);
+        copy_text(e->host_api, sizeof e->host_api, host ? host->name : "");
+        e->pa_index = i;
+        e->max_channels = info->maxOutputChannels;
+        e->default_rate = info->defaultSampleRate;
+        e->low_latency = info->defaultLowOutputLatency;
+        if (i == def) d->default_entry = (int32_t)d->count;
+        d->count++;
+    }
+    Pa_Terminate();
+    pthread_mutex_unlock(&pa_lock);
+    *out = d;
+    return OST_OK;
+}
+
+void ost_devices_close(ost_devices *d) {
+    if (!d) return;
+    free(d->entries);
+    free(d);
+}
+
+static const ost_device_entry *entry(const ost_devices *d, uint32_t i) {
+    return d && i < d->count ? &d->entries[i] : NULL;
+}
+
+uint32_t ost_devices_count(const ost_devices *d) { return d ? d->count : 0; }
+int32_t ost_devices_default(const ost_devices *d) { return d ? d->default_entry : -1; }
+const char *ost_devices_name(const ost_devices *d, uint32_t i) { return entry(d, i) ? entry(d, i)->name : NULL; }
+const char *ost_devices_host_api(const ost_devices *d, uint32_t i) { return entry(d, i) ? entry(d, i)->host_api : NULL; }
+int32_t ost_devices_pa_index(const ost_devices *d, uint32_t i) { return entry(d, i) ? entry(d, i)->pa_index : -1; }
+int32_t ost_devices_max_channels(const ost_devices *d, uint32_t i) { return entry(d, i) ? entry(d, i)->max_channels : -1; }
+double ost_devices_default_rate(const ost_devices *d, uint32_t i) { return entry(d, i) ? entry(d, i)->default_rate : -1; }
+double ost_devices_low_latency(const ost_devices *d, uint32_t i) { return entry(d, i) ? entry(d, i)->low_latency : -1; }

@@ -1,0 +1,37 @@
+/*
+ * dsp.h — the vector type the voice code computes with: one lane per voice.
+ * GCC vector extensions; with -march=native they become AVX/AVX-512 (or SSE,
+ * or plain scalar code on other targets) without intrinsics.
+ */
+#ifndef OST_DSP_H
+#define OST_DSP_H
+
+#include <stdint.h>
+
+/** Voices computed side by side in one group. */
+#define OST_LANES 8
+
+typedef float ost_vf __attribute__((vector_size(OST_LANES * sizeof(float))));
+typedef int32_t ost_vi __attribute__((vector_size(OST_LANES * sizeof(int32_t))));
+typedef uint32_t ost_vu __attribute__((vector_size(OST_LANES * sizeof(uint32_t))));
+
+#define OST_INLINE static inline __attribute__((always_inline))
+
+/** Every lane = x. */
+OST_INLINE ost_vf ost_vf_set(float x) { return (ost_vf){0} + x; }
+/** Lanes of a where mask is set, else b (mask lanes are 0 or -1). */
+OST_INLINE ost_vf ost_vf_select(ost_vi mask, ost_vf a, ost_vf b) {
+    return (ost_vf)(((ost_vi)a & mask) | ((ost_vi)b & ~mask));
+}
+/** a where mask is set, else 0. */
+OST_INLINE ost_vf ost_vf_and(ost_vi mask, ost_vf a) { return (ost_vf)((ost_vi)a & mask); }
+OST_INLINE ost_vf ost_vf_abs(ost_vf x) { return (ost_vf)((ost_vi)x & 0x7fffffff); }
+OST_INLINE ost_vf ost_vf_max(ost_vf a, ost_vf b) { return ost_vf_select(a > b, a, b); }
+/** Sum of the lanes. */
+OST_INLINE float ost_vf_sum(ost_vf x) {
+    float s = 0.0f;
+    for (int i = 0; i < OST_LANES; i++) s += x[i];
+    return s;
+}
+
+#endif

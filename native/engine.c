@@ -1,0 +1,268 @@
+/*
+ * engine.c — the public engine API: open/close, start/stop, backend
+ * switching, the device-loss watcher, push, offline render, telemetry.
+ *
+ * Control operations (and the watcher thread) serialise on engine->control;
+ * the audio thread never takes it. The producer's push touches only the
+ * ring. Lock order: control, then PortAudio's lock inside the backend.
+ */
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "backend.h"
+#include "mixer.h"
+
+struct ost_engine {
+    ost_config config;
+    ost_mixer mixer;
+    ost_backend backend;
+    pthread_mutex_t control;
+    pthread_cond_t wake;      /**< wakes the watcher early (close) */
+    int running;
+    pthread_t watcher;
+    int watcher_started;
+    int watcher_quit;         /**< guarded by control */
+};
+
+static const ost_backend_ops *ops_for(uint32_t kind) {
+    switch (kind) {
+    case OST_BACKEND_OFFLINE: return &ost_backend_offline_ops;
+    case OST_BACKEND_NULL: return &ost_backend_null_ops;
+    case OST_BACKEND_PORTAUDIO: return &ost_backend_portaudio_ops;
+    default: return NULL;
+    }
+}
+
+/* ------------------------------------------------------------- validation */
+
+static int whole(double x) { return x == floor(x); }
+
+static ost_result check_config(const ost_config *c) {
+    const double *v = (const double *)c;
+    for (uint32_t i = 0; i < ost_config_count(); i++) {
+        double range[3];
+        ost_config_range(i, range);
+        if (!(v[i] >= range[1] && v[i] <= range[2])) return OST_INVALID_ARGS; /* NaN fails too */
+    }
+    if (!whole(c->backend) || !whole(c->sample_rate) || !whole(c->channels) || !whole(c->block_frames) ||
+        !whole(c->max_voices) || !whole(c->ring_capacity) || !whole(c->queue_capacity) || !whole(c->device_index) ||
+        !whole(c->seed))
+        return OST_INVALID_ARGS;
+    uint32_t ring = (uint32_t)c->ring_capacity;
+    if (ring & (ring - 1)) return OST_INVALID_ARGS;
+    return OST_OK;
+}
+
+static ost_backend_params backend_params(const ost_engine *e, int32_t index, const char *name, double latency_s) {
+    return (ost_backend_params){
+        .sample_rate = (uint32_t)e->config.sample_rate,
+        .channels = (uint32_t)e->config.channels,
+        .block_frames = (uint32_t)e->config.block_frames,
+        .device_index = index,
+        .device_name = name,
+        .latency_s = latency_s,
+    };
+}
+
+/* ---------------------------------------------------------------- switch */
+
+/* With control held: replaces the backend by a new one of `kind`, keeping
+   the mixer (clock, queue, voices). The new one is opened before the old
+   one stops, so a failure changes nothing; the old one has stopped calling
+   the mixer before the new one starts, so there is one audio thread at a
+   time. */
+static ost_result switch_backend(ost_engine *e, uint32_t kind, const ost_backend_params *p) {
+    ost_backend next = {ops_for(kind), NULL, -1};
+    ost_result r = next.ops->open(&next, &e->mixer, p);
+    if (r != OST_OK) return r;
+    if (e->running) e->backend.ops->stop(&e->backend);
+    if (e->running && (r = next.ops->start(&next)) != OST_OK) {
+        next.ops->close(&next);
+        /* Best effort to keep the music going where it was. */
+        if (e->backend.ops->start(&e->backend) != OST_OK) {
+            e->running = 0;
+            OST_STORE(&e->mixer.running, 0, OST_RELAXED);
+        }
+        return r;
+    }
+    e->backend.ops->close(&e->backend);
+    e->backend = next;
+    /* Relaxed: a flag for telemetry readers; nothing is published through it. */
+    OST_STORE(&e->mixer.backend_kind, kind, OST_RELAXED);
+    return OST_OK;
+}
+
+/* The watcher: while the engine runs on PortAudio, checks every 50 ms that
+   the stream is alive; when it has died, switches to the null backend so
+   the clock keeps running, and flags the loss in telemetry. */
+static void *watcher_main(void *arg) {
+    ost_engine *e = arg;
+    pthread_mutex_lock(&e->control);
+    while (!e->watcher_quit) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        ts.tv_nsec += 50 * 1000000L;
+        if (ts.tv_nsec >= 1000000000L) ts.tv_sec++, ts.tv_nsec -= 1000000000L;
+        pthread_cond_timedwait(&e->wake, &e->control, &ts);
+        if (e->watcher_quit) break;
+        if (e->running && e->backend.ops->kind == OST_BACKEND_PORTAUDIO && !e->backend.ops->alive(&e->backend)) {
+            ost_backend_params p = backend_params(e, -1, NULL, 0);
+            if (switch_backend(e, OST_BACKEND_NULL, &p) == OST_OK)
+                OST_STORE(&e->mixer.device_lost, 1, OST_RELAXED); /* a flag for readers */
+        }
+    }
+    pthread_mutex_unlock(&e->control);
+    return NULL;
+}
+
+/* With control held. */
+static ost_result ensure_watcher(ost_engine *e) {
+    if (e->watcher_started) return OST_OK;
+    e->watcher_quit = 0;
+    if (pthread_create(&e->watcher, NULL, watcher_main, e) != 0) return OST_THREAD_ERROR;
+    e->watcher_started = 1;
+    return OST_OK;
+}
+
+/* ------------------------------------------------------------- lifecycle */
+
+ost_result ost_engine_open(const ost_config *config, const char *device_name, ost_engine **out) {
+    if (!config || !out) return OST_INVALID_ARGS;
+    *out = NULL;
+    ost_result r = check_config(config);
+    if (r != OST_OK) return r;
+    ost_engine *e = calloc(1, sizeof *e);
+    if (!e) return OST_OUT_OF_MEMORY;
+    e->config = *config;
+    if ((r = ost_mixer_init(&e->mixer, config)) != OST_OK) {
+        free(e);
+        return r;
+    }
+    pthread_mutex_init(&e->control, NULL);
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&e->wake, &attr);
+    pthread_condattr_destroy(&attr);
+
+    uint32_t kind = (uint32_t)config->backend;
+    ost_backend_params p = backend_params(e, (int32_t)config->device_index, device_name, config->latency_s);
+    e->backend = (ost_backend){ops_for(kind), NULL, -1};
+    if ((r = e->backend.ops->open(&e->backend, &e->mixer, &p)) == OST_OK && kind == OST_BACKEND_PORTAUDIO)
+        if ((r = ensure_watcher(e)) != OST_OK) e->backend.ops->close(&e->backend);
+    if (r != OST_OK) {
+        pthread_cond_destroy(&e->wake);
+        pthread_mutex_destroy(&e->control);
+        ost_mixer_free(&e->mixer);
+        free(e);
+        return r;
+    }
+    OST_STORE(&e->mixer.backend_kind, kind, OST_RELAXED);
+    *out = e;
+    return OST_OK;
+}
+
+void ost_engine_close(ost_engine *e) {
+    if (!e) return;
+    pthread_mutex_lock(&e->control);
+    e->watcher_quit = 1;
+    pthread_cond_signal(&e->wake);
+    pthread_mutex_unlock(&e->control);
+    if (e->watcher_started) pthread_join(e->watcher, NULL);
+    /* Teardown order: the backend stops calling the mixer before the mixer
+       is freed. */
+    e->backend.ops->stop(&e->backend);
+    e->backend.ops->close(&e->backend);
+    ost_mixer_free(&e->mixer);
+    pthread_cond_destroy(&e->wake);
+    pthread_mutex_destroy(&e->control);
+    free(e);
+}
+
+ost_result ost_engine_start(ost_engine *e) {
+    if (!e) return OST_INVALID_ARGS;
+    pthread_mutex_lock(&e->control);
+    ost_result r = e->running ? OST_OK : e->backend.ops->start(&e->backend);
+    if (r == OST_OK) {
+        e->running = 1;
+        OST_STORE(&e->mixer.running, 1, OST_RELAXED); /* a flag for readers */
+    }
+    pthread_mutex_unlock(&e->control);
+    return r;
+}
+
+ost_result ost_engine_stop(ost_engine *e) {
+    if (!e) return OST_INVALID_ARGS;
+    pthread_mutex_lock(&e->control);
+    ost_result r = e->running ? e->backend.ops->stop(&e->backend) : OST_OK;
+    e->running = 0;
+    OST_STORE(&e->mixer.running, 0, OST_RELAXED);
+    pthread_mutex_unlock(&e->control);
+    return r;
+}
+
+ost_result ost_engine_set_backend(ost_engine *e, uint32_t kind, int32_t device_index, const char *device_name,
+                                  double latency_s) {
+    if (!e || !ops_for(kind) || device_index < -1 || !(latency_s >= 0 && latency_s <= 4)) return OST_INVALID_ARGS;
+    pthread_mutex_lock(&e->control);
+    ost_backend_params p = backend_params(e, device_index, device_name, latency_s);
+    ost_result r = switch_backend(e, kind, &p);
+    if (r == OST_OK && kind == OST_BACKEND_PORTAUDIO) {
+        OST_STORE(&e->mixer.device_lost, 0, OST_RELAXED); /* a device was chosen again */
+        r = ensure_watcher(e);
+    }
+    pthread_mutex_unlock(&e->control);
+    return r;
+}
+
+/* ------------------------------------------------------------ data path */
+
+int32_t ost_engine_push(ost_engine *e, const ost_event *events, uint32_t count) {
+    if (!e || (!events && count > 0) || count > INT32_MAX) return OST_INVALID_ARGS;
+    for (uint32_t i = 0; i < count; i++) {
+        uint32_t k = events[i].kind;
+        if (k != OST_EVENT_NOTE && k != OST_EVENT_RELEASE && k != OST_EVENT_CLEAR) return OST_BAD_EVENT;
+    }
+    return (int32_t)ost_ring_push(&e->mixer.ring, events, count);
+}
+
+ost_result ost_engine_render(ost_engine *e, float *out, uint32_t frames) {
+    if (!e || (!out && frames > 0)) return OST_INVALID_ARGS;
+    pthread_mutex_lock(&e->control);
+    ost_result r = OST_WRONG_BACKEND;
+    if (e->backend.ops->kind == OST_BACKEND_OFFLINE) {
+        ost_mixer_render(&e->mixer, out, frames);
+        r = OST_OK;
+    }
+    pthread_mutex_unlock(&e->control);
+    return r;
+}
+
+ost_result ost_engine_telemetry(const ost_engine *e, void *out, uint32_t size) {
+    if (!e || !out || size < sizeof(ost_telemetry)) return OST_INVALID_ARGS;
+    ost_telemetry t;
+    ost_mixer_telemetry(&e->mixer, &t);
+    memcpy(out, &t, sizeof t);
+    return OST_OK;
+}
+
+double ost_engine_now_frame(const ost_engine *e) {
+    if (!e) return -1.0;
+    ost_telemetry t;
+    ost_mixer_telemetry(&e->mixer, &t);
+    return t.now_frame[0].f;
+}
+
+int32_t ost_engine_device_index(const ost_engine *e) {
+    if (!e) return -1;
+    /* Control data read without the lock: a snapshot for display. Reading
+       it races only with a backend switch, which changes a plain int. */
+    ost_engine *m = (ost_engine *)e;
+    pthread_mutex_lock(&m->control);
+    int32_t index = m->backend.ops->kind == OST_BACKEND_PORTAUDIO ? m->backend.device_index : -1;
+    pthread_mutex_unlock(&m->control);
+    return index;
+}
