@@ -1,0 +1,210 @@
+/**
+ * Engine: the native mixer behind one object. Lifecycle as miniaudio's
+ * config -> init -> uninit: `Engine.open(config)`, `start()`, `stop()`,
+ * `close()` (idempotent). Any call after close throws an EngineError; the
+ * native handle is never touched again, so nothing can crash.
+ *
+ * @example
+ * const engine = Engine.open({ backend: "offline" });
+ * const buf = new EventBuffer(16);
+ * buf.add({ s: "sawtooth", note: "a3", lpf: 1200 }, 0, 24000);
+ * engine.push(buf);
+ * const audio = engine.render(48000); // interleaved stereo float32
+ * engine.close();
+ * @module
+ */
+import { BACKENDS, encodeConfig, type BackendName, type EngineConfig, type NativeConfig } from "./config.ts";
+import { listDevices, type DeviceInfo } from "./devices.ts";
+import { check, EngineError } from "./errors.ts";
+import type { EventBuffer } from "./event-buffer.ts";
+import { native } from "./symbols.ts";
+import { libraryTables } from "./tables.ts";
+import { createTelemetry, decodeTelemetry, type Telemetry } from "./telemetry.ts";
+
+const encoder = new TextEncoder();
+const cString = (s: string) => encoder.encode(`${s}\0`);
+
+export class Engine {
+  /** The options the engine runs with, defaults filled in. */
+  readonly config: NativeConfig["resolved"];
+  #handle: number | null;
+  readonly #telemetryBytes: Uint8Array;
+  readonly #telemetryU32: Uint32Array;
+  readonly #telemetryF64: Float64Array;
+
+  private constructor(handle: number, config: NativeConfig["resolved"]) {
+    this.#handle = handle;
+    this.config = Object.freeze({ ...config });
+    const size = libraryTables().telemetrySize;
+    this.#telemetryBytes = new Uint8Array(size);
+    this.#telemetryU32 = new Uint32Array(this.#telemetryBytes.buffer);
+    this.#telemetryF64 = new Float64Array(this.#telemetryBytes.buffer);
+  }
+
+  /**
+   * Opens an engine. Options are validated first, with errors naming the
+   * option; an unknown device name answers with the devices there are.
+   */
+  static open(config: EngineConfig = {}): Engine {
+    const encoded = encodeConfig(config);
+    if (encoded.resolved.backend === "portaudio" && encoded.deviceName) requireDevice("Engine.open", encoded.deviceName);
+    const out = new BigUint64Array(1);
+    const result = native().ost_engine_open(encoded.values, cString(encoded.deviceName), out);
+    if (result < 0) throw openError("Engine.open", result, encoded);
+    return new Engine(Number(out[0]), encoded.resolved);
+  }
+
+  /** The PortAudio output devices (a fresh snapshot). */
+  static devices(): DeviceInfo[] {
+    return listDevices();
+  }
+
+  /** The PortAudio output devices (a fresh snapshot). */
+  devices(): DeviceInfo[] {
+    this.#live("devices");
+    return listDevices();
+  }
+
+  get closed(): boolean {
+    return this.#handle === null;
+  }
+
+  get sampleRate(): number {
+    return this.config.sampleRate;
+  }
+
+  get channels(): number {
+    return this.config.channels;
+  }
+
+  /** Starts the backend (offline: only marks it running). */
+  start(): void {
+    check("Engine.start", native().ost_engine_start(this.#live("start")));
+  }
+
+  /** Stops the backend; the clock, queued events and voices stay. */
+  stop(): void {
+    check("Engine.stop", native().ost_engine_stop(this.#live("stop")));
+  }
+
+  /** Stops and frees the engine. Closing twice is fine. */
+  close(): void {
+    const handle = this.#handle;
+    if (handle === null) return;
+    this.#handle = null;
+    native().ost_engine_close(handle);
+  }
+
+  /**
+   * Switches backend at run time without losing the clock, the queued events
+   * or the sounding voices (the sample rate stays the engine's).
+   */
+  setBackend(backend: BackendName, options: { device?: string | number; latency?: number } = {}): void {
+    const ctx = "Engine.setBackend";
+    const handle = this.#live("setBackend");
+    const kind = BACKENDS.indexOf(backend);
+    if (kind < 0) throw new EngineError(ctx, `backend must be one of ${BACKENDS.join(", ")} (got ${JSON.stringify(backend)})`);
+    const device = options.device;
+    const name = typeof device === "string" ? device : "";
+    const index = typeof device === "number" ? device : -1;
+    if (device !== undefined && typeof device !== "string" && !(Number.isInteger(device) && device >= 0)) {
+      throw new EngineError(ctx, `device must be a device name or a PortAudio device index (got ${JSON.stringify(device)})`);
+    }
+    const latency = options.latency ?? 0;
+    if (!(latency >= 0 && latency <= 4)) throw new EngineError(ctx, `latency must be 0 to 4 seconds (got ${latency})`);
+    if (backend === "portaudio" && name) requireDevice(ctx, name);
+    const result = native().ost_engine_set_backend(handle, kind, index, cString(name), latency);
+    if (result < 0) throw EngineError.fromResult(ctx, result, `backend ${backend}${device !== undefined ? `, device ${JSON.stringify(device)}` : ""}`);
+  }
+
+  /** The backend in use now (it may have fallen back to "null" when a device died). */
+  get backend(): BackendName {
+    return BACKENDS[this.telemetry().backend]!;
+  }
+
+  /**
+   * Pushes the buffer's events in one call. Returns how many the ring took
+   * (a full ring takes what fits); `buffer.drop(taken)` keeps the rest.
+   */
+  push(buffer: EventBuffer): number {
+    const handle = this.#live("push");
+    if (buffer.length === 0) return 0;
+    return check("Engine.push", native().ost_engine_push(handle, buffer.bytes, buffer.length), `${buffer.length} events`);
+  }
+
+  /** Offline backend: renders `frames` frames, interleaved float32. */
+  render(frames: number): Float32Array {
+    const out = new Float32Array(this.#frameCount("render", frames) * this.config.channels);
+    this.renderInto(out);
+    return out;
+  }
+
+  /** Offline backend: renders into `out` (its length / channels frames). */
+  renderInto(out: Float32Array): void {
+    const handle = this.#live("render");
+    const frames = Math.floor(out.length / this.config.channels);
+    if (out.length !== frames * this.config.channels) {
+      throw new EngineError("Engine.render", `buffer length ${out.length} is not a whole number of ${this.config.channels}-channel frames`);
+    }
+    const result = native().ost_engine_render(handle, out, frames);
+    if (result < 0) throw EngineError.fromResult("Engine.render", result, `backend ${this.backend}; render() needs the offline backend`);
+  }
+
+  /** A new telemetry snapshot. */
+  telemetry(): Telemetry {
+    const t = createTelemetry();
+    this.readTelemetry(t);
+    return t;
+  }
+
+  /** Refills `into` with a snapshot, allocating nothing (for meters). */
+  readTelemetry(into: Telemetry): Telemetry {
+    check("Engine.telemetry", native().ost_engine_telemetry(this.#live("telemetry"), this.#telemetryBytes, this.#telemetryBytes.length));
+    decodeTelemetry(this.#telemetryU32, this.#telemetryF64, into);
+    return into;
+  }
+
+  /** Estimate of the frame being rendered now. */
+  now(): number {
+    return native().ost_engine_now_frame(this.#live("now"));
+  }
+
+  /** PortAudio device index in use, or -1 when not on PortAudio. */
+  deviceIndex(): number {
+    return native().ost_engine_device_index(this.#live("deviceIndex"));
+  }
+
+  #live(call: string): number {
+    if (this.#handle === null) throw new EngineError(`Engine.${call}`, "the engine is closed");
+    return this.#handle;
+  }
+
+  #frameCount(call: string, frames: number): number {
+    this.#live(call);
+    if (!Number.isInteger(frames) || frames < 0 || frames > 0x7fffffff) {
+      throw new EngineError(`Engine.${call}`, `frames must be a whole number >= 0 (got ${frames})`);
+    }
+    return frames;
+  }
+}
+
+function deviceList(devices: DeviceInfo[]): string {
+  return devices.length ? devices.map((d) => `"${d.name}" (${d.hostApi})`).join(", ") : "none (is a sound server such as JACK running?)";
+}
+
+function requireDevice(ctx: string, name: string): void {
+  const devices = listDevices();
+  if (!devices.some((d) => d.name === name)) {
+    throw new EngineError(ctx, `no audio output device named "${name}"; devices: ${deviceList(devices)}`, -5);
+  }
+}
+
+function openError(ctx: string, result: number, config: NativeConfig): EngineError {
+  const r = config.resolved;
+  const what = `backend ${r.backend}, ${r.sampleRate} Hz, ${r.channels} ch, block ${r.blockFrames}` +
+    (r.backend === "portaudio" ? `, device ${r.device === null ? "default" : JSON.stringify(r.device)}` : "");
+  if (r.backend === "portaudio" && result === -5) {
+    return EngineError.fromResult(ctx, result, `${what}; devices: ${deviceList(listDevices())}`);
+  }
+  return EngineError.fromResult(ctx, result, what);
+}

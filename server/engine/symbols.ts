@@ -1,0 +1,81 @@
+/**
+ * The one dlopen table of the native library. It mirrors native/ostinato.h,
+ * in the same order; when the header changes, this changes with it.
+ * The library is native/build/libostinato.so, or the file named by the
+ * OSTINATO_LIB environment variable (the sanitizer build, in test/asan.mjs).
+ * @module
+ */
+import { dlopen, FFIType } from "bun:ffi";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+const { i32, u32, f64, ptr, cstring, void: none } = FFIType;
+
+export const SYMBOLS = {
+  // results
+  ost_result_text: { args: [i32], returns: cstring },
+  // sounds
+  ost_sound_count: { args: [], returns: u32 },
+  ost_sound_name: { args: [u32], returns: cstring },
+  ost_sound_alias: { args: [u32], returns: cstring },
+  // voice parameters
+  ost_param_count: { args: [], returns: u32 },
+  ost_param_name: { args: [u32], returns: cstring },
+  ost_param_range: { args: [u32, ptr], returns: i32 },
+  // events
+  ost_event_layout: { args: [ptr], returns: i32 },
+  // configuration
+  ost_config_init: { args: [ptr], returns: i32 },
+  ost_config_count: { args: [], returns: u32 },
+  ost_config_name: { args: [u32], returns: cstring },
+  ost_config_range: { args: [u32, ptr], returns: i32 },
+  // devices
+  ost_devices_open: { args: [ptr], returns: i32 },
+  ost_devices_close: { args: [ptr], returns: none },
+  ost_devices_count: { args: [ptr], returns: u32 },
+  ost_devices_default: { args: [ptr], returns: i32 },
+  ost_devices_name: { args: [ptr, u32], returns: cstring },
+  ost_devices_host_api: { args: [ptr, u32], returns: cstring },
+  ost_devices_pa_index: { args: [ptr, u32], returns: i32 },
+  ost_devices_max_channels: { args: [ptr, u32], returns: i32 },
+  ost_devices_default_rate: { args: [ptr, u32], returns: f64 },
+  ost_devices_low_latency: { args: [ptr, u32], returns: f64 },
+  // telemetry layout
+  ost_telemetry_size: { args: [], returns: u32 },
+  ost_telemetry_field_count: { args: [], returns: u32 },
+  ost_telemetry_field_name: { args: [u32], returns: cstring },
+  ost_telemetry_field: { args: [u32, ptr], returns: i32 },
+  // engine
+  ost_engine_open: { args: [ptr, ptr, ptr], returns: i32 },
+  ost_engine_close: { args: [ptr], returns: none },
+  ost_engine_start: { args: [ptr], returns: i32 },
+  ost_engine_stop: { args: [ptr], returns: i32 },
+  ost_engine_set_backend: { args: [ptr, u32, i32, ptr, f64], returns: i32 },
+  ost_engine_push: { args: [ptr, ptr, u32], returns: i32 },
+  ost_engine_render: { args: [ptr, ptr, u32], returns: i32 },
+  ost_engine_telemetry: { args: [ptr, ptr, u32], returns: i32 },
+  ost_engine_now_frame: { args: [ptr], returns: f64 },
+  ost_engine_device_index: { args: [ptr], returns: i32 },
+} as const;
+
+/** Where the library is: $OSTINATO_LIB, or the optimised build in native/build. */
+export function libraryPath(): string {
+  return process.env.OSTINATO_LIB || fileURLToPath(new URL("../../native/build/libostinato.so", import.meta.url));
+}
+
+function load() {
+  const path = libraryPath();
+  if (!existsSync(path)) {
+    throw new Error(`ostinato: native library not found at ${path}; build it with "make -C native" (npm test and npm start do)`);
+  }
+  return dlopen(path, SYMBOLS).symbols;
+}
+
+export type NativeSymbols = ReturnType<typeof load>;
+
+let loaded: NativeSymbols | undefined;
+
+/** The library's functions, loaded on first use. */
+export function native(): NativeSymbols {
+  return (loaded ??= load());
+}

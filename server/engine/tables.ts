@@ -1,0 +1,115 @@
+/**
+ * The library's own tables, read once: voice parameters (names, defaults,
+ * ranges), sounds, configuration fields, the event record layout and the
+ * telemetry layout. Nothing here is a hand-kept copy of the C side.
+ * @module
+ */
+import { native } from "./symbols.ts";
+
+export interface ParamInfo {
+  name: string;
+  index: number;
+  default: number;
+  min: number;
+  max: number;
+}
+
+export interface ConfigField {
+  name: string;
+  index: number;
+  default: number;
+  min: number;
+  max: number;
+}
+
+export interface TelemetryField {
+  name: string;
+  offset: number;
+  type: "u64" | "f64";
+  count: number;
+}
+
+export interface EventLayout {
+  size: number;
+  startFrame: number;
+  durFrames: number;
+  kind: number;
+  slot: number;
+  params: number;
+  paramCapacity: number;
+}
+
+export interface Tables {
+  params: ParamInfo[];
+  paramIndex: Map<string, number>;
+  /** Defaults of every parameter slot of a record (capacity long). */
+  defaults: Float32Array;
+  sounds: { name: string; alias: string; index: number }[];
+  /** Names and aliases to sound index. */
+  soundIndex: Map<string, number>;
+  config: ConfigField[];
+  telemetry: TelemetryField[];
+  telemetrySize: number;
+  event: EventLayout;
+}
+
+let tables: Tables | undefined;
+
+/** The tables, read from the library on first use. */
+export function libraryTables(): Tables {
+  return (tables ??= readTables());
+}
+
+function readTables(): Tables {
+  const lib = native();
+  const f32 = new Float32Array(3);
+  const f64 = new Float64Array(3);
+  const u32 = new Uint32Array(8);
+
+  const params: ParamInfo[] = [];
+  for (let i = 0; i < lib.ost_param_count(); i++) {
+    lib.ost_param_range(i, f32);
+    params.push({ name: String(lib.ost_param_name(i)), index: i, default: f32[0]!, min: f32[1]!, max: f32[2]! });
+  }
+
+  const sounds = [];
+  const soundIndex = new Map<string, number>();
+  for (let i = 0; i < lib.ost_sound_count(); i++) {
+    const name = String(lib.ost_sound_name(i));
+    const alias = String(lib.ost_sound_alias(i));
+    sounds.push({ name, alias, index: i });
+    soundIndex.set(name, i);
+    if (alias) soundIndex.set(alias, i);
+  }
+
+  const config: ConfigField[] = [];
+  for (let i = 0; i < lib.ost_config_count(); i++) {
+    lib.ost_config_range(i, f64);
+    config.push({ name: String(lib.ost_config_name(i)), index: i, default: f64[0]!, min: f64[1]!, max: f64[2]! });
+  }
+
+  const telemetry: TelemetryField[] = [];
+  for (let i = 0; i < lib.ost_telemetry_field_count(); i++) {
+    lib.ost_telemetry_field(i, u32);
+    telemetry.push({ name: String(lib.ost_telemetry_field_name(i)), offset: u32[0]!, type: u32[1] ? "f64" : "u64", count: u32[2]! });
+  }
+
+  lib.ost_event_layout(u32);
+  const event: EventLayout = {
+    size: u32[0]!, startFrame: u32[1]!, durFrames: u32[2]!, kind: u32[3]!, slot: u32[4]!, params: u32[5]!, paramCapacity: u32[6]!,
+  };
+  const defaults = new Float32Array(event.paramCapacity);
+  for (const p of params) defaults[p.index] = p.default;
+
+  return {
+    params,
+    paramIndex: new Map(params.map((p) => [p.name, p.index])),
+    defaults,
+    sounds,
+    soundIndex,
+    config,
+    telemetry,
+    telemetrySize: lib.ost_telemetry_size(),
+    event,
+  };
+}

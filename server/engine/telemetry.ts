@@ -1,0 +1,88 @@
+/**
+ * Telemetry: the engine's counters and meters, decoded from the library's
+ * snapshot (layout read from the library). `createTelemetry()` makes an
+ * object once; `engine.readTelemetry(t)` refills it without allocating,
+ * for 30 Hz meters.
+ * @module
+ */
+import { libraryTables } from "./tables.ts";
+
+export interface Telemetry {
+  /** Frames rendered since open: the engine clock. */
+  frames: number;
+  /** CLOCK_MONOTONIC ns when the last block finished rendering. */
+  blockNs: number;
+  /** Estimate of the frame being rendered now. */
+  nowFrame: number;
+  blocks: number;
+  sampleRate: number;
+  channels: number;
+  /** Render time / block duration, smoothed; above 1 the engine cannot keep up. */
+  cpuLoad: number;
+  xruns: number;
+  lateEvents: number;
+  stolenVoices: number;
+  eventsPlayed: number;
+  unknownSounds: number;
+  clearedEvents: number;
+  resetVoices: number;
+  activeVoices: number;
+  pendingEvents: number;
+  ringFill: number;
+  ringCapacity: number;
+  /** 0 offline, 1 null, 2 portaudio (see BACKENDS). */
+  backend: number;
+  /** 1 once the PortAudio stream died and the engine fell back to null. */
+  deviceLost: number;
+  running: number;
+  /** Per-channel peak |sample| with meter ballistics (instant attack, -20 dB in 300 ms). */
+  peak: Float64Array;
+}
+
+const camel = (name: string) => name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/** A Telemetry object with every field zero, to be filled by readTelemetry. */
+export function createTelemetry(): Telemetry {
+  const t: Record<string, unknown> = {};
+  for (const f of libraryTables().telemetry) t[camel(f.name)] = f.count > 1 ? new Float64Array(f.count) : 0;
+  return t as unknown as Telemetry;
+}
+
+type Decoder = (u32: Uint32Array, f64: Float64Array, into: Telemetry) => void;
+
+let decoder: Decoder | undefined;
+
+/** Decodes a native snapshot (viewed as u32 and f64) into `into`. */
+export function decodeTelemetry(u32: Uint32Array, f64: Float64Array, into: Telemetry): void {
+  (decoder ??= makeDecoder())(u32, f64, into);
+}
+
+function makeDecoder(): Decoder {
+  const expected = Object.keys(createTelemetry());
+  const declared: (keyof Telemetry)[] = [
+    "frames", "blockNs", "nowFrame", "blocks", "sampleRate", "channels", "cpuLoad", "xruns", "lateEvents",
+    "stolenVoices", "eventsPlayed", "unknownSounds", "clearedEvents", "resetVoices", "activeVoices",
+    "pendingEvents", "ringFill", "ringCapacity", "backend", "deviceLost", "running", "peak",
+  ];
+  // The Telemetry type above is for the type checker; the library is the
+  // authority. A field added on one side only fails here, loudly.
+  const missing = expected.filter((k) => !declared.includes(k as keyof Telemetry));
+  const extra = declared.filter((k) => !expected.includes(k));
+  if (missing.length || extra.length) {
+    throw new Error(`server/engine/telemetry.ts is out of step with the library: missing ${missing.join(", ") || "-"}, extra ${extra.join(", ") || "-"}`);
+  }
+  const fields = libraryTables().telemetry.map((f) => ({ key: camel(f.name) as keyof Telemetry, word: f.offset / 4, slot: f.offset / 8, ...f }));
+  return (u32, f64, into) => {
+    const t = into as unknown as Record<string, number | Float64Array>;
+    for (const f of fields) {
+      if (f.count > 1) {
+        const arr = t[f.key] as Float64Array;
+        for (let i = 0; i < f.count; i++) arr[i] = f64[f.slot + i]!;
+      } else if (f.type === "f64") {
+        t[f.key] = f64[f.slot]!;
+      } else {
+        t[f.key] = u32[f.word]! + u32[f.word + 1]! * 4294967296;
+      }
+    }
+  };
+}
