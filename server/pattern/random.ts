@@ -1,0 +1,326 @@
+/**
+ * Randomness as a function of time: the same query always gives the same
+ * values, so a pattern replays identically and renders deterministically.
+ *
+ * The seed of a moment t is the fractional part of t/300 scaled to 29 bits,
+ * mixed by Marsaglia's xorshift32 (shifts 13, 17, 5); this reproduces the
+ * random numbers of Tidal and Strudel (checked against Strudel 1.2.6 in
+ * test/pattern/differential.test.ts).
+ * @module
+ */
+import { type Any, Pattern, pure, reify, type PatternLike, silence } from "./pattern.ts";
+import { int } from "./rational.ts";
+import { register } from "./register.ts";
+import { signal } from "./signal.ts";
+import { stack } from "./structure.ts";
+import { callFn, earlyRaw, fastRaw, zoomRaw } from "./time.ts";
+import { fastcat } from "./structure.ts";
+
+const SCALE = 536870912; // 2^29
+
+function xorshift(x: number): number {
+  x ^= x << 13;
+  x ^= x >> 17;
+  x ^= x << 5;
+  return x;
+}
+
+/** The integer seed of time `t` (cycles). */
+export function timeToIntSeed(t: number): number {
+  const x = t / 300;
+  return xorshift(Math.trunc((x - Math.floor(x)) * SCALE));
+}
+
+/** A number in [0, 1) from an integer seed. */
+export function intSeedToRand(seed: number): number {
+  return Math.abs((seed % SCALE) / SCALE);
+}
+
+/** The random number in [0, 1) of time `t`. */
+export function timeToRand(t: number): number {
+  return intSeedToRand(timeToIntSeed(t));
+}
+
+/** `n` random numbers in [0, 1) from time `t`, each from the previous by one more xorshift step. */
+export function timeToRands(t: number, n: number): number[] {
+  let seed = timeToIntSeed(t);
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    out.push(intSeedToRand(seed));
+    seed = xorshift(seed);
+  }
+  return out;
+}
+
+/**
+ * A continuous random signal in [0, 1).
+ * @example
+ * s("hh*8").gain(rand)
+ */
+export const rand: Pattern<number> = signal(timeToRand);
+
+/**
+ * A continuous random signal in [-1, 1).
+ * @example
+ * s("hh*8").pan(rand2.fromBipolar())
+ */
+export const rand2: Pattern<number> = signal((t) => timeToRand(t) * 2 - 1);
+
+/**
+ * Random booleans, true with probability 0.5.
+ * @example
+ * s("hh*8").struct(brand.segment(8))
+ */
+export const brand: Pattern<boolean> = signal((t) => timeToRand(t) < 0.5);
+
+/**
+ * Random booleans, true with probability `p`.
+ * @example
+ * s("hh*16").struct(brandBy(0.3).segment(16))
+ */
+export function brandBy(p: PatternLike<number>): Pattern<boolean> {
+  return reify(p).innerBind((prob: number) => signal((t) => timeToRand(t) < Number(prob)));
+}
+
+/**
+ * Random integers from 0 to n-1.
+ * @example
+ * n(irand(8).segment(4)).scale("C:minor")
+ */
+export function irand(n: PatternLike<number>): Pattern<number> {
+  return reify(n).innerBind((k: number) => signal((t) => Math.floor(timeToRand(t) * Number(k))));
+}
+
+/**
+ * Smooth random noise: random values at each cycle start, eased between.
+ * @example
+ * s("hh*8").lpf(perlin.range(500, 4000))
+ */
+export const perlin: Pattern<number> = signal((t) => {
+  const a = timeToRand(Math.floor(t));
+  const b = timeToRand(Math.floor(t) + 1);
+  const x = t - Math.floor(t);
+  const ease = 6 * x ** 5 - 15 * x ** 4 + 10 * x ** 3;
+  return a + ease * (b - a);
+});
+
+/** The random signal shifted by a seed (mini-notation: each `?` and `|` gets its own). */
+function seededRand(seed: number): Pattern<number> {
+  return seed === 0 ? rand : earlyRaw(seed * 0.0001, rand);
+}
+
+function degradeWith(r: Pattern<number>, amount: number, keepAbove: boolean, pat: Pattern<Any>): Pattern<Any> {
+  const structure = pat.appLeft(r, (v: unknown, x: number) => [v, x] as const);
+  return structure
+    .filterValuesRaw(([, x]) => (keepAbove ? x >= amount : x < amount))
+    .fmap(([v]) => v);
+}
+
+/** Mini-notation `?`: drops events with probability `amount`, with the string's own seed. */
+export function degradeSeeded(pat: Pattern<Any>, amount: number, seed: number): Pattern<Any> {
+  return degradeWith(seededRand(seed), amount, true, pat);
+}
+
+/** Mini-notation `|`: one of the layers at random each cycle. */
+export function chooseLayers(pats: Pattern<Any>[], seed: number): Pattern<Any> {
+  if (pats.length === 0) return silence;
+  const n = pats.length;
+  const picker = segment1(seededRand(seed)).fmap((r: number) => pats[Math.floor(r * n)]!);
+  return picker.innerJoin();
+}
+
+function segment1<T>(sig: Pattern<T>): Pattern<T> {
+  return pure(true).appLeft(sig, (_a: boolean, b: T) => b);
+}
+
+/**
+ * Randomly drops events with probability `amount` (decided per event, from time).
+ * @example
+ * s("hh*8").degradeBy(0.3)
+ */
+export const degradeBy = register("degradeBy", (amount: unknown, pat: Pattern<Any>) => degradeWith(rand, Number(amount), true, pat));
+
+/**
+ * Keeps exactly the events that `degradeBy` with the same amount would drop.
+ * @example
+ * s("hh*8").undegradeBy(0.3)
+ */
+export const undegradeBy = register("undegradeBy", (amount: unknown, pat: Pattern<Any>) =>
+  degradeWith(rand, Number(amount), false, pat),
+);
+
+/**
+ * Randomly drops half of the events.
+ * @example
+ * s("hh*8").degrade()
+ */
+export const degrade = register("degrade", (pat: Pattern<Any>) => degradeWith(rand, 0.5, true, pat), { args: [] });
+
+/**
+ * Applies `f` to a random part (probability `p`) of the events, per event.
+ * @example
+ * s("hh*8").sometimesBy(0.4, speed(2))
+ */
+export const sometimesBy = register(
+  "sometimesBy",
+  (p: unknown, f: unknown, pat: Pattern<Any>) => {
+    const x = Number(p);
+    // The two halves partition the events: degradeBy(x) keeps r >= x, undegradeBy(x) keeps r < x.
+    return stack(degradeWith(rand, x, true, pat), callFn(f, degradeWith(rand, x, false, pat)));
+  },
+  { args: ["p", "raw"] },
+);
+
+function sometimesAlias(name: string, p: number, doc: string): (...a: Any[]) => Any {
+  void doc;
+  return register(name, (f: unknown, pat: Pattern<Any>) => pat.sometimesBy(p, f), { args: ["raw"] });
+}
+
+/**
+ * Applies `f` to about half of the events.
+ * @example
+ * s("hh*8").sometimes(speed(2))
+ */
+export const sometimes = sometimesAlias("sometimes", 0.5, "");
+/**
+ * Applies `f` to about 75% of the events.
+ * @example
+ * s("hh*8").often(speed(2))
+ */
+export const often = sometimesAlias("often", 0.75, "");
+/**
+ * Applies `f` to about 25% of the events.
+ * @example
+ * s("hh*8").rarely(speed(2))
+ */
+export const rarely = sometimesAlias("rarely", 0.25, "");
+/**
+ * Applies `f` to about 10% of the events.
+ * @example
+ * s("hh*8").almostNever(speed(2))
+ */
+export const almostNever = sometimesAlias("almostNever", 0.1, "");
+/**
+ * Applies `f` to about 90% of the events.
+ * @example
+ * s("hh*8").almostAlways(speed(2))
+ */
+export const almostAlways = sometimesAlias("almostAlways", 0.9, "");
+/**
+ * Applies `f` to every event.
+ * @example
+ * s("hh*8").always(speed(2))
+ */
+export const always = register("always", (f: unknown, pat: Pattern<Any>) => callFn(f, pat), { args: ["raw"] });
+/**
+ * Never applies `f`: the pattern unchanged.
+ * @example
+ * s("hh*8").never(speed(2))
+ */
+export const never = register("never", (_f: unknown, pat: Pattern<Any>) => pat, { args: ["raw"] });
+
+/**
+ * Applies `f` in a random part (probability `p`) of the cycles, per cycle.
+ * @example
+ * s("bd*4").someCyclesBy(0.3, speed(2))
+ */
+export const someCyclesBy = register(
+  "someCyclesBy",
+  (p: unknown, f: unknown, pat: Pattern<Any>) => {
+    const x = Number(p);
+    const applied = callFn(f, pat);
+    return new Pattern<Any>((state, out) => {
+      state.span.eachCycle((span) => {
+        const r = timeToRand(Math.floor(span.begin.valueOf()));
+        (r < x ? applied : pat).run(state.setSpan(span), out);
+      });
+    });
+  },
+  { args: ["p", "raw"] },
+);
+
+/**
+ * Applies `f` in about half of the cycles.
+ * @example
+ * s("bd*4").someCycles(speed(2))
+ */
+export const someCycles = register("someCycles", (f: unknown, pat: Pattern<Any>) => pat.someCyclesBy(0.5, f), { args: ["raw"] });
+
+/**
+ * A random choice among the values, continuously (use `segment` for steps).
+ * @example
+ * s(choose("bd", "sd", "hh").segment(4))
+ */
+export function choose<T>(...xs: T[]): Pattern<T> {
+  return chooseWith(rand, xs);
+}
+
+/** Chooses from `xs` with a signal in [0, 1). */
+export function chooseWith<T>(sig: Pattern<number>, xs: readonly T[]): Pattern<T> {
+  if (xs.length === 0) return silence;
+  return sig.fmap((r: number): T => xs[Math.min(xs.length - 1, Math.floor(r * xs.length))] as T);
+}
+
+/**
+ * A random choice with weights: `[value, weight]` pairs.
+ * @example
+ * s(wchoose(["bd", 3], ["sd", 1]).segment(8))
+ */
+export function wchoose<T>(...pairs: readonly (readonly [T, number])[]): Pattern<T> {
+  const total = pairs.reduce((a, [, w]) => a + w, 0);
+  return rand.fmap((r: number) => {
+    let acc = 0;
+    const target = r * total;
+    for (const [v, w] of pairs) {
+      acc += w;
+      if (target < acc) return v;
+    }
+    return pairs[pairs.length - 1]![0];
+  });
+}
+
+/**
+ * One of the patterns at random, each cycle.
+ * @example
+ * chooseCycles(s("bd*2"), s("hh*4"), s("sd"))
+ */
+export function chooseCycles<T>(...pats: PatternLike<T>[]): Pattern<T> {
+  const ps = pats.map((p) => reify(p));
+  return chooseLayers(ps, 0);
+}
+
+/**
+ * Alias of {@link chooseCycles}.
+ * @example
+ * randcat("bd*2", "hh*4", "sd")
+ */
+export const randcat = chooseCycles;
+
+/**
+ * Plays the n slices of each cycle in a random order (each slice once per cycle).
+ * @example
+ * note("0 1 2 3").shuffle(4)
+ */
+export const shuffle = register("shuffle", (n: unknown, pat: Pattern<Any>) => {
+  const k = Math.max(1, Math.floor(Number(n)));
+  const slices = Array.from({ length: k }, (_, i) => zoomRaw(int(i).div(int(k)), int(i + 1).div(int(k)), pat));
+  return new Pattern<Any>((state, out) => {
+    state.span.eachCycle((span) => {
+      const cycle = Math.floor(span.begin.valueOf());
+      const rs = Array.from({ length: k }, (_, i) => timeToRand(cycle + (i + 0.5) / k));
+      const order = rs.map((r, i) => [r, i] as const).sort((a, b) => a[0] - b[0]).map(([, i]) => i);
+      fastcat(...order.map((i) => slices[i]!)).run(state.setSpan(span), out);
+    });
+  });
+});
+
+/**
+ * Plays n random slices of each cycle (slices may repeat).
+ * @example
+ * note("0 1 2 3").scramble(4)
+ */
+export const scramble = register("scramble", (n: unknown, pat: Pattern<Any>) => {
+  const k = Math.max(1, Math.floor(Number(n)));
+  const picks = fastRaw(k, pure(true)).appLeft(rand, (_a: boolean, r: number) => Math.floor(r * k));
+  return picks.squeezeBind((i: number) => zoomRaw(int(i).div(int(k)), int(i + 1).div(int(k)), pat));
+});

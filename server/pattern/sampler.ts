@@ -1,0 +1,122 @@
+/**
+ * Sample slicing and stereo tricks: chop, striate, slice, splice, loopAt,
+ * jux, juxBy. They write the controls Strudel writes (begin, end, speed,
+ * unit, pan), so a sampler plays the right part of the sample.
+ * @module
+ */
+import { type Any, Pattern, pure, reify } from "./pattern.ts";
+import { register } from "./register.ts";
+import { fastcat, stack } from "./structure.ts";
+import { callFn, fastRaw, slowRaw } from "./time.ts";
+import { isControlObject } from "./controls.ts";
+
+/** Strudel's default tempo, used where Strudel's sampler functions assume it (loopAt). */
+export const DEFAULT_CPS = 0.5;
+
+function asControls(v: unknown): Record<string, Any> {
+  return isControlObject(v) ? v : { s: v };
+}
+
+/**
+ * Cuts each event into `n` parts, each playing the next part of the sample (sets begin and end).
+ * @example
+ * s("breaks").chop(4)
+ */
+export const chop = register("chop", (n: unknown, pat: Pattern<Any>) => {
+  const k = Math.max(1, Math.floor(Number(n)));
+  return pat.squeezeBind((v: unknown) => {
+    const o = asControls(v);
+    const b = typeof o.begin === "number" ? o.begin : 0;
+    const e = typeof o.end === "number" ? o.end : 1;
+    const w = e - b;
+    return fastcat(...Array.from({ length: k }, (_, i) => pure({ ...o, begin: b + (w * i) / k, end: b + (w * (i + 1)) / k })));
+  });
+});
+
+/**
+ * Plays the pattern `n` times per cycle, the i-th time with the i-th part of each sample (granular interleaving).
+ * @example
+ * s("breaks hh").striate(4)
+ */
+export const striate = register("striate", (n: unknown, pat: Pattern<Any>) => {
+  const k = Math.max(1, Math.floor(Number(n)));
+  return fastcat(
+    ...Array.from({ length: k }, (_, i) => pat.fmap((v: unknown) => ({ ...asControls(v), begin: i / k, end: (i + 1) / k }))),
+  );
+});
+
+function sliceWith(n: unknown, indices: unknown, pat: Pattern<Any>, fitSpeed: boolean): Pattern<Any> {
+  const k = Number(n);
+  return reify(indices as Any).outerBind((i: unknown) =>
+    pat.fmap((v: unknown) => {
+      const idx = Number(i);
+      const o: Record<string, Any> = { ...asControls(v), begin: idx / k, end: (idx + 1) / k, _slices: k };
+      return o;
+    }),
+  ).withHaps((haps) =>
+    fitSpeed
+      ? haps.map((h) => {
+          const d = h.duration().valueOf();
+          const o = h.value as Record<string, Any>;
+          return h.setValue({ ...o, speed: (1 / k / d) * (typeof o.speed === "number" ? o.speed : 1), unit: "c" });
+        })
+      : haps,
+  );
+}
+
+/**
+ * Cuts each sample into `n` slices and plays the slices given by the index pattern (structure from the indices).
+ * @example
+ * s("breaks").slice(4, "0 2 1 3")
+ */
+export const slice = register("slice", (n: unknown, indices: unknown, pat: Pattern<Any>) => sliceWith(n, indices, pat, false), {
+  args: ["p", "raw"],
+});
+
+/**
+ * Like `slice`, but sets the speed so each slice fills its event exactly (unit "c").
+ * @example
+ * s("breaks").splice(4, "0 2 1 3")
+ */
+export const splice = register("splice", (n: unknown, indices: unknown, pat: Pattern<Any>) => sliceWith(n, indices, pat, true), {
+  args: ["p", "raw"],
+});
+
+/**
+ * Fits a sample to `n` cycles: slows the pattern by `n` and sets speed (unit "c"), at Strudel's default 0.5 cycles per second.
+ * @example
+ * s("breaks").loopAt(2)
+ */
+export const loopAt = register(["loopAt", "loopat"], (n: unknown, pat: Pattern<Any>) => {
+  const factor = Number(n);
+  return slowRaw(
+    n,
+    pat.fmap((v: unknown) => ({ ...asControls(v), speed: (1 / factor) * DEFAULT_CPS, unit: "c" })),
+  );
+});
+
+function juxWith(by: number, f: unknown, pat: Pattern<Any>): Pattern<Any> {
+  const shift = (d: number) => (v: unknown) => {
+    const o = asControls(v);
+    return { ...o, pan: (typeof o.pan === "number" ? o.pan : 0.5) + d };
+  };
+  return stack(pat.fmap(shift(-by / 2)), callFn(f, pat.fmap(shift(by / 2))));
+}
+
+/**
+ * Plays the pattern on the left and `f` of it on the right.
+ * @example
+ * s("bd sd hh cp").jux(rev)
+ */
+export const jux = register("jux", (f: unknown, pat: Pattern<Any>) => juxWith(1, f, pat), { args: ["raw"] });
+
+/**
+ * Like `jux`, with the two sides `by` apart (1 is full left and right).
+ * @example
+ * s("bd sd hh cp").juxBy(0.5, fast(2))
+ */
+export const juxBy = register(["juxBy", "juxby"], (by: unknown, f: unknown, pat: Pattern<Any>) => juxWith(Number(by), f, pat), {
+  args: ["p", "raw"],
+});
+
+export { fastRaw };

@@ -1,0 +1,178 @@
+/**
+ * Continuous signals: patterns whose value is a function of time, with no
+ * whole (no onsets). Sampled at the start of each query's span; `segment`
+ * turns them into discrete steps.
+ * @module
+ */
+import { Hap } from "./hap.ts";
+import { type Any, Pattern } from "./pattern.ts";
+import type { Rational } from "./rational.ts";
+import { register } from "./register.ts";
+
+/** A signal: `f(time in cycles)` sampled at the start of each queried span. */
+export function signal<T>(f: (t: number) => T): Pattern<T> {
+  return new Pattern<T>((state, out) => {
+    out.push(new Hap<T>(undefined, state.span, f(state.span.begin.valueOf())));
+  });
+}
+
+/** A signal reading exact time. */
+export function signalExact<T>(f: (t: Rational) => T): Pattern<T> {
+  return new Pattern<T>((state, out) => {
+    out.push(new Hap<T>(undefined, state.span, f(state.span.begin)));
+  });
+}
+
+/**
+ * A constant signal (no onsets): `value` at every moment.
+ * @example
+ * n("0 2").add(steady(12))
+ */
+export function steady<T>(value: T): Pattern<T> {
+  return new Pattern<T>((state, out) => {
+    out.push(new Hap<T>(undefined, state.span, value));
+  });
+}
+
+const frac = (t: number) => t - Math.floor(t);
+
+/**
+ * A sawtooth from 0 to 1 each cycle.
+ * @example
+ * n(saw.range(0, 7).segment(8)).scale("C:major")
+ */
+export const saw: Pattern<number> = signal(frac);
+/**
+ * A sawtooth from -1 to 1 each cycle.
+ * @example
+ * n(saw2.range(0, 7).segment(4))
+ */
+export const saw2: Pattern<number> = signal((t) => frac(t) * 2 - 1);
+/**
+ * A descending sawtooth from 1 to 0 each cycle.
+ * @example
+ * s("hh*8").gain(isaw)
+ */
+export const isaw: Pattern<number> = signal((t) => 1 - frac(t));
+/**
+ * A descending sawtooth from 1 to -1 each cycle.
+ * @example
+ * s("hh*8").pan(isaw2.fromBipolar())
+ */
+export const isaw2: Pattern<number> = signal((t) => (1 - frac(t)) * 2 - 1);
+/**
+ * A sine wave from 0 to 1, one period per cycle.
+ * @example
+ * s("hh*8").gain(sine)
+ */
+export const sine: Pattern<number> = signal((t) => 0.5 + 0.5 * Math.sin(2 * Math.PI * t));
+/**
+ * A sine wave from -1 to 1.
+ * @example
+ * s("hh*8").pan(sine2.fromBipolar())
+ */
+export const sine2: Pattern<number> = signal((t) => Math.sin(2 * Math.PI * t));
+/**
+ * A cosine wave from 0 to 1 (a sine a quarter cycle earlier).
+ * @example
+ * s("hh*8").gain(cosine)
+ */
+export const cosine: Pattern<number> = signal((t) => 0.5 + 0.5 * Math.sin(2 * Math.PI * (t + 0.25)));
+/**
+ * A cosine wave from -1 to 1.
+ * @example
+ * s("hh*8").pan(cosine2.fromBipolar())
+ */
+export const cosine2: Pattern<number> = signal((t) => Math.sin(2 * Math.PI * (t + 0.25)));
+/**
+ * A square wave: 0 for the first half of each cycle, 1 for the second.
+ * @example
+ * s("hh*8").gain(square)
+ */
+export const square: Pattern<number> = signal((t) => Math.floor(frac(t) * 2));
+/**
+ * A square wave between -1 and 1.
+ * @example
+ * s("hh*8").pan(square2.fromBipolar())
+ */
+export const square2: Pattern<number> = signal((t) => Math.floor(frac(t) * 2) * 2 - 1);
+/**
+ * A triangle wave from 0 up to 1 and back, each cycle.
+ * @example
+ * s("hh*8").gain(tri)
+ */
+export const tri: Pattern<number> = signal((t) => {
+  const x = frac(t);
+  return x < 0.5 ? x * 2 : 2 - x * 2;
+});
+/**
+ * A triangle wave between -1 and 1.
+ * @example
+ * s("hh*8").pan(tri2.fromBipolar())
+ */
+export const tri2: Pattern<number> = signal((t) => {
+  const x = frac(t);
+  return (x < 0.5 ? x * 2 : 2 - x * 2) * 2 - 1;
+});
+/**
+ * An inverted triangle: from 1 down to 0 and back.
+ * @example
+ * s("hh*8").gain(itri)
+ */
+export const itri: Pattern<number> = signal((t) => {
+  const x = frac(t);
+  return 1 - (x < 0.5 ? x * 2 : 2 - x * 2);
+});
+/**
+ * Time itself, in cycles.
+ * @example
+ * n(time.segment(4))
+ */
+export const time: Pattern<number> = signal((t) => t);
+
+/**
+ * Scales values from 0..1 to `min`..`max`.
+ * @example
+ * s("hh*8").lpf(sine.range(500, 4000))
+ */
+export const range = register("range", (min: unknown, max: unknown, pat: Pattern<Any>) => {
+  const lo = Number(min);
+  const hi = Number(max);
+  return pat.fmap((v: number) => v * (hi - lo) + lo);
+}, { args: ["p", "p"] });
+
+/**
+ * Scales values from -1..1 to `min`..`max`.
+ * @example
+ * s("hh*8").lpf(sine2.range2(500, 4000))
+ */
+export const range2 = register("range2", (min: unknown, max: unknown, pat: Pattern<Any>) => {
+  const lo = Number(min);
+  const hi = Number(max);
+  return pat.fmap((v: number) => ((v + 1) / 2) * (hi - lo) + lo);
+}, { args: ["p", "p"] });
+
+/**
+ * Scales values from 0..1 exponentially to `min`..`max` (for frequencies).
+ * @example
+ * s("hh*8").lpf(sine.rangex(200, 8000))
+ */
+export const rangex = register("rangex", (min: unknown, max: unknown, pat: Pattern<Any>) => {
+  const lo = Math.log(Number(min));
+  const hi = Math.log(Number(max));
+  return pat.fmap((v: number) => Math.exp(v * (hi - lo) + lo));
+}, { args: ["p", "p"] });
+
+/**
+ * Values from -1..1 to 0..1.
+ * @example
+ * s("hh*8").pan(sine2.fromBipolar())
+ */
+export const fromBipolar = register("fromBipolar", (pat: Pattern<Any>) => pat.fmap((v: number) => (v + 1) / 2), { args: [] });
+
+/**
+ * Values from 0..1 to -1..1.
+ * @example
+ * n(sine.toBipolar().range2(0, 7).segment(4))
+ */
+export const toBipolar = register("toBipolar", (pat: Pattern<Any>) => pat.fmap((v: number) => v * 2 - 1), { args: [] });

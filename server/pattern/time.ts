@@ -1,0 +1,475 @@
+/**
+ * Operators on time: speed, shift, reverse, zoom, repeat and delay patterns.
+ * @module
+ */
+import { Hap } from "./hap.ts";
+import { type Any, Pattern, focusSpan, pure, reify, silence } from "./pattern.ts";
+import { ONE, type Rational, ZERO, fromFloat, int, rational } from "./rational.ts";
+import { register } from "./register.ts";
+import { fastcat, slowcat, stack } from "./structure.ts";
+import { TimeSpan } from "./timespan.ts";
+
+type Fn = (p: Pattern<Any>) => Pattern<Any>;
+
+/** A plain argument as time (floats become simple fractions). */
+export function t(x: unknown): Rational {
+  if (typeof x === "number") return Number.isInteger(x) ? int(x) : fromFloat(x);
+  return rational(x as number);
+}
+
+/** Calls a transformation given as a function or a curried operator. */
+export function callFn(f: unknown, pat: Pattern<Any>, ...rest: unknown[]): Pattern<Any> {
+  if (typeof f !== "function") throw new TypeError(`expected a function of a pattern, got ${typeof f}`);
+  return reify((f as (...a: unknown[]) => Any)(pat, ...rest));
+}
+
+/** Speeds up by a plain factor (0 is silence, negative plays reversed). */
+export function fastRaw(factor: unknown, pat: Pattern<Any>): Pattern<Any> {
+  const f = t(factor);
+  if (f.n === 0) return silence;
+  if (f.n < 0) return revRaw(pat.affine(f.neg(), ZERO));
+  return pat.affine(f, ZERO);
+}
+
+/** Speeds up by a patterned factor (used by mini-notation's `*`). */
+export function fastPattern(factor: Pattern<Any>, pat: Pattern<Any>): Pattern<Any> {
+  if (factor._pure) return fastRaw(factor._pure.value, pat);
+  return factor.innerBind((f: unknown) => fastRaw(f, pat));
+}
+
+/** Slows down by a patterned factor (mini-notation's `/`). */
+export function slowPattern(factor: Pattern<Any>, pat: Pattern<Any>): Pattern<Any> {
+  if (factor._pure) return slowRaw(factor._pure.value, pat);
+  return factor.innerBind((f: unknown) => slowRaw(f, pat));
+}
+
+/** Slows down by a plain factor. */
+export function slowRaw(factor: unknown, pat: Pattern<Any>): Pattern<Any> {
+  const f = t(factor);
+  if (f.n === 0) return silence;
+  return fastRaw(ONE.div(f), pat);
+}
+
+/** Shifts earlier by a plain amount of cycles. */
+export function earlyRaw(amount: unknown, pat: Pattern<Any>): Pattern<Any> {
+  return pat.affine(ONE, t(amount));
+}
+
+/** Shifts later by a plain amount of cycles. */
+export function lateRaw(amount: unknown, pat: Pattern<Any>): Pattern<Any> {
+  return pat.affine(ONE, t(amount).neg());
+}
+
+/** Reverses each cycle. */
+export function revRaw(pat: Pattern<Any>): Pattern<Any> {
+  return new Pattern<Any>((state, out) => {
+    state.span.eachCycle((span) => {
+      const cycle = span.begin.sam();
+      const mirror = cycle.add(cycle).add(ONE); // t ↦ 2·cycle + 1 − t
+      const start = out.length;
+      pat.run(state.setSpan(new TimeSpan(mirror.sub(span.end), mirror.sub(span.begin))), out);
+      for (let i = start; i < out.length; i++) {
+        const h = out[i]!;
+        const w = h.whole;
+        out[i] = new Hap(
+          w && new TimeSpan(mirror.sub(w.end), mirror.sub(w.begin)),
+          new TimeSpan(mirror.sub(h.part.end), mirror.sub(h.part.begin)),
+          h.value,
+          h.context,
+        );
+      }
+    });
+  });
+}
+
+/** Each cycle squeezed into its first 1/factor, silence after. */
+export function fastGapRaw(factor: unknown, pat: Pattern<Any>): Pattern<Any> {
+  const f = t(factor);
+  if (f.n <= 0) return silence;
+  return new Pattern<Any>((state, out) => {
+    state.span.eachCycle((span) => {
+      const cycle = span.begin.sam();
+      const bpos = span.begin.sub(cycle).mul(f);
+      let epos = span.end.sub(cycle).mul(f);
+      if (bpos.gt(ONE) || (bpos.eq(ONE) && !span.begin.eq(span.end))) return;
+      if (epos.gt(ONE)) epos = ONE;
+      const start = out.length;
+      pat.run(state.setSpan(new TimeSpan(cycle.add(bpos), cycle.add(epos))), out);
+      let k = start;
+      for (let i = start; i < out.length; i++) {
+        const h = out[i]!;
+        const back = (x: Rational) => cycle.add(x.sub(cycle).div(f));
+        const w = h.whole;
+        const part = new TimeSpan(back(h.part.begin), back(h.part.end)).intersection(span);
+        if (!part) continue;
+        out[k++] = new Hap(w && new TimeSpan(back(w.begin), back(w.end)), part, h.value, h.context);
+      }
+      out.length = k;
+    });
+  });
+}
+
+/** Each cycle squeezed into [b, e) of the cycle (0 ≤ b ≤ e ≤ 1). */
+export function compressRaw(b: unknown, e: unknown, pat: Pattern<Any>): Pattern<Any> {
+  const rb = t(b);
+  const re = t(e);
+  if (rb.gt(re) || rb.lt(ZERO) || re.gt(ONE) || rb.eq(re)) return silence;
+  return lateRaw(rb, fastGapRaw(ONE.div(re.sub(rb)), pat));
+}
+
+/** The span [b, e) of each cycle stretched to fill the cycle. */
+export function zoomRaw(b: unknown, e: unknown, pat: Pattern<Any>): Pattern<Any> {
+  const rb = t(b);
+  const re = t(e);
+  const d = re.sub(rb);
+  if (d.n <= 0) return silence;
+  return new Pattern<Any>((state, out) => {
+    state.span.eachCycle((span) => {
+      const cycle = span.begin.sam();
+      // outer t ↦ inner cycle + (t − cycle)·d + b
+      const fwd = (x: Rational) => cycle.add(x.sub(cycle).mul(d)).add(rb);
+      const back = (x: Rational) => cycle.add(x.sub(cycle).sub(rb).div(d));
+      const start = out.length;
+      pat.run(state.setSpan(new TimeSpan(fwd(span.begin), fwd(span.end))), out);
+      for (let i = start; i < out.length; i++) {
+        const h = out[i]!;
+        const w = h.whole;
+        out[i] = new Hap(
+          w && new TimeSpan(back(w.begin), back(w.end)),
+          new TimeSpan(back(h.part.begin), back(h.part.end)),
+          h.value,
+          h.context,
+        );
+      }
+    });
+  });
+}
+
+/** Each event repeated `n` times within its own span. */
+export function plyRaw(n: unknown, pat: Pattern<Any>): Pattern<Any> {
+  const factor = t(n);
+  return pat.squeezeBind((v) => fastRaw(factor, pure(v)));
+}
+
+/** Each cycle repeated `n` times. */
+export function repeatCyclesRaw(n: unknown, pat: Pattern<Any>): Pattern<Any> {
+  const times = Math.floor(Number(n));
+  if (!(times >= 1)) return silence;
+  return new Pattern<Any>((state, out) => {
+    state.span.eachCycle((span) => {
+      const cycle = Math.floor(span.begin.valueOf());
+      const delta = int(cycle - Math.floor(cycle / times));
+      const start = out.length;
+      pat.run(state.setSpan(new TimeSpan(span.begin.sub(delta), span.end.sub(delta))), out);
+      for (let i = start; i < out.length; i++) out[i] = out[i]!.withSpan((s) => new TimeSpan(s.begin.add(delta), s.end.add(delta)));
+    });
+  });
+}
+
+/**
+ * Speeds up a pattern by a factor (Strudel's `fast`, alias `density`). Used by `*` in mini-notation.
+ * @example
+ * s("bd sd").fast(2) // s("[bd sd]*2")
+ * @example
+ * s("bd sd").fast("<1 2>")
+ */
+export const fast = register(["fast", "density"], fastRaw);
+
+/**
+ * Slows down a pattern by a factor (alias `sparsity`). Used by `/` in mini-notation.
+ * @example
+ * s("bd sd hh cp").slow(2)
+ */
+export const slow = register(["slow", "sparsity"], slowRaw);
+
+/**
+ * Speeds up like `fast`, and multiplies the playback `speed` by the same factor.
+ * @example
+ * s("bd sd").hurry("<1 2>")
+ */
+export const hurry = register("hurry", (r: unknown, pat: Pattern<Any>) =>
+  fastRaw(r, pat).fmap((v: Any) => {
+    const obj = v !== null && typeof v === "object" && !Array.isArray(v) ? v : { s: v };
+    return { ...obj, speed: (obj.speed ?? 1) * Number(r) };
+  }),
+);
+
+/**
+ * Shifts a pattern earlier in time by a number of cycles (Tidal's `<~`).
+ * @example
+ * s("bd sd hh cp").early(0.25)
+ */
+export const early = register("early", earlyRaw);
+
+/**
+ * Shifts a pattern later in time by a number of cycles (Tidal's `~>`).
+ * @example
+ * s("bd sd hh cp").late("<0 0.25>")
+ */
+export const late = register("late", lateRaw);
+
+/**
+ * Squeezes each cycle into the span [begin, end) of the cycle, silence elsewhere.
+ * @example
+ * s("bd sd").compress(0.25, 0.75)
+ */
+export const compress = register("compress", compressRaw, { args: ["p", "p"] });
+
+/**
+ * Speeds up each cycle by a factor but leaves the rest of the cycle silent.
+ * @example
+ * s("bd sd").fastGap(2)
+ */
+export const fastGap = register(["fastGap", "fastgap"], fastGapRaw);
+
+/**
+ * Plays only the span [begin, end) of each cycle, stretched to a whole cycle.
+ * @example
+ * s("bd*2 hh*3 [~ bd] cp").zoom(0.25, 0.75)
+ */
+export const zoom = register(["zoom", "zoomArc"], zoomRaw, { args: ["p", "p"] });
+
+/**
+ * Reverses each cycle.
+ * @example
+ * note("c3 d3 e3 g3").rev()
+ */
+export const rev = register("rev", revRaw, { args: [] });
+
+/**
+ * Applies `f` to the pattern slowed down by `factor`, then speeds the result back up: `f` works inside each 1/factor of a cycle.
+ * @example
+ * note("0 1 2 3 4 3 2 1").inside(4, rev)
+ */
+export const inside = register("inside", (n: unknown, f: Fn, pat: Pattern<Any>) => fastRaw(n, callFn(f, slowRaw(n, pat))), {
+  args: ["p", "raw"],
+});
+
+/**
+ * Applies `f` to the pattern sped up by `factor`, then slows the result back down: `f` works across `factor` cycles.
+ * @example
+ * note("<[0 1] 2 [3 4] 5>").outside(2, rev)
+ */
+export const outside = register("outside", (n: unknown, f: Fn, pat: Pattern<Any>) => slowRaw(n, callFn(f, fastRaw(n, pat))), {
+  args: ["p", "raw"],
+});
+
+/**
+ * Repeats the first `fraction` of each cycle to fill the cycle (negative: the last part).
+ * @example
+ * s("bd sd hh cp lt mt ht oh").linger("<0.25 0.5>")
+ */
+export const linger = register("linger", (fraction: unknown, pat: Pattern<Any>) => {
+  const f = t(fraction);
+  if (f.n === 0) return silence;
+  if (f.n < 0) return slowRaw(f.neg(), zoomRaw(ONE.add(f), ONE, pat));
+  return slowRaw(f, zoomRaw(ZERO, f, pat));
+});
+
+/**
+ * Repeats each event `n` times within its own span.
+ * @example
+ * s("bd ~ sd cp").ply("<1 2 3>")
+ */
+export const ply = register("ply", plyRaw);
+
+/**
+ * Delays every second of `n` subdivisions of each cycle by `amount` of a subdivision.
+ * @example
+ * s("hh*8").swingBy(1/3, 4)
+ */
+export const swingBy = register(
+  "swingBy",
+  (amount: unknown, n: unknown, pat: Pattern<Any>) => fastRaw(n, lateSeq(amount, slowRaw(n, pat))),
+  { args: ["p", "p"] },
+);
+
+function lateSeq(amount: unknown, pat: Pattern<Any>): Pattern<Any> {
+  return fastcat(pure(0), pure(amount)).innerBind((a: unknown) => lateRaw(a, pat));
+}
+
+/**
+ * Swing: `swingBy(1/3, n)`.
+ * @example
+ * s("hh*8").swing(4)
+ */
+export const swing = register("swing", (n: unknown, pat: Pattern<Any>) => fastRaw(n, lateSeq(fromFloat(1 / 3), slowRaw(n, pat))));
+
+/**
+ * Shifts the pattern earlier by 1/n of a cycle more every cycle, so each cycle starts one step further.
+ * @example
+ * note("0 1 2 3").iter(4)
+ */
+export const iter = register("iter", (n: unknown, pat: Pattern<Any>) => {
+  const k = Math.floor(Number(n));
+  if (!(k >= 1)) return pat;
+  return slowcat(...Array.from({ length: k }, (_, i) => earlyRaw(ratioOf(i, k), pat)));
+});
+
+/**
+ * Like `iter`, but shifts later: each cycle starts one step earlier in the sequence.
+ * @example
+ * note("0 1 2 3").iterBack(4)
+ */
+export const iterBack = register("iterBack", (n: unknown, pat: Pattern<Any>) => {
+  const k = Math.floor(Number(n));
+  if (!(k >= 1)) return pat;
+  return slowcat(...Array.from({ length: k }, (_, i) => lateRaw(ratioOf(i, k), pat)));
+});
+
+function ratioOf(a: number, b: number): Rational {
+  return int(a).div(int(b));
+}
+
+/**
+ * Plays the pattern forwards, then backwards, in alternate cycles.
+ * @example
+ * note("c3 d3 e3 g3").palindrome()
+ */
+export const palindrome = register(
+  "palindrome",
+  (pat: Pattern<Any>) => slowcatPrimeOf([pat, revRaw(pat)]),
+  { args: [] },
+);
+
+function slowcatPrimeOf(pats: Pattern<Any>[]): Pattern<Any> {
+  const n = pats.length;
+  return new Pattern<Any>((state, out) => {
+    state.span.eachCycle((span) => {
+      const cycle = Math.floor(span.begin.valueOf());
+      pats[((cycle % n) + n) % n]!.run(state.setSpan(span), out);
+    });
+  });
+}
+
+/**
+ * Samples the pattern `n` times per cycle: turns signals into discrete events.
+ * @example
+ * n(saw.range(0, 7).segment(8)).scale("C:minor")
+ */
+export const segment = register(["segment", "seg"], (n: unknown, pat: Pattern<Any>) =>
+  fastRaw(n, pure(true)).appLeft(pat, (_a: unknown, b: unknown) => b),
+);
+
+/**
+ * Loops `cycles` cycles of the pattern starting at cycle `offset`.
+ * @example
+ * note("<0 1 2 3 4 5>").ribbon(2, 2)
+ */
+export const ribbon = register(
+  ["ribbon", "rib"],
+  (offset: unknown, cycles: unknown, pat: Pattern<Any>) => {
+    const c = t(cycles);
+    if (c.n <= 0) return silence;
+    const shifted = earlyRaw(offset, pat);
+    // Every loop of `cycles` cycles plays cycles [0, c) of the shifted pattern.
+    return new Pattern<Any>((state, out) => {
+      const { begin, end } = state.span;
+      let loopStart = begin.div(c).floor().mul(c);
+      while (loopStart.lt(end) || (begin.eq(end) && loopStart.lte(begin))) {
+        const loopEnd = loopStart.add(c);
+        const qb = begin.max(loopStart);
+        const qe = end.min(loopEnd);
+        if (qb.lt(qe) || (begin.eq(end) && qb.eq(qe))) {
+          const start = out.length;
+          shifted.run(state.setSpan(new TimeSpan(qb.sub(loopStart), qe.sub(loopStart))), out);
+          for (let i = start; i < out.length; i++) out[i] = out[i]!.withSpan((s) => new TimeSpan(s.begin.add(loopStart), s.end.add(loopStart)));
+        }
+        if (begin.eq(end)) break;
+        loopStart = loopEnd;
+      }
+    });
+  },
+  { args: ["p", "p"] },
+);
+
+/**
+ * Repeats each cycle `n` times.
+ * @example
+ * note("<0 1 2 3>").repeatCycles(2)
+ */
+export const repeatCycles = register("repeatCycles", repeatCyclesRaw);
+
+/**
+ * Squeezes each event into the latter `r` of its span (syncopation): `pressBy(0.5)` is `press`.
+ * @example
+ * s("hh*4").pressBy("<0 0.5 0.25>")
+ */
+export const pressBy = register("pressBy", (r: unknown, pat: Pattern<Any>) =>
+  pat.squeezeBind((v: unknown) => compressRaw(r, 1, pure(v))),
+);
+
+/**
+ * Squeezes each event into the second half of its span.
+ * @example
+ * s("hh*4").press()
+ */
+export const press = register("press", (pat: Pattern<Any>) => pat.squeezeBind((v: unknown) => compressRaw(HALF_T, 1, pure(v))), {
+  args: [],
+});
+const HALF_T = int(1).div(int(2));
+
+/**
+ * Superimposes `count` copies, each `time` cycles later than the previous and with `gain` multiplied by `feedback`.
+ * @example
+ * s("bd sd").echo(3, 1/8, 0.5)
+ */
+export const echo = register(
+  "echo",
+  (count: unknown, time: unknown, feedback: unknown, pat: Pattern<Any>) => {
+    const k = Math.floor(Number(count));
+    const fb = Number(feedback);
+    return stack(...Array.from({ length: Math.max(0, k) }, (_, i) => lateRaw(t(time).mul(int(i)), setGain(pat, fb ** i))));
+  },
+  { args: ["p", "p", "p"] },
+);
+
+function setGain(pat: Pattern<Any>, gain: number): Pattern<Any> {
+  return pat.fmap((v: Any) => (v !== null && typeof v === "object" && !Array.isArray(v) ? { ...v, gain } : { value: v, gain }));
+}
+
+/**
+ * `stut(count, feedback, time)`: Tidal's older name for `echo`, with the arguments in another order.
+ * @example
+ * s("bd sd").stut(3, 0.5, 1/8)
+ */
+export const stut = register(
+  "stut",
+  (count: unknown, feedback: unknown, time: unknown, pat: Pattern<Any>) => echo(count, time, feedback, pat),
+  { args: ["p", "p", "p"] },
+);
+
+/**
+ * Superimposes `count` copies of the pattern, the i-th delayed by i·`time` cycles, each passed through `f`.
+ * @example
+ * note("c3 e3").echoWith(3, 1/8, add(12))
+ */
+export const echoWith = register(
+  ["echoWith", "echowith", "stutWith", "stutwith"],
+  (count: unknown, time: unknown, f: Fn, pat: Pattern<Any>) => {
+    const k = Math.floor(Number(count));
+    return stack(...Array.from({ length: Math.max(0, k) }, (_, i) => callFn(f, lateRaw(t(time).mul(int(i)), pat))));
+  },
+  { args: ["p", "p", "raw"] },
+);
+
+/**
+ * Superimposes a copy shifted later by `time` and passed through `f`.
+ * @example
+ * note("c3 e3 g3").off(1/8, add(12))
+ */
+export const off = register("off", (time: unknown, f: Fn, pat: Pattern<Any>) => stack(pat, callFn(f, lateRaw(time, pat))), {
+  args: ["p", "raw"],
+});
+
+/** Plays the pattern together with the results of each function applied to it. */
+export function superimposeRaw(fs: Fn[], pat: Pattern<Any>): Pattern<Any> {
+  return stack(pat, ...fs.map((f) => callFn(f, pat)));
+}
+
+/** Plays the results of each function applied to the pattern (without the original). */
+export function layerRaw(fs: Fn[], pat: Pattern<Any>): Pattern<Any> {
+  return stack(...fs.map((f) => callFn(f, pat)));
+}
+
+export { focusSpan };

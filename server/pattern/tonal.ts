@@ -1,0 +1,223 @@
+/**
+ * Harmony: scales (degrees to notes), transposition by semitones, intervals
+ * or scale steps, chord voicings and chord roots. Scale and chord
+ * dictionaries come from tonal (@tonaljs/tonal), so the same names work as
+ * in Strudel: "C:minor", "Eb4:major:pentatonic", "D:dorian", "Am7", "C^7".
+ * @module
+ */
+import { Chord, Interval, Note, ScaleType } from "@tonaljs/tonal";
+import { Hap } from "./hap.ts";
+import { type Any, Pattern } from "./pattern.ts";
+import { register } from "./register.ts";
+import { isControlObject } from "./controls.ts";
+import { DEFAULT_OCTAVE } from "./note.ts";
+
+interface ScaleInfo {
+  tonic: string; // with octave, e.g. "C3"
+  intervals: string[];
+}
+
+const scaleCache = new Map<string, ScaleInfo>();
+
+/** Reads "C:minor", "C4:minor:pentatonic" or "C minor" into a tonic with octave and intervals. */
+export function parseScale(name: string): ScaleInfo {
+  let info = scaleCache.get(name);
+  if (info) return info;
+  const parts = String(name).split(/[: ]+/).filter(Boolean);
+  const tonicName = parts.shift() ?? "";
+  const tonic = Note.get(tonicName);
+  if (tonic.empty) throw new Error(`scale "${name}": "${tonicName}" is not a tonic (expected a note name such as C, Eb or F#4)`);
+  const type = parts.join(" ") || "major";
+  const st = ScaleType.get(type);
+  if (st.empty) throw new Error(`scale "${name}": unknown scale type "${type}" (expected e.g. major, minor, dorian, minor:pentatonic)`);
+  const withOctave = tonic.oct === undefined ? `${tonic.pc}${DEFAULT_OCTAVE}` : tonic.name;
+  info = { tonic: withOctave, intervals: st.intervals };
+  scaleCache.set(name, info);
+  return info;
+}
+
+/** The note name of scale degree `degree` (rounded; negative and large degrees wrap by octaves). */
+export function scaleDegreeToNote(scale: ScaleInfo, degree: number): string {
+  const d = Math.round(degree);
+  const len = scale.intervals.length;
+  const octave = Math.floor(d / len);
+  const idx = d - octave * len;
+  let note = Note.transpose(scale.tonic, scale.intervals[idx]!);
+  if (octave !== 0) note = Note.transpose(note, Interval.fromSemitones(12 * octave));
+  return note;
+}
+
+function withNote(v: unknown, f: (x: unknown) => unknown): unknown {
+  if (isControlObject(v)) {
+    if ("note" in v) return { ...v, note: f(v.note) };
+    if ("n" in v) {
+      const { n, ...rest } = v;
+      return { ...rest, note: f(n) };
+    }
+    return v;
+  }
+  return f(v);
+}
+
+function mapHaps(pat: Pattern<Any>, f: (h: Hap<Any>) => Hap<Any>): Pattern<Any> {
+  return new Pattern<Any>((state, out) => {
+    const start = out.length;
+    pat.run(state, out);
+    for (let i = start; i < out.length; i++) out[i] = f(out[i]!);
+  });
+}
+
+/**
+ * Turns scale degrees (`n` or plain numbers) into note names of a scale: "C:minor", "D4:dorian", "C:minor:pentatonic".
+ * @example
+ * n("0 2 4 6").scale("C:minor")
+ * @example
+ * n("0 2 4").scale("<C:major D:dorian>")
+ */
+export const scale = register("scale", (scaleName: unknown, pat: Pattern<Any>) => {
+  // "C:minor" in mini-notation is the list ["C", "minor"].
+  const name = Array.isArray(scaleName) ? scaleName.join(":") : String(scaleName);
+  const info = parseScale(name);
+  return mapHaps(pat, (h) => {
+    const value = withNote(h.value, (x) => {
+      if (typeof x === "number") return scaleDegreeToNote(info, x);
+      if (typeof x === "string" && x.trim() !== "" && Number.isFinite(Number(x))) return scaleDegreeToNote(info, Number(x));
+      return x;
+    });
+    return new Hap(h.whole, h.part, value, { ...h.context, scale: name });
+  });
+});
+
+function transposeName(name: string, by: unknown): string {
+  const interval = typeof by === "number" ? Interval.fromSemitones(by) : String(by);
+  const normal = Note.get(name);
+  if (normal.empty) return name;
+  return Note.transpose(normal.name, interval);
+}
+
+/**
+ * Transposes notes by semitones (a number) or an interval ("3M", "-2m"); note names stay names, numbers stay numbers.
+ * @example
+ * note("c3 e3 g3").transpose("<0 3 5>")
+ */
+export const transpose = register(["transpose", "trans"], (by: unknown, pat: Pattern<Any>) =>
+  pat.fmap((v: unknown) =>
+    withNote(v, (x) => {
+      if (typeof x === "number") return x + (typeof by === "number" ? by : Interval.semitones(String(by)) ?? 0);
+      if (typeof x === "string") return transposeName(x, by);
+      return x;
+    }),
+  ),
+);
+
+/**
+ * Moves notes by steps of the scale set by `scale` earlier in the chain.
+ * @example
+ * n("0 2 4").scale("C:major").scaleTranspose("<0 1 2>")
+ */
+export const scaleTranspose = register(["scaleTranspose", "scaleTrans", "strans"], (steps: unknown, pat: Pattern<Any>) =>
+  mapHaps(pat, (h) => {
+    const name = h.context.scale as string | undefined;
+    if (!name) throw new Error("scaleTranspose needs a scale: use .scale(\"C:major\") before it");
+    const info = parseScale(name);
+    const value = withNote(h.value, (x) => {
+      const midi = typeof x === "number" ? x : Note.midi(String(x));
+      if (midi === null || midi === undefined) return x;
+      const degree = degreeOf(info, midi);
+      return degree === undefined ? x : scaleDegreeToNote(info, degree + Number(steps));
+    });
+    return new Hap(h.whole, h.part, value, h.context);
+  }),
+);
+
+function degreeOf(info: ScaleInfo, midi: number): number | undefined {
+  const len = info.intervals.length;
+  const tonicMidi = Note.midi(info.tonic)!;
+  const octave = Math.floor((midi - tonicMidi) / 12);
+  for (let d = octave * len - len; d <= octave * len + 2 * len; d++) {
+    if (Note.midi(scaleDegreeToNote(info, d)) === midi) return d;
+  }
+  return undefined;
+}
+
+const ROOT = /^([A-Ga-g][#b]*)/;
+
+/**
+ * The root note of each chord symbol (`chord` control or a plain string), in the given octave.
+ * @example
+ * chord("<C Am F G>").rootNotes(2)
+ */
+export const rootNotes = register("rootNotes", (octave: unknown, pat: Pattern<Any>) =>
+  pat.fmap((v: unknown) => {
+    const symbol = isControlObject(v) ? v.chord : v;
+    const m = ROOT.exec(String(symbol));
+    if (!m) return v;
+    const note = `${m[1]![0]!.toUpperCase()}${m[1]!.slice(1)}${Number(octave)}`;
+    if (isControlObject(v)) {
+      const { chord: _c, ...rest } = v;
+      return { ...rest, note };
+    }
+    return { note };
+  }),
+);
+
+/** Voicing options: the top note's limit and how tones are spread. */
+function voiceChord(symbol: string, anchor: string, mode: string): string[] {
+  const m = ROOT.exec(symbol);
+  if (!m) throw new Error(`voicing: "${symbol}" is not a chord symbol (expected e.g. C, Am7, F^7, G7)`);
+  const root = m[1]!;
+  const type = symbol.slice(root.length);
+  const ch = Chord.get(root.toUpperCase()[0] + root.slice(1) + (type === "" ? "M" : type)) as unknown as { empty: boolean; intervals: string[] };
+  if (ch.empty) throw new Error(`voicing: unknown chord "${symbol}"`);
+  const top = Note.midi(anchor) ?? 72;
+  const pcs = ch.intervals.map((iv: string) => Interval.semitones(iv)!);
+  const rootPc = Note.chroma(root.toUpperCase()[0] + root.slice(1))!;
+  // Closed position with every chord tone once, the highest tone at or below
+  // the anchor ("below") or the lowest at or above it ("above").
+  const tones = pcs.map((s: number) => (rootPc + s) % 12);
+  const notes: number[] = [];
+  if (mode === "above") {
+    let prev = top - 1;
+    for (const pc of tones) {
+      let x = prev + 1;
+      while (((x % 12) + 12) % 12 !== pc) x++;
+      notes.push(x);
+      prev = x;
+    }
+  } else {
+    let next = top + 1;
+    for (const pc of [...tones].reverse()) {
+      let x = next - 1;
+      while (((x % 12) + 12) % 12 !== pc) x--;
+      notes.unshift(x);
+      next = x;
+    }
+  }
+  const bass = mode === "root" ? [(Note.midi(`${root.toUpperCase()[0]}${root.slice(1)}2`) ?? 36)] : [];
+  return [...bass, ...notes].map((x) => Note.fromMidi(x));
+}
+
+/**
+ * Turns chord symbols (the `chord` control) into notes played together: closed position below the `anchor` (default c5); `mode` "above" or "root" (adds the root in octave 2). Not Strudel's voicing dictionaries: same chord tones, different spacing.
+ * @example
+ * chord("<C Am F G>").voicing()
+ */
+export const voicing = register(
+  "voicing",
+  (pat: Pattern<Any>) =>
+    new Pattern<Any>((state, out) => {
+      for (const h of pat.query(state)) {
+        const v = h.value;
+        const symbol = String(isControlObject(v) ? v.chord : v);
+        const anchor = isControlObject(v) && typeof v.anchor === "string" ? v.anchor : "c5";
+        const mode = isControlObject(v) && typeof v.mode === "string" ? v.mode : "below";
+        const rest = isControlObject(v) ? { ...v } : {};
+        delete rest.chord;
+        delete rest.anchor;
+        delete rest.mode;
+        delete rest.dictionary;
+        for (const note of voiceChord(symbol, anchor, mode)) out.push(new Hap(h.whole, h.part, { ...rest, note }, h.context));
+      }
+    }),
+  { args: [] },
+);
