@@ -10,6 +10,8 @@
  * top of mixer.c: it counts underflows and calls ost_mixer_render, nothing
  * else: no lock, no allocation, no I/O, no call out of the library.
  */
+#include <alsa/asoundlib.h>
+#include <jack/jack.h>
 #include <portaudio.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -19,6 +21,27 @@
 #include "backend.h"
 
 static pthread_mutex_t pa_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* PortAudio probes every ALSA PCM it knows of, and alsa-lib prints a line to
+   stderr for each one that does not exist (dozens on a machine without a
+   sound card); libjack prints a few more when no JACK server runs. Device
+   errors reach the caller as ost_result values instead, so both libraries'
+   messages are off; OSTINATO_AUDIO_DEBUG=1 keeps them for debugging. */
+static void alsa_quiet(const char *file, int line, const char *function, int err, const char *fmt, ...) {
+    (void)file, (void)line, (void)function, (void)err, (void)fmt;
+}
+static void jack_quiet(const char *message) { (void)message; }
+
+/* With pa_lock held: Pa_Initialize, with the host libraries' chatter off. */
+static PaError pa_init(void) {
+    const char *debug = getenv("OSTINATO_AUDIO_DEBUG");
+    if (!debug || strcmp(debug, "1") != 0) {
+        snd_lib_error_set_handler(alsa_quiet);
+        jack_set_error_function(jack_quiet);
+        jack_set_info_function(jack_quiet);
+    }
+    return Pa_Initialize();
+}
 
 typedef struct pa_state {
     ost_mixer *mixer;
@@ -87,7 +110,7 @@ static ost_result pa_open(ost_backend *b, ost_mixer *m, const ost_backend_params
     s->mixer = m;
     s->block_s = (double)p->block_frames / p->sample_rate;
     pthread_mutex_lock(&pa_lock);
-    PaError err = Pa_Initialize();
+    PaError err = pa_init();
     if (err != paNoError) {
         pthread_mutex_unlock(&pa_lock);
         free(s);
@@ -212,7 +235,7 @@ ost_result ost_devices_open(ost_devices **out) {
     if (!d) return OST_OUT_OF_MEMORY;
     d->default_entry = -1;
     pthread_mutex_lock(&pa_lock);
-    if (Pa_Initialize() != paNoError) {
+    if (pa_init() != paNoError) {
         pthread_mutex_unlock(&pa_lock);
         free(d);
         return OST_DEVICE_ERROR;

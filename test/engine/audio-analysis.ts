@@ -1,0 +1,149 @@
+/**
+ * Helpers that listen to rendered audio: onsets, levels, spectra, aliasing,
+ * and a WAV writer so a failing test can leave its audio behind
+ * (test/artifacts/, as PortAudio's qa/loopback does).
+ * @module
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** One channel of an interleaved buffer. */
+export function channel(interleaved: Float32Array, channels: number, c: number): Float32Array {
+  const frames = Math.floor(interleaved.length / channels);
+  const out = new Float32Array(frames);
+  for (let i = 0; i < frames; i++) out[i] = interleaved[i * channels + c]!;
+  return out;
+}
+
+/** Index of the first sample whose magnitude exceeds `threshold`, or -1. */
+export function firstOnset(samples: Float32Array, threshold = 0, from = 0): number {
+  for (let i = from; i < samples.length; i++) if (Math.abs(samples[i]!) > threshold) return i;
+  return -1;
+}
+
+/** Index of the first sample where a and b differ, or -1. */
+export function firstDifference(a: Float32Array, b: Float32Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i;
+  return a.length === b.length ? -1 : n;
+}
+
+export function rms(samples: Float32Array, from = 0, to = samples.length): number {
+  let acc = 0;
+  for (let i = from; i < to; i++) acc += samples[i]! * samples[i]!;
+  return Math.sqrt(acc / Math.max(1, to - from));
+}
+
+export function peak(samples: Float32Array): number {
+  let m = 0;
+  for (const x of samples) m = Math.max(m, Math.abs(x));
+  return m;
+}
+
+export const dB = (x: number) => 20 * Math.log10(x);
+
+/** True when every sample is a finite number. */
+export function allFinite(samples: Float32Array): boolean {
+  for (const x of samples) if (!Number.isFinite(x)) return false;
+  return true;
+}
+
+/** In-place radix-2 FFT of (re, im), length a power of two. */
+function fft(re: Float64Array, im: Float64Array): void {
+  const n = re.length;
+  for (let i = 1, j = 0; i < n; i++) {
+    let bit = n >> 1;
+    for (; j & bit; bit >>= 1) j ^= bit;
+    j ^= bit;
+    if (i < j) {
+      [re[i], re[j]] = [re[j]!, re[i]!];
+      [im[i], im[j]] = [im[j]!, im[i]!];
+    }
+  }
+  for (let len = 2; len <= n; len <<= 1) {
+    const ang = (-2 * Math.PI) / len;
+    for (let i = 0; i < n; i += len) {
+      for (let k = 0; k < len / 2; k++) {
+        const wr = Math.cos(ang * k), wi = Math.sin(ang * k);
+        const a = i + k, b = a + len / 2;
+        const xr = re[b]! * wr - im[b]! * wi, xi = re[b]! * wi + im[b]! * wr;
+        re[b] = re[a]! - xr, im[b] = im[a]! - xi;
+        re[a] = re[a]! + xr, im[a] = im[a]! + xi;
+      }
+    }
+  }
+}
+
+/**
+ * Power spectrum (|X|^2 per bin, bins 0..n/2) of `n` samples starting at
+ * `from`, Blackman-Harris windowed (sidelobes below -90 dB).
+ */
+export function powerSpectrum(samples: Float32Array, n: number, from = 0): Float64Array {
+  const re = new Float64Array(n), im = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const t = (2 * Math.PI * i) / (n - 1);
+    const w = 0.35875 - 0.48829 * Math.cos(t) + 0.14128 * Math.cos(2 * t) - 0.01168 * Math.cos(3 * t);
+    re[i] = samples[from + i]! * w;
+  }
+  fft(re, im);
+  const p = new Float64Array(n / 2 + 1);
+  for (let k = 0; k <= n / 2; k++) p[k] = re[k]! * re[k]! + im[k]! * im[k]!;
+  return p;
+}
+
+/**
+ * Aliasing of a periodic tone at f0: the strongest spectral peak that is not
+ * near a harmonic of f0, in dB relative to the fundamental. A band-limited
+ * oscillator keeps this far down; a naive one shows folded partials.
+ */
+export function aliasLevel(samples: Float32Array, rate: number, f0: number, n = 32768, from = 4096): number {
+  const p = powerSpectrum(samples, n, from);
+  const hz = rate / n;
+  const fundamental = Math.round(f0 / hz);
+  let ref = 0;
+  for (let k = fundamental - 4; k <= fundamental + 4; k++) ref = Math.max(ref, p[k]!);
+  let worst = 0;
+  for (let k = 8; k < p.length; k++) {
+    const f = k * hz;
+    const h = Math.round(f / f0);
+    if (h >= 1 && Math.abs(f - h * f0) < 8 * hz) continue; // a harmonic's main lobe
+    worst = Math.max(worst, p[k]!);
+  }
+  return 10 * Math.log10(worst / ref);
+}
+
+/** Magnitude (linear) of the component at `freq` of a steady signal, by correlation. */
+export function toneAmplitude(samples: Float32Array, rate: number, freq: number, from = 0, to = samples.length): number {
+  let c = 0, s = 0;
+  for (let i = from; i < to; i++) {
+    const ph = (2 * Math.PI * freq * i) / rate;
+    c += samples[i]! * Math.cos(ph);
+    s += samples[i]! * Math.sin(ph);
+  }
+  return (2 * Math.hypot(c, s)) / (to - from);
+}
+
+const artifacts = join(dirname(fileURLToPath(import.meta.url)), "..", "artifacts");
+
+/** Writes interleaved float32 audio as a WAV file under test/artifacts/; returns the path. */
+export function saveWav(name: string, interleaved: Float32Array, channels: number, rate: number): string {
+  mkdirSync(artifacts, { recursive: true });
+  const path = join(artifacts, name.endsWith(".wav") ? name : `${name}.wav`);
+  writeFileSync(path, encodeWav(interleaved, channels, rate));
+  return path;
+}
+
+/** A float32 WAV file of interleaved samples. */
+export function encodeWav(interleaved: Float32Array, channels: number, rate: number): Uint8Array {
+  const data = interleaved.length * 4;
+  const out = new Uint8Array(44 + data);
+  const v = new DataView(out.buffer);
+  const text = (o: number, s: string) => { for (let i = 0; i < s.length; i++) out[o + i] = s.charCodeAt(i); };
+  text(0, "RIFF"); v.setUint32(4, 36 + data, true); text(8, "WAVE");
+  text(12, "fmt "); v.setUint32(16, 16, true); v.setUint16(20, 3, true); v.setUint16(22, channels, true);
+  v.setUint32(24, rate, true); v.setUint32(28, rate * channels * 4, true); v.setUint16(32, channels * 4, true); v.setUint16(34, 32, true);
+  text(36, "data"); v.setUint32(40, data, true);
+  out.set(new Uint8Array(interleaved.buffer, interleaved.byteOffset, data), 44);
+  return out;
+}
