@@ -17,7 +17,7 @@
  * @module
  */
 import { isNoteName, noteToMidi } from "./note.ts";
-import { type Any, Pattern, type PatternLike, reify } from "./pattern.ts";
+import { type Any, Pattern, type PatternLike, mapSplitAtCycles, reify } from "./pattern.ts";
 import { OPERATORS } from "./register.ts";
 import { fastcat } from "./structure.ts";
 import { isControlObject, unionControls } from "./controls.ts";
@@ -85,7 +85,8 @@ const OPS: Record<string, Op> = {
   or: (a, b) => a || b,
   keep: (a) => a,
   keepif: (a, b) => (b ? a : DROP),
-  set: (a, b) => (isControlObject(b) ? unionControls(a, b) : b),
+  // Like Strudel: a plain value does not replace a control object.
+  set: (a, b) => (isControlObject(b) ? unionControls(a, b) : isControlObject(a) ? a : b),
 };
 
 /** Combines `a` and `b` with `op` under an alignment. */
@@ -118,7 +119,7 @@ export function combine(alignment: Alignment, op: Op, a: Pattern<Any>, b: Patter
 }
 
 function fmapPure(a: Pattern<Any>, op: Op, y: unknown): Pattern<Any> {
-  return a.fmap((x: unknown) => op(x, y));
+  return mapSplitAtCycles(a, (x: unknown) => op(x, y));
 }
 
 function argPattern(args: PatternLike[]): Pattern<Any> {
@@ -237,6 +238,32 @@ export const keepif = makeTop("keepif", OPS.keepif!);
  */
 export const set = makeTop("set", OPS.set!);
 
+/**
+ * `pat.out(x)` is `pat.set.out(x)`: the structure of `x`, the values of both.
+ * @example
+ * s("bd").out(n("0 1 2"))
+ */
+export function out(value: PatternLike, pat?: PatternLike): Any {
+  return set.out(value, pat);
+}
+(Pattern.prototype as Any).out = function (this: Pattern<Any>, ...args: PatternLike[]) {
+  return combine("out", OPS.set!, this, argPattern(args));
+};
+OPERATORS.set("out", { args: ["p"] });
+
+/**
+ * `pat.mix(x)` is `pat.set.mix(x)`: events where both have events.
+ * @example
+ * s("bd*2").mix(n("0 1 2"))
+ */
+export function mix(value: PatternLike, pat?: PatternLike): Any {
+  return set.mix(value, pat);
+}
+(Pattern.prototype as Any).mix = function (this: Pattern<Any>, ...args: PatternLike[]) {
+  return combine("mix", OPS.set!, this, argPattern(args));
+};
+OPERATORS.set("mix", { args: ["p"] });
+
 function mapNumbers(pat: Pattern<Any>, f: (x: number) => number): Pattern<Any> {
   const g = (v: unknown): unknown => {
     if (typeof v === "number") return f(v);
@@ -281,12 +308,12 @@ export const ceil = unary("ceil", (p) => mapNumbers(p, Math.ceil));
  */
 export const round = unary("round", (p) => mapNumbers(p, Math.round));
 /**
- * Inverts booleans (true ↔ false; 1 ↔ 0).
+ * Inverts booleans: true values (1, "t", true) become false, false ones true.
  * @example
  * s("hh*4").struct("1 0 1 1".invert())
  */
 export const invert = unary("invert", (p) =>
-  p.fmap((v: unknown) => (typeof v === "number" ? (v ? 0 : 1) : v === "t" ? false : v === "f" ? true : !v)),
+  p.fmap((v: unknown) => !(v === "f" || v === "false" || v === "0" ? false : Boolean(v))),
 );
 /**
  * Alias of {@link invert}.

@@ -97,7 +97,7 @@ export const within = register(
     const inside = (h: { wholeOrPart(): { begin: { valueOf(): number } } }) => {
       const t = h.wholeOrPart().begin.valueOf();
       const pos = t - Math.floor(t);
-      return pos >= lo && pos < hi;
+      return pos >= lo && pos <= hi; // inclusive end, as Strudel 1.2.6
     };
     const applied = callFn(f, pat).filterHaps(inside);
     const rest = pat.filterHaps((h) => !inside(h));

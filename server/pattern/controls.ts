@@ -7,7 +7,7 @@
  * `{ s: "bd", n: 3, gain: 0.5 }`.
  * @module
  */
-import { type Any, Pattern, type PatternLike, reify } from "./pattern.ts";
+import { type Any, Pattern, type PatternLike, mapSplitAtCycles, reify } from "./pattern.ts";
 import { OPERATORS } from "./register.ts";
 
 /** One control: its names (canonical key first), the keys a list fills, and what it does. */
@@ -154,7 +154,7 @@ export function setControl(spec: ControlSpec, pat: Pattern<Any>, value: PatternL
   const arg = reify(value);
   if (arg._pure) {
     const obj = controlValue(spec, arg._pure.value);
-    return pat.fmap((v: unknown) => unionControls(v, obj));
+    return mapSplitAtCycles(pat, (v: unknown) => unionControls(v, obj));
   }
   return pat.appLeft(arg, (v: unknown, x: unknown) => unionControls(v, controlValue(spec, x)));
 }

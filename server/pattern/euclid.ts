@@ -89,7 +89,13 @@ export const euclidLegato = register("euclidLegato", (k: unknown, n: unknown, pa
  * @example
  * note("c3").euclidLegatoRot(3, 8, 2)
  */
-export const euclidLegatoRot = register("euclidLegatoRot", legatoRaw, { args: ["p", "p", "p"] });
+export const euclidLegatoRot = register(
+  "euclidLegatoRot",
+  // Rotation shifts structure and values together (as Strudel does).
+  (k: unknown, n: unknown, r: unknown, pat: Pattern<Any>) =>
+    legatoRaw(k, n, 0, pat).affine(int(1), int(Number(r)).div(int(Math.abs(Number(n)) || 1)).neg()),
+  { args: ["p", "p", "p"] },
+);
 
 function legatoRaw(k: unknown, n: unknown, r: unknown, pat: Pattern<Any>): Pattern<Any> {
   const bits = bjorklund(Number(k), Number(n), Number(r));

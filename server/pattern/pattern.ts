@@ -423,6 +423,37 @@ export function focusSpan<T>(pat: Pattern<T>, b: Rational, e: Rational): Pattern
   return pat.affine(inv, b.sam().sub(b.mul(inv)));
 }
 
+/**
+ * Maps values like `fmap`, and cuts each fragment at cycle boundaries: the
+ * result of combining with a pure pattern (one event per cycle) through
+ * `appLeft`, without querying it. Controls set to plain values use this, so
+ * events that cross a cycle boundary fragment exactly as in Strudel.
+ */
+export function mapSplitAtCycles<T, U>(pat: Pattern<T>, f: (v: T) => U): Pattern<U> {
+  return new Pattern<U>((state, out) => {
+    const start = out.length;
+    pat.run(state, out as unknown as Hap<T>[]);
+    const end = out.length;
+    let extra: Hap<U>[] | undefined;
+    for (let i = start; i < end; i++) {
+      const h = out[i] as unknown as Hap<T>;
+      const v = f(h.value);
+      const { begin, end: e } = h.part;
+      const next = begin.nextSam();
+      if (e.lte(next) || !h.whole) {
+        out[i] = new Hap(h.whole, h.part, v, h.context);
+        continue;
+      }
+      out[i] = new Hap(h.whole, new TimeSpan(begin, next), v, h.context);
+      for (let b = next; b.lt(e); b = b.add(int(1))) {
+        const stop = b.add(int(1)).min(e);
+        (extra ??= []).push(new Hap(h.whole, new TimeSpan(b, stop), v, h.context));
+      }
+    }
+    if (extra) for (const h of extra) out.push(h);
+  });
+}
+
 /** Anything that can stand for a pattern: a pattern, a mini-notation string, an array (a sequence) or a plain value. */
 export type PatternLike<T = Any> = Pattern<T> | T | string | readonly PatternLike<T>[];
 

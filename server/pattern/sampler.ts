@@ -25,11 +25,9 @@ function asControls(v: unknown): Record<string, Any> {
 export const chop = register("chop", (n: unknown, pat: Pattern<Any>) => {
   const k = Math.max(1, Math.floor(Number(n)));
   return pat.squeezeBind((v: unknown) => {
+    // Like Strudel, the parts are of the whole sample (an earlier begin/end is replaced).
     const o = asControls(v);
-    const b = typeof o.begin === "number" ? o.begin : 0;
-    const e = typeof o.end === "number" ? o.end : 1;
-    const w = e - b;
-    return fastcat(...Array.from({ length: k }, (_, i) => pure({ ...o, begin: b + (w * i) / k, end: b + (w * (i + 1)) / k })));
+    return fastcat(...Array.from({ length: k }, (_, i) => pure({ ...o, begin: i / k, end: (i + 1) / k })));
   });
 });
 

@@ -3,7 +3,7 @@
  * @module
  */
 import { Hap } from "./hap.ts";
-import { type Any, Pattern, focusSpan, pure, reify, silence } from "./pattern.ts";
+import { type Any, Pattern, focusSpan, mapSplitAtCycles, pure, reify, silence } from "./pattern.ts";
 import { ONE, type Rational, ZERO, fromFloat, int, rational } from "./rational.ts";
 import { register } from "./register.ts";
 import { fastcat, slowcat, stack } from "./structure.ts";
@@ -274,13 +274,13 @@ export const linger = register("linger", (fraction: unknown, pat: Pattern<Any>) 
 export const ply = register("ply", plyRaw);
 
 /**
- * Delays every second of `n` subdivisions of each cycle by `amount` of a subdivision.
+ * Divides each cycle into `n` slices and delays the second half of each slice by `amount`/2 of a slice (Strudel's swing).
  * @example
  * s("hh*8").swingBy(1/3, 4)
  */
 export const swingBy = register(
   "swingBy",
-  (amount: unknown, n: unknown, pat: Pattern<Any>) => fastRaw(n, lateSeq(amount, slowRaw(n, pat))),
+  (amount: unknown, n: unknown, pat: Pattern<Any>) => fastRaw(n, lateSeq(Number(amount) / 2, slowRaw(n, pat))),
   { args: ["p", "p"] },
 );
 
@@ -293,7 +293,7 @@ function lateSeq(amount: unknown, pat: Pattern<Any>): Pattern<Any> {
  * @example
  * s("hh*8").swing(4)
  */
-export const swing = register("swing", (n: unknown, pat: Pattern<Any>) => fastRaw(n, lateSeq(fromFloat(1 / 3), slowRaw(n, pat))));
+export const swing = register("swing", (n: unknown, pat: Pattern<Any>) => fastRaw(n, lateSeq(1 / 6, slowRaw(n, pat))));
 
 /**
  * Shifts the pattern earlier by 1/n of a cycle more every cycle, so each cycle starts one step further.
@@ -419,13 +419,13 @@ export const echo = register(
   (count: unknown, time: unknown, feedback: unknown, pat: Pattern<Any>) => {
     const k = Math.floor(Number(count));
     const fb = Number(feedback);
-    return stack(...Array.from({ length: Math.max(0, k) }, (_, i) => lateRaw(t(time).mul(int(i)), setGain(pat, fb ** i))));
+    return stack(...Array.from({ length: Math.max(0, k) }, (_, i) => setGain(lateRaw(t(time).mul(int(i)), pat), fb ** i)));
   },
   { args: ["p", "p", "p"] },
 );
 
 function setGain(pat: Pattern<Any>, gain: number): Pattern<Any> {
-  return pat.fmap((v: Any) => (v !== null && typeof v === "object" && !Array.isArray(v) ? { ...v, gain } : { value: v, gain }));
+  return mapSplitAtCycles(pat, (v: Any) => (v !== null && typeof v === "object" && !Array.isArray(v) ? { ...v, gain } : { value: v, gain }));
 }
 
 /**

@@ -1,0 +1,87 @@
+// Differential test: the same program text evaluated with our library and
+// with Strudel 1.2.6 (run from npm as a test-only peer), haps compared for
+// several cycles. This is the evidence that a pasted Strudel pattern gives
+// the same events. Patterns where we knowingly differ are listed with the
+// reason and asserted to still differ, so a fix shows up here.
+import { beforeAll, describe, expect, it } from "vitest";
+import * as ours from "../../server/pattern/index.ts";
+import { loadStrudel, type StrudelPeer } from "./peer/strudel.ts";
+import { SAME, DIFFERENT } from "./differential-corpus.ts";
+
+let peer: StrudelPeer | undefined;
+beforeAll(async () => {
+  peer = await loadStrudel();
+}, 120_000);
+
+const CYCLES = 4;
+
+function fraction(t: any): string {
+  const n = Number(t.n ?? t.numerator ?? NaN);
+  const d = Number(t.d ?? t.denominator ?? NaN);
+  const s = t.s !== undefined ? Number(t.s) : 1;
+  if (Number.isFinite(n) && Number.isFinite(d)) return `${s * n}/${d}`;
+  return String(t);
+}
+
+function normaliseValue(v: unknown): unknown {
+  if (v === null || typeof v !== "object") return typeof v === "number" ? Math.round(v * 1e9) / 1e9 : v;
+  if (Array.isArray(v)) return v.map(normaliseValue);
+  const o: Record<string, unknown> = {};
+  for (const k of Object.keys(v as object).sort()) o[k] = normaliseValue((v as Record<string, unknown>)[k]);
+  return o;
+}
+
+/** Haps as sorted strings: whole, part, value (keys sorted, floats rounded). */
+export function normalise(haps: any[]): string[] {
+  return haps
+    .map((h) => {
+      const w = h.whole ? `${fraction(h.whole.begin)}-${fraction(h.whole.end)}` : "~";
+      return `${w} ${fraction(h.part.begin)}-${fraction(h.part.end)} ${JSON.stringify(normaliseValue(h.value))}`;
+    })
+    .sort();
+}
+
+function evaluate(lib: Record<string, unknown>, code: string): any {
+  const names = Object.keys(lib).filter((k) => /^[A-Za-z_$][\w$]*$/.test(k));
+  return new Function(...names, `return (${code});`)(...names.map((k) => lib[k]));
+}
+
+function ourLibrary(): Record<string, unknown> {
+  return { ...ours, ...ours.controls };
+}
+
+function strudelLibrary(p: StrudelPeer): Record<string, unknown> {
+  return { ...p.core, ...p.tonal, mini: p.mini.mini };
+}
+
+function both(code: string): { ours: string[]; theirs: string[] } {
+  const a = normalise(evaluate(ourLibrary(), code).queryArc(0, CYCLES));
+  const quiet = console.log;
+  console.log = () => {};
+  try {
+    const b = normalise(evaluate(strudelLibrary(peer!), code).queryArc(0, CYCLES));
+    return { ours: a, theirs: b };
+  } finally {
+    console.log = quiet;
+  }
+}
+
+describe("same events as Strudel 1.2.6", () => {
+  it("Strudel runs as a peer", () => {
+    expect(peer, "Strudel could not be loaded: see test/pattern/peer/strudel.ts").toBeDefined();
+  });
+  it.each(SAME)("%s", (code) => {
+    if (!peer) return;
+    const { ours: a, theirs: b } = both(code);
+    expect(b.length, "Strudel produced no haps: not a useful case").toBeGreaterThan(0);
+    expect(a).toEqual(b);
+  });
+});
+
+describe("known differences from Strudel 1.2.6", () => {
+  it.each(DIFFERENT)("%s (%s)", (code) => {
+    if (!peer) return;
+    const { ours: a, theirs: b } = both(code);
+    expect(a).not.toEqual(b);
+  });
+});
