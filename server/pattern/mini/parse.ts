@@ -291,5 +291,52 @@ function atomValue(t: Token): string | number {
  * the position and what was expected.
  */
 export function parseMini(src: string): MiniNode {
-  return new Parser(src).parseAll();
+  const tree = new Parser(src).parseAll();
+  checkNumbers(tree, src);
+  return tree;
 }
+
+/** Factors, euclid arguments and step counts must be numbers: say where one is not. */
+function checkNumbers(node: MiniNode, src: string, numeric = false, what = ""): void {
+  const sub = (n: MiniNode | undefined, num: boolean, w: string) => n && checkNumbers(n, src, num, w);
+  switch (node.type) {
+    case "atom":
+      if (numeric && typeof node.value !== "number") {
+        throw new MiniSyntaxError(src, node.range.start, `"${node.value}" is not a number`, `a number ${what}`);
+      }
+      return;
+    case "list":
+      if (numeric) throw new MiniSyntaxError(src, node.range.start, "a list", `a number ${what}`);
+      return;
+    case "rest":
+      return;
+    case "seq":
+      for (const s of node.steps) sub(s.node, numeric, what);
+      return;
+    case "stack":
+    case "choice":
+    case "alt":
+      for (const l of node.layers) sub(l, numeric, what);
+      return;
+    case "poly":
+      for (const l of node.layers) sub(l, numeric, what);
+      sub(node.steps, true, "of steps after %");
+      return;
+    case "fast":
+    case "slow":
+      sub(node.node, numeric, what);
+      sub(node.factor, true, `as the factor after ${node.type === "fast" ? "*" : "/"}`);
+      return;
+    case "degrade":
+      sub(node.node, numeric, what);
+      return;
+    case "euclid":
+      sub(node.node, numeric, what);
+      sub(node.pulses, true, "of pulses in ( )");
+      sub(node.steps, true, "of steps in ( )");
+      sub(node.rotation, true, "of rotation in ( )");
+      return;
+  }
+}
+
+
