@@ -264,6 +264,73 @@ export function mix(value: PatternLike, pat?: PatternLike): Any {
 };
 OPERATORS.set("mix", { args: ["p"] });
 
+/**
+ * Bitwise and of integers.
+ * @example
+ * n("6 7".band(3))
+ */
+export const band = makeTop("band", OPS.band!);
+/**
+ * Bitwise or of integers.
+ * @example
+ * n("4 2".bor(1))
+ */
+export const bor = makeTop("bor", OPS.bor!);
+/**
+ * Bitwise exclusive or of integers.
+ * @example
+ * n("6 5".bxor(3))
+ */
+export const bxor = makeTop("bxor", OPS.bxor!);
+/**
+ * Shifts integers left by bits.
+ * @example
+ * n("1 2".blshift(2))
+ */
+export const blshift = makeTop("blshift", OPS.blshift!);
+/**
+ * Shifts integers right by bits.
+ * @example
+ * n("8 16".brshift(2))
+ */
+export const brshift = makeTop("brshift", OPS.brshift!);
+/**
+ * True where the values are equal (strictly).
+ * @example
+ * s("hh*4").struct("0 1 2 1".eq(1))
+ */
+export const eq = makeTop("eq", OPS.eq!);
+/**
+ * True where the values are equal after type conversion ("1" equals 1).
+ * @example
+ * s("hh*4").struct("0 1 2 1".eqt("1"))
+ */
+export const eqt = makeTop("eqt", OPS.eqt!);
+/**
+ * True where the values differ (strictly).
+ * @example
+ * s("hh*4").struct("0 1 2 1".ne(1))
+ */
+export const ne = makeTop("ne", OPS.ne!);
+/**
+ * True where the values differ after type conversion.
+ * @example
+ * s("hh*4").struct("0 1 2 1".net("1"))
+ */
+export const net = makeTop("net", OPS.net!);
+/**
+ * Logical and: the right value where the left is truthy, else the left.
+ * @example
+ * s("hh*4").struct("1 0 1 1".and("1 1 0 1"))
+ */
+export const and = makeTop("and", OPS.and!);
+/**
+ * Logical or: the left value where it is truthy, else the right.
+ * @example
+ * s("hh*4").struct("1 0 0 1".or("0 1 0 0"))
+ */
+export const or = makeTop("or", OPS.or!);
+
 function mapNumbers(pat: Pattern<Any>, f: (x: number) => number): Pattern<Any> {
   const g = (v: unknown): unknown => {
     if (typeof v === "number") return f(v);

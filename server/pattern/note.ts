@@ -21,8 +21,8 @@ export function isNoteName(name: string): boolean {
  * and they may repeat ("c##3").
  * @example
  * noteToMidi("c3") // 48
- * noteToMidi("a4") // 69
- * noteToMidi("eb") // 51
+ * @example
+ * noteToMidi("eb") // 51 (octave 3)
  */
 export function noteToMidi(name: string): number {
   const m = NOTE_NAME.exec(name);

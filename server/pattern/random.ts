@@ -159,7 +159,7 @@ export const degrade = register("degrade", (pat: Pattern<Any>) => degradeWith(ra
 /**
  * Applies `f` to a random part (probability `p`) of the events, per event.
  * @example
- * s("hh*8").sometimesBy(0.4, speed(2))
+ * s("hh*8").sometimesBy(0.4, (x) => x.speed(2))
  */
 export const sometimesBy = register(
   "sometimesBy",
@@ -179,50 +179,50 @@ function sometimesAlias(name: string, p: number, doc: string): (...a: Any[]) => 
 /**
  * Applies `f` to about half of the events.
  * @example
- * s("hh*8").sometimes(speed(2))
+ * s("hh*8").sometimes((x) => x.speed(2))
  */
 export const sometimes = sometimesAlias("sometimes", 0.5, "");
 /**
  * Applies `f` to about 75% of the events.
  * @example
- * s("hh*8").often(speed(2))
+ * s("hh*8").often((x) => x.speed(2))
  */
 export const often = sometimesAlias("often", 0.75, "");
 /**
  * Applies `f` to about 25% of the events.
  * @example
- * s("hh*8").rarely(speed(2))
+ * s("hh*8").rarely((x) => x.speed(2))
  */
 export const rarely = sometimesAlias("rarely", 0.25, "");
 /**
  * Applies `f` to about 10% of the events.
  * @example
- * s("hh*8").almostNever(speed(2))
+ * s("hh*8").almostNever((x) => x.speed(2))
  */
 export const almostNever = sometimesAlias("almostNever", 0.1, "");
 /**
  * Applies `f` to about 90% of the events.
  * @example
- * s("hh*8").almostAlways(speed(2))
+ * s("hh*8").almostAlways((x) => x.speed(2))
  */
 export const almostAlways = sometimesAlias("almostAlways", 0.9, "");
 /**
  * Applies `f` to every event.
  * @example
- * s("hh*8").always(speed(2))
+ * s("hh*8").always((x) => x.speed(2))
  */
 export const always = register("always", (f: unknown, pat: Pattern<Any>) => callFn(f, pat), { args: ["raw"] });
 /**
  * Never applies `f`: the pattern unchanged.
  * @example
- * s("hh*8").never(speed(2))
+ * s("hh*8").never((x) => x.speed(2))
  */
 export const never = register("never", (_f: unknown, pat: Pattern<Any>) => pat, { args: ["raw"] });
 
 /**
  * Applies `f` in a random part (probability `p`) of the cycles, per cycle.
  * @example
- * s("bd*4").someCyclesBy(0.3, speed(2))
+ * s("bd*4").someCyclesBy(0.3, (x) => x.speed(2))
  */
 export const someCyclesBy = register(
   "someCyclesBy",
@@ -242,7 +242,7 @@ export const someCyclesBy = register(
 /**
  * Applies `f` in about half of the cycles.
  * @example
- * s("bd*4").someCycles(speed(2))
+ * s("bd*4").someCycles((x) => x.speed(2))
  */
 export const someCycles = register("someCycles", (f: unknown, pat: Pattern<Any>) => pat.someCyclesBy(0.5, f), { args: ["raw"] });
 
@@ -258,7 +258,14 @@ export function choose<T>(...xs: T[]): Pattern<T> {
 /** Chooses from `xs` with a signal in [0, 1). */
 export function chooseWith<T>(sig: Pattern<number>, xs: readonly T[]): Pattern<T> {
   if (xs.length === 0) return silence;
-  return sig.fmap((r: number): T => xs[Math.min(xs.length - 1, Math.floor(r * xs.length))] as T);
+  const chosen = sig.fmap((r: number): T => xs[Math.min(xs.length - 1, Math.floor(r * xs.length))] as T);
+  return joinIfPatterns(chosen, xs);
+}
+
+/** When the choices are patterns (or mini-notation), the chosen one plays: its value at each event's start. */
+function joinIfPatterns<T>(chosen: Pattern<T>, xs: readonly unknown[]): Pattern<T> {
+  if (!xs.some((x) => x instanceof Pattern || typeof x === "string" || Array.isArray(x))) return chosen;
+  return chosen.outerBind((x: unknown) => reify(x as Any));
 }
 
 /**
@@ -267,16 +274,17 @@ export function chooseWith<T>(sig: Pattern<number>, xs: readonly T[]): Pattern<T
  * s(wchoose(["bd", 3], ["sd", 1]).segment(8))
  */
 export function wchoose<T>(...pairs: readonly (readonly [T, number])[]): Pattern<T> {
-  const total = pairs.reduce((a, [, w]) => a + w, 0);
-  return rand.fmap((r: number) => {
+  const total = pairs.reduce((a, [, w]) => a + Number(w), 0);
+  const chosen = rand.fmap((r: number) => {
     let acc = 0;
     const target = r * total;
     for (const [v, w] of pairs) {
-      acc += w;
+      acc += Number(w);
       if (target < acc) return v;
     }
     return pairs[pairs.length - 1]![0];
   });
+  return joinIfPatterns(chosen, pairs.map(([v]) => v));
 }
 
 /**

@@ -60,6 +60,13 @@ export const withValue = register(["withValue", "fmapValues"], (f: (v: Any) => A
 });
 
 /**
+ * Maps every value through a function (`pat.fmap(f)`; the method is Pattern's own).
+ * @example
+ * n("0 1 2").fmap((x) => ({ ...x, n: x.n + 7 }))
+ */
+export const fmap = register("fmap", (f: (v: Any) => Any, pat: Pattern<Any>) => pat.fmap(f), { args: ["raw"], noMethod: true });
+
+/**
  * Applies a function to the pattern (handy in chains: `.apply(fast(2))`).
  * @example
  * note("c3 e3").apply(fast(2))

@@ -107,6 +107,12 @@ export const SAME: string[] = [
   `s("bd sd").hurry("<1 2>")`,
   `s("a b").speed(2).hurry(2)`,
   // conditionals
+  `mini("<a b c> d").every(2, fast(2))`,
+  `mini("<a b c> d").firstOf(3, fast(2))`,
+  `mini("<a b c> d").lastOf(3, rev)`,
+  `mini("<a b c> d").palindrome()`,
+  `mini("<a b c> d").iter(2)`,
+  `mini("<a b c> d").when("<1 0>", fast(2))`,
   `s("bd sd hh cp").every(3, fast(2))`,
   `note("c3 d3 e3 g3").firstOf(4, rev)`,
   `note("c3 d3 e3 g3").lastOf(4, rev)`,

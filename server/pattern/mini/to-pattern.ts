@@ -5,7 +5,7 @@
  * @module
  */
 import { type HapContext } from "../hap.ts";
-import { type Any, Pattern, pure, setStringParser, silence } from "../pattern.ts";
+import { type Any, Pattern, pure, reify, setStringParser, silence } from "../pattern.ts";
 import { fromFloat, int } from "../rational.ts";
 import { chooseLayers, degradeSeeded } from "../random.ts";
 import { slowcat, stack, weightedSequence } from "../structure.ts";
@@ -25,6 +25,8 @@ export interface MiniOptions {
  * mini("bd [hh hh] <sd cp>")
  */
 export function mini(source: string, options: MiniOptions = {}): Pattern<Any> {
+  // A program's transpiler may already have turned the string into a pattern.
+  if (typeof source !== "string") return reify(source as Any);
   const key = options.offset ? `${options.offset}\u0000${source}` : source;
   const cached = cache.get(key);
   if (cached) return cached;
