@@ -1,0 +1,25 @@
+import { describe, expect, it } from "vitest";
+import { irand, mini, rand, timeToRand } from "../../server/pattern/index.ts";
+
+describe("randomness is a function of time", () => {
+  it("matches Strudel's numbers", () => {
+    expect(timeToRand(0.25)).toBe(0.36975969187915325);
+    expect(timeToRand(0.5)).toBe(0.2604806162416935);
+  });
+  it("is deterministic and in range", () => {
+    const a = rand.segment(64).queryArc(0, 4).map((h) => h.value);
+    const b = rand.segment(64).queryArc(0, 4).map((h) => h.value);
+    expect(a).toEqual(b);
+    expect(a.every((v) => v >= 0 && v < 1)).toBe(true);
+    expect(new Set(a).size).toBeGreaterThan(200);
+    const ints = irand(4).segment(64).queryArc(0, 4).map((h) => h.value);
+    expect(new Set(ints)).toEqual(new Set([0, 1, 2, 3]));
+  });
+  it("degradeBy and undegradeBy split the events between them", () => {
+    const all = mini("a*16").queryArc(0, 4).length;
+    const kept = mini("a*16").degradeBy(0.3).queryArc(0, 4).length;
+    const rest = mini("a*16").undegradeBy(0.3).queryArc(0, 4).length;
+    expect(kept + rest).toBe(all);
+    expect(kept).toBeGreaterThan(all * 0.5);
+  });
+});
