@@ -19,5 +19,6 @@ typedef struct { _Atomic uint32_t v; } ost_atomic_u32;
 #define OST_RELAXED memory_order_relaxed
 #define OST_ACQUIRE memory_order_acquire
 #define OST_RELEASE memory_order_release
+#define OST_SEQ_CST memory_order_seq_cst
 
 #endif

@@ -46,9 +46,13 @@ static PaError pa_init(void) {
 typedef struct pa_state {
     ost_mixer *mixer;
     PaStream *stream;
+    uint32_t channels;
     int started;
+    int dead;                 /**< the stream died (control side) */
     uint64_t started_ns;
     double block_s;
+    ost_atomic_u32 detached;    /**< set once the mixer belongs to another backend */
+    ost_atomic_u32 in_callback; /**< 1 while the callback may touch the mixer */
 } pa_state;
 
 static uint64_t now_ns(void) {
@@ -61,9 +65,31 @@ static int pa_callback(const void *input, void *output, unsigned long frames, co
                        PaStreamCallbackFlags flags, void *user) {
     (void)input, (void)time;
     pa_state *s = user;
+    /* Seq-cst store then load, against the control side's store of
+       `detached` then load of `in_callback` (pa_detach): at least one side
+       sees the other's store, so the mixer never has two renderers. */
+    OST_STORE(&s->in_callback, 1, OST_SEQ_CST);
+    if (OST_LOAD(&s->detached, OST_SEQ_CST)) {
+        memset(output, 0, (size_t)frames * s->channels * sizeof(float));
+        OST_STORE(&s->in_callback, 0, OST_RELEASE);
+        return paAbort;
+    }
     if (flags & (paOutputUnderflow | paOutputOverflow)) ost_mixer_note_xrun(s->mixer);
     ost_mixer_render(s->mixer, output, (uint32_t)frames);
+    /* Release: our writes to the mixer happen before a detacher sees 0. */
+    OST_STORE(&s->in_callback, 0, OST_RELEASE);
     return paContinue;
+}
+
+/* Hands the mixer back from a dead stream without calling PortAudio, whose
+   stop and close can wait forever for a server that is gone: the callback,
+   if it ever runs again, outputs silence and never touches the mixer. */
+static void pa_detach(pa_state *s) {
+    OST_STORE(&s->detached, 1, OST_SEQ_CST);
+    for (int i = 0; i < 2000 && OST_LOAD(&s->in_callback, OST_SEQ_CST); i++) {
+        struct timespec ms = {0, 1000000L};
+        nanosleep(&ms, NULL); /* a callback in flight finishes within one block */
+    }
 }
 
 /* With pa_lock held and PortAudio initialised: the device to open. */
@@ -108,7 +134,10 @@ static ost_result pa_open(ost_backend *b, ost_mixer *m, const ost_backend_params
     pa_state *s = calloc(1, sizeof *s);
     if (!s) return OST_OUT_OF_MEMORY;
     s->mixer = m;
+    s->channels = p->channels;
     s->block_s = (double)p->block_frames / p->sample_rate;
+    OST_INIT(&s->detached, 0);
+    OST_INIT(&s->in_callback, 0);
     pthread_mutex_lock(&pa_lock);
     PaError err = pa_init();
     if (err != paNoError) {
@@ -162,6 +191,11 @@ static ost_result pa_start(ost_backend *b) {
 static ost_result pa_stop(ost_backend *b) {
     pa_state *s = b->state;
     if (!s->started) return OST_OK;
+    if (s->dead) {
+        pa_detach(s);
+        s->started = 0;
+        return OST_OK;
+    }
     pthread_mutex_lock(&pa_lock);
     /* Abort rather than drain: the music is ours to stop now, and a dead
        device would never drain. Returns once the callback has finished. */
@@ -175,6 +209,13 @@ static void pa_close(ost_backend *b) {
     pa_state *s = b->state;
     if (!s) return;
     pa_stop(b);
+    b->state = NULL;
+    if (s->dead) {
+        /* A dead stream is left to PortAudio as it is (closing it can hang,
+           see pa_detach): the stream and this small state leak, once per
+           lost device, and PortAudio stays initialised in this process. */
+        return;
+    }
     pthread_mutex_lock(&pa_lock);
     Pa_CloseStream(s->stream);
     Pa_Terminate();
@@ -189,15 +230,16 @@ static void pa_close(ost_backend *b) {
 static int pa_alive(ost_backend *b) {
     pa_state *s = b->state;
     if (!s || !s->started) return 1;
+    if (s->dead) return 0;
     pthread_mutex_lock(&pa_lock);
     int active = Pa_IsStreamActive(s->stream);
     pthread_mutex_unlock(&pa_lock);
-    if (active != 1) return 0;
     ost_telemetry t;
     ost_telemetry_read(&s->mixer->telemetry, &t);
     uint64_t last = t.block_ns[0].u > s->started_ns ? t.block_ns[0].u : s->started_ns;
-    double limit_s = 20 * s->block_s > 1.0 ? 20 * s->block_s : 1.0;
-    return (double)(now_ns() - last) * 1e-9 < limit_s;
+    double limit_s = 20 * s->block_s > 0.5 ? 20 * s->block_s : 0.5;
+    if (active != 1 || (double)(now_ns() - last) * 1e-9 > limit_s) s->dead = 1;
+    return !s->dead;
 }
 
 const ost_backend_ops ost_backend_portaudio_ops = {

@@ -1,0 +1,121 @@
+// The real-time path: a real PortAudio device (JACK's dummy driver, started by
+// test/setup/jackd.ts), the null backend, switching between them, and a
+// device that vanishes.
+import { spawnSync } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, test } from "vitest";
+import { Engine, EventBuffer, type Telemetry } from "../../server/engine/index.ts";
+
+const RATE = 48000;
+const BLOCK = 256; // = the JACK period of test/setup/jackd.ts: no re-buffering in PortAudio
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function jackDevice(): string {
+  const jack = Engine.devices().find((d) => d.hostApi.startsWith("JACK"));
+  if (!jack) throw new Error("no JACK output device: test/setup/jackd.ts should have started jackd (is jackd2 installed?)");
+  return jack.name;
+}
+
+/** A phrase of `count` notes spread over `seconds`, starting half a second in. */
+function phrase(count: number, seconds: number): EventBuffer {
+  const buf = new EventBuffer(count);
+  for (let i = 0; i < count; i++) {
+    const at = RATE / 2 + Math.floor((i * (seconds - 1) * RATE) / count);
+    buf.add({ s: ["sawtooth", "square", "triangle", "sine"][i % 4], note: 48 + (i % 24), gain: 0.05, lpf: 3000 }, at, RATE / 4);
+  }
+  return buf;
+}
+
+/** Clock rate between two snapshots, from the frames rendered and the monotonic time of the blocks. */
+const clockRate = (a: Telemetry, b: Telemetry) => (b.frames - a.frames) / ((b.blockNs - a.blockNs) / 1e9);
+
+describe("real-time backends", () => {
+  test("10 s on the PortAudio device: the clock runs at real-time pace (within 1%) with zero xruns", async () => {
+    const engine = Engine.open({ backend: "portaudio", device: jackDevice(), sampleRate: RATE, blockFrames: BLOCK });
+    try {
+      expect(engine.push(phrase(80, 10.5))).toBe(80);
+      engine.start();
+      await sleep(300);
+      const a = engine.telemetry();
+      await sleep(10_000);
+      const b = engine.telemetry();
+      const rate = clockRate(a, b);
+      console.log(`portaudio/JACK: clock ${rate.toFixed(1)} frames/s over ${((b.blockNs - a.blockNs) / 1e9).toFixed(2)} s, xruns ${b.xruns}, cpu load ${(b.cpuLoad * 100).toFixed(2)}%, late ${b.lateEvents}`);
+      expect(b.backend).toBe(2);
+      expect(Math.abs(rate / RATE - 1)).toBeLessThan(0.01);
+      expect(b.xruns).toBe(0);
+      expect(b.lateEvents).toBe(0);
+      expect(b.eventsPlayed).toBe(80);
+      expect(b.peak[0]).toBeGreaterThan(0);
+    } finally {
+      engine.close();
+    }
+  }, 30_000);
+
+  test("the null backend runs at real-time pace too", async () => {
+    const engine = Engine.open({ backend: "null", blockFrames: BLOCK });
+    try {
+      engine.start();
+      await sleep(200);
+      const a = engine.telemetry();
+      await sleep(3000);
+      const b = engine.telemetry();
+      expect(Math.abs(clockRate(a, b) / RATE - 1)).toBeLessThan(0.01);
+      // and the wall clock agrees with the frame clock
+      expect(Math.abs((b.frames - a.frames) / RATE - (b.blockNs - a.blockNs) / 1e9)).toBeLessThan(0.05);
+    } finally {
+      engine.close();
+    }
+  }, 15_000);
+
+  test("switching portaudio -> null -> portaudio keeps the clock, the queue and the sounding voices", async () => {
+    const engine = Engine.open({ backend: "portaudio", device: jackDevice(), blockFrames: BLOCK });
+    try {
+      const buf = new EventBuffer(2);
+      buf.add({ s: "sine", note: 60, gain: 0.1 }, 0, 10 * RATE);       // sounds through every switch
+      buf.add({ s: "sine", note: 67, gain: 0.1 }, 1.2 * RATE, RATE);   // queued, plays after the first switch
+      expect(engine.push(buf)).toBe(2);
+      engine.start();
+      await sleep(500);
+      const before = engine.telemetry();
+      engine.setBackend("null");
+      expect(engine.backend).toBe("null");
+      await sleep(1000);
+      const onNull = engine.telemetry();
+      engine.setBackend("portaudio", { device: jackDevice() });
+      expect(engine.backend).toBe("portaudio");
+      await sleep(500);
+      const after = engine.telemetry();
+      expect(onNull.frames).toBeGreaterThan(before.frames + 0.8 * RATE); // kept counting on null
+      expect(after.frames).toBeGreaterThan(onNull.frames);
+      expect(after.activeVoices).toBeGreaterThanOrEqual(1); // the long note never stopped
+      expect(after.eventsPlayed).toBe(2); // the queued note played, on the null backend
+      expect(after.lateEvents).toBe(0);
+      expect(engine.deviceIndex()).toBeGreaterThanOrEqual(0);
+    } finally {
+      engine.close();
+    }
+  }, 15_000);
+
+  test("a vanished device: the engine falls back to null, flags it, and the clock keeps running", () => {
+    // A private JACK server that the fixture kills; its own process, so the
+    // server name does not leak into this one's PortAudio.
+    const fixture = join(dirname(fileURLToPath(import.meta.url)), "fixtures", "device-loss.ts");
+    const r = spawnSync(process.execPath, [fixture], {
+      encoding: "utf8",
+      timeout: 30_000,
+      env: { ...process.env, JACK_DEFAULT_SERVER: `ostinato-loss-${process.pid}` },
+    });
+    const line = r.stdout.trim().split("\n").pop() ?? "";
+    expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
+    const result = JSON.parse(line);
+    expect(result.backendBefore).toBe("portaudio");
+    expect(result.backendAfter).toBe("null");
+    expect(result.deviceLost).toBe(1);
+    expect(result.detectedMs).toBeLessThan(2000);
+    expect(result.framesAfter - result.framesAtLoss).toBeGreaterThan(0.5 * RATE); // the clock never stopped for long
+    expect(result.activeVoices).toBe(1); // the note kept sounding
+    expect(result.closeMs).toBeLessThan(1000);
+  }, 40_000);
+});
