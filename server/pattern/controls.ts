@@ -102,7 +102,7 @@ export const CONTROLS: readonly ControlSpec[] = [
   c("midichan", "MIDI channel.", '"1"'),
   c("ccn", "MIDI control change number.", '"74"'),
   c("ccv", "MIDI control change value.", '"64"'),
-  c(["color", "colour"], "Colour for visualisation.", '"red"'),
+  c("color", "Colour for visualisation. A list also sets colour.", '"red"', ["color", "colour"]),
   c("compressor", "Compressor threshold. A list also sets ratio, knee and attack.", '"-20"', ["compressor", "compressorRatio", "compressorKnee", "compressorAttack"]),
   c(["ir", "iresponse"], "Impulse response sample for the reverb. A list also sets its index i.", '"hall"', ["ir", "i"]),
   c("cps", "Tempo in cycles per second, set from a pattern.", '"0.5"'),

@@ -78,6 +78,18 @@ describe("same events as Strudel 1.2.6", () => {
   });
 });
 
+describe("controls match Strudel's keys, aliases and list keys", () => {
+  const names = ours.CONTROLS.flatMap((c) => c.names);
+  it.each(names)("%s", (name) => {
+    if (!peer) return;
+    for (const value of ["1", "1:2:3:4", "bd"]) {
+      const theirs = normalise(peer.core[name](peer.mini.mini(value)).queryArc(0, 1));
+      const mine = normalise(ours.controls[name]!(value).queryArc(0, 1));
+      expect(mine).toEqual(theirs);
+    }
+  });
+});
+
 describe("known differences from Strudel 1.2.6", () => {
   it.each(DIFFERENT)("%s (%s)", (code) => {
     if (!peer) return;
