@@ -1,0 +1,113 @@
+/**
+ * Offline rendering: a program to audio, as fast as the machine can, through
+ * the same evaluator, scheduler and engine render code as live playback.
+ * Deterministic: the same program and options give the same samples.
+ * @module
+ */
+import { Engine } from "../engine/index.ts";
+import { ZERO } from "../pattern/rational.ts";
+import { ProgramError } from "./errors.ts";
+import { evaluate } from "./program.ts";
+import { Scheduler, type ScheduledEvent } from "./scheduler.ts";
+import { SlotTable } from "./slots.ts";
+import { TempoMap, checkCps, type TempoPiece } from "./tempo.ts";
+import { WavWriter } from "./wav.ts";
+import type { Pattern } from "../pattern/pattern.ts";
+
+export type RenderOptions = {
+  /** Length in cycles (at the program's tempo, tempo changes included). */
+  cycles: number;
+  /** Tempo when the program sets none (default 0.5, Strudel's). */
+  cps?: number;
+  sampleRate?: number;
+  channels?: number;
+  /** Frames rendered per scheduler tick. */
+  blockFrames?: number;
+  /** Called with 0..1 as rendering advances. */
+  onProgress?: (fraction: number) => void;
+  /** Tempo changes at given cycles (a test hook for "setcps halfway through"). */
+  tempoChanges?: { atCycle: number; cps: number }[];
+  onEvents?: (events: ScheduledEvent[]) => void;
+  onWarning?: (message: string) => void;
+};
+
+export type RenderResult = {
+  frames: number;
+  seconds: number;
+  cycles: number;
+  renderSeconds: number;
+  /** The tempo map as it ended, to place every event exactly. */
+  tempo: TempoPiece[];
+};
+
+/** Renders a program into interleaved float samples. */
+export async function renderProgram(source: string, options: RenderOptions): Promise<{ samples: Float32Array } & RenderResult> {
+  const chunks: Float32Array[] = [];
+  const result = await renderChunks(source, options, (chunk) => chunks.push(chunk.slice()));
+  const channels = options.channels ?? 2;
+  const samples = new Float32Array(result.frames * channels);
+  let at = 0;
+  for (const c of chunks) {
+    samples.set(c, at);
+    at += c.length;
+  }
+  return { samples, ...result };
+}
+
+/** Renders a program into a 32-bit float WAV file. */
+export async function renderToWav(source: string, path: string, options: RenderOptions): Promise<RenderResult> {
+  const rate = options.sampleRate ?? 48000;
+  const wav = new WavWriter(path, rate, options.channels ?? 2, "f32");
+  try {
+    return await renderChunks(source, options, (chunk) => wav.write(chunk));
+  } finally {
+    wav.close();
+  }
+}
+
+async function renderChunks(source: string, options: RenderOptions, sink: (chunk: Float32Array) => void): Promise<RenderResult> {
+  if (!(options.cycles > 0) || !Number.isFinite(options.cycles) || options.cycles > 1e6) {
+    throw new RangeError(`cycles must be a number above 0 and at most 1000000 (got ${options.cycles})`);
+  }
+  const program = await evaluate(source);
+  const rate = options.sampleRate ?? 48000;
+  const channels = options.channels ?? 2;
+  const block = options.blockFrames ?? 512;
+  const cps = program.effects.cps ?? checkCps(options.cps ?? 0.5);
+  const tempo = new TempoMap(rate, cps);
+  const slots = new SlotTable<Pattern>();
+  slots.apply("main", program.played, program.map);
+  const engine = Engine.open({ backend: "offline", sampleRate: rate, channels });
+  const started = performance.now();
+  try {
+    let firstError: ProgramError | undefined;
+    const scheduler = new Scheduler(
+      engine,
+      slots,
+      tempo,
+      { lookahead: block / rate, onError: (e) => (firstError ??= e), onEvents: options.onEvents, onWarning: options.onWarning },
+      ZERO,
+    );
+    const changes = [...(options.tempoChanges ?? [])].sort((a, b) => a.atCycle - b.atCycle);
+    const chunk = new Float32Array(block * channels);
+    let frame = 0;
+    let lastProgress = -1;
+    while (tempo.cycleAt(frame) < options.cycles) {
+      while (changes.length && scheduler.horizonCycle.valueOf() >= changes[0]!.atCycle) scheduler.setCps(changes.shift()!.cps);
+      const endFrame = Math.ceil(tempo.frameAt(options.cycles));
+      const n = Math.min(block, endFrame - frame);
+      if (n <= 0) break;
+      scheduler.tick(frame);
+      const out = n === block ? chunk : chunk.subarray(0, n * channels);
+      engine.renderInto(out);
+      sink(out);
+      frame += n;
+      const progress = Math.floor((tempo.cycleAt(frame) / options.cycles) * 100);
+      if (progress !== lastProgress) options.onProgress?.((lastProgress = progress) / 100);
+    }
+    if (firstError) throw firstError;
+    return { frames: frame, seconds: frame / rate, cycles: tempo.cycleAt(frame), renderSeconds: (performance.now() - started) / 1000, tempo: tempo.toPieces() };
+  } finally {
+    engine.close();
+  }
+}

@@ -1,0 +1,185 @@
+/**
+ * The scheduler: every few milliseconds, query each audible slot for the
+ * onsets between the previous horizon and now + lookahead, turn each onset
+ * into an absolute engine frame through the tempo map, and push the batch to
+ * the engine in one call.
+ *
+ * Failure policy (each tick):
+ * - a slot whose pattern throws while being queried is stopped alone and
+ *   reported once; the other slots are still queried and pushed;
+ * - a hap whose value is not a control object, or names a sound the engine
+ *   does not know, is skipped and reported once per kind;
+ * - a full event ring keeps what did not fit for the next tick (the engine
+ *   plays it late and counts it); nothing is lost silently.
+ *
+ * Query boundaries are exact rationals on a 2^-20 cycle grid, so one tick's
+ * end is exactly the next one's start: no onset is played twice or skipped.
+ * The tick allocates nothing per event beyond what the pattern query returns.
+ * @module
+ */
+import { DUR_FOREVER, EventBuffer, SLOT_ALL, type Engine } from "../engine/index.ts";
+import type { Hap } from "../pattern/hap.ts";
+import type { Pattern } from "../pattern/pattern.ts";
+import { ratio, type Rational } from "../pattern/rational.ts";
+import type { ProgramError } from "./errors.ts";
+import { queryError } from "./evaluate.ts";
+import type { Slot, SlotTable } from "./slots.ts";
+import type { TempoMap } from "./tempo.ts";
+
+/** The grid query boundaries snap to: 2^-20 cycle (about 2 µs at 0.5 cps). */
+const GRID = 1 << 20;
+
+/** What the scheduler needs from the engine (an Engine, or a producer view of one in a worker). */
+export type EngineProducer = Pick<Engine, "push" | "now" | "sampleRate">;
+
+/** An event as the highlighting and pianoroll see it. */
+export type ScheduledEvent = {
+  frame: number;
+  durFrames: number;
+  slot: string;
+  /** Source ranges of the mini-notation atoms that made it. */
+  locations: readonly { start: number; end: number }[];
+  value: unknown;
+};
+
+export type SchedulerOptions = {
+  /** How far ahead of the engine clock events are pushed, in seconds. */
+  lookahead: number;
+  /** Capacity of the reusable event batch. */
+  batchCapacity?: number;
+  onError?: (error: ProgramError) => void;
+  onWarning?: (message: string) => void;
+  /** When set, receives the events of each tick (for highlighting); costs an object per event. */
+  onEvents?: (events: ScheduledEvent[]) => void;
+};
+
+export class Scheduler {
+  /** Everything before this cycle has been pushed. */
+  horizonCycle: Rational;
+  private readonly batch: EventBuffer;
+  private readonly warned = new Set<string>();
+  private readonly lookaheadFrames: number;
+
+  constructor(
+    private readonly engine: EngineProducer,
+    readonly slots: SlotTable<Pattern>,
+    readonly tempo: TempoMap,
+    private readonly options: SchedulerOptions,
+    /** Where to start: resume a previous scheduler's horizon (a restarted worker), else the clock's cycle now. */
+    startCycle?: Rational,
+  ) {
+    this.batch = new EventBuffer(options.batchCapacity ?? 4096);
+    this.lookaheadFrames = Math.max(0, options.lookahead) * engine.sampleRate;
+    this.horizonCycle = startCycle ?? snap(tempo.cycleAt(engine.now()));
+  }
+
+  /** The engine frame of the horizon. */
+  get horizonFrame(): number {
+    return this.tempo.frameAt(this.horizonCycle.valueOf());
+  }
+
+  /**
+   * Schedules up to `nowFrame + lookahead` and pushes the batch; returns how
+   * many events the engine took. Offline rendering calls it with the
+   * rendered frame count; live playback with the engine clock.
+   */
+  tick(nowFrame: number = this.engine.now()): number {
+    const target = snap(this.tempo.cycleAt(nowFrame + this.lookaheadFrames));
+    if (target.lte(this.horizonCycle)) return this.flush();
+    const from = this.horizonCycle;
+    const events: ScheduledEvent[] | undefined = this.options.onEvents ? [] : undefined;
+    for (const slot of this.slots.audible()) this.scheduleSlot(slot, from, target, events);
+    this.horizonCycle = target;
+    if (events && events.length) this.options.onEvents!(events);
+    return this.flush();
+  }
+
+  /** Changes the tempo from the horizon on: nothing already pushed moves. */
+  setCps(cps: number): void {
+    this.tempo.setCps(cps, this.horizonFrame);
+  }
+
+  /** Silences everything now: queued events are dropped and sounding voices fade out. */
+  hush(nowFrame: number = this.engine.now()): void {
+    this.slots.clear();
+    this.cut(SLOT_ALL, nowFrame);
+  }
+
+  /** Drops a slot's queued events and fades out its voices (mute, solo, a failed slot). */
+  cut(tag: number, nowFrame: number = this.engine.now()): void {
+    this.batch.addClear(tag, nowFrame);
+    this.batch.addRelease(tag, nowFrame);
+    this.flush();
+  }
+
+  private scheduleSlot(slot: Slot<Pattern>, from: Rational, to: Rational, events?: ScheduledEvent[]): void {
+    let begin = from;
+    if (slot.next) {
+      const switchAt = snap(slot.next.atCycle);
+      if (switchAt.lt(to)) {
+        if (begin.lt(switchAt)) this.queryInto(slot, begin, switchAt, events);
+        this.slots.promote(switchAt.valueOf());
+        begin = switchAt.gt(begin) ? switchAt : begin;
+      }
+    }
+    if (!slot.error) this.queryInto(slot, begin, to, events);
+  }
+
+  private queryInto(slot: Slot<Pattern>, from: Rational, to: Rational, events?: ScheduledEvent[]): void {
+    let haps: Hap[];
+    try {
+      haps = slot.pattern.queryOnsets(from, to);
+    } catch (err) {
+      const error = queryError(err, slot.map, slot.id);
+      this.slots.fail(slot.id, error);
+      this.options.onError?.(error);
+      return;
+    }
+    for (let i = 0; i < haps.length; i++) this.addHap(slot, haps[i]!, events);
+  }
+
+  private addHap(slot: Slot<Pattern>, hap: Hap, events?: ScheduledEvent[]): void {
+    const value = hap.value;
+    if (typeof value !== "object" || value === null) {
+      this.warnOnce(`slot-values:${slot.id}`, `slot "${slot.id}" plays plain values (${String(value).slice(0, 20)}); wrap them in controls such as note(...) or s(...)`);
+      return;
+    }
+    const whole = hap.whole!;
+    const begin = whole.begin.valueOf();
+    const frame = Math.round(this.tempo.frameAt(begin));
+    const controls = value as Record<string, unknown>;
+    const clip = typeof controls.clip === "number" && controls.clip > 0 ? controls.clip : 1;
+    const endCycle = begin + (whole.end.valueOf() - begin) * clip;
+    const durFrames = Math.min(DUR_FOREVER - 1, Math.max(1, Math.round(this.tempo.frameAt(endCycle)) - frame));
+    if (!this.batch.add(controls, frame, durFrames, slot.tag)) {
+      this.flush();
+      if (!this.batch.add(controls, frame, durFrames, slot.tag)) {
+        this.warnOnce("batch-full", "event batch full: the engine's ring is not draining; events will be late");
+        return;
+      }
+    }
+    events?.push({ frame, durFrames, slot: slot.id, locations: hap.context.locations ?? [], value });
+  }
+
+  /** Pushes what the batch holds; keeps what the ring could not take. */
+  private flush(): number {
+    if (this.batch.length === 0) return 0;
+    const taken = this.engine.push(this.batch);
+    this.batch.drop(taken);
+    for (const [name, count] of this.batch.unknownSounds) {
+      this.warnOnce(`sound:${name}`, `unknown sound "${name}" (${count}×): it plays nothing`);
+    }
+    return taken;
+  }
+
+  private warnOnce(key: string, message: string): void {
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
+    this.options.onWarning?.(message);
+  }
+}
+
+/** A cycle position snapped down to the query grid. */
+function snap(cycle: number): Rational {
+  return ratio(Math.floor(cycle * GRID), GRID);
+}
