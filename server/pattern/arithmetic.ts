@@ -162,7 +162,7 @@ for (const [name, op] of Object.entries(OPS)) {
  * @example
  * n("0 2 4".add("<0 3 4 0>")).scale("C:major")
  * @example
- * note("c3 e3").add.squeeze("0 12")
+ * n("0 2".add.squeeze("0 12"))
  */
 export const add = makeTop("add", OPS.add!);
 /**

@@ -21,7 +21,15 @@ export type ArgKind = "p" | "raw";
 export type JoinKind = "inner" | "outer" | "squeeze";
 
 /** The registry of operators, for documentation and completion. */
-export const OPERATORS = new Map<string, { args: readonly ArgKind[]; aliasOf?: string }>();
+export const OPERATORS = new Map<string, { args: readonly ArgKind[]; aliasOf?: string; params?: string[] }>();
+
+/** The parameter names of an implementation, without the final pattern. */
+function paramNames(impl: (...a: Any[]) => unknown, arity: number): string[] | undefined {
+  const m = /^(?:function\s*[\w$]*\s*)?\(([^)]*)\)/.exec(impl.toString());
+  if (!m) return undefined;
+  const names = m[1]!.split(",").map((p) => p.trim().replace(/[=:].*$/, "").trim()).filter(Boolean);
+  return names.length >= arity ? names.slice(0, arity) : undefined;
+}
 
 let sequenceOfArgs: ((items: readonly unknown[]) => Pattern<Any>) | undefined;
 /** Installs the sequence builder for several arguments (structure.ts). */
@@ -132,7 +140,7 @@ export function register(
 
   for (const name of list) {
     if (!options.noMethod) (Pattern.prototype as Any)[name] = method;
-    OPERATORS.set(name, { args: kinds, aliasOf: name === list[0] ? undefined : list[0] });
+    OPERATORS.set(name, { args: kinds, aliasOf: name === list[0] ? undefined : list[0], params: paramNames(impl, arity) });
   }
   return top;
 }

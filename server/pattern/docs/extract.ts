@@ -75,7 +75,10 @@ function registeredNames(rest: string, src: string, at: number): string[] {
 function signatureOf(name: string, rest: string): string {
   const op = OPERATORS.get(name);
   if (op) {
-    const args = op.args.map((k, i) => (k === "p" ? `arg${i + 1}: Patternable` : `arg${i + 1}`));
+    const args = op.args.map((k, i) => {
+      const name = op.params?.[i] ?? `arg${i + 1}`;
+      return k === "p" ? `${name}: Patternable` : name;
+    });
     return `(${args.join(", ")})`;
   }
   const fn = /^\s*(?:<[^>]*>)?\(([^)]*)\)/.exec(rest);
