@@ -5,6 +5,7 @@
 // reason and asserted to still differ, so a fix shows up here.
 import { beforeAll, describe, expect, it } from "vitest";
 import * as ours from "../../server/pattern/index.ts";
+import { library } from "../../server/pattern/library.ts";
 import { loadStrudel, type StrudelPeer } from "./peer/strudel.ts";
 import { SAME, DIFFERENT } from "./differential-corpus.ts";
 
@@ -47,7 +48,7 @@ function evaluate(lib: Record<string, unknown>, code: string): any {
 }
 
 function ourLibrary(): Record<string, unknown> {
-  return { ...ours, ...ours.controls };
+  return { ...library };
 }
 
 function strudelLibrary(p: StrudelPeer): Record<string, unknown> {

@@ -5,13 +5,14 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import * as P from "../../server/pattern/index.ts";
+import { library } from "../../server/pattern/library.ts";
 import { REFERENCE_JSON, REFERENCE_MD } from "../../server/pattern/docs/build.ts";
 import { documentedNames, extractDocs, renderJson, renderMarkdown } from "../../server/pattern/docs/extract.ts";
 import { METHODS, TOP_LEVEL } from "./surface-names.ts";
 
 const entries = extractDocs();
 const documented = documentedNames(entries);
-const scope: Record<string, unknown> = { ...P, ...P.controls };
+const scope: Record<string, unknown> = { ...library };
 const names = Object.keys(scope).filter((k) => /^[A-Za-z_$][\w$]*$/.test(k));
 
 /** Double-quoted strings are mini-notation in a program (the evaluator's transpiler does this). */
