@@ -85,7 +85,7 @@ export function truthy(v: unknown): boolean {
 }
 
 /**
- * Applies `f` only to the part of each cycle from `begin` to `end` (fractions of the cycle).
+ * Applies `f` to the events that start between `begin` and `end` of each cycle (fractions of the cycle, end included); the others play unchanged.
  * @example
  * note("c3 d3 e3 g3 a3 b3 c4 d4").within(0, 0.5, fast(2))
  */
@@ -99,7 +99,8 @@ export const within = register(
       const pos = t - Math.floor(t);
       return pos >= lo && pos <= hi; // inclusive end, as Strudel 1.2.6
     };
-    const applied = callFn(f, pat).filterHaps(inside);
+    // Like Strudel: select the events first, then transform them.
+    const applied = callFn(f, pat.filterHaps(inside));
     const rest = pat.filterHaps((h) => !inside(h));
     return new Pattern<Any>((state, out) => {
       applied.run(state, out);
