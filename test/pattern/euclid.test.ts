@@ -17,7 +17,7 @@ describe("euclid", () => {
     expect(x(bjorklund(-3, 8, 2))).toBe(".x.xx.xx");
   });
   it("legato variants last until the next onset", () => {
-    expect(note("c3").euclidLegato(3, 8).queryArc(0, 1).map((h) => h.whole!.show())).toEqual(["0 → 3/8", "3/8 → 3/4", "3/4 → 1"]);
+    expect(note("c3").euclidLegato(3, 8).queryArc(0, 1).map((h: any) => h.whole!.show())).toEqual(["0 → 3/8", "3/8 → 3/4", "3/4 → 1"]);
   });
   it("takes patterned arguments", () => {
     expect(mini("a").euclid("<3 5>", 8).queryArc(1, 2).length).toBe(5);

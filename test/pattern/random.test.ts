@@ -7,12 +7,12 @@ describe("randomness is a function of time", () => {
     expect(timeToRand(0.5)).toBe(0.2604806162416935);
   });
   it("is deterministic and in range", () => {
-    const a = rand.segment(64).queryArc(0, 4).map((h) => h.value);
-    const b = rand.segment(64).queryArc(0, 4).map((h) => h.value);
+    const a = rand.segment(64).queryArc(0, 4).map((h: any) => h.value);
+    const b = rand.segment(64).queryArc(0, 4).map((h: any) => h.value);
     expect(a).toEqual(b);
-    expect(a.every((v) => v >= 0 && v < 1)).toBe(true);
+    expect(a.every((v: any) => v >= 0 && v < 1)).toBe(true);
     expect(new Set(a).size).toBeGreaterThan(200);
-    const ints = irand(4).segment(64).queryArc(0, 4).map((h) => h.value);
+    const ints = irand(4).segment(64).queryArc(0, 4).map((h: any) => h.value);
     expect(new Set(ints)).toEqual(new Set([0, 1, 2, 3]));
   });
   it("degradeBy and undegradeBy split the events between them", () => {

@@ -17,7 +17,7 @@ describe("signals", () => {
     expect(at(steady(3), 5.5)).toBe(3);
   });
   it("range and segment", () => {
-    expect(saw.range(100, 200).segment(2).queryArc(0, 1).map((h) => h.value)).toEqual([100, 150]);
-    expect(sine.segment(4).queryArc(0, 1).map((h) => h.whole!.show())).toEqual(["0 → 1/4", "1/4 → 1/2", "1/2 → 3/4", "3/4 → 1"]);
+    expect(saw.range(100, 200).segment(2).queryArc(0, 1).map((h: any) => h.value)).toEqual([100, 150]);
+    expect(sine.segment(4).queryArc(0, 1).map((h: any) => h.whole!.show())).toEqual(["0 → 1/4", "1/4 → 1/2", "1/2 → 3/4", "3/4 → 1"]);
   });
 });

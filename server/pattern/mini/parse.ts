@@ -25,7 +25,7 @@ export interface Range {
 /** Nodes of the mini-notation tree. */
 export type MiniNode =
   | { type: "atom"; value: string | number; range: Range }
-  | { type: "list"; items: { value: string | number; range: Range }[]; range: Range }
+  | { type: "list"; items: MiniNode[]; range: Range }
   | { type: "rest"; range: Range }
   | { type: "seq"; steps: MiniStep[] }
   | { type: "stack"; layers: MiniNode[] }
@@ -168,7 +168,7 @@ class Parser {
 
   /** One term with its modifiers, appended to `steps` (more than once for `!n`). */
   private step(steps: MiniStep[]): void {
-    let node = this.term();
+    let node = this.listOrTerm();
     let weight = 1;
     let copies = 1;
     for (;;) {
@@ -268,17 +268,24 @@ class Parser {
   }
 
   private atomOrList(): MiniNode {
-    const first = this.next();
-    const items = [{ value: atomValue(first), range: { start: first.start, end: first.end } }];
+    const t = this.next();
+    return { type: "atom", value: atomValue(t), range: { start: t.start, end: t.end } };
+  }
+
+  /** A term, or terms joined by ":" into a list ("bd:3", "C:<major minor>"). */
+  private listOrTerm(): MiniNode {
+    const start = this.peek().start;
+    const first = this.term();
+    if (this.peek().kind !== ":" || this.peek().spaceBefore) return first;
+    const items = [first];
     while (this.peek().kind === ":" && !this.peek().spaceBefore) {
       this.next();
       const t = this.peek();
-      if ((t.kind !== "word" && t.kind !== "number") || t.spaceBefore) this.fail(t, "a name or number after \":\"");
-      this.next();
-      items.push({ value: atomValue(t), range: { start: t.start, end: t.end } });
+      if (t.spaceBefore || t.kind === "end") this.fail(t, "a name, a number or a bracket after \":\"");
+      items.push(this.term());
     }
-    if (items.length === 1) return { type: "atom", value: items[0]!.value, range: items[0]!.range };
-    return { type: "list", items, range: { start: first.start, end: items[items.length - 1]!.range.end } };
+    const end = this.tokens[this.pos - 1]!.end;
+    return { type: "list", items, range: { start, end } };
   }
 }
 
@@ -307,6 +314,7 @@ function checkNumbers(node: MiniNode, src: string, numeric = false, what = ""): 
       return;
     case "list":
       if (numeric) throw new MiniSyntaxError(src, node.range.start, "a list", `a number ${what}`);
+      for (const item of node.items) sub(item, false, what);
       return;
     case "rest":
       return;

@@ -47,11 +47,18 @@ function build(node: MiniNode, offset: number): Pattern<Any> {
       return pure(node.value, ctx);
     }
     case "list": {
-      const ctx: HapContext = { locations: [{ start: node.range.start + offset, end: node.range.end + offset }] };
-      return pure(
-        node.items.map((i) => i.value),
-        ctx,
-      );
+      if (node.items.every((i) => i.type === "atom")) {
+        const ctx: HapContext = { locations: [{ start: node.range.start + offset, end: node.range.end + offset }] };
+        return pure(
+          node.items.map((i) => (i as { value: string | number }).value),
+          ctx,
+        );
+      }
+      // Items that are patterns ("C:<major minor>"): the first item's structure, values listed.
+      const [first, ...rest] = node.items.map((i) => build(i, offset));
+      let list: Pattern<Any> = first!.fmap((v: unknown) => [v]);
+      for (const p of rest) list = list.appLeft(p, (xs: unknown[], y: unknown) => xs.concat([y]));
+      return list;
     }
     case "rest":
       return silence;
