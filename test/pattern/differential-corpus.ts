@@ -41,6 +41,22 @@ export const SAME: string[] = [
   `s("bd? sd? hh? cp?").ply(2)`,
   `mini("a b c d").degradeBy(0.5)`,
   `mini("[a b c d]*2").degradeBy(0.3)`,
+  `mini("~ a ~")`,
+  `mini("[~ a]*2")`,
+  `mini("a@1.5 b")`,
+  `mini("<a!2 b>")`,
+  `mini("[a b c]!")`,
+  `mini("a!2 . b")`,
+  `mini("bd:3?")`,
+  `mini("<a b>:3")`,
+  `mini("a*2 . b/2 . [c d]@2")`,
+  `mini("{a b c d}%2 e")`,
+  `mini("[a, [b c], <d e f>]")`,
+  `mini("a(3,8)*2")`,
+  `mini("a [b | c d | e*2]")`,
+  `mini("-1 .. -4")`,
+  `mini("0.25 .5 1e2")`,
+  `mini("c#3 db4 f##2")`,
   // controls
   `s("bd:3:0.5 hh").lpf(300)`,
   `s("bd sd").n("0 1 2")`,
@@ -314,3 +330,6 @@ export const DIFFERENT: [string, string][] = [
   ],
   [`chord("C Am7").voicing()`, "voicings: our closed position below c5, not Strudel's voicing dictionaries"],
 ];
+
+/** Malformed mini-notation that Strudel rejects too. */
+export const MALFORMED: string[] = ["a [b", "a <b", "{a b", "a(3,8", "a ]", "[a b]]", "a*", "(3,8)", "a:"];

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import * as ours from "../../server/pattern/index.ts";
 import { library } from "../../server/pattern/library.ts";
 import { loadStrudel, type StrudelPeer } from "./peer/strudel.ts";
-import { SAME, DIFFERENT } from "./differential-corpus.ts";
+import { DIFFERENT, MALFORMED, SAME } from "./differential-corpus.ts";
 
 let peer: StrudelPeer | undefined;
 beforeAll(async () => {
@@ -123,5 +123,13 @@ describe("known differences from Strudel 1.2.6", () => {
     if (!peer) return;
     const { ours: a, theirs: b } = both(code);
     expect(a).not.toEqual(b);
+  });
+});
+
+describe("malformed mini-notation is rejected by both", () => {
+  it.each(MALFORMED)("%j", (src) => {
+    if (!peer) return;
+    expect(() => peer!.mini.mini(src).queryArc(0, 1)).toThrow();
+    expect(() => ours.mini(src)).toThrow(ours.MiniSyntaxError);
   });
 });
