@@ -8,7 +8,8 @@ import { Hap } from "./hap.ts";
 import { type Any, Pattern, focusSpan, pure, reify, silence } from "./pattern.ts";
 import { register } from "./register.ts";
 import { fastcat, slowcat } from "./structure.ts";
-import { callFn, fastRaw, iterBack, iter, lateRaw, repeatCyclesRaw, zoomRaw } from "./time.ts";
+import { iter, iterBack, repeatCyclesRaw } from "./cycles.ts";
+import { callFn, fastRaw, lateRaw, zoomRaw } from "./time.ts";
 import { int } from "./rational.ts";
 
 type Fn = (p: Pattern<Any>) => Pattern<Any>;

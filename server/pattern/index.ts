@@ -17,6 +17,8 @@ export * from "./pattern.ts";
 export * from "./register.ts";
 export * from "./structure.ts";
 export * from "./time.ts";
+export * from "./superimpose.ts";
+export * from "./cycles.ts";
 export * from "./signal.ts";
 export * from "./random.ts";
 export * from "./euclid.ts";

@@ -10,7 +10,8 @@ import { int } from "./rational.ts";
 import { addMethod, register } from "./register.ts";
 import { fastcat, seq, slowcat, stack } from "./structure.ts";
 import { truthy } from "./conditional.ts";
-import { callFn, layerRaw, superimposeRaw, zoomRaw } from "./time.ts";
+import { layerRaw, superimposeRaw } from "./superimpose.ts";
+import { callFn, zoomRaw } from "./time.ts";
 import type { TimeSpan } from "./timespan.ts";
 
 type Fn = (p: Pattern<Any>) => Pattern<Any>;

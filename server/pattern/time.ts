@@ -3,10 +3,10 @@
  * @module
  */
 import { Hap } from "./hap.ts";
-import { type Any, Pattern, focusSpan, mapSplitAtCycles, pure, reify, silence } from "./pattern.ts";
+import { type Any, Pattern, focusSpan, pure, reify, silence } from "./pattern.ts";
 import { ONE, type Rational, ZERO, fromFloat, int, rational } from "./rational.ts";
 import { register } from "./register.ts";
-import { fastcat, slowcat, stack } from "./structure.ts";
+import { fastcat } from "./structure.ts";
 import { TimeSpan } from "./timespan.ts";
 
 type Fn = (p: Pattern<Any>) => Pattern<Any>;
@@ -151,21 +151,6 @@ export function plyRaw(n: unknown, pat: Pattern<Any>): Pattern<Any> {
   return pat.squeezeBind((v) => fastRaw(factor, pure(v)));
 }
 
-/** Each cycle repeated `n` times. */
-export function repeatCyclesRaw(n: unknown, pat: Pattern<Any>): Pattern<Any> {
-  const times = Math.floor(Number(n));
-  if (!(times >= 1)) return silence;
-  return new Pattern<Any>((state, out) => {
-    state.span.eachCycle((span) => {
-      const cycle = Math.floor(span.begin.valueOf());
-      const delta = int(cycle - Math.floor(cycle / times));
-      const start = out.length;
-      pat.run(state.setSpan(new TimeSpan(span.begin.sub(delta), span.end.sub(delta))), out);
-      for (let i = start; i < out.length; i++) out[i] = out[i]!.withSpan((s) => new TimeSpan(s.begin.add(delta), s.end.add(delta)));
-    });
-  });
-}
-
 /**
  * Speeds up a pattern by a factor (Strudel's `fast`, alias `density`). Used by `*` in mini-notation.
  * @example
@@ -296,53 +281,6 @@ function lateSeq(amount: unknown, pat: Pattern<Any>): Pattern<Any> {
 export const swing = register("swing", (n: unknown, pat: Pattern<Any>) => fastRaw(n, lateSeq(1 / 6, slowRaw(n, pat))));
 
 /**
- * Shifts the pattern earlier by 1/n of a cycle more every cycle, so each cycle starts one step further.
- * @example
- * note("0 1 2 3").iter(4)
- */
-export const iter = register("iter", (n: unknown, pat: Pattern<Any>) => {
-  const k = Math.floor(Number(n));
-  if (!(k >= 1)) return pat;
-  return slowcat(...Array.from({ length: k }, (_, i) => earlyRaw(ratioOf(i, k), pat)));
-});
-
-/**
- * Like `iter`, but shifts later: each cycle starts one step earlier in the sequence.
- * @example
- * note("0 1 2 3").iterBack(4)
- */
-export const iterBack = register("iterBack", (n: unknown, pat: Pattern<Any>) => {
-  const k = Math.floor(Number(n));
-  if (!(k >= 1)) return pat;
-  return slowcat(...Array.from({ length: k }, (_, i) => lateRaw(ratioOf(i, k), pat)));
-});
-
-function ratioOf(a: number, b: number): Rational {
-  return int(a).div(int(b));
-}
-
-/**
- * Plays the pattern forwards, then backwards, in alternate cycles.
- * @example
- * note("c3 d3 e3 g3").palindrome()
- */
-export const palindrome = register(
-  "palindrome",
-  (pat: Pattern<Any>) => slowcatPrimeOf([pat, revRaw(pat)]),
-  { args: [] },
-);
-
-function slowcatPrimeOf(pats: Pattern<Any>[]): Pattern<Any> {
-  const n = pats.length;
-  return new Pattern<Any>((state, out) => {
-    state.span.eachCycle((span) => {
-      const cycle = Math.floor(span.begin.valueOf());
-      pats[((cycle % n) + n) % n]!.run(state.setSpan(span), out);
-    });
-  });
-}
-
-/**
  * Samples the pattern `n` times per cycle: turns signals into discrete events.
  * @example
  * n(saw.range(0, 7).segment(8)).scale("C:minor")
@@ -350,45 +288,6 @@ function slowcatPrimeOf(pats: Pattern<Any>[]): Pattern<Any> {
 export const segment = register(["segment", "seg"], (n: unknown, pat: Pattern<Any>) =>
   fastRaw(n, pure(true)).appLeft(pat, (_a: unknown, b: unknown) => b),
 );
-
-/**
- * Loops `cycles` cycles of the pattern starting at cycle `offset`.
- * @example
- * note("<0 1 2 3 4 5>").ribbon(2, 2)
- */
-export const ribbon = register(
-  ["ribbon", "rib"],
-  (offset: unknown, cycles: unknown, pat: Pattern<Any>) => {
-    const c = t(cycles);
-    if (c.n <= 0) return silence;
-    const shifted = earlyRaw(offset, pat);
-    // Every loop of `cycles` cycles plays cycles [0, c) of the shifted pattern.
-    return new Pattern<Any>((state, out) => {
-      const { begin, end } = state.span;
-      let loopStart = begin.div(c).floor().mul(c);
-      while (loopStart.lt(end) || (begin.eq(end) && loopStart.lte(begin))) {
-        const loopEnd = loopStart.add(c);
-        const qb = begin.max(loopStart);
-        const qe = end.min(loopEnd);
-        if (qb.lt(qe) || (begin.eq(end) && qb.eq(qe))) {
-          const start = out.length;
-          shifted.run(state.setSpan(new TimeSpan(qb.sub(loopStart), qe.sub(loopStart))), out);
-          for (let i = start; i < out.length; i++) out[i] = out[i]!.withSpan((s) => new TimeSpan(s.begin.add(loopStart), s.end.add(loopStart)));
-        }
-        if (begin.eq(end)) break;
-        loopStart = loopEnd;
-      }
-    });
-  },
-  { args: ["p", "p"] },
-);
-
-/**
- * Repeats each cycle `n` times.
- * @example
- * note("<0 1 2 3>").repeatCycles(2)
- */
-export const repeatCycles = register("repeatCycles", repeatCyclesRaw);
 
 /**
  * Squeezes each event into the latter `r` of its span (syncopation): `pressBy(0.5)` is `press`.
@@ -408,68 +307,5 @@ export const press = register("press", (pat: Pattern<Any>) => pat.squeezeBind((v
   args: [],
 });
 const HALF_T = int(1).div(int(2));
-
-/**
- * Superimposes `count` copies, each `time` cycles later than the previous and with `gain` multiplied by `feedback`.
- * @example
- * s("bd sd").echo(3, 1/8, 0.5)
- */
-export const echo = register(
-  "echo",
-  (count: unknown, time: unknown, feedback: unknown, pat: Pattern<Any>) => {
-    const k = Math.floor(Number(count));
-    const fb = Number(feedback);
-    return stack(...Array.from({ length: Math.max(0, k) }, (_, i) => setGain(lateRaw(t(time).mul(int(i)), pat), fb ** i)));
-  },
-  { args: ["p", "p", "p"] },
-);
-
-function setGain(pat: Pattern<Any>, gain: number): Pattern<Any> {
-  return mapSplitAtCycles(pat, (v: Any) => (v !== null && typeof v === "object" && !Array.isArray(v) ? { ...v, gain } : { value: v, gain }));
-}
-
-/**
- * `stut(count, feedback, time)`: Tidal's older name for `echo`, with the arguments in another order.
- * @example
- * s("bd sd").stut(3, 0.5, 1/8)
- */
-export const stut = register(
-  "stut",
-  (count: unknown, feedback: unknown, time: unknown, pat: Pattern<Any>) => echo(count, time, feedback, pat),
-  { args: ["p", "p", "p"] },
-);
-
-/**
- * Superimposes `count` copies of the pattern, the i-th delayed by i·`time` cycles, each passed through `f`.
- * @example
- * note("c3 e3").echoWith(3, 1/8, add(12))
- */
-export const echoWith = register(
-  ["echoWith", "echowith", "stutWith", "stutwith"],
-  (count: unknown, time: unknown, f: Fn, pat: Pattern<Any>) => {
-    const k = Math.floor(Number(count));
-    return stack(...Array.from({ length: Math.max(0, k) }, (_, i) => callFn(f, lateRaw(t(time).mul(int(i)), pat))));
-  },
-  { args: ["p", "p", "raw"] },
-);
-
-/**
- * Superimposes a copy shifted later by `time` and passed through `f`.
- * @example
- * note("c3 e3 g3").off(1/8, add(12))
- */
-export const off = register("off", (time: unknown, f: Fn, pat: Pattern<Any>) => stack(pat, callFn(f, lateRaw(time, pat))), {
-  args: ["p", "raw"],
-});
-
-/** Plays the pattern together with the results of each function applied to it. */
-export function superimposeRaw(fs: Fn[], pat: Pattern<Any>): Pattern<Any> {
-  return stack(pat, ...fs.map((f) => callFn(f, pat)));
-}
-
-/** Plays the results of each function applied to the pattern (without the original). */
-export function layerRaw(fs: Fn[], pat: Pattern<Any>): Pattern<Any> {
-  return stack(...fs.map((f) => callFn(f, pat)));
-}
 
 export { focusSpan };

@@ -1,0 +1,76 @@
+/**
+ * Playing a pattern together with transformed copies of itself: delayed
+ * echoes (echo, stut, echoWith, off) and layers (superimpose, layer).
+ * @module
+ */
+import { type Any, Pattern, mapSplitAtCycles } from "./pattern.ts";
+import { int } from "./rational.ts";
+import { register } from "./register.ts";
+import { stack } from "./structure.ts";
+import { callFn, lateRaw, t } from "./time.ts";
+
+type Fn = (p: Pattern<Any>) => Pattern<Any>;
+
+/**
+ * Superimposes `count` copies, each `time` cycles later than the previous and with `gain` multiplied by `feedback`.
+ * @example
+ * s("bd sd").echo(3, 1/8, 0.5)
+ */
+export const echo = register(
+  "echo",
+  (count: unknown, time: unknown, feedback: unknown, pat: Pattern<Any>) => {
+    const k = Math.floor(Number(count));
+    const fb = Number(feedback);
+    return stack(...Array.from({ length: Math.max(0, k) }, (_, i) => setGain(lateRaw(t(time).mul(int(i)), pat), fb ** i)));
+  },
+  { args: ["p", "p", "p"] },
+);
+
+function setGain(pat: Pattern<Any>, gain: number): Pattern<Any> {
+  return mapSplitAtCycles(pat, (v: Any) => (v !== null && typeof v === "object" && !Array.isArray(v) ? { ...v, gain } : { value: v, gain }));
+}
+
+/**
+ * `stut(count, feedback, time)`: Tidal's older name for `echo`, with the arguments in another order.
+ * @example
+ * s("bd sd").stut(3, 0.5, 1/8)
+ */
+export const stut = register(
+  "stut",
+  (count: unknown, feedback: unknown, time: unknown, pat: Pattern<Any>) => echo(count, time, feedback, pat),
+  { args: ["p", "p", "p"] },
+);
+
+/**
+ * Superimposes `count` copies of the pattern, the i-th delayed by i·`time` cycles, each passed through `f`.
+ * @example
+ * note("c3 e3").echoWith(3, 1/8, add(12))
+ */
+export const echoWith = register(
+  ["echoWith", "echowith", "stutWith", "stutwith"],
+  (count: unknown, time: unknown, f: Fn, pat: Pattern<Any>) => {
+    const k = Math.floor(Number(count));
+    return stack(...Array.from({ length: Math.max(0, k) }, (_, i) => callFn(f, lateRaw(t(time).mul(int(i)), pat))));
+  },
+  { args: ["p", "p", "raw"] },
+);
+
+/**
+ * Superimposes a copy shifted later by `time` and passed through `f`.
+ * @example
+ * note("c3 e3 g3").off(1/8, add(12))
+ */
+export const off = register("off", (time: unknown, f: Fn, pat: Pattern<Any>) => stack(pat, callFn(f, lateRaw(time, pat))), {
+  args: ["p", "raw"],
+});
+
+/** Plays the pattern together with the results of each function applied to it. */
+export function superimposeRaw(fs: Fn[], pat: Pattern<Any>): Pattern<Any> {
+  return stack(pat, ...fs.map((f) => callFn(f, pat)));
+}
+
+/** Plays the results of each function applied to the pattern (without the original). */
+export function layerRaw(fs: Fn[], pat: Pattern<Any>): Pattern<Any> {
+  return stack(...fs.map((f) => callFn(f, pat)));
+}
+
