@@ -21,6 +21,7 @@ export * from "./superimpose.ts";
 export * from "./cycles.ts";
 export * from "./signal.ts";
 export * from "./random.ts";
+export * from "./chance.ts";
 export * from "./euclid.ts";
 export * from "./controls.ts";
 export * from "./arithmetic.ts";

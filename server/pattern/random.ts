@@ -12,9 +12,8 @@ import { type Any, Pattern, pure, reify, type PatternLike, silence } from "./pat
 import { int } from "./rational.ts";
 import { register } from "./register.ts";
 import { signal } from "./signal.ts";
-import { stack } from "./structure.ts";
-import { callFn, earlyRaw, fastRaw, zoomRaw } from "./time.ts";
 import { fastcat } from "./structure.ts";
+import { earlyRaw, fastRaw, zoomRaw } from "./time.ts";
 
 const SCALE = 536870912; // 2^29
 
@@ -109,20 +108,8 @@ export const perlin: Pattern<number> = signal((t) => {
  * shifted 0.0003·n cycles earlier, which is what Strudel does (found by
  * running it: the k-th random operator of a string samples rand at t + 0.0003·k).
  */
-function seededRand(seed: number): Pattern<number> {
+export function seededRand(seed: number): Pattern<number> {
   return seed === 0 ? rand : earlyRaw(int(3 * seed).div(int(10000)), rand);
-}
-
-function degradeWith(r: Pattern<number>, amount: number, keepAbove: boolean, pat: Pattern<Any>): Pattern<Any> {
-  const structure = pat.appLeft(r, (v: unknown, x: number) => [v, x] as const);
-  return structure
-    .filterValuesRaw(([, x]) => (keepAbove ? x >= amount : x < amount))
-    .fmap(([v]) => v);
-}
-
-/** Mini-notation `?`: drops events with probability `amount`, with the string's own seed. */
-export function degradeSeeded(pat: Pattern<Any>, amount: number, seed: number): Pattern<Any> {
-  return degradeWith(seededRand(seed), amount, true, pat);
 }
 
 /** Mini-notation `|`: one of the layers at random each cycle. */
@@ -136,119 +123,6 @@ export function chooseLayers(pats: Pattern<Any>[], seed: number): Pattern<Any> {
 function segment1<T>(sig: Pattern<T>): Pattern<T> {
   return pure(true).appLeft(sig, (_a: boolean, b: T) => b);
 }
-
-/**
- * Randomly drops events with probability `amount` (decided per event, from time).
- * @example
- * s("hh*8").degradeBy(0.3)
- */
-export const degradeBy = register("degradeBy", (amount: unknown, pat: Pattern<Any>) => degradeWith(rand, Number(amount), true, pat));
-
-/**
- * Keeps exactly the events that `degradeBy` with the same amount would drop.
- * @example
- * s("hh*8").undegradeBy(0.3)
- */
-export const undegradeBy = register("undegradeBy", (amount: unknown, pat: Pattern<Any>) =>
-  degradeWith(rand, Number(amount), false, pat),
-);
-
-/**
- * Randomly drops half of the events.
- * @example
- * s("hh*8").degrade()
- */
-export const degrade = register("degrade", (pat: Pattern<Any>) => degradeWith(rand, 0.5, true, pat), { args: [] });
-
-/**
- * Applies `f` to a random part (probability `p`) of the events, per event.
- * @example
- * s("hh*8").sometimesBy(0.4, (x) => x.speed(2))
- */
-export const sometimesBy = register(
-  "sometimesBy",
-  (p: unknown, f: unknown, pat: Pattern<Any>) => {
-    const x = Number(p);
-    // The two halves partition the events: degradeBy(x) keeps r >= x, undegradeBy(x) keeps r < x.
-    return stack(degradeWith(rand, x, true, pat), callFn(f, degradeWith(rand, x, false, pat)));
-  },
-  { args: ["p", "raw"] },
-);
-
-function sometimesAlias(name: string, p: number, doc: string): (...a: Any[]) => Any {
-  void doc;
-  return register(name, (f: unknown, pat: Pattern<Any>) => pat.sometimesBy(p, f), { args: ["raw"] });
-}
-
-/**
- * Applies `f` to about half of the events.
- * @example
- * s("hh*8").sometimes((x) => x.speed(2))
- */
-export const sometimes = sometimesAlias("sometimes", 0.5, "");
-/**
- * Applies `f` to about 75% of the events.
- * @example
- * s("hh*8").often((x) => x.speed(2))
- */
-export const often = sometimesAlias("often", 0.75, "");
-/**
- * Applies `f` to about 25% of the events.
- * @example
- * s("hh*8").rarely((x) => x.speed(2))
- */
-export const rarely = sometimesAlias("rarely", 0.25, "");
-/**
- * Applies `f` to about 10% of the events.
- * @example
- * s("hh*8").almostNever((x) => x.speed(2))
- */
-export const almostNever = sometimesAlias("almostNever", 0.1, "");
-/**
- * Applies `f` to about 90% of the events.
- * @example
- * s("hh*8").almostAlways((x) => x.speed(2))
- */
-export const almostAlways = sometimesAlias("almostAlways", 0.9, "");
-/**
- * Applies `f` to every event.
- * @example
- * s("hh*8").always((x) => x.speed(2))
- */
-export const always = register("always", (f: unknown, pat: Pattern<Any>) => callFn(f, pat), { args: ["raw"] });
-/**
- * Never applies `f`: the pattern unchanged.
- * @example
- * s("hh*8").never((x) => x.speed(2))
- */
-export const never = register("never", (_f: unknown, pat: Pattern<Any>) => pat, { args: ["raw"] });
-
-/**
- * Applies `f` in a random part (probability `p`) of the cycles, per cycle.
- * @example
- * s("bd*4").someCyclesBy(0.3, (x) => x.speed(2))
- */
-export const someCyclesBy = register(
-  "someCyclesBy",
-  (p: unknown, f: unknown, pat: Pattern<Any>) => {
-    const x = Number(p);
-    const applied = callFn(f, pat);
-    return new Pattern<Any>((state, out) => {
-      state.span.eachCycle((span) => {
-        const r = timeToRand(Math.floor(span.begin.valueOf()));
-        (r < x ? applied : pat).run(state.setSpan(span), out);
-      });
-    });
-  },
-  { args: ["p", "raw"] },
-);
-
-/**
- * Applies `f` in about half of the cycles.
- * @example
- * s("bd*4").someCycles((x) => x.speed(2))
- */
-export const someCycles = register("someCycles", (f: unknown, pat: Pattern<Any>) => pat.someCyclesBy(0.5, f), { args: ["raw"] });
 
 /**
  * A random choice among the values, continuously (use `segment` for steps).

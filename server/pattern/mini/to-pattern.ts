@@ -7,7 +7,8 @@
 import { type HapContext } from "../hap.ts";
 import { type Any, Pattern, pure, reify, setStringParser, silence } from "../pattern.ts";
 import { fromFloat, int } from "../rational.ts";
-import { chooseLayers, degradeSeeded } from "../random.ts";
+import { degradeSeeded } from "../chance.ts";
+import { chooseLayers } from "../random.ts";
 import { slowcat, stack, weightedSequence } from "../structure.ts";
 import { euclidRotPattern } from "../euclid.ts";
 import { fastPattern, slowPattern } from "../time.ts";
