@@ -29,7 +29,7 @@ export type Alignment = "in" | "out" | "mix" | "squeeze" | "squeezeout" | "reset
 export const ALIGNMENTS: readonly Alignment[] = ["in", "out", "mix", "squeeze", "squeezeout", "reset", "restart"];
 
 /** A value as a number: note names become MIDI numbers. */
-function num(v: unknown): unknown {
+export function num(v: unknown): unknown {
   if (typeof v === "string" && isNoteName(v)) return noteToMidi(v);
   if (typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v))) return Number(v);
   return v;
@@ -330,61 +330,3 @@ export const and = makeTop("and", OPS.and!);
  * s("hh*4").struct("1 0 0 1".or("0 1 0 0"))
  */
 export const or = makeTop("or", OPS.or!);
-
-function mapNumbers(pat: Pattern<Any>, f: (x: number) => number): Pattern<Any> {
-  const g = (v: unknown): unknown => {
-    if (typeof v === "number") return f(v);
-    if (typeof v === "string") {
-      const x = num(v);
-      return typeof x === "number" ? f(x) : v;
-    }
-    if (isControlObject(v)) {
-      const o: Record<string, unknown> = {};
-      for (const k of Object.keys(v)) o[k] = typeof v[k] === "number" ? f(v[k] as number) : v[k];
-      return o;
-    }
-    return v;
-  };
-  return pat.fmap(g);
-}
-
-function unary(name: string, f: (p: Pattern<Any>) => Pattern<Any>): (pat: PatternLike) => Pattern<Any> {
-  (Pattern.prototype as Any)[name] = function (this: Pattern<Any>) {
-    return f(this);
-  };
-  OPERATORS.set(name, { args: [] });
-  return (pat: PatternLike) => f(reify(pat));
-}
-
-/**
- * Rounds numbers down.
- * @example
- * n(saw.range(0, 8).segment(8).floor())
- */
-export const floor = unary("floor", (p) => mapNumbers(p, Math.floor));
-/**
- * Rounds numbers up.
- * @example
- * n(saw.range(0, 8).segment(8).ceil())
- */
-export const ceil = unary("ceil", (p) => mapNumbers(p, Math.ceil));
-/**
- * Rounds numbers to the nearest integer.
- * @example
- * n(sine.range(0, 7).segment(8).round()).scale("C:minor")
- */
-export const round = unary("round", (p) => mapNumbers(p, Math.round));
-/**
- * Inverts booleans: true values (1, "t", true) become false, false ones true.
- * @example
- * s("hh*4").struct("1 0 1 1".invert())
- */
-export const invert = unary("invert", (p) =>
-  p.fmap((v: unknown) => !(v === "f" || v === "false" || v === "0" ? false : Boolean(v))),
-);
-/**
- * Alias of {@link invert}.
- * @example
- * s("hh*4").struct("1 0 1 1".inv())
- */
-export const inv = unary("inv", (p) => p.invert());

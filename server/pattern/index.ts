@@ -25,6 +25,7 @@ export * from "./chance.ts";
 export * from "./euclid.ts";
 export * from "./controls.ts";
 export * from "./arithmetic.ts";
+export * from "./unary.ts";
 export * from "./mini/index.ts";
 export * from "./note.ts";
 export * from "./conditional.ts";
