@@ -13,7 +13,12 @@ import { isControlObject } from "./controls.ts";
 /** Strudel's default tempo, used where Strudel's sampler functions assume it (loopAt). */
 export const DEFAULT_CPS = 0.5;
 
+/** A plain value as controls: Strudel keeps it under `value` (slice and splice under `s`). */
 function asControls(v: unknown): Record<string, Any> {
+  return isControlObject(v) ? v : { value: v };
+}
+
+function asSound(v: unknown): Record<string, Any> {
   return isControlObject(v) ? v : { s: v };
 }
 
@@ -48,7 +53,7 @@ function sliceWith(n: unknown, indices: unknown, pat: Pattern<Any>, fitSpeed: bo
   return reify(indices as Any).outerBind((i: unknown) =>
     pat.fmap((v: unknown) => {
       const idx = Number(i);
-      const o: Record<string, Any> = { ...asControls(v), begin: idx / k, end: (idx + 1) / k, _slices: k };
+      const o: Record<string, Any> = { ...asSound(v), begin: idx / k, end: (idx + 1) / k, _slices: k };
       return o;
     }),
   ).withHaps((haps) =>

@@ -174,7 +174,7 @@ export const slow = register(["slow", "sparsity"], slowRaw);
  */
 export const hurry = register("hurry", (r: unknown, pat: Pattern<Any>) =>
   fastRaw(r, pat).fmap((v: Any) => {
-    const obj = v !== null && typeof v === "object" && !Array.isArray(v) ? v : { s: v };
+    const obj = v !== null && typeof v === "object" && !Array.isArray(v) ? v : { value: v };
     return { ...obj, speed: (obj.speed ?? 1) * Number(r) };
   }),
 );

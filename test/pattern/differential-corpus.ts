@@ -210,6 +210,10 @@ export const SAME: string[] = [
   `s("bd").cat(s("hh*2"))`,
   `s("bd").seq(s("hh*2"))`,
   // sampler
+  `mini("a").hurry(2)`,
+  `mini("a").striate(2)`,
+  `mini("a").loopAt(2)`,
+  `mini("a b").slice(4, "0 2")`,
   `s("breaks").chop(4)`,
   `s("a b").chop(2)`,
   `s("a").begin(0.5).chop(2)`,
