@@ -6,8 +6,8 @@
  * program that fails halfway changes nothing.
  * @module
  */
-import * as library from "../pattern/index.ts";
-import { isPattern, reify, type Pattern } from "../pattern/index.ts";
+import { isPattern, mini, reify, type Pattern } from "../pattern/index.ts";
+import { library } from "../pattern/library.ts";
 import { evaluateProgram, type PatternHooks, type PlayedPattern } from "./evaluate.ts";
 import type { PositionMap } from "./position-map.ts";
 import { checkCps } from "./tempo.ts";
@@ -26,7 +26,7 @@ export type EvaluatedProgram = {
 };
 
 const hooks: PatternHooks<Pattern> = {
-  mini: (source, offset) => library.mini(source, { offset }),
+  mini: (source, offset) => mini(source, { offset }),
   isPattern: (x): x is Pattern => isPattern(x),
   reify: (x) => {
     if (x === null || (typeof x === "object" && !Array.isArray(x))) throw new TypeError("not patternable");
@@ -34,8 +34,6 @@ const hooks: PatternHooks<Pattern> = {
   },
 };
 
-/** Every top-level name of the pattern library, as the program sees it. */
-const scope: Record<string, unknown> = Object.fromEntries(Object.entries(library));
 
 export async function evaluate(source: string): Promise<EvaluatedProgram> {
   const effects: ProgramEffects = {};
@@ -46,6 +44,6 @@ export async function evaluate(source: string): Promise<EvaluatedProgram> {
     setCpm: (cpm: unknown) => void (effects.cps = checkCps(Number(cpm) / 60)),
     hush: () => void (effects.hush = true),
   };
-  const { played, transpiled } = await evaluateProgram(source, scope, helpers, hooks);
+  const { played, transpiled } = await evaluateProgram(source, library, helpers, hooks);
   return { played, map: transpiled.map, effects };
 }

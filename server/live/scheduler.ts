@@ -51,6 +51,8 @@ export type SchedulerOptions = {
   onWarning?: (message: string) => void;
   /** When set, receives the events of each tick (for highlighting); costs an object per event. */
   onEvents?: (events: ScheduledEvent[]) => void;
+  /** Called before each slot is queried (the live worker tells its watchdog which slot it is in). */
+  beforeQuery?: (slot: Slot<Pattern>) => void;
 };
 
 export class Scheduler {
@@ -58,7 +60,7 @@ export class Scheduler {
   horizonCycle: Rational;
   private readonly batch: EventBuffer;
   private readonly warned = new Set<string>();
-  private readonly lookaheadFrames: number;
+  private lookaheadFrames: number;
 
   constructor(
     private readonly engine: EngineProducer,
@@ -94,6 +96,11 @@ export class Scheduler {
     return this.flush();
   }
 
+  /** Lookahead in seconds (may be changed while running). */
+  set lookahead(seconds: number) {
+    this.lookaheadFrames = Math.max(0, seconds) * this.engine.sampleRate;
+  }
+
   /** Changes the tempo from the horizon on: nothing already pushed moves. */
   setCps(cps: number): void {
     this.tempo.setCps(cps, this.horizonFrame);
@@ -127,6 +134,7 @@ export class Scheduler {
 
   private queryInto(slot: Slot<Pattern>, from: Rational, to: Rational, events?: ScheduledEvent[]): void {
     let haps: Hap[];
+    this.options.beforeQuery?.(slot);
     try {
       haps = slot.pattern.queryOnsets(from, to);
     } catch (err) {

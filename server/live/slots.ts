@@ -33,7 +33,7 @@ export type Slot<P> = {
   tag: number;
 };
 
-export type SlotState = { id: string; buffer: string; muted: boolean; silenced: boolean; solo: boolean; error?: ProgramErrorJSON };
+export type SlotState = { id: string; tag: number; buffer: string; muted: boolean; silenced: boolean; solo: boolean; error?: ProgramErrorJSON };
 
 export class SlotTable<P> {
   private readonly slots = new Map<string, Slot<P>>();
@@ -90,7 +90,7 @@ export class SlotTable<P> {
   }
 
   list(): SlotState[] {
-    return [...this.slots.values()].map((s) => ({ id: s.id, buffer: s.buffer, muted: s.muted, silenced: s.silenced, solo: s.solo, error: s.error?.toJSON() }));
+    return [...this.slots.values()].map((s) => ({ id: s.id, tag: s.tag, buffer: s.buffer, muted: s.muted, silenced: s.silenced, solo: s.solo, error: s.error?.toJSON() }));
   }
 
   /** Promotes replacements whose cycle has come (call before querying from `cycle` on). */
