@@ -193,9 +193,11 @@ int ost_voices_start(ost_voices *p, const ost_event *e) {
         g->bp_a1[l] = c.a1, g->bp_a2[l] = c.a2, g->bp_a3[l] = c.a3, g->bp_k[l] = c.k;
     }
     float amp = v[OST_PARAM_GAIN] * v[OST_PARAM_VELOCITY];
-    float theta = v[OST_PARAM_PAN] * (float)(M_PI / 2);
-    g->gain_l[l] = amp * cosf(theta);
-    g->gain_r[l] = amp * sinf(theta);
+    /* equal power: cos and sin of pan * pi/2, both written as sines so the
+       hard-panned side is exactly 0 (cosf of a rounded pi/2 is not) */
+    float pan = v[OST_PARAM_PAN];
+    g->gain_l[l] = amp * sinf((1.0f - pan) * (float)(M_PI / 2));
+    g->gain_r[l] = amp * sinf(pan * (float)(M_PI / 2));
     g->serial[l] = ++p->next_serial;
     g->noise[l] = ost_noise_seed(p->seed, g->serial[l]);
     g->slot[l] = e->slot;

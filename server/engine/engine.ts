@@ -132,6 +132,14 @@ export class Engine {
     return check("Engine.push", native().ost_engine_push(handle, buffer.bytes, buffer.length), `${buffer.length} events`);
   }
 
+  /**
+   * The native handle, for an EngineProducer on another thread (the single
+   * producer of the event ring). Keep the engine open while it is in use.
+   */
+  producerHandle(): number {
+    return this.#live("producerHandle");
+  }
+
   /** Offline backend: renders `frames` frames, interleaved float32. */
   render(frames: number): Float32Array {
     const out = new Float32Array(this.#frameCount("render", frames) * this.config.channels);

@@ -3,6 +3,7 @@
  * @module
  */
 export { Engine } from "./engine.ts";
+export { EngineProducer } from "./producer.ts";
 export { EventBuffer, EVENT_NOTE, EVENT_RELEASE, EVENT_CLEAR, SLOT_ALL, DUR_FOREVER, type Controls } from "./event-buffer.ts";
 export { EngineError } from "./errors.ts";
 export { BACKENDS, type BackendName, type EngineConfig } from "./config.ts";

@@ -93,18 +93,20 @@ export function powerSpectrum(samples: Float32Array, n: number, from = 0): Float
 }
 
 /**
- * Aliasing of a periodic tone at f0: the strongest spectral peak that is not
- * near a harmonic of f0, in dB relative to the fundamental. A band-limited
- * oscillator keeps this far down; a naive one shows folded partials.
+ * Aliasing of a periodic tone at f0: the strongest spectral peak between
+ * `loHz` and `hiHz` that is not near a harmonic of f0, in dB relative to the
+ * fundamental. A band-limited oscillator keeps this far down; a naive one
+ * shows folded partials. Pick f0 so that rate / f0 is not a whole number, or
+ * the folded partials land on harmonics and hide.
  */
-export function aliasLevel(samples: Float32Array, rate: number, f0: number, n = 32768, from = 4096): number {
+export function aliasLevel(samples: Float32Array, rate: number, f0: number, loHz = 0, hiHz = rate / 2, n = 32768, from = 4096): number {
   const p = powerSpectrum(samples, n, from);
   const hz = rate / n;
   const fundamental = Math.round(f0 / hz);
   let ref = 0;
   for (let k = fundamental - 4; k <= fundamental + 4; k++) ref = Math.max(ref, p[k]!);
   let worst = 0;
-  for (let k = 8; k < p.length; k++) {
+  for (let k = Math.max(8, Math.ceil(loHz / hz)); k < p.length && k * hz <= hiHz; k++) {
     const f = k * hz;
     const h = Math.round(f / f0);
     if (h >= 1 && Math.abs(f - h * f0) < 8 * hz) continue; // a harmonic's main lobe

@@ -19,39 +19,41 @@ let started: ChildProcess | undefined;
 // A JACK client must never start a server of its own behind our back.
 process.env.JACK_NO_START_SERVER = "1";
 
+// The sanitizer run (test/asan.mjs) preloads libasan into this process; it
+// must not leak into the tools we start (pgrep hangs with it preloaded).
+const env = { ...process.env };
+delete env.LD_PRELOAD;
+
 function jackRunning(): boolean {
-  return spawnSync("pgrep", ["-x", "jackd"], { stdio: "ignore" }).status === 0;
+  return spawnSync("pgrep", ["-x", "jackd"], { stdio: "ignore", env, timeout: 5000 }).status === 0;
 }
 
 function jackAvailable(): boolean {
-  return spawnSync("sh", ["-c", "command -v jackd"], { stdio: "ignore" }).status === 0;
+  return spawnSync("sh", ["-c", "command -v jackd"], { stdio: "ignore", env, timeout: 5000 }).status === 0;
 }
 
 export async function setup(): Promise<void> {
   if (jackRunning() || !jackAvailable()) return;
-  // Our own sanitizer preload must not leak into jackd.
-  const env = { ...process.env };
-  delete env.LD_PRELOAD;
   for (const realtime of [["-R", "-P", "70"], ["--no-realtime"]]) {
     started = spawn("jackd", [...realtime, "-d", "dummy", "-r", String(JACK_RATE), "-p", String(JACK_PERIOD)], {
       stdio: "ignore",
       env,
       detached: false,
     });
-    if (await jackUp(started, env)) return;
+    if (await jackUp(started)) return;
     started.kill("SIGTERM");
     started = undefined;
   }
   throw new Error("jackd did not come up within 5 s (jackd -d dummy, with and without -R)");
 }
 
-async function jackUp(child: ChildProcess, env: NodeJS.ProcessEnv): Promise<boolean> {
+async function jackUp(child: ChildProcess): Promise<boolean> {
   let exited = false;
   child.once("exit", () => (exited = true));
   // jackd takes a moment before clients can connect.
   const deadline = Date.now() + 5000;
   while (Date.now() < deadline && !exited) {
-    if (spawnSync("jack_lsp", [], { stdio: "ignore", env }).status === 0) return true;
+    if (spawnSync("jack_lsp", [], { stdio: "ignore", env, timeout: 5000 }).status === 0) return true;
     await new Promise((r) => setTimeout(r, 100));
   }
   return false;

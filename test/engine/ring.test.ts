@@ -1,0 +1,90 @@
+// The event ring: a full ring takes what fits and says so; a producer thread
+// and the consumer (render) moving random amounts keep the fill invariant.
+import { describe, expect, test } from "vitest";
+import { EventBuffer } from "../../server/engine/index.ts";
+import { channel, firstOnset } from "./audio-analysis.ts";
+import { offline } from "./helpers.ts";
+
+describe("event ring", () => {
+  test("a full ring takes what fits and says how many", () => {
+    const engine = offline({ ringCapacity: 16, queueCapacity: 64 });
+    try {
+      const buf = new EventBuffer(20);
+      for (let i = 0; i < 20; i++) buf.add({ s: "sine", pan: 0 }, 1000 + i * 10, 5);
+      expect(engine.push(buf)).toBe(16);
+      buf.drop(16);
+      expect(buf.length).toBe(4);
+      expect(engine.push(buf)).toBe(0); // still full: takes nothing, never blocks
+      expect(engine.telemetry().ringFill).toBe(16);
+      engine.render(1); // the audio side drains the ring into its queue
+      const t = engine.telemetry();
+      expect(t.ringFill).toBe(0);
+      expect(t.pendingEvents).toBe(16);
+      expect(engine.push(buf)).toBe(4); // the rest fits now, in order
+      const out = channel(engine.render(2000), 2, 0);
+      expect(engine.telemetry().eventsPlayed).toBe(20);
+      expect(firstOnset(out)).toBe(1000 - 1);
+    } finally {
+      engine.close();
+    }
+  });
+
+  test("a full pending queue leaves the rest in the ring, nothing is lost", () => {
+    const engine = offline({ ringCapacity: 64, queueCapacity: 16 });
+    try {
+      const buf = new EventBuffer(40);
+      for (let i = 0; i < 40; i++) buf.add({ s: "sine" }, 100 + i * 50, 10);
+      expect(engine.push(buf)).toBe(40);
+      engine.render(1);
+      let t = engine.telemetry();
+      expect(t.pendingEvents).toBe(16);
+      expect(t.ringFill).toBe(24);
+      engine.render(4000);
+      t = engine.telemetry();
+      expect(t.eventsPlayed).toBe(40);
+      expect(t.lateEvents).toBe(0);
+    } finally {
+      engine.close();
+    }
+  });
+
+  test("threaded: a producer thread and the consumer move random amounts; the fill invariant holds", async () => {
+    const total = 6000;
+    const engine = offline({ ringCapacity: 64, queueCapacity: 32, maxVoices: 64 });
+    const shared = new SharedArrayBuffer(12);
+    const counters = new Int32Array(shared);
+    const worker = new Worker(new URL("./fixtures/ring-producer.ts", import.meta.url).href);
+    const finished = new Promise((resolve, reject) => {
+      worker.onmessage = resolve;
+      worker.onerror = (e) => reject(e);
+    });
+    try {
+      worker.postMessage({ handle: engine.producerHandle(), shared, total, seed: 7 });
+      let seed = 99;
+      const random = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296);
+      let checks = 0;
+      while (Atomics.load(counters, 2) === 0 || engine.telemetry().ringFill > 0 || engine.telemetry().pendingEvents > 0) {
+        engine.render(1 + Math.floor(random() * 600));
+        const lower = Atomics.load(counters, 0);
+        const t = engine.telemetry();
+        const upper = Atomics.load(counters, 1);
+        // everything the producer pushed is played, queued, or still in the ring
+        const accounted = t.eventsPlayed + t.pendingEvents + t.ringFill;
+        expect(t.ringFill).toBeLessThanOrEqual(64);
+        expect(t.pendingEvents).toBeLessThanOrEqual(32);
+        expect(accounted).toBeGreaterThanOrEqual(lower);
+        expect(accounted).toBeLessThanOrEqual(Math.max(upper, lower));
+        checks++;
+        if (checks % 50 === 0) await new Promise((r) => setTimeout(r, 0));
+      }
+      await finished;
+      const t = engine.telemetry();
+      expect(Atomics.load(counters, 0)).toBe(total);
+      expect(t.eventsPlayed).toBe(total);
+      expect(checks).toBeGreaterThan(10);
+    } finally {
+      worker.terminate();
+      engine.close();
+    }
+  }, 60_000);
+});
