@@ -1,0 +1,41 @@
+#!/usr/bin/env bun
+/**
+ * Renders one vbench workload with ostinato's engine, offline, to a float32
+ * WAV file: `bun test/bench/vbench/render-ours.ts A|B|B0 OUT.wav`. Timed as a
+ * whole process by vbench.bench.ts, like every peer.
+ * @module
+ */
+import { writeFileSync } from "node:fs";
+import { DUR_FOREVER, Engine, EventBuffer } from "../../../server/engine/index.ts";
+import { encodeWav } from "../../engine/audio-analysis.ts";
+import { A_ATTACK, A_DECAY, LPF_CUTOFF, LPF_Q, SR, WORKLOADS, type WorkloadName } from "./workload.ts";
+
+const [name, out] = process.argv.slice(2) as [WorkloadName, string];
+const w = WORKLOADS[name];
+if (!w || !out) {
+  console.error("usage: render-ours.ts A|B|B0 OUT.wav");
+  process.exit(2);
+}
+const count = w.notes.length + w.voices.length;
+const engine = Engine.open({ backend: "offline", sampleRate: SR, maxVoices: 512, ringCapacity: 4096, queueCapacity: 4096 });
+const buf = new EventBuffer(Math.max(1, count));
+const pan01 = (p: number) => (p + 1) / 2; // vbench pans are in [-1, 1], Strudel's in [0, 1]
+for (const n of w.notes) {
+  buf.add({ s: "sawtooth", freq: n.freq, pan: pan01(n.pan), gain: w.amp, attack: A_ATTACK, decay: A_DECAY, sustain: 0, release: 0,
+    cutoff: LPF_CUTOFF, resonance: LPF_Q }, n.frame, n.durFrames);
+}
+for (const v of w.voices) {
+  buf.add({ s: "sawtooth", freq: v.freq, pan: pan01(v.pan), gain: w.amp, attack: 0, decay: 0, sustain: 1, release: 0,
+    cutoff: LPF_CUTOFF, resonance: LPF_Q }, 0, DUR_FOREVER);
+}
+if (engine.push(buf) !== buf.length) throw new Error("the ring did not take every event");
+const audio = new Float32Array(w.frames * 2);
+const chunk = 4800;
+for (let f = 0; f < w.frames; f += chunk) engine.renderInto(audio.subarray(f * 2, Math.min(w.frames, f + chunk) * 2));
+const t = engine.telemetry();
+engine.close();
+writeFileSync(out, encodeWav(audio, 2, SR));
+if (t.eventsPlayed !== count || t.lateEvents !== 0 || t.stolenVoices !== 0) {
+  console.error(`vbench ${name}: played ${t.eventsPlayed} of ${count}, late ${t.lateEvents}, stolen ${t.stolenVoices}`);
+  process.exit(1);
+}
