@@ -4,14 +4,14 @@
  * per cycle, as a scheduler does. Reports haps per second for our library
  * and for Strudel 1.2.6 on the same program in the same run, and the ratio.
  *
- * Standalone: `bun test/bench/pattern.bench.ts`. Also exports `run()` for
- * the bench registry (test/bench/run.ts).
+ * `npm run bench` (or `bun test/bench/run.ts pattern`) runs it through the
+ * bench registry; `bun test/bench/pattern.bench.ts` runs it alone.
  * @module
  */
-import * as ours from "../../server/pattern/index.ts";
+import { library } from "../../server/pattern/library.ts";
 import { loadStrudel } from "../pattern/peer/strudel.ts";
-
 import { LAYERS } from "./pattern-layers.ts";
+import type { BenchOptions, BenchTable } from "./registry.ts";
 
 export { LAYERS };
 
@@ -39,53 +39,52 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-/** One row per library: haps per second (median of 3 after a warm-up). */
-export async function run(): Promise<{ name: string; value: number; unit: string; peer?: number; ratio?: number }[]> {
-  const ourPat = build({ ...ours, ...ours.controls });
-  const ourTime = (x: number) => x;
-  measure(ourPat, ourTime);
-  const oursRuns = [0, 1, 2].map(() => measure(ourPat, ourTime));
-  const oursRate = median(oursRuns.map((r) => r.haps / r.seconds));
+/** Registry name and description (test/bench/run.ts). */
+export const name = "pattern";
+export const description = "haps/s querying 16 stacked layers of transformed mini-notation, 64 cycles in 20 slices per cycle, against Strudel 1.2.6 in the same run";
 
+function rate(pat: { queryArc(b: unknown, e: unknown): unknown[] }, runs: number, warmup: number): { rate: number; haps: number } {
+  const time = (x: number) => x;
+  for (let i = 0; i < warmup; i++) measure(pat, time);
+  const results = Array.from({ length: Math.max(1, runs) }, () => measure(pat, time));
+  return { rate: median(results.map((r) => r.haps / r.seconds)), haps: results[0]!.haps };
+}
+
+/** The benchmark: ours and Strudel's haps per second (median of `runs` after `warmup`), and the ratio. */
+export async function run(options: BenchOptions = { runs: 3, warmup: 1 }): Promise<BenchTable[]> {
+  const ours_ = rate(build({ ...library }), options.runs, options.warmup);
   const peer = await loadStrudel();
-  let peerRate: number | undefined;
-  let peerHaps: number | undefined;
+  let theirs: { rate: number; haps: number } | undefined;
   if (peer) {
     const quiet = console.log;
     console.log = () => {};
     try {
-      const lib = { ...peer.core, ...peer.tonal, mini: peer.mini.mini };
-      const theirPat = build(lib);
-      const theirTime = (x: number) => x;
-      measure(theirPat, theirTime);
-      const runs = [0, 1, 2].map(() => measure(theirPat, theirTime));
-      peerRate = median(runs.map((r) => r.haps / r.seconds));
-      peerHaps = runs[0]!.haps;
+      theirs = rate(build({ ...peer.core, ...peer.tonal, mini: peer.mini.mini }), options.runs, options.warmup);
     } finally {
       console.log = quiet;
     }
   }
+  const fmt = (x: number) => Math.round(x).toLocaleString("en");
+  const rows: (string | number)[][] = [["ostinato", fmt(ours_.rate), ours_.haps, theirs ? `${(ours_.rate / theirs.rate).toFixed(2)}×` : "—"]];
+  if (theirs) rows.push(["Strudel 1.2.6", fmt(theirs.rate), theirs.haps, "1×"]);
   return [
     {
-      name: `pattern query: ${LAYERS.length} layers, ${CYCLES} cycles × ${SLICES} slices (${oursRuns[0]!.haps} haps${peerHaps !== undefined ? `, Strudel ${peerHaps}` : ""})`,
-      value: oursRate,
-      unit: "haps/s",
-      peer: peerRate,
-      ratio: peerRate ? oursRate / peerRate : undefined,
+      title: `pattern queries: ${LAYERS.length} layers, ${CYCLES} cycles × ${SLICES} slices per cycle`,
+      columns: ["library", "haps/s", "haps", "vs Strudel"],
+      rows,
+      notes: [
+        "target: ≥ 5× Strudel under Bun (benchmarks.md §3)",
+        theirs ? "same program, same process, same run" : "Strudel not available: no ratio",
+        "hap counts differ only by the palindrome layer's cycle -1 (see test/pattern/differential-corpus.ts)",
+      ],
     },
   ];
 }
 
 if (import.meta.main) {
-  const rows = await run();
-  for (const r of rows) {
-    console.log(r.name);
-    console.log(`  ostinato     ${Math.round(r.value).toLocaleString("en")} ${r.unit}`);
-    if (r.peer !== undefined) {
-      console.log(`  Strudel 1.2.6 ${Math.round(r.peer).toLocaleString("en")} ${r.unit}`);
-      console.log(`  ratio        ${r.ratio!.toFixed(2)}× Strudel (target ≥ 5×)`);
-    } else {
-      console.log("  Strudel not available: no ratio");
-    }
+  for (const t of await run()) {
+    console.log(t.title);
+    for (const r of t.rows) console.log(`  ${String(r[0]).padEnd(14)} ${String(r[1]).padStart(10)} haps/s  (${r[2]} haps)  ${r[3]}`);
+    for (const n of t.notes ?? []) console.log(`  - ${n}`);
   }
 }
