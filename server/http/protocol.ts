@@ -1,0 +1,108 @@
+/**
+ * The WebSocket protocol at /ws, shared by the server and the browser editor
+ * (which imports only its types). JSON text frames. Every client message may
+ * carry an `id`; the server answers it with a `reply` of the same id.
+ * Pushes (clock, peaks, scope, events, ...) go to every client subscribed to
+ * their topic; a new client is subscribed to everything but `scope`.
+ * README.md ("WebSocket") documents each message with an example.
+ * @module
+ */
+import { z } from "zod";
+
+/** The largest WebSocket message accepted, in bytes. */
+export const MAX_WS_MESSAGE_BYTES = 2 * 1024 * 1024;
+
+export const TOPICS = ["clock", "peaks", "scope", "events", "log", "state", "buffers"] as const;
+export type Topic = (typeof TOPICS)[number];
+
+const id = z.number().int().nonnegative().optional();
+const name = z.string().min(1).max(100);
+const code = z.string().max(1024 * 1024);
+
+/** Messages a client sends. */
+export const ClientMessage = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("eval"), id, code, buffer: name.optional(), quantize: z.boolean().optional() }),
+  z.object({ type: z.literal("hush"), id }),
+  z.object({ type: z.literal("mute"), id, slot: name, on: z.boolean() }),
+  z.object({ type: z.literal("solo"), id, slot: name, on: z.boolean() }),
+  z.object({ type: z.literal("tempo"), id, cps: z.number().optional(), cpm: z.number().optional() }),
+  z.object({ type: z.literal("save"), id, buffer: name, code }),
+  z.object({ type: z.literal("close"), id, buffer: name }),
+  z.object({ type: z.literal("subscribe"), id, topics: z.array(z.enum(TOPICS)) }),
+  z.object({ type: z.literal("state"), id }),
+  z.object({ type: z.literal("devices"), id }),
+  z.object({ type: z.literal("selectDevice"), id, device: z.union([z.string().min(1).max(200), z.number().int().nonnegative()]) }),
+  z.object({ type: z.literal("patterns"), id }),
+  z.object({ type: z.literal("readPattern"), id, name }),
+  z.object({ type: z.literal("writePattern"), id, name, code }),
+  z.object({ type: z.literal("deletePattern"), id, name }),
+  z.object({ type: z.literal("ping"), id }),
+]);
+export type ClientMessage = z.infer<typeof ClientMessage>;
+
+// ------------------------------------------------------------ server → client
+
+export type ErrorInfo = { message: string; phase: "syntax" | "evaluate" | "query"; line?: number; column?: number; slot?: string };
+
+export type SlotInfo = { id: string; buffer: string; muted: boolean; silenced: boolean; solo: boolean; error?: ErrorInfo };
+
+export type DeviceState = {
+  backend: "offline" | "null" | "portaudio";
+  /** Device name (portaudio), or a description. */
+  name: string;
+  sampleRate: number;
+  channels: number;
+  blockFrames: number;
+  /** The device died and the engine fell back to the null backend. */
+  lost: boolean;
+};
+
+export type TelemetryInfo = {
+  xruns: number;
+  lateEvents: number;
+  cpuLoad: number;
+  activeVoices: number;
+  eventsPlayed: number;
+  stolenVoices: number;
+  ringFill: number;
+};
+
+export type StateSnapshot = {
+  slots: SlotInfo[];
+  cps: number;
+  cycle: number;
+  frame: number;
+  device: DeviceState;
+  telemetry: TelemetryInfo;
+  /** Seconds events are scheduled ahead. */
+  lookahead: number;
+  clients: number;
+};
+
+/** An event that starts sounding: when, for how long, from which code. */
+export type EventInfo = {
+  frame: number;
+  cycle: number;
+  durFrames: number;
+  slot: string;
+  /** Source ranges (offsets into the evaluated buffer) of the atoms that made it. */
+  locations: { start: number; end: number }[];
+  /** A few of its controls, for the pianoroll (note, s, n, gain). */
+  value: Record<string, string | number>;
+};
+
+export type BufferInfo = { name: string; code: string; updated: string };
+
+export type ServerMessage =
+  | { type: "hello"; version: string; clientId: string; buffers: BufferInfo[]; state: StateSnapshot; sampleRate: number }
+  | { type: "reply"; id: number; ok: true; data?: unknown }
+  | { type: "reply"; id: number; ok: false; error: string; detail?: ErrorInfo }
+  | { type: "clock"; frame: number; cycle: number; cps: number; sampleRate: number; serverTime: number }
+  | { type: "peaks"; peaks: number[]; clipped: boolean[] }
+  | { type: "scope"; samples: number[]; sampleRate: number }
+  | { type: "events"; events: EventInfo[] }
+  | { type: "evaluated"; buffer: string; code: string; ok: boolean; slots?: string[]; error?: ErrorInfo; by: string }
+  | { type: "error"; error: ErrorInfo }
+  | { type: "warning"; message: string }
+  | { type: "state"; state: StateSnapshot }
+  | { type: "buffer"; buffer: string; code: string; by: string };
