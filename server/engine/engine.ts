@@ -24,16 +24,30 @@ import { createTelemetry, decodeTelemetry, type Telemetry } from "./telemetry.ts
 const encoder = new TextEncoder();
 const cString = (s: string) => encoder.encode(`${s}\0`);
 
+/**
+ * What another thread needs to use an open engine (structured-cloneable,
+ * for postMessage): see Engine.share and Engine.attach.
+ */
+export interface SharedEngine {
+  handle: number;
+  sampleRate: number;
+  channels: number;
+  config: NativeConfig["resolved"];
+}
+
 export class Engine {
   /** The options the engine runs with, defaults filled in. */
   readonly config: NativeConfig["resolved"];
   #handle: number | null;
+  /** false for an engine attached from another thread: it never frees the native engine */
+  readonly #owner: boolean;
   readonly #telemetryBytes: Uint8Array;
   readonly #telemetryU32: Uint32Array;
   readonly #telemetryF64: Float64Array;
 
-  private constructor(handle: number, config: NativeConfig["resolved"]) {
+  private constructor(handle: number, config: NativeConfig["resolved"], owner = true) {
     this.#handle = handle;
+    this.#owner = owner;
     this.config = Object.freeze({ ...config });
     const size = libraryTables().telemetrySize;
     this.#telemetryBytes = new Uint8Array(size);
@@ -52,6 +66,26 @@ export class Engine {
     const result = native().ost_engine_open(encoded.values, cString(encoded.deviceName), out);
     if (result < 0) throw openError("Engine.open", result, encoded);
     return new Engine(Number(out[0]), encoded.resolved);
+  }
+
+  /**
+   * An engine opened on another thread, from its `share()`. The ring has one
+   * producer: the thread that attaches is meant to be it (the live worker
+   * pushes, the owner reads telemetry). It may push, read the clock and
+   * telemetry; start, stop, render, setBackend and the real close stay with
+   * the owner, who must keep the engine open while an attached one is used.
+   * close() here only lets go of it.
+   */
+  static attach(shared: SharedEngine): Engine {
+    if (!shared || !Number.isSafeInteger(shared.handle) || shared.handle <= 0 || !shared.config) {
+      throw new EngineError("Engine.attach", `not a shared engine (use engine.share() on the thread that opened it): ${JSON.stringify(shared)}`);
+    }
+    return new Engine(shared.handle, shared.config, false);
+  }
+
+  /** What Engine.attach needs on another thread (send it with postMessage). */
+  share(): SharedEngine {
+    return { handle: this.#live("share"), sampleRate: this.config.sampleRate, channels: this.config.channels, config: { ...this.config } };
   }
 
   /** The PortAudio output devices (a fresh snapshot). */
@@ -79,20 +113,20 @@ export class Engine {
 
   /** Starts the backend (offline: only marks it running). */
   start(): void {
-    check("Engine.start", native().ost_engine_start(this.#live("start")));
+    check("Engine.start", native().ost_engine_start(this.#owned("start")));
   }
 
   /** Stops the backend; the clock, queued events and voices stay. */
   stop(): void {
-    check("Engine.stop", native().ost_engine_stop(this.#live("stop")));
+    check("Engine.stop", native().ost_engine_stop(this.#owned("stop")));
   }
 
-  /** Stops and frees the engine. Closing twice is fine. */
+  /** Stops and frees the engine (an attached one only lets go). Closing twice is fine. */
   close(): void {
     const handle = this.#handle;
     if (handle === null) return;
     this.#handle = null;
-    native().ost_engine_close(handle);
+    if (this.#owner) native().ost_engine_close(handle);
   }
 
   /**
@@ -101,7 +135,7 @@ export class Engine {
    */
   setBackend(backend: BackendName, options: { device?: string | number; latency?: number } = {}): void {
     const ctx = "Engine.setBackend";
-    const handle = this.#live("setBackend");
+    const handle = this.#owned("setBackend");
     const kind = BACKENDS.indexOf(backend);
     if (kind < 0) throw new EngineError(ctx, `backend must be one of ${BACKENDS.join(", ")} (got ${JSON.stringify(backend)})`);
     const device = options.device;
@@ -132,14 +166,6 @@ export class Engine {
     return check("Engine.push", native().ost_engine_push(handle, buffer.bytes, buffer.length), `${buffer.length} events`);
   }
 
-  /**
-   * The native handle, for an EngineProducer on another thread (the single
-   * producer of the event ring). Keep the engine open while it is in use.
-   */
-  producerHandle(): number {
-    return this.#live("producerHandle");
-  }
-
   /** Offline backend: renders `frames` frames, interleaved float32. */
   render(frames: number): Float32Array {
     const out = new Float32Array(this.#frameCount("render", frames) * this.config.channels);
@@ -149,7 +175,7 @@ export class Engine {
 
   /** Offline backend: renders into `out` (its length / channels frames). */
   renderInto(out: Float32Array): void {
-    const handle = this.#live("render");
+    const handle = this.#owned("render");
     const frames = Math.floor(out.length / this.config.channels);
     if (out.length !== frames * this.config.channels) {
       throw new EngineError("Engine.render", `buffer length ${out.length} is not a whole number of ${this.config.channels}-channel frames`);
@@ -185,6 +211,12 @@ export class Engine {
   #live(call: string): number {
     if (this.#handle === null) throw new EngineError(`Engine.${call}`, "the engine is closed");
     return this.#handle;
+  }
+
+  #owned(call: string): number {
+    const handle = this.#live(call);
+    if (!this.#owner) throw new EngineError(`Engine.${call}`, "an attached engine cannot do this; the thread that opened it does");
+    return handle;
   }
 
   #frameCount(call: string, frames: number): number {

@@ -45,6 +45,25 @@ describe("lifecycle", () => {
   });
 });
 
+describe("attached engines", () => {
+  test("an engine attached from share() pushes and reads the clock, but cannot stop or free the engine", () => {
+    const owner = Engine.open();
+    const attached = Engine.attach(structuredClone(owner.share()));
+    const buf = new EventBuffer(1);
+    buf.add({ s: "sine" }, 10, 100);
+    expect(attached.push(buf)).toBe(1);
+    expect(attached.sampleRate).toBe(48000);
+    expect(() => attached.render(16)).toThrow(/Engine.render: an attached engine cannot do this/);
+    expect(() => attached.stop()).toThrow(/an attached engine cannot do this/);
+    attached.close(); // lets go only
+    expect(() => attached.now()).toThrow(/the engine is closed/);
+    owner.render(256);
+    expect(owner.telemetry().eventsPlayed).toBe(1);
+    owner.close();
+    expect(() => Engine.attach({ handle: 0 } as never)).toThrow(/not a shared engine/);
+  });
+});
+
 describe("options", () => {
   test("bad options are named with their range", () => {
     expect(() => Engine.open({ sampleRate: 1e9 })).toThrow(/sampleRate must be a whole number from 8000 to 384000 \(got 1000000000\)/);

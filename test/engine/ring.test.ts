@@ -59,7 +59,7 @@ describe("event ring", () => {
       worker.onerror = (e) => reject(e);
     });
     try {
-      worker.postMessage({ handle: engine.producerHandle(), shared, total, seed: 7 });
+      worker.postMessage({ engine: engine.share(), shared, total, seed: 7 });
       let seed = 99;
       const random = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296);
       let checks = 0;
