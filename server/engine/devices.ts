@@ -2,6 +2,7 @@
  * The PortAudio output devices, as a snapshot.
  * @module
  */
+import type { Pointer } from "bun:ffi";
 import { check } from "./errors.ts";
 import { native } from "./symbols.ts";
 
@@ -22,7 +23,7 @@ export function listDevices(): DeviceInfo[] {
   const lib = native();
   const out = new BigUint64Array(1);
   check("listDevices", lib.ost_devices_open(out));
-  const list = Number(out[0]);
+  const list = Number(out[0]) as Pointer;
   try {
     const count = lib.ost_devices_count(list);
     const def = lib.ost_devices_default(list);

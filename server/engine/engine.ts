@@ -17,6 +17,7 @@ import { BACKENDS, encodeConfig, type BackendName, type EngineConfig, type Nativ
 import { listDevices, type DeviceInfo } from "./devices.ts";
 import { check, EngineError } from "./errors.ts";
 import type { EventBuffer } from "./event-buffer.ts";
+import type { Pointer } from "bun:ffi";
 import { native } from "./symbols.ts";
 import { libraryTables } from "./tables.ts";
 import { createTelemetry, decodeTelemetry, type Telemetry } from "./telemetry.ts";
@@ -32,20 +33,21 @@ export interface SharedEngine {
   handle: number;
   sampleRate: number;
   channels: number;
-  config: NativeConfig["resolved"];
+  /** The owner's resolved options (filled from sampleRate/channels when absent). */
+  config?: NativeConfig["resolved"];
 }
 
 export class Engine {
   /** The options the engine runs with, defaults filled in. */
   readonly config: NativeConfig["resolved"];
-  #handle: number | null;
+  #handle: Pointer | null;
   /** false for an engine attached from another thread: it never frees the native engine */
   readonly #owner: boolean;
   readonly #telemetryBytes: Uint8Array;
   readonly #telemetryU32: Uint32Array;
   readonly #telemetryF64: Float64Array;
 
-  private constructor(handle: number, config: NativeConfig["resolved"], owner = true) {
+  private constructor(handle: Pointer, config: NativeConfig["resolved"], owner = true) {
     this.#handle = handle;
     this.#owner = owner;
     this.config = Object.freeze({ ...config });
@@ -65,7 +67,7 @@ export class Engine {
     const out = new BigUint64Array(1);
     const result = native().ost_engine_open(encoded.values, cString(encoded.deviceName), out);
     if (result < 0) throw openError("Engine.open", result, encoded);
-    return new Engine(Number(out[0]), encoded.resolved);
+    return new Engine(Number(out[0]) as Pointer, encoded.resolved);
   }
 
   /**
@@ -77,15 +79,16 @@ export class Engine {
    * close() here only lets go of it.
    */
   static attach(shared: SharedEngine): Engine {
-    if (!shared || !Number.isSafeInteger(shared.handle) || shared.handle <= 0 || !shared.config) {
+    if (!shared || !Number.isSafeInteger(shared.handle) || shared.handle <= 0 || !(shared.sampleRate > 0)) {
       throw new EngineError("Engine.attach", `not a shared engine (use engine.share() on the thread that opened it): ${JSON.stringify(shared)}`);
     }
-    return new Engine(shared.handle, shared.config, false);
+    const config = shared.config ?? { ...encodeConfig({ sampleRate: shared.sampleRate, channels: shared.channels ?? 2 }).resolved };
+    return new Engine(shared.handle as Pointer, config, false);
   }
 
   /** What Engine.attach needs on another thread (send it with postMessage). */
   share(): SharedEngine {
-    return { handle: this.#live("share"), sampleRate: this.config.sampleRate, channels: this.config.channels, config: { ...this.config } };
+    return { handle: this.#live("share") as number, sampleRate: this.config.sampleRate, channels: this.config.channels, config: { ...this.config } };
   }
 
   /** The PortAudio output devices (a fresh snapshot). */
@@ -208,12 +211,12 @@ export class Engine {
     return native().ost_engine_device_index(this.#live("deviceIndex"));
   }
 
-  #live(call: string): number {
+  #live(call: string): Pointer {
     if (this.#handle === null) throw new EngineError(`Engine.${call}`, "the engine is closed");
     return this.#handle;
   }
 
-  #owned(call: string): number {
+  #owned(call: string): Pointer {
     const handle = this.#live(call);
     if (!this.#owner) throw new EngineError(`Engine.${call}`, "an attached engine cannot do this; the thread that opened it does");
     return handle;
