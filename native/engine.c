@@ -20,6 +20,7 @@ struct ost_engine {
     ost_mixer mixer;
     ost_backend backend;
     pthread_mutex_t control;
+    pthread_mutex_t producers; /**< serialises pushes from several threads; never taken by the audio thread */
     pthread_cond_t wake;      /**< wakes the watcher early (close) */
     int running;
     pthread_t watcher;
@@ -142,6 +143,7 @@ ost_result ost_engine_open(const ost_config *config, const char *device_name, os
         return r;
     }
     pthread_mutex_init(&e->control, NULL);
+    pthread_mutex_init(&e->producers, NULL);
     pthread_condattr_t attr;
     pthread_condattr_init(&attr);
     pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
@@ -155,6 +157,7 @@ ost_result ost_engine_open(const ost_config *config, const char *device_name, os
         if ((r = ensure_watcher(e)) != OST_OK) e->backend.ops->close(&e->backend);
     if (r != OST_OK) {
         pthread_cond_destroy(&e->wake);
+        pthread_mutex_destroy(&e->producers);
         pthread_mutex_destroy(&e->control);
         ost_mixer_free(&e->mixer);
         free(e);
@@ -178,6 +181,7 @@ void ost_engine_close(ost_engine *e) {
     e->backend.ops->close(&e->backend);
     ost_mixer_free(&e->mixer);
     pthread_cond_destroy(&e->wake);
+    pthread_mutex_destroy(&e->producers);
     pthread_mutex_destroy(&e->control);
     free(e);
 }
@@ -226,7 +230,13 @@ int32_t ost_engine_push(ost_engine *e, const ost_event *events, uint32_t count) 
         uint32_t k = events[i].kind;
         if (k != OST_EVENT_NOTE && k != OST_EVENT_RELEASE && k != OST_EVENT_CLEAR) return OST_BAD_EVENT;
     }
-    return (int32_t)ost_ring_push(&e->mixer.ring, events, count);
+    /* The ring has one producer at a time: threads that push (the live
+       worker, a main thread that hushes) take turns here. The consumer, the
+       audio thread, never touches this lock. */
+    pthread_mutex_lock(&e->producers);
+    uint32_t taken = ost_ring_push(&e->mixer.ring, events, count);
+    pthread_mutex_unlock(&e->producers);
+    return (int32_t)taken;
 }
 
 ost_result ost_engine_render(ost_engine *e, float *out, uint32_t frames) {

@@ -13,8 +13,10 @@
  *   Thread: any      - any thread, at any time
  *   Thread: control  - one control thread at a time (the engine's owner);
  *                      never the audio thread
- *   Thread: producer - the single thread that pushes events (usually the
- *                      control thread; one producer at a time)
+ *   Thread: producer - a thread that pushes events; pushes from several
+ *                      threads are serialised by a lock on the producer
+ *                      side only (the ring stays single-producer, and the
+ *                      audio thread never waits for it)
  *   Thread: audio    - internal; named for completeness
  *
  * Errors are ost_result values (0 = OST_OK, errors negative) with
@@ -319,8 +321,8 @@ OST_API ost_result ost_engine_stop(ost_engine *engine);
 OST_API ost_result ost_engine_set_backend(ost_engine *engine, uint32_t backend, int32_t device_index,
                                           const char *device_name, double latency_s);
 /** Pushes up to `count` events; returns how many it took (a full ring takes
- *  what fits, never blocks), or a negative ost_result. Parameters are
- *  sanitised as they are copied. Thread: producer. */
+ *  what fits, never waits for the audio thread), or a negative ost_result.
+ *  Parameters are sanitised as they are copied. Thread: producer. */
 OST_API int32_t ost_engine_push(ost_engine *engine, const ost_event *events, uint32_t count);
 /** Offline backend only: renders `frames` frames, interleaved, into out
  *  (frames * channels floats). Same code as the real-time callback.

@@ -2,8 +2,9 @@
  * ring.h — the event ring: a lock-free single-producer / single-consumer
  * queue of fixed-size ost_event records.
  *
- * Precondition: exactly one thread writes (the producer: the JS thread that
- * calls ost_engine_push, one FFI call per batch) and exactly one thread reads
+ * Precondition: one thread at a time writes (the producer: the JS thread
+ * that calls ost_engine_push, one FFI call per batch; ost_engine_push
+ * serialises producers with a lock of their own) and exactly one thread reads
  * (the consumer: the audio thread, which drains the ring at the start of
  * every block). Neither side blocks, locks or allocates; a full ring takes
  * what fits and says how many it took.

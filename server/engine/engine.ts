@@ -71,12 +71,12 @@ export class Engine {
   }
 
   /**
-   * An engine opened on another thread, from its `share()`. The ring has one
-   * producer: the thread that attaches is meant to be it (the live worker
-   * pushes, the owner reads telemetry). It may push, read the clock and
-   * telemetry; start, stop, render, setBackend and the real close stay with
-   * the owner, who must keep the engine open while an attached one is used.
-   * close() here only lets go of it.
+   * An engine opened on another thread, from its `share()` (the live worker
+   * pushes, the owner reads telemetry). It may push (pushes from several
+   * threads take turns on a producer-side lock; the audio thread never waits
+   * for it), read the clock and telemetry; start, stop, render, setBackend
+   * and the real close stay with the owner, who must keep the engine open
+   * while an attached one is used. close() here only lets go of it.
    */
   static attach(shared: SharedEngine): Engine {
     if (!shared || !Number.isSafeInteger(shared.handle) || shared.handle <= 0 || !(shared.sampleRate > 0)) {
