@@ -10,8 +10,7 @@ import type { ScheduledEvent } from "./scheduler.ts";
 import type { SlotState } from "./slots.ts";
 import type { TempoPiece } from "./tempo.ts";
 
-/** A native engine handle the worker may push to (the main thread owns it). */
-export type SharedEngine = { handle: number; sampleRate: number; channels: number };
+import type { SharedEngine } from "../engine/index.ts";
 
 /** One evaluation to replay, in the order it first happened. */
 export type ProgramRecord = { buffer: string; code: string };

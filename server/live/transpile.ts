@@ -31,6 +31,7 @@ export type Transpiled = {
 
 /** Callees whose string arguments are plain strings, not mini-notation. */
 const PLAIN_STRING_CALLEES = new Set(["samples", "setcps", "setcpm", "setCps", "setCpm", "require", "record", "stopRecording"]);
+const PLAIN_STRING_OPERATORS = new Set(["==", "===", "!=", "!==", "+", "<", ">", "<=", ">=", "in", "instanceof"]);
 const PLAIN_STRING_OBJECTS = new Set(["console", "JSON", "Object", "Math", "Number", "String", "Date", "Reflect", "Symbol"]);
 
 export function transpile(source: string): Transpiled {
@@ -99,6 +100,11 @@ function isMiniString(node: Node, parent: Node | null, key: string | null): bool
   if ((p.type === "Property" || p.type === "MethodDefinition" || p.type === "PropertyDefinition") && key === "key") return false;
   if (p.type === "ImportDeclaration" || p.type === "ExportNamedDeclaration" || p.type === "ExportAllDeclaration" || p.type === "ImportExpression") return false;
   if (p.type === "ExpressionStatement" && typeof p.directive === "string") return false;
+  // Contexts where a string is a string, never a pattern: `new Error("…")`,
+  // comparisons and concatenation, `throw "…"`, `case "…":`.
+  if (p.type === "NewExpression" && key === "arguments") return false;
+  if (p.type === "BinaryExpression" && PLAIN_STRING_OPERATORS.has(p.operator as string)) return false;
+  if (p.type === "ThrowStatement" || (p.type === "SwitchCase" && key === "test")) return false;
   return true;
 }
 

@@ -29,6 +29,14 @@ describe("transpile", () => {
     expect(code).toContain(`s(__mini("bd", 15))`);
   });
 
+  test("strings in contexts that cannot be patterns stay strings; variables are located", () => {
+    const src = [`throw new Error("boom")`, `if (x === "bd" || "a" + y) {}`, `switch (v) { case "sd": break }`, `const drums = "bd sd"`].join("\n");
+    const { code } = transpile(src);
+    const lines = code.split("\n");
+    expect(lines.slice(0, 3).join("\n")).not.toContain("__mini");
+    expect(lines[3]).toBe(`const drums = __mini("bd sd", ${src.indexOf("bd sd")})`);
+  });
+
   test("labels become slots, underscore-prefixed ones included", () => {
     const src = `$: s("bd")\nbass: note("c2")\n_hats: s("hh*8")`;
     const { code, labels } = transpile(src);

@@ -1,0 +1,48 @@
+/**
+ * Shared command-line parsing for ostinato's commands: node:util's
+ * parseArgs, with errors that name the option and show the command's help.
+ * @module
+ */
+import { parseArgs, type ParseArgsConfig } from "node:util";
+
+export class UsageError extends Error {}
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+
+/** Parses `args`; throws UsageError with the command name for unknown or malformed options. */
+export function parseCommand<O extends Options>(command: string, args: string[], options: O, allowPositionals = false) {
+  try {
+    return parseArgs({ args, options: { help: { type: "boolean", short: "h" }, ...options }, allowPositionals, strict: true });
+  } catch (err) {
+    throw new UsageError(`ostinato ${command}: ${(err as Error).message}`);
+  }
+}
+
+/** A number option, checked against a range, or undefined when absent. */
+export function numberOption(name: string, value: string | undefined, min: number, max: number, integer = false): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
+    throw new UsageError(`--${name} must be ${integer ? "a whole number" : "a number"} from ${min} to ${max} (got "${value}")`);
+  }
+  return n;
+}
+
+/** A device given on the command line: a PortAudio index when all digits, else a name. */
+export function deviceOption(value: string | undefined): string | number | undefined {
+  if (value === undefined) return undefined;
+  return /^\d+$/.test(value) ? Number(value) : value;
+}
+
+/** Runs a command body, turning UsageError into exit code 2 with the help text. */
+export async function withUsage(help: string, body: () => Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`${err.message}\n\n${help}`);
+      return 2;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * `ostinato serve`: the server, the editor, the engine on a device.
+ * @module
+ */
+import { startServer } from "../http/server.ts";
+import { deviceOption, numberOption, parseCommand, UsageError, withUsage } from "./options.ts";
+
+const HELP = `usage: ostinato serve [options]
+
+Starts the server and prints the URL that opens the editor (it carries the
+session token). Without a sound card the engine runs on the null backend.
+
+  --port P            TCP port (default 4321; 0 picks a free one)
+  --host H            address to listen on (default 127.0.0.1; 0.0.0.0 needs the token, as always)
+  --token T           fixed session token (or OSTINATO_TOKEN); random otherwise
+  --device NAME|N     audio device by exact name or PortAudio index (see: ostinato devices)
+  --backend null      no audio device: real-time clock, no sound
+  --rate HZ           sample rate (default 48000)
+  --block N           frames per audio block (default 128)
+  --lookahead S       seconds events are scheduled ahead (default 0.02)
+  --patterns DIR      pattern files (default patterns/)
+  --state DIR         editor buffers and history (default <patterns>/.ostinato)
+  --allow-host NAME   also accept this Host name (repeatable; IPs and localhost always work)`;
+
+export function run(args: string[]): Promise<number> {
+  return withUsage(HELP, async () => {
+    const { values } = parseCommand("serve", args, {
+      port: { type: "string" },
+      host: { type: "string" },
+      token: { type: "string" },
+      device: { type: "string" },
+      backend: { type: "string" },
+      rate: { type: "string" },
+      block: { type: "string" },
+      lookahead: { type: "string" },
+      patterns: { type: "string" },
+      state: { type: "string" },
+      "allow-host": { type: "string", multiple: true },
+    });
+    if (values.help) {
+      console.log(HELP);
+      return 0;
+    }
+    if (values.backend !== undefined && values.backend !== "null" && values.backend !== "portaudio") {
+      throw new UsageError(`--backend must be "null" or "portaudio" (got "${values.backend}")`);
+    }
+    const token = values.token ?? process.env.OSTINATO_TOKEN;
+    if (token !== undefined && token.length < 8) throw new UsageError("--token must be at least 8 characters");
+    const server = await startServer({
+      port: numberOption("port", values.port, 0, 65535, true),
+      host: values.host,
+      token,
+      backend: values.backend as "null" | "portaudio" | undefined,
+      device: deviceOption(values.device),
+      sampleRate: numberOption("rate", values.rate, 8000, 384000, true),
+      blockFrames: numberOption("block", values.block, 16, 8192, true),
+      lookahead: numberOption("lookahead", values.lookahead, 0, 2),
+      patternsDir: values.patterns,
+      stateDir: values.state,
+      allowHosts: values["allow-host"],
+    });
+    const device = server.engine.telemetry();
+    console.log(`ostinato ${server.url} (${["offline", "null", "portaudio"][device.backend]} backend, ${device.sampleRate} Hz)`);
+    console.log(`open the editor: ${server.editorUrl}`);
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      process.once("SIGINT", stop);
+      process.once("SIGTERM", stop);
+    });
+    await server.close();
+    return 0;
+  });
+}

@@ -1,0 +1,146 @@
+/**
+ * What a client can ask of the server, in one place: the REST routes and the
+ * WebSocket protocol both call these, so the two cannot drift apart. Each
+ * command validates, acts, and returns plain data; failures throw
+ * HTTPException (REST answers with its status, WebSocket with a failed reply).
+ * @module
+ */
+import { HTTPException } from "hono/http-exception";
+import type { DeviceInfo, Engine } from "../engine/index.ts";
+import { BACKENDS } from "../engine/index.ts";
+import type { EvalOutcome, LiveSession } from "../live/session.ts";
+import type { BufferStore, PatternStore } from "../store/index.ts";
+import { checkName } from "../store/index.ts";
+import type { DeviceState, StateSnapshot, TelemetryInfo } from "./protocol.ts";
+import { RateLimiter, EVAL_RATE } from "./rate-limit.ts";
+
+export type ServerContext = {
+  engine: Engine;
+  live: LiveSession;
+  patterns: PatternStore;
+  buffers: BufferStore;
+  /** How many WebSocket clients are connected. */
+  clientCount: () => number;
+  /** Tells other clients a buffer changed (evaluated or saved). */
+  onBufferSaved?: (buffer: string, code: string, by: string) => void;
+};
+
+export class Commands {
+  private readonly evalLimiter = new RateLimiter(EVAL_RATE);
+
+  constructor(readonly ctx: ServerContext) {}
+
+  /** Saves the buffer, then evaluates it; rate-limited per client. */
+  async evaluate(code: string, opts: { buffer?: string; quantize?: boolean; client: string }): Promise<EvalOutcome> {
+    const wait = this.evalLimiter.take(opts.client);
+    if (wait > 0) {
+      throw new HTTPException(429, { message: `too many evaluations from this client: wait ${wait.toFixed(2)} s (limit ${EVAL_RATE.perSecond}/s)` });
+    }
+    const buffer = checkName(opts.buffer ?? "main");
+    // The musician's code is saved before it runs: a crash while evaluating loses nothing.
+    await this.ctx.buffers.save(buffer, code, { evaluated: true });
+    this.ctx.onBufferSaved?.(buffer, code, opts.client);
+    return this.ctx.live.evaluate(code, { buffer, quantize: opts.quantize, by: opts.client });
+  }
+
+  forgetClient(client: string): void {
+    this.evalLimiter.forget(client);
+  }
+
+  hush(): void {
+    this.ctx.live.hush();
+  }
+
+  mute(slot: string, on: boolean): void {
+    this.slotCommand(() => this.ctx.live.setMuted(slot, on));
+  }
+
+  solo(slot: string, on: boolean): void {
+    this.slotCommand(() => this.ctx.live.setSolo(slot, on));
+  }
+
+  tempo(): { cps: number; cpm: number } {
+    const cps = this.ctx.live.cps;
+    return { cps, cpm: cps * 60 };
+  }
+
+  setTempo(body: { cps?: number; cpm?: number }): { cps: number; cpm: number } {
+    if ((body.cps === undefined) === (body.cpm === undefined)) throw new HTTPException(400, { message: "give exactly one of `cps` or `cpm`" });
+    const cps = body.cps ?? body.cpm! / 60;
+    try {
+      this.ctx.live.setCps(cps);
+    } catch (err) {
+      throw new HTTPException(400, { message: (err as Error).message });
+    }
+    return { cps, cpm: cps * 60 };
+  }
+
+  async saveBuffer(buffer: string, code: string, client: string): Promise<void> {
+    await this.ctx.buffers.save(checkName(buffer), code);
+    this.ctx.onBufferSaved?.(buffer, code, client);
+  }
+
+  closeBuffer(buffer: string): Promise<void> {
+    return this.ctx.buffers.close(buffer);
+  }
+
+  devices(): { devices: DeviceInfo[]; current: DeviceState } {
+    return { devices: this.ctx.engine.devices(), current: this.device() };
+  }
+
+  /** Switches the output: a PortAudio device by name or index, or "null" for no device. Clock and voices carry over. */
+  selectDevice(device: string | number): DeviceState {
+    try {
+      if (device === "null") this.ctx.engine.setBackend("null");
+      else this.ctx.engine.setBackend("portaudio", { device });
+    } catch (err) {
+      throw new HTTPException(400, { message: (err as Error).message });
+    }
+    return this.device();
+  }
+
+  state(): StateSnapshot {
+    const { engine, live } = this.ctx;
+    const frame = engine.now();
+    return {
+      slots: live.slotStates(),
+      cps: live.cps,
+      cycle: live.cycleAt(frame),
+      frame,
+      device: this.device(),
+      telemetry: this.telemetry(),
+      lookahead: live.lookahead,
+      clients: this.ctx.clientCount(),
+    };
+  }
+
+  telemetry(): TelemetryInfo {
+    const t = this.ctx.engine.telemetry();
+    return {
+      xruns: t.xruns,
+      lateEvents: t.lateEvents,
+      cpuLoad: t.cpuLoad,
+      activeVoices: t.activeVoices,
+      eventsPlayed: t.eventsPlayed,
+      stolenVoices: t.stolenVoices,
+      ringFill: t.ringFill,
+    };
+  }
+
+  device(): DeviceState {
+    const { engine } = this.ctx;
+    const t = engine.telemetry();
+    const backend = BACKENDS[t.backend] ?? "null";
+    const index = backend === "portaudio" ? engine.deviceIndex() : -1;
+    const name = index >= 0 ? (engine.devices().find((d) => d.index === index)?.name ?? `device ${index}`) : backend === "null" ? "no device (null backend)" : backend;
+    return { backend, name, sampleRate: t.sampleRate, channels: t.channels, blockFrames: engine.config.blockFrames, lost: t.deviceLost !== 0 };
+  }
+
+  private slotCommand(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      throw new HTTPException(404, { message: (err as Error).message });
+    }
+  }
+}

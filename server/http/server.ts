@@ -1,0 +1,135 @@
+/**
+ * Starts the whole server: the engine on a device (or the null backend when
+ * there is none), the live session, the stores, the Hono app and the
+ * WebSocket hub on one Bun.serve. `ostinato serve` and the integration tests
+ * both start it through `startServer`.
+ * @module
+ */
+import { join } from "node:path";
+import { Engine, EngineError, type EngineConfig } from "../engine/index.ts";
+import { LiveSession } from "../live/session.ts";
+import { BufferStore, PatternStore } from "../store/index.ts";
+import { createApp } from "./app.ts";
+import { newToken } from "./auth.ts";
+import { Commands } from "./commands.ts";
+import { metricsText } from "./metrics.ts";
+import { liveRoutes } from "./routes/live.ts";
+import { mountStatic } from "./static.ts";
+import { Hub } from "./ws.ts";
+
+export const VERSION = "0.1.0";
+const ROOT = join(import.meta.dir, "..", "..");
+
+export type ServerOptions = {
+  port?: number;
+  host?: string;
+  /** Fixed token (scripts); random when absent. */
+  token?: string;
+  /** "portaudio" (default, falls back to "null" when no device opens) or "null". */
+  backend?: "portaudio" | "null";
+  device?: string | number;
+  sampleRate?: number;
+  blockFrames?: number;
+  channels?: number;
+  /** Pattern files directory. */
+  patternsDir?: string;
+  /** Editor buffers and history. */
+  stateDir?: string;
+  lookahead?: number;
+  allowHosts?: string[];
+  /** Where the bundled editor is. */
+  webDir?: string;
+  /** Called with start-up notes (device fallback, security warnings). */
+  log?: (line: string) => void;
+};
+
+export type RunningServer = {
+  url: string;
+  /** The URL that opens the editor authenticated. */
+  editorUrl: string;
+  token: string;
+  port: number;
+  engine: Engine;
+  live: LiveSession;
+  close(): Promise<void>;
+};
+
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const host = options.host ?? "127.0.0.1";
+  const token = options.token ?? newToken();
+  if (host !== "127.0.0.1" && host !== "localhost" && host !== "::1") {
+    log(`ostinato: listening on ${host}: anyone who can reach this machine and has the token can run code on it`);
+  }
+  const engine = openEngine(options, log);
+  engine.start();
+  const live = await LiveSession.start({ engine, lookahead: options.lookahead });
+  const patternsDir = options.patternsDir ?? join(ROOT, "patterns");
+  const patterns = await PatternStore.open(patternsDir);
+  const buffers = await BufferStore.open(options.stateDir ?? join(patternsDir, ".ostinato"));
+
+  let hub: Hub | undefined;
+  const commands = new Commands({
+    engine,
+    live,
+    patterns,
+    buffers,
+    clientCount: () => hub?.count ?? 0,
+    onBufferSaved: (buffer, code, by) => hub?.bufferSaved(buffer, code, by),
+  });
+  hub = new Hub(commands, VERSION);
+  const app = createApp({
+    token,
+    patterns,
+    buffers,
+    allowHosts: options.allowHosts,
+    mountLive: (a) => {
+      a.route("/api", liveRoutes(commands));
+      a.get("/metrics", (c) => c.text(metricsText(commands), 200, { "content-type": "text/plain; version=0.0.4" }));
+      a.get("/ws", hub!.upgrade);
+    },
+    mountStatic: (a) => mountStatic(a, options.webDir ?? join(ROOT, "web", "dist")),
+  });
+
+  const server = Bun.serve({
+    port: options.port ?? 4321,
+    hostname: host,
+    fetch: (req, srv) => app.fetch(req, srv),
+    websocket: hub.handlers,
+  });
+  hub.start();
+  const shownHost = host.includes(":") ? `[${host}]` : host === "0.0.0.0" ? "127.0.0.1" : host;
+  const url = `http://${shownHost}:${server.port}`;
+  let closed = false;
+  return {
+    url,
+    editorUrl: `${url}/?token=${token}`,
+    token,
+    port: server.port!,
+    engine,
+    live,
+    async close() {
+      if (closed) return;
+      closed = true;
+      hub!.stop();
+      server.stop(true);
+      // Teardown order: nothing may push to the engine once it is closed.
+      await live.close();
+      engine.close();
+    },
+  };
+}
+
+/** Opens the requested device; without one, the null backend, saying so. */
+function openEngine(options: ServerOptions, log: (line: string) => void): Engine {
+  const base: EngineConfig = { sampleRate: options.sampleRate, blockFrames: options.blockFrames, channels: options.channels };
+  if (options.backend === "null") return Engine.open({ ...base, backend: "null" });
+  try {
+    return Engine.open({ ...base, backend: "portaudio", device: options.device });
+  } catch (err) {
+    const why = err instanceof EngineError ? err.message : String(err);
+    if (options.device !== undefined) throw err; // a device the user named must not be silently replaced
+    log(`ostinato: no audio device could be opened (${why}); playing on the null backend (no sound, clock and meters run). Start a sound server or pass --device.`);
+    return Engine.open({ ...base, backend: "null" });
+  }
+}

@@ -1,0 +1,283 @@
+/**
+ * The WebSocket hub at /ws: one connection per client, the commands of
+ * commands.ts as messages, and pushes to every client subscribed to a topic:
+ * clock and peaks 40 times a second, scope 30 times a second (when asked),
+ * the events that start sounding, evaluation results and errors, state.
+ * A push is serialised once and the same string goes to every client; a
+ * client that does not read its socket is skipped rather than buffered
+ * without bound.
+ * @module
+ */
+import type { Context } from "hono";
+import type { Server, ServerWebSocket, WebSocketHandler } from "bun";
+import { HTTPException } from "hono/http-exception";
+import type { ScheduledEvent } from "../live/scheduler.ts";
+import type { LiveEvent } from "../live/session.ts";
+import { InvalidNameError, PatternNotFoundError } from "../store/index.ts";
+import type { Commands } from "./commands.ts";
+import { ClientMessage, MAX_WS_MESSAGE_BYTES, TOPICS, type EventInfo, type ServerMessage, type Topic } from "./protocol.ts";
+import { describeIssues } from "./validate.ts";
+
+export const CLOCK_HZ = 40;
+export const SCOPE_HZ = 30;
+export const SCOPE_FRAMES = 1024;
+/** A client with more than this queued is skipped for high-rate pushes. */
+const MAX_BUFFERED_BYTES = 1 << 20;
+
+type ClientData = { id: string; topics: Set<Topic> };
+type Socket = ServerWebSocket<ClientData>;
+
+export class Hub {
+  private readonly clients = new Map<string, Socket>();
+  private nextClient = 1;
+  private timers: ReturnType<typeof setInterval>[] = [];
+  private pendingEvents: EventInfo[] = [];
+  private eventFlush?: ReturnType<typeof setTimeout>;
+  private unsubscribe?: () => void;
+  private readonly telemetry;
+
+  constructor(
+    private readonly commands: Commands,
+    private readonly version: string,
+  ) {
+    this.telemetry = commands.ctx.engine.telemetry();
+  }
+
+  get count(): number {
+    return this.clients.size;
+  }
+
+  /** The route handler for GET /ws (after the token and origin checks). */
+  upgrade = (c: Context): Response => {
+    const server = c.env as Server<ClientData> | undefined;
+    if (c.req.header("upgrade")?.toLowerCase() !== "websocket" || !server?.upgrade) {
+      throw new HTTPException(426, { message: "this route speaks WebSocket: send an Upgrade: websocket request" });
+    }
+    const data: ClientData = { id: `ws:${this.nextClient++}`, topics: new Set(TOPICS.filter((t) => t !== "scope")) };
+    if (!server.upgrade(c.req.raw, { data })) throw new HTTPException(400, { message: "WebSocket upgrade failed" });
+    return new Response(null);
+  };
+
+  /** Bun's websocket handlers for Bun.serve. */
+  readonly handlers: WebSocketHandler<ClientData> = {
+    maxPayloadLength: MAX_WS_MESSAGE_BYTES,
+    idleTimeout: 120,
+    sendPings: true,
+    open: (ws) => void this.open(ws),
+    message: (ws, raw) => void this.message(ws, raw),
+    close: (ws) => this.close(ws),
+  };
+
+  start(): void {
+    const live = this.commands.ctx.live;
+    this.unsubscribe = live.subscribe((e) => this.onLive(e));
+    this.timers.push(setInterval(() => this.pushClock(), 1000 / CLOCK_HZ));
+    this.timers.push(setInterval(() => this.pushScope(), 1000 / SCOPE_HZ));
+    this.timers.push(setInterval(() => this.broadcast("state", { type: "state", state: this.commands.state() }), 1000));
+  }
+
+  stop(): void {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    this.unsubscribe?.();
+    for (const ws of this.clients.values()) ws.close(1001, "server shutting down");
+  }
+
+  /** Tells the other clients that a buffer's text changed. */
+  bufferSaved(buffer: string, code: string, by: string): void {
+    this.broadcast("buffers", { type: "buffer", buffer, code, by }, by);
+  }
+
+  // -------------------------------------------------------------- sockets
+
+  private async open(ws: Socket): Promise<void> {
+    this.clients.set(ws.data.id, ws);
+    this.updateHighlight();
+    const { ctx } = this.commands;
+    this.send(ws, {
+      type: "hello",
+      version: this.version,
+      clientId: ws.data.id,
+      buffers: await ctx.buffers.list(),
+      state: this.commands.state(),
+      sampleRate: ctx.engine.sampleRate,
+    });
+  }
+
+  private close(ws: Socket): void {
+    this.clients.delete(ws.data.id);
+    this.commands.forgetClient(ws.data.id);
+    this.updateHighlight();
+  }
+
+  private async message(ws: Socket, raw: string | Buffer): Promise<void> {
+    let json: unknown;
+    try {
+      json = JSON.parse(typeof raw === "string" ? raw : raw.toString("utf8"));
+    } catch (err) {
+      return this.send(ws, { type: "reply", id: -1, ok: false, error: `malformed JSON: ${(err as Error).message}` });
+    }
+    const parsed = ClientMessage.safeParse(json);
+    const id = typeof (json as { id?: unknown })?.id === "number" ? (json as { id: number }).id : -1;
+    if (!parsed.success) return this.send(ws, { type: "reply", id, ok: false, error: `invalid message: ${describeIssues(parsed.error)}` });
+    try {
+      const data = await this.dispatch(ws, parsed.data);
+      if (data && typeof data === "object" && "ok" in data && data.ok === false && "error" in data) {
+        const detail = data.error as { message: string };
+        return this.send(ws, { type: "reply", id, ok: false, error: detail.message, detail: data.error as never });
+      }
+      this.send(ws, { type: "reply", id, ok: true, data });
+    } catch (err) {
+      this.send(ws, { type: "reply", id, ok: false, error: errorText(err) });
+    }
+  }
+
+  private async dispatch(ws: Socket, m: ClientMessage): Promise<unknown> {
+    const c = this.commands;
+    const client = ws.data.id;
+    switch (m.type) {
+      case "eval":
+        return c.evaluate(m.code, { buffer: m.buffer, quantize: m.quantize, client });
+      case "hush":
+        return c.hush();
+      case "mute":
+        return c.mute(m.slot, m.on);
+      case "solo":
+        return c.solo(m.slot, m.on);
+      case "tempo":
+        return m.cps === undefined && m.cpm === undefined ? c.tempo() : c.setTempo(m);
+      case "save":
+        return c.saveBuffer(m.buffer, m.code, client);
+      case "close":
+        return c.closeBuffer(m.buffer);
+      case "subscribe":
+        ws.data.topics = new Set(m.topics);
+        this.updateHighlight();
+        return { topics: m.topics };
+      case "state":
+        return c.state();
+      case "devices":
+        return c.devices();
+      case "selectDevice":
+        return c.selectDevice(m.device);
+      case "patterns":
+        return { patterns: await c.ctx.patterns.list() };
+      case "readPattern":
+        return { name: m.name, code: await c.ctx.patterns.read(m.name) };
+      case "writePattern":
+        return c.ctx.patterns.write(m.name, m.code);
+      case "deletePattern":
+        await c.ctx.patterns.delete(m.name);
+        return { deleted: m.name };
+      case "ping":
+        return { serverTime: Date.now() };
+    }
+  }
+
+  // ---------------------------------------------------------------- pushes
+
+  private onLive(e: LiveEvent): void {
+    switch (e.type) {
+      case "evaluated": {
+        const o = e.outcome;
+        return this.broadcast("log", {
+          type: "evaluated",
+          buffer: e.buffer,
+          code: e.code,
+          ok: o.ok,
+          slots: o.ok ? o.slots : undefined,
+          error: o.ok ? undefined : o.error,
+          by: e.by ?? "",
+        });
+      }
+      case "error":
+        return this.broadcast("log", { type: "error", error: e.error });
+      case "warning":
+        return this.broadcast("log", { type: "warning", message: e.message });
+      case "restarted":
+        return this.broadcast("log", { type: "warning", message: e.reason });
+      case "state":
+        return this.broadcast("state", { type: "state", state: this.commands.state() });
+      case "events":
+        return this.queueEvents(e.events);
+    }
+  }
+
+  private queueEvents(events: ScheduledEvent[]): void {
+    const live = this.commands.ctx.live;
+    for (const ev of events) {
+      this.pendingEvents.push({
+        frame: ev.frame,
+        cycle: live.cycleAt(ev.frame),
+        durFrames: ev.durFrames,
+        slot: ev.slot,
+        locations: ev.locations.map((l) => ({ start: l.start, end: l.end })),
+        value: summarise(ev.value),
+      });
+    }
+    // Events are pushed ahead of time; a 10 ms coalescing window keeps them ahead.
+    this.eventFlush ??= setTimeout(() => {
+      this.eventFlush = undefined;
+      const batch = this.pendingEvents;
+      this.pendingEvents = [];
+      this.broadcast("events", { type: "events", events: batch });
+    }, 10);
+  }
+
+  private pushClock(): void {
+    if (this.clients.size === 0) return;
+    const { engine, live } = this.commands.ctx;
+    const t = engine.readTelemetry(this.telemetry);
+    const frame = engine.now();
+    this.broadcast("clock", { type: "clock", frame, cycle: live.cycleAt(frame), cps: live.cps, sampleRate: t.sampleRate, serverTime: Date.now() }, undefined, true);
+    const peaks = Array.from(t.peak);
+    this.broadcast("peaks", { type: "peaks", peaks, clipped: peaks.map((p) => p >= 0.98) }, undefined, true);
+  }
+
+  private pushScope(): void {
+    if (!this.anySubscribed("scope")) return;
+    const { engine } = this.commands.ctx;
+    const samples = engine.scope(SCOPE_FRAMES);
+    this.broadcast("scope", { type: "scope", samples: Array.from(samples, (x) => Math.round(x * 10000) / 10000), sampleRate: engine.sampleRate }, undefined, true);
+  }
+
+  private broadcast(topic: Topic, msg: ServerMessage, except?: string, droppable = false): void {
+    let text: string | undefined;
+    for (const ws of this.clients.values()) {
+      if (!ws.data.topics.has(topic) || ws.data.id === except) continue;
+      if (droppable && ws.getBufferedAmount() > MAX_BUFFERED_BYTES) continue;
+      ws.send((text ??= JSON.stringify(msg)));
+    }
+  }
+
+  private send(ws: Socket, msg: ServerMessage): void {
+    ws.send(JSON.stringify(msg));
+  }
+
+  private anySubscribed(topic: Topic): boolean {
+    for (const ws of this.clients.values()) if (ws.data.topics.has(topic)) return true;
+    return false;
+  }
+
+  private updateHighlight(): void {
+    this.commands.ctx.live.setHighlight(this.anySubscribed("events"));
+  }
+}
+
+/** The controls a pianoroll or a highlighter needs, as plain numbers and strings. */
+function summarise(value: unknown): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  if (typeof value !== "object" || value === null) return out;
+  const v = value as Record<string, unknown>;
+  for (const k of ["s", "note", "n", "freq", "gain", "velocity", "pan"]) {
+    const x = v[k];
+    if (typeof x === "number" || typeof x === "string") out[k] = x;
+  }
+  return out;
+}
+
+function errorText(err: unknown): string {
+  if (err instanceof HTTPException || err instanceof InvalidNameError || err instanceof PatternNotFoundError || err instanceof RangeError) return err.message;
+  console.error("ostinato: a WebSocket command failed:", err);
+  return `internal error: ${(err as Error).message}`;
+}

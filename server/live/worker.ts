@@ -1,0 +1,170 @@
+/**
+ * The live worker: the only thread that runs user code. It evaluates
+ * programs, keeps the slots, and ticks the scheduler, which pushes events to
+ * the engine the main thread owns. It is disposable: when it hangs (an
+ * endless loop while evaluating or querying), the main thread's watchdog
+ * terminates it and starts a fresh one from the state mirrored there
+ * (see protocol.ts). The heartbeat and the current phase are written to
+ * shared memory so the watchdog can tell a hang and blame the right code.
+ * @module
+ */
+/// <reference lib="webworker" />
+import { Engine } from "../engine/index.ts";
+import type { Pattern } from "../pattern/pattern.ts";
+import { ratio, type Rational } from "../pattern/rational.ts";
+import { ProgramError } from "./errors.ts";
+import { evaluate } from "./program.ts";
+import { PHASE, SHARED, type FromWorker, type ToWorker, type WorkerInit } from "./protocol.ts";
+import { Scheduler } from "./scheduler.ts";
+import { SlotTable } from "./slots.ts";
+import { TempoMap } from "./tempo.ts";
+
+declare const self: Worker;
+
+let cells: Int32Array;
+let horizonCells: Float64Array;
+let engine: Engine;
+let slots: SlotTable<Pattern>;
+let scheduler: Scheduler;
+let highlight = false;
+/** Set when a slot failed during a tick: the main thread needs the new state. */
+let stateDirty = false;
+let timer: ReturnType<typeof setInterval> | undefined;
+/** Evaluations run one at a time, in the order they arrived. */
+let evalChain: Promise<unknown> = Promise.resolve();
+
+const post = (msg: FromWorker) => self.postMessage(msg);
+
+self.onmessage = (ev: MessageEvent<ToWorker>) => {
+  const msg = ev.data;
+  try {
+    switch (msg.type) {
+      case "init":
+        void init(msg).catch((err) => post({ type: "fatal", message: `live worker failed to start: ${(err as Error).stack ?? err}` }));
+        return;
+      case "eval":
+        evalChain = evalChain.then(() => runEval(msg.id, msg.buffer, msg.code, msg.quantize));
+        return;
+      case "hush":
+        scheduler.hush();
+        return postState();
+      case "mute":
+        slots.setMuted(msg.slot, msg.on);
+        if (msg.on) scheduler.cut(slots.get(msg.slot)!.tag);
+        return postState();
+      case "solo":
+        slots.setSolo(msg.slot, msg.on);
+        if (msg.on) for (const s of slots.list()) if (!s.solo) scheduler.cut(s.tag);
+        return postState();
+      case "setCps":
+        scheduler.setCps(msg.cps);
+        return postState();
+      case "highlight":
+        highlight = msg.on;
+        return;
+      case "stop":
+        if (timer) clearInterval(timer);
+        return;
+    }
+  } catch (err) {
+    post({ type: "warning", message: (err as Error).message });
+  }
+};
+
+async function init(msg: WorkerInit): Promise<void> {
+  cells = new Int32Array(msg.shared, 0, 4);
+  horizonCells = new Float64Array(msg.shared, SHARED.HORIZON_BYTE_OFFSET, 2);
+  Atomics.store(cells, SHARED.PHASE, PHASE.STARTING);
+  engine = Engine.attach(msg.engine);
+  const tempo = TempoMap.fromPieces(msg.engine.sampleRate, msg.tempo);
+  slots = new SlotTable<Pattern>();
+  for (const program of msg.programs) {
+    beat();
+    try {
+      const p = await evaluate(program.code);
+      slots.apply(program.buffer, p.played, p.map);
+    } catch (err) {
+      post({ type: "warning", message: `could not restore buffer "${program.buffer}": ${(err as Error).message}` });
+    }
+  }
+  for (const id of msg.muted) if (slots.has(id)) slots.setMuted(id, true);
+  for (const id of msg.solo) if (slots.has(id)) slots.setSolo(id, true);
+  for (const f of msg.failed) {
+    if (slots.has(f.id)) slots.fail(f.id, new ProgramError(f.error.message, f.error.phase, f.error.line, f.error.column, f.id));
+  }
+  highlight = msg.highlight;
+  // Resume where the last worker stopped, unless that is already in the past.
+  const nowCycle = tempo.cycleAt(engine.now());
+  const resume: Rational | undefined = msg.horizon && msg.horizon[0] / msg.horizon[1] > nowCycle ? ratio(msg.horizon[0], msg.horizon[1]) : undefined;
+  scheduler = new Scheduler(
+    engine,
+    slots,
+    tempo,
+    {
+      lookahead: msg.lookahead,
+      onError: (error) => {
+        stateDirty = true;
+        post({ type: "error", error: error.toJSON() });
+      },
+      onWarning: (message) => post({ type: "warning", message }),
+      onEvents: (events) => {
+        if (highlight) post({ type: "events", events });
+      },
+      beforeQuery: (slot) => {
+        Atomics.store(cells, SHARED.SLOT_TAG, slot.tag);
+        Atomics.store(cells, SHARED.PHASE, PHASE.QUERYING);
+      },
+    },
+    resume,
+  );
+  Atomics.store(cells, SHARED.PHASE, PHASE.IDLE);
+  timer = setInterval(tick, msg.tickMs);
+  tick();
+  post({ type: "ready" });
+  postState();
+}
+
+function tick(): void {
+  beat();
+  const before = Atomics.load(cells, SHARED.PHASE);
+  try {
+    scheduler.tick();
+  } catch (err) {
+    post({ type: "warning", message: `scheduler: ${(err as Error).message}` });
+  }
+  Atomics.store(cells, SHARED.PHASE, before === PHASE.QUERYING ? PHASE.IDLE : before);
+  const h = scheduler.horizonCycle;
+  horizonCells[0] = h.n;
+  horizonCells[1] = h.d;
+  if (stateDirty) postState();
+}
+
+async function runEval(id: number, buffer: string, code: string, quantize: boolean): Promise<void> {
+  beat();
+  Atomics.store(cells, SHARED.EVAL_ID, id);
+  Atomics.store(cells, SHARED.PHASE, PHASE.EVALUATING);
+  try {
+    const program = await evaluate(code);
+    if (program.effects.hush) scheduler.hush();
+    if (program.effects.cps !== undefined) scheduler.setCps(program.effects.cps);
+    const atCycle = quantize ? Math.ceil(scheduler.horizonCycle.valueOf()) : undefined;
+    const ids = slots.apply(buffer, program.played, program.map, atCycle);
+    post({ type: "evalResult", id, ok: true, slots: ids });
+  } catch (err) {
+    const error = err instanceof ProgramError ? err : ProgramError.fromRuntime(err, "evaluate", undefined, 0);
+    post({ type: "evalResult", id, ok: false, error: error.toJSON() });
+  } finally {
+    Atomics.store(cells, SHARED.PHASE, PHASE.IDLE);
+    postState();
+  }
+}
+
+function postState(): void {
+  stateDirty = false;
+  const h = scheduler.horizonCycle;
+  post({ type: "state", slots: slots.list(), tempo: scheduler.tempo.toPieces(), horizon: [h.n, h.d] });
+}
+
+function beat(): void {
+  Atomics.add(cells, SHARED.HEARTBEAT, 1);
+}
