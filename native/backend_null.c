@@ -3,14 +3,17 @@
  * device, as libsoundio's dummy backend does: render a block, then sleep
  * until the block's absolute deadline on CLOCK_MONOTONIC, so the pace does
  * not drift with the time spent rendering. A deadline missed by more than a
- * block counts as an xrun; one missed by more than 100 ms resynchronises
- * instead of bursting to catch up.
+ * block counts as an xrun and is caught up (the clock must keep real time);
+ * one missed by more than 500 ms resynchronises instead of bursting. The
+ * thread asks for real-time scheduling (SCHED_FIFO, as JACK's clients get)
+ * and carries on at normal priority when the system refuses.
  *
  * The thread is this backend's audio thread: between two sleeps it only
  * calls ost_mixer_render, under the contract at the top of mixer.c.
  */
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -48,7 +51,7 @@ static void *null_thread(void *arg) {
         uint64_t now = now_ns();
         if (now > deadline + s->block_ns) {
             ost_mixer_note_xrun(s->mixer);
-            if (now > deadline + 100000000ull) deadline = now;
+            if (now > deadline + 500000000ull) deadline = now;
         }
         sleep_until(deadline);
     }
@@ -79,6 +82,10 @@ static ost_result null_start(ost_backend *b) {
     OST_STORE(&s->quit, 0, OST_RELAXED); /* the thread does not exist yet */
     if (pthread_create(&s->thread, NULL, null_thread, s) != 0) return OST_THREAD_ERROR;
     s->thread_started = 1;
+    /* Best effort: a render thread that sleeps between blocks is a good
+       citizen at real-time priority; without permission it runs as is. */
+    struct sched_param param = {.sched_priority = 60};
+    pthread_setschedparam(s->thread, SCHED_FIFO, &param);
     return OST_OK;
 }
 
