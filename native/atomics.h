@@ -1,7 +1,8 @@
 /*
  * atomics.h — C11 atomics wrapped in single-member structs, so that a plain
  * `x += 1` or `x = y` on a shared counter does not compile: every access has
- * to name its memory order, and the comment beside it says why.
+ * to name its memory order, and the comment beside it says why. The macros
+ * work from any thread (Thread: any); each call site says which side it is.
  */
 #ifndef OST_ATOMICS_H
 #define OST_ATOMICS_H

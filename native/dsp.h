@@ -17,17 +17,21 @@ typedef uint32_t ost_vu __attribute__((vector_size(OST_LANES * sizeof(uint32_t))
 
 #define OST_INLINE static inline __attribute__((always_inline))
 
-/** Every lane = x. */
+/* Pure arithmetic on values: Thread: any, everywhere in this file. */
+
+/** Every lane = x. Thread: any. */
 OST_INLINE ost_vf ost_vf_set(float x) { return (ost_vf){0} + x; }
-/** Lanes of a where mask is set, else b (mask lanes are 0 or -1). */
+/** Lanes of a where mask is set, else b (mask lanes are 0 or -1). Thread: any. */
 OST_INLINE ost_vf ost_vf_select(ost_vi mask, ost_vf a, ost_vf b) {
     return (ost_vf)(((ost_vi)a & mask) | ((ost_vi)b & ~mask));
 }
-/** a where mask is set, else 0. */
+/** a where mask is set, else 0. Thread: any. */
 OST_INLINE ost_vf ost_vf_and(ost_vi mask, ost_vf a) { return (ost_vf)((ost_vi)a & mask); }
+/** |x| per lane. Thread: any. */
 OST_INLINE ost_vf ost_vf_abs(ost_vf x) { return (ost_vf)((ost_vi)x & 0x7fffffff); }
+/** Larger of a and b per lane. Thread: any. */
 OST_INLINE ost_vf ost_vf_max(ost_vf a, ost_vf b) { return ost_vf_select(a > b, a, b); }
-/** Sum of the lanes. */
+/** Sum of the lanes. Thread: any. */
 OST_INLINE float ost_vf_sum(ost_vf x) {
     float s = 0.0f;
     for (int i = 0; i < OST_LANES; i++) s += x[i];

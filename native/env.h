@@ -31,15 +31,17 @@ typedef struct ost_env_step {
     float step;          /**< added every sample */
 } ost_env_step;
 
-/** Converts seconds to frames (rounded, saturating). */
+/** Converts seconds to frames (rounded, saturating). Thread: any. */
 uint32_t ost_env_frames(float seconds, float rate);
 
 /** The segment after `segment` ends (attack -> decay -> sustain), skipping
  *  empty ones; IDLE when the voice is over (sustain 0 after the decay, or
- *  the end of the release). `level` is the level reached. */
+ *  the end of the release). `level` is the level reached. Thread: any
+ *  (pure; the audio thread calls it between loop spans). */
 ost_env_step ost_env_next(const ost_env_shape *shape, ost_env_segment segment, float level);
 
-/** The release from `level` over `frames` (IDLE when frames or level is 0). */
+/** The release from `level` over `frames` (IDLE when frames or level is 0).
+ *  Thread: any (pure). */
 ost_env_step ost_env_release(float level, uint32_t frames);
 
 #endif

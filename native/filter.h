@@ -20,7 +20,8 @@ typedef struct ost_svf_coefs {
 ost_svf_coefs ost_svf_design(float fc, float q, float rate);
 
 /** One sample through the filter; returns the band output v1 in *band and
- *  the low output v2 in *low; ic1/ic2 are the two integrator states. */
+ *  the low output v2 in *low; ic1/ic2 are the two integrator states.
+ *  Thread: audio (the voice loop). */
 OST_INLINE void ost_svf_tick(ost_vf x, ost_vf *ic1, ost_vf *ic2, ost_vf a1, ost_vf a2, ost_vf a3,
                              ost_vf *band, ost_vf *low) {
     ost_vf v3 = x - *ic2;

@@ -8,10 +8,11 @@
 
 #include "dsp.h"
 
-/** A non-zero lane seed from the engine seed and a voice's serial number. */
+/** A non-zero lane seed from the engine seed and a voice's serial number.
+ *  Thread: any (pure). */
 uint32_t ost_noise_seed(uint64_t engine_seed, uint64_t voice_serial);
 
-/** Uniform white noise in [-1, 1); advances the state. */
+/** Uniform white noise in [-1, 1); advances the state. Thread: audio. */
 OST_INLINE ost_vf ost_noise_white(ost_vu *state) {
     ost_vu x = *state;
     x ^= x << 13;
@@ -22,7 +23,8 @@ OST_INLINE ost_vf ost_noise_white(ost_vu *state) {
 }
 
 /** Pink (-3 dB/octave) noise: white through three one-pole lowpasses in
- *  parallel (Paul Kellet's economy method), scaled to about white's RMS. */
+ *  parallel (Paul Kellet's economy method), scaled to about white's RMS.
+ *  Thread: audio. */
 OST_INLINE ost_vf ost_noise_pink(ost_vu *state, ost_vf *b0, ost_vf *b1, ost_vf *b2) {
     ost_vf w = ost_noise_white(state);
     *b0 = 0.99765f * *b0 + w * 0.0990460f;
@@ -31,7 +33,7 @@ OST_INLINE ost_vf ost_noise_pink(ost_vu *state, ost_vf *b0, ost_vf *b1, ost_vf *
     return (*b0 + *b1 + *b2 + w * 0.1848f) * 0.25f;
 }
 
-/** Brown (-6 dB/octave) noise: white through a leaky integrator. */
+/** Brown (-6 dB/octave) noise: white through a leaky integrator. Thread: audio. */
 OST_INLINE ost_vf ost_noise_brown(ost_vu *state, ost_vf *b) {
     ost_vf w = ost_noise_white(state);
     *b = 0.995f * *b + 0.05f * w;

@@ -8,6 +8,9 @@
  * Discontinuities are smoothed with a 4-point polynomial BLEP (the step
  * integrated through a cubic B-spline, see ost_osc_blep), the triangle's
  * corners with the matching 4-point BLAMP (its integral).
+ *
+ * Every function here is pure arithmetic on its arguments, called from the
+ * voice loop. Thread: audio (any thread could: there is no state).
  */
 #ifndef OST_OSC_H
 #define OST_OSC_H

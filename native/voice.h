@@ -81,12 +81,13 @@ ost_result ost_voices_init(ost_voices *pool, uint32_t max_voices, float rate, ui
 void ost_voices_free(ost_voices *pool);
 
 /** Starts a voice for a NOTE event now (at the mixer's cursor). Returns 0
- *  when the event's sound is unknown (nothing starts). */
+ *  when the event's sound is unknown (nothing starts). Thread: audio. */
 int ost_voices_start(ost_voices *pool, const ost_event *event);
 /** Releases the voices of `slot` (or all) over `fade_frames`, from their
- *  current level, unless they already end sooner. */
+ *  current level, unless they already end sooner. Thread: audio. */
 void ost_voices_release(ost_voices *pool, uint32_t slot, uint32_t fade_frames);
-/** Renders every live group for `frames` frames into the accumulators. */
+/** Renders every live group for `frames` frames into the accumulators.
+ *  Thread: audio. */
 void ost_voices_render(ost_voices *pool, ost_vf *acc_l, ost_vf *acc_r, uint32_t frames);
 
 #endif
