@@ -6,6 +6,7 @@
  * @module
  */
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Engine, EngineError, type EngineConfig } from "../engine/index.ts";
 import { LiveSession } from "../live/session.ts";
 import { BufferStore, PatternStore } from "../store/index.ts";
@@ -18,7 +19,7 @@ import { mountStatic } from "./static.ts";
 import { Hub } from "./ws.ts";
 
 export const VERSION = "0.1.0";
-const ROOT = join(import.meta.dir, "..", "..");
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 export type ServerOptions = {
   port?: number;

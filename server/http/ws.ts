@@ -34,6 +34,7 @@ export class Hub {
   private pendingEvents: EventInfo[] = [];
   private eventFlush?: ReturnType<typeof setTimeout>;
   private unsubscribe?: () => void;
+  private stopped = false;
   private readonly telemetry;
 
   constructor(
@@ -77,6 +78,7 @@ export class Hub {
   }
 
   stop(): void {
+    this.stopped = true;
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     this.unsubscribe?.();
@@ -90,27 +92,24 @@ export class Hub {
 
   // -------------------------------------------------------------- sockets
 
+  /** Sends hello first, then joins the broadcasts, so hello is always the first message. */
   private async open(ws: Socket): Promise<void> {
+    const { ctx } = this.commands;
+    const buffers = await ctx.buffers.list();
+    if (this.stopped || ws.readyState !== 1) return;
+    this.send(ws, { type: "hello", version: this.version, clientId: ws.data.id, buffers, state: this.commands.state(), sampleRate: ctx.engine.sampleRate });
     this.clients.set(ws.data.id, ws);
     this.updateHighlight();
-    const { ctx } = this.commands;
-    this.send(ws, {
-      type: "hello",
-      version: this.version,
-      clientId: ws.data.id,
-      buffers: await ctx.buffers.list(),
-      state: this.commands.state(),
-      sampleRate: ctx.engine.sampleRate,
-    });
   }
 
   private close(ws: Socket): void {
     this.clients.delete(ws.data.id);
     this.commands.forgetClient(ws.data.id);
-    this.updateHighlight();
+    if (!this.stopped) this.updateHighlight();
   }
 
   private async message(ws: Socket, raw: string | Buffer): Promise<void> {
+    if (this.stopped) return;
     let json: unknown;
     try {
       json = JSON.parse(typeof raw === "string" ? raw : raw.toString("utf8"));
@@ -230,7 +229,7 @@ export class Hub {
     const t = engine.readTelemetry(this.telemetry);
     const frame = engine.now();
     this.broadcast("clock", { type: "clock", frame, cycle: live.cycleAt(frame), cps: live.cps, sampleRate: t.sampleRate, serverTime: Date.now() }, undefined, true);
-    const peaks = Array.from(t.peak);
+    const peaks = Array.from(t.peak.subarray(0, t.channels));
     this.broadcast("peaks", { type: "peaks", peaks, clipped: peaks.map((p) => p >= 0.98) }, undefined, true);
   }
 

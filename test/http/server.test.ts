@@ -1,0 +1,201 @@
+import { mkdtempSync } from "node:fs";
+import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { startServer, type RunningServer } from "../../server/http/server.ts";
+import type { ServerMessage } from "../../server/http/protocol.ts";
+
+// The real server on a loopback port: engine (null backend), live worker,
+// stores, Hono, Bun.serve; real HTTP and WebSocket clients.
+const TOKEN = "integration-token-0123";
+let server: RunningServer;
+let base: string;
+
+beforeAll(async () => {
+  const dir = mkdtempSync(join(tmpdir(), "ostinato-server-"));
+  server = await startServer({ port: 0, backend: "null", token: TOKEN, patternsDir: join(dir, "patterns"), stateDir: join(dir, "state"), log: () => {} });
+  base = server.url;
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+const auth = { authorization: `Bearer ${TOKEN}` };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function eventsPlayed(): Promise<number> {
+  const state = await (await fetch(`${base}/api/state`, { headers: auth })).json();
+  return state.telemetry.eventsPlayed;
+}
+
+type Client = { ws: WebSocket; messages: ServerMessage[]; opened: Promise<void> };
+
+function client(opts: { token?: string; headers?: Record<string, string> } = {}): Client {
+  const url = `${base.replace("http", "ws")}/ws${opts.token === undefined ? `?token=${TOKEN}` : opts.token ? `?token=${opts.token}` : ""}`;
+  const ws = new WebSocket(url, { headers: opts.headers } as never);
+  const messages: ServerMessage[] = [];
+  ws.onmessage = (e) => messages.push(JSON.parse(String(e.data)));
+  const opened = new Promise<void>((resolve, reject) => {
+    ws.onopen = () => resolve();
+    ws.onerror = () => reject(new Error("WebSocket refused"));
+  });
+  return { ws, messages, opened };
+}
+
+/** Sends a raw HTTP/1.1 request (to set any Host header) and returns the status code. */
+function rawStatus(request: string): Promise<number> {
+  const { port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const sock = connect(Number(port), "127.0.0.1", () => sock.write(request));
+    let data = "";
+    sock.on("data", (d) => {
+      data += d.toString();
+      const m = /^HTTP\/1\.1 (\d+)/.exec(data);
+      if (m) {
+        resolve(Number(m[1]));
+        sock.destroy();
+      }
+    });
+    sock.on("error", reject);
+  });
+}
+
+describe("REST", () => {
+  test("evaluating through REST makes the engine play", async () => {
+    const before = await eventsPlayed();
+    const res = await fetch(`${base}/api/eval`, {
+      method: "POST",
+      headers: { ...auth, "content-type": "application/json" },
+      body: JSON.stringify({ code: `note("c3*16").s("sine").decay(0.05).sustain(0)` }),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ ok: true, slots: ["main"] });
+    await sleep(1000);
+    // 8 events a second at the default 0.5 cps
+    expect(await eventsPlayed()).toBeGreaterThanOrEqual(before + 6);
+  });
+
+  test("an evaluation error is 422 with line and column, and the music keeps playing", async () => {
+    const res = await fetch(`${base}/api/eval`, { method: "POST", headers: auth, body: JSON.stringify({ code: `s("bd")\n  .fast(` }) });
+    expect(res.status).toBe(422);
+    const body = await res.json();
+    expect(body.error).toMatchObject({ phase: "syntax", line: 2 });
+    const before = await eventsPlayed();
+    await sleep(600);
+    expect(await eventsPlayed()).toBeGreaterThan(before);
+  });
+
+  test("tempo: get, set, and absurd values refused", async () => {
+    const put = (body: unknown) => fetch(`${base}/api/tempo`, { method: "PUT", headers: auth, body: JSON.stringify(body) });
+    expect(await (await put({ cpm: 36 })).json()).toEqual({ cps: 0.6, cpm: 36 });
+    await sleep(100);
+    expect((await (await fetch(`${base}/api/tempo`, { headers: auth })).json()).cps).toBeCloseTo(0.6);
+    const bad = await put({ cps: 1e9 });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error).toMatch(/between 0.01 and 100/);
+  });
+
+  test("no token: 401 over real HTTP; metrics with the token in Prometheus format", async () => {
+    expect((await fetch(`${base}/api/state`)).status).toBe(401);
+    expect((await fetch(`${base}/metrics`)).status).toBe(401);
+    const text = await (await fetch(`${base}/metrics`, { headers: auth })).text();
+    for (const name of ["ostinato_xruns_total", "ostinato_late_events_total", "ostinato_cpu_load", "ostinato_active_voices", "ostinato_events_played_total", "ostinato_queue_fill", "ostinato_clients"]) {
+      expect(text).toMatch(new RegExp(`^# TYPE ${name} (counter|gauge)$`, "m"));
+      expect(text).toMatch(new RegExp(`^${name} [0-9.e+-]+$`, "m"));
+    }
+  });
+
+  test("Host: evil.example is refused (DNS rebinding); the real host is served", async () => {
+    const get = (host: string) => rawStatus(`GET /api/state HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Bearer ${TOKEN}\r\nConnection: close\r\n\r\n`);
+    expect(await get("evil.example")).toBe(403);
+    expect(await get(new URL(base).host)).toBe(200);
+  });
+
+  test("a 10 MB body gets 413; malformed JSON gets 400 with a message", async () => {
+    const big = await fetch(`${base}/api/eval`, { method: "POST", headers: auth, body: "x".repeat(10 * 1024 * 1024) });
+    expect(big.status).toBe(413);
+    const bad = await fetch(`${base}/api/eval`, { method: "POST", headers: auth, body: "{not json" });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error).toMatch(/malformed JSON/);
+  });
+
+  test("../../etc/passwd as a pattern name is refused", async () => {
+    const res = await fetch(`${base}/api/patterns/${encodeURIComponent("../../etc/passwd")}`, { headers: auth });
+    expect(res.status).toBe(400);
+    const put = await fetch(`${base}/api/patterns/${encodeURIComponent("../../tmp/x")}`, { method: "PUT", headers: auth, body: "owned" });
+    expect(put.status).toBe(400);
+  });
+
+  test("evaluations are rate-limited per client", async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      const res = await fetch(`${base}/api/eval`, { method: "POST", headers: auth, body: JSON.stringify({ code: `note("c3").s("sine")`, buffer: "rate" }) });
+      statuses.push(res.status);
+    }
+    expect(statuses).toContain(429);
+    expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(15);
+  });
+});
+
+describe("WebSocket", () => {
+  test("a client receives hello, clock at >= 30 Hz, and peaks", async () => {
+    const c = client();
+    await c.opened;
+    await sleep(1000);
+    c.ws.close();
+    expect(c.messages[0]!.type).toBe("hello");
+    const clocks = c.messages.filter((m) => m.type === "clock");
+    expect(clocks.length).toBeGreaterThanOrEqual(30);
+    const peaks = c.messages.filter((m) => m.type === "peaks");
+    expect(peaks.length).toBeGreaterThanOrEqual(30);
+    if (peaks[0]!.type === "peaks") expect(peaks[0]!.peaks).toHaveLength(2);
+    // the clock moves forward
+    const frames = clocks.map((m) => (m.type === "clock" ? m.frame : 0));
+    expect(frames.at(-1)!).toBeGreaterThan(frames[0]!);
+  });
+
+  test("50 concurrent clients all receive updates", async () => {
+    const clients = Array.from({ length: 50 }, () => client());
+    await Promise.all(clients.map((c) => c.opened));
+    await sleep(1000);
+    for (const c of clients) c.ws.close();
+    for (const c of clients) expect(c.messages.filter((m) => m.type === "clock").length).toBeGreaterThanOrEqual(25);
+  });
+
+  test("commands over the socket; what one client evaluates, the others see", async () => {
+    const a = client();
+    const b = client();
+    await Promise.all([a.opened, b.opened]);
+    a.ws.send(JSON.stringify({ type: "eval", id: 7, code: `note("e3*4").s("triangle")`, buffer: "shared" }));
+    await sleep(500);
+    const reply = a.messages.find((m) => m.type === "reply" && m.id === 7);
+    expect(reply).toMatchObject({ ok: true, data: { ok: true, slots: ["shared"] } });
+    expect(b.messages.some((m) => m.type === "evaluated" && m.buffer === "shared" && m.ok)).toBe(true);
+    expect(b.messages.some((m) => m.type === "buffer" && m.buffer === "shared")).toBe(true);
+    expect(b.messages.some((m) => m.type === "events" && m.events.some((e) => e.slot === "shared" && e.locations.length > 0))).toBe(true);
+    a.ws.send(JSON.stringify({ type: "eval", id: 8, code: "note(" }));
+    a.ws.send("{bad json");
+    a.ws.send(JSON.stringify({ type: "mute", id: 9, slot: 3 }));
+    await sleep(300);
+    expect(a.messages.find((m) => m.type === "reply" && m.id === 8)).toMatchObject({ ok: false, detail: { phase: "syntax" } });
+    expect(a.messages.find((m) => m.type === "reply" && m.id === -1)).toMatchObject({ ok: false, error: expect.stringMatching(/malformed JSON/) });
+    expect(a.messages.find((m) => m.type === "reply" && m.id === 9)).toMatchObject({ ok: false, error: expect.stringMatching(/field `slot`/) });
+    a.ws.close();
+    b.ws.close();
+  });
+
+  test("without the token the upgrade is refused", async () => {
+    const c = client({ token: "" });
+    await expect(c.opened).rejects.toThrow(/refused/);
+  });
+
+  test("a cross-origin WebSocket upgrade is refused", async () => {
+    const c = client({ headers: { origin: "http://evil.example" } });
+    await expect(c.opened).rejects.toThrow(/refused/);
+    const same = client({ headers: { origin: base } });
+    await same.opened;
+    same.ws.close();
+  });
+});
