@@ -83,7 +83,7 @@ export async function run(options: BenchOptions): Promise<BenchTable[]> {
     rows,
     notes: [
       "ns/vf net = (CPU s - CPU s of the same engine's B0 x audio s / 30) / voice-frames; peer / ours > 1 means we are faster.",
-      "ours: polyBLEP saw -> TPT state-variable lowpass (= RBJ response) -> linear envelope -> equal-power pan, 8 voices per SIMD group; whole process including Bun start-up and writing the WAV.",
+      "ours: 4-point BLEP saw -> TPT state-variable lowpass (= RBJ response) -> linear envelope -> equal-power pan, 8 voices per SIMD group; whole process including Bun start-up and writing the WAV.",
       "scsynth: Saw -> BLowPass -> EnvGen -> Pan2 (SynthDefs written by test/bench/vbench/scsynth.ts); csound: vco2 -> rbjeq -> linseg -> pan2; both onsets quantised to 64-frame blocks.",
       "Sanity: A's mix should sit near L -19 / R -18 dB and B near -20.7 / -20.4 dB in every engine (same music).",
       "A is 0.2-0.5 s of CPU per engine: differences under ~30% are noise there; B (seconds of pure DSP) is the per-voice anchor.",
