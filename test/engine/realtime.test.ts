@@ -53,6 +53,18 @@ describe("real-time backends", () => {
     }
   }, 30_000);
 
+  test("open, start, stop and close the PortAudio device 10 times", () => {
+    const device = jackDevice();
+    for (let i = 0; i < 10; i++) {
+      const engine = Engine.open({ backend: "portaudio", device, blockFrames: BLOCK });
+      engine.start();
+      engine.stop();
+      engine.start(); // a stopped stream starts again
+      engine.close();
+      engine.close();
+    }
+  }, 30_000);
+
   test("the null backend runs at real-time pace too", async () => {
     const engine = Engine.open({ backend: "null", blockFrames: BLOCK });
     try {
