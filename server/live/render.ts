@@ -4,6 +4,7 @@
  * Deterministic: the same program and options give the same samples.
  * @module
  */
+import { rmSync } from "node:fs";
 import { Engine } from "../engine/index.ts";
 import { ZERO } from "../pattern/rational.ts";
 import { ProgramError } from "./errors.ts";
@@ -54,14 +55,20 @@ export async function renderProgram(source: string, options: RenderOptions): Pro
   return { samples, ...result };
 }
 
-/** Renders a program into a 32-bit float WAV file. */
+/** Renders a program into a 32-bit float WAV file; on failure no file is left behind. */
 export async function renderToWav(source: string, path: string, options: RenderOptions): Promise<RenderResult> {
-  const rate = options.sampleRate ?? 48000;
-  const wav = new WavWriter(path, rate, options.channels ?? 2, "f32");
+  let wav: WavWriter | undefined;
   try {
-    return await renderChunks(source, options, (chunk) => wav.write(chunk));
-  } finally {
-    wav.close();
+    const result = await renderChunks(source, options, (chunk) => {
+      wav ??= new WavWriter(path, options.sampleRate ?? 48000, options.channels ?? 2, "f32");
+      wav.write(chunk);
+    });
+    wav?.close();
+    return result;
+  } catch (err) {
+    wav?.close();
+    if (wav) rmSync(path, { force: true });
+    throw err;
   }
 }
 

@@ -51,7 +51,8 @@ export class WavWriter {
   close(): { frames: number } {
     if (!this.closed) {
       this.closed = true;
-      writeSync(this.fd, this.header(), 0, undefined, 0);
+      const header = this.header();
+      writeSync(this.fd, header, 0, header.length, 0);
       closeSync(this.fd);
     }
     return { frames: this.frames };

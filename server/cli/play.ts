@@ -1,0 +1,128 @@
+/**
+ * `ostinato play FILE [--watch]`: plays a pattern file on the audio device,
+ * headless. With --watch, every save of the file is evaluated hot: errors
+ * are printed with file:line:column and the music continues.
+ * @module
+ */
+import { readFileSync, watch } from "node:fs";
+import { basename, dirname, resolve } from "node:path";
+import { Engine, EngineError, type EngineConfig } from "../engine/index.ts";
+import { LiveSession, type LiveEvent } from "../live/session.ts";
+import { deviceOption, numberOption, parseCommand, UsageError, withUsage } from "./options.ts";
+import { formatProgramError } from "./report.ts";
+
+const HELP = `usage: ostinato play FILE [options]
+
+Plays a pattern file until Ctrl+C (or for --cycles N).
+
+  --watch           evaluate the file again every time it is saved
+  --device NAME|N   audio device (see: ostinato devices); default: the default output
+  --backend null    no audio device (clock only)
+  --cycles N        stop after N cycles
+  --lookahead S     seconds events are scheduled ahead (default 0.02)`;
+
+export function run(args: string[]): Promise<number> {
+  return withUsage(HELP, async () => {
+    const { values, positionals } = parseCommand(
+      "play",
+      args,
+      { watch: { type: "boolean" }, device: { type: "string" }, backend: { type: "string" }, cycles: { type: "string" }, lookahead: { type: "string" } },
+      true,
+    );
+    if (values.help) {
+      console.log(HELP);
+      return 0;
+    }
+    if (positionals.length !== 1) throw new UsageError("give exactly one pattern FILE");
+    if (values.backend !== undefined && values.backend !== "null" && values.backend !== "portaudio") {
+      throw new UsageError(`--backend must be "null" or "portaudio" (got "${values.backend}")`);
+    }
+    const file = resolve(positionals[0]!);
+    let source = readSource(file);
+    const cycles = numberOption("cycles", values.cycles, 1e-6, 1e9);
+    const engine = openEngine(values.backend === "null", deviceOption(values.device));
+    engine.start();
+    const live = await LiveSession.start({ engine, lookahead: numberOption("lookahead", values.lookahead, 0, 2) });
+    live.subscribe((e) => report(e, file, () => source));
+    const first = await live.evaluate(source, { buffer: basename(file).replace(/[^A-Za-z0-9_.-]/g, "_").slice(0, 90) || "main" });
+    if (first.ok) console.log(`playing ${positionals[0]} (${describe(engine)}); Ctrl+C stops`);
+    else if (!values.watch) return closeAll(live, engine, 1);
+
+    let watcher: ReturnType<typeof watch> | undefined;
+    if (values.watch) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      // Watch the directory: editors often save by renaming a new file over the old one.
+      watcher = watch(dirname(file), (_event, name) => {
+        if (name !== basename(file)) return;
+        clearTimeout(timer);
+        timer = setTimeout(async () => {
+          let next: string;
+          try {
+            next = readFileSync(file, "utf8");
+          } catch {
+            return; // between an editor's delete and rename
+          }
+          if (next === source) return;
+          source = next;
+          const o = await live.evaluate(source, { buffer: first.buffer });
+          if (o.ok) console.log(`${new Date().toLocaleTimeString()} evaluated ${positionals[0]}`);
+        }, 30);
+      });
+      console.log(`watching ${positionals[0]} for changes`);
+    }
+    const startCycle = live.cycleNow();
+    await new Promise<void>((done) => {
+      process.once("SIGINT", done);
+      process.once("SIGTERM", done);
+      if (cycles !== undefined) {
+        const check = setInterval(() => {
+          if (live.cycleNow() - startCycle >= cycles) {
+            clearInterval(check);
+            done();
+          }
+        }, 20);
+      }
+    });
+    watcher?.close();
+    const t = engine.telemetry();
+    console.log(`stopped: ${t.eventsPlayed} events, ${t.lateEvents} late, ${t.xruns} xruns`);
+    return closeAll(live, engine, 0);
+  });
+}
+
+function report(e: LiveEvent, file: string, source: () => string): void {
+  if (e.type === "evaluated" && !e.outcome.ok) console.error(formatProgramError(file, source(), e.outcome.error));
+  else if (e.type === "error") console.error(formatProgramError(file, source(), e.error));
+  else if (e.type === "warning") console.error(`warning: ${e.message}`);
+  else if (e.type === "restarted") console.error(`warning: ${e.reason}`);
+}
+
+async function closeAll(live: LiveSession, engine: Engine, code: number): Promise<number> {
+  await live.close();
+  engine.close();
+  return code;
+}
+
+function openEngine(nullBackend: boolean, device: string | number | undefined): Engine {
+  const config: EngineConfig = { backend: nullBackend ? "null" : "portaudio", device };
+  try {
+    return Engine.open(config);
+  } catch (err) {
+    if (nullBackend || device !== undefined) throw err;
+    console.error(`no audio device could be opened (${err instanceof EngineError ? err.message : String(err)}); playing on the null backend`);
+    return Engine.open({ backend: "null" });
+  }
+}
+
+function describe(engine: Engine): string {
+  const t = engine.telemetry();
+  return `${["offline", "null", "portaudio"][t.backend]} backend, ${t.sampleRate} Hz`;
+}
+
+function readSource(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (err) {
+    throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
