@@ -106,3 +106,25 @@ describe("noise", () => {
     }
   });
 });
+
+describe("channels", () => {
+  const note = [{ controls: { s: "sine", freq: 440, gain: 0.2, pan: 0.25, attack: 0, decay: 0 }, at: 0, dur: 10000 }];
+
+  test("mono is the stereo mix scaled by 1/sqrt(2)", () => {
+    const stereo = renderNotes(note, 1024);
+    const mono1 = renderNotes(note, 1024, { channels: 1 });
+    expect(mono1.length).toBe(1024);
+    for (let i = 0; i < 1024; i += 37) expect(mono1[i]).toBeCloseTo((stereo[2 * i]! + stereo[2 * i + 1]!) * Math.SQRT1_2, 6);
+  });
+
+  test("channels beyond two carry silence, and the first two the stereo mix", () => {
+    const stereo = renderNotes(note, 512);
+    const quad = renderNotes(note, 512, { channels: 4 });
+    for (let i = 0; i < 512; i++) {
+      expect(quad[4 * i]).toBe(stereo[2 * i]);
+      expect(quad[4 * i + 1]).toBe(stereo[2 * i + 1]);
+      expect(quad[4 * i + 2]).toBe(0);
+      expect(quad[4 * i + 3]).toBe(0);
+    }
+  });
+});

@@ -76,6 +76,11 @@ describe("real-time backends", () => {
       expect(Math.abs(clockRate(a, b) / RATE - 1)).toBeLessThan(0.01);
       // and the wall clock agrees with the frame clock
       expect(Math.abs((b.frames - a.frames) / RATE - (b.blockNs - a.blockNs) / 1e9)).toBeLessThan(0.05);
+      // "now" is estimated between blocks: never behind the clock, at most about a block ahead
+      const now = engine.now(), t = engine.telemetry();
+      expect(now).toBeGreaterThanOrEqual(b.frames);
+      expect(t.nowFrame).toBeGreaterThanOrEqual(t.frames);
+      expect(t.nowFrame - t.frames).toBeLessThan(BLOCK * 20);
     } finally {
       engine.close();
     }
