@@ -21,7 +21,10 @@ export type WorkerInit = {
   tempo: TempoPiece[];
   /** Resume after this cycle (numerator, denominator), or from the clock's cycle now. */
   horizon: [number, number] | null;
+  /** Seconds until a change is heard. */
   lookahead: number;
+  /** Seconds of events queued ahead in the engine. */
+  queueAhead: number;
   tickMs: number;
   /** Replayed without their side effects (setcps, hush): tempo comes from `tempo`. */
   programs: ProgramRecord[];
@@ -35,7 +38,7 @@ export type WorkerInit = {
 
 export type ToWorker =
   | WorkerInit
-  | { type: "eval"; id: number; buffer: string; code: string; quantize: boolean }
+  | { type: "eval"; id: number; buffer: string; code: string; quantize: boolean; keepFailed?: { id: string; error: ProgramErrorJSON }[] }
   | { type: "hush" }
   | { type: "mute"; slot: string; on: boolean }
   | { type: "solo"; slot: string; on: boolean }
@@ -76,7 +79,10 @@ export const SHARED = {
   EVAL_ID: 3,
   /** Float64 cells from this byte offset: the horizon as numerator, denominator. */
   HORIZON_BYTE_OFFSET: 16,
-  SIZE_BYTES: 32,
+  /** Int32 length then UTF-8 bytes of the id of the slot being queried (PHASE.QUERYING). */
+  SLOT_ID_BYTE_OFFSET: 32,
+  SLOT_ID_MAX_BYTES: 400,
+  SIZE_BYTES: 32 + 4 + 400,
 } as const;
 
 export const PHASE = { IDLE: 0, EVALUATING: 1, QUERYING: 2, STARTING: 3 } as const;

@@ -100,7 +100,11 @@ async function renderChunks(source: string, options: RenderOptions, sink: (chunk
     let frame = 0;
     let lastProgress = -1;
     while (tempo.cycleAt(frame) < options.cycles) {
-      while (changes.length && scheduler.horizonCycle.valueOf() >= changes[0]!.atCycle) scheduler.setCps(changes.shift()!.cps);
+      // A change whose cycle is already queued takes effect exactly there; the queued events after it are rescheduled.
+      while (changes.length && scheduler.horizonCycle.valueOf() >= changes[0]!.atCycle) {
+        const change = changes.shift()!;
+        scheduler.setCps(change.cps, tempo.frameAt(change.atCycle));
+      }
       const endFrame = Math.ceil(tempo.frameAt(options.cycles));
       const n = Math.min(block, endFrame - frame);
       if (n <= 0) break;

@@ -1,8 +1,19 @@
 /**
  * The scheduler: every few milliseconds, query each audible slot for the
- * onsets between the previous horizon and now + lookahead, turn each onset
+ * onsets between the previous horizon and now + queue depth, turn each onset
  * into an absolute engine frame through the tempo map, and push the batch to
  * the engine in one call.
+ *
+ * Two figures, not one (see README, "Timing"):
+ * - the queue depth: how far ahead events wait in the engine's native queue,
+ *   so a garbage-collection pause or a busy worker never starves the audio;
+ * - the change latency (`lookahead`): how soon a change is heard. A change
+ *   (evaluation, tempo, unmute) takes effect at the change frame
+ *   F = now + lookahead: the engine drops the touched slots' queued events
+ *   from F on (CLEAR), and the scheduler queries their new patterns for the
+ *   events from F to the horizon. The old pattern keeps every event before
+ *   frame F, the new one takes every event from F on: nothing is doubled or
+ *   lost at the seam.
  *
  * Failure policy (each tick):
  * - a slot whose pattern throws while being queried is stopped alone and
@@ -43,8 +54,10 @@ export type ScheduledEvent = {
 };
 
 export type SchedulerOptions = {
-  /** How far ahead of the engine clock events are pushed, in seconds. */
+  /** How soon a change is heard, in seconds (the change frame is now + lookahead). */
   lookahead: number;
+  /** How far ahead of the engine clock events are queued, in seconds (at least `lookahead`). */
+  queueAhead?: number;
   /** Capacity of the reusable event batch. */
   batchCapacity?: number;
   onError?: (error: ProgramError) => void;
@@ -61,6 +74,7 @@ export class Scheduler {
   private readonly batch: EventBuffer;
   private readonly warned = new Set<string>();
   private lookaheadFrames: number;
+  private queueFrames: number;
 
   constructor(
     private readonly engine: EngineProducer,
@@ -72,6 +86,7 @@ export class Scheduler {
   ) {
     this.batch = new EventBuffer(options.batchCapacity ?? 4096);
     this.lookaheadFrames = Math.max(0, options.lookahead) * engine.sampleRate;
+    this.queueFrames = Math.max(this.lookaheadFrames, (options.queueAhead ?? options.lookahead) * engine.sampleRate);
     this.horizonCycle = startCycle ?? snap(tempo.cycleAt(engine.now()));
   }
 
@@ -81,12 +96,12 @@ export class Scheduler {
   }
 
   /**
-   * Schedules up to `nowFrame + lookahead` and pushes the batch; returns how
-   * many events the engine took. Offline rendering calls it with the
+   * Schedules up to `nowFrame + queue depth` and pushes the batch; returns
+   * how many events the engine took. Offline rendering calls it with the
    * rendered frame count; live playback with the engine clock.
    */
   tick(nowFrame: number = this.engine.now()): number {
-    const target = snap(this.tempo.cycleAt(nowFrame + this.lookaheadFrames));
+    const target = snap(this.tempo.cycleAt(nowFrame + this.queueFrames));
     if (target.lte(this.horizonCycle)) return this.flush();
     const from = this.horizonCycle;
     const events: ScheduledEvent[] | undefined = this.options.onEvents ? [] : undefined;
@@ -96,14 +111,45 @@ export class Scheduler {
     return this.flush();
   }
 
-  /** Lookahead in seconds (may be changed while running). */
-  set lookahead(seconds: number) {
-    this.lookaheadFrames = Math.max(0, seconds) * this.engine.sampleRate;
+  /** The first frame at which a change made now is heard. */
+  changeFrame(nowFrame: number = this.engine.now()): number {
+    return Math.ceil(nowFrame + this.lookaheadFrames);
   }
 
-  /** Changes the tempo from the horizon on: nothing already pushed moves. */
-  setCps(cps: number): void {
-    this.tempo.setCps(cps, this.horizonFrame);
+  /**
+   * Changes the tempo at a frame (default: the change frame). Events queued
+   * from that frame on are retracted and scheduled again at the new tempo;
+   * nothing before it moves.
+   */
+  setCps(cps: number, atFrame: number = this.changeFrame()): void {
+    const frame = Math.round(atFrame);
+    this.tempo.setCps(cps, frame);
+    this.refresh("all", frame);
+  }
+
+  /**
+   * Retracts the queued events of some slots from `fromFrame` on and
+   * schedules their current patterns again from there to the horizon: how a
+   * replaced, removed, unmuted or re-tempoed slot changes within the change
+   * latency although events are queued further ahead.
+   */
+  refresh(tags: readonly number[] | "all", fromFrame: number): void {
+    const frame = Math.ceil(fromFrame);
+    if (frame >= this.horizonFrame) return; // nothing queued there yet: the next tick schedules it
+    if (tags === "all") this.batch.addClear(SLOT_ALL, frame);
+    else for (const tag of tags) this.batch.addClear(tag, frame);
+    // From one frame earlier on the grid, keeping only events at `frame` or later,
+    // so the split between old and new events is exact in frames.
+    const from = snap(this.tempo.cycleAt(frame - 1));
+    const events: ScheduledEvent[] | undefined = this.options.onEvents ? [] : undefined;
+    if (from.lt(this.horizonCycle)) {
+      const wanted = tags === "all" ? undefined : new Set(tags);
+      for (const slot of this.slots.audible()) {
+        if (!wanted || wanted.has(slot.tag)) this.scheduleSlot(slot, from, this.horizonCycle, events, frame);
+      }
+    }
+    if (events && events.length) this.options.onEvents!(events);
+    this.flush();
   }
 
   /** Silences everything now: queued events are dropped and sounding voices fade out. */
@@ -119,20 +165,20 @@ export class Scheduler {
     this.flush();
   }
 
-  private scheduleSlot(slot: Slot<Pattern>, from: Rational, to: Rational, events?: ScheduledEvent[]): void {
+  private scheduleSlot(slot: Slot<Pattern>, from: Rational, to: Rational, events?: ScheduledEvent[], minFrame = -Infinity): void {
     let begin = from;
     if (slot.next) {
       const switchAt = snap(slot.next.atCycle);
       if (switchAt.lt(to)) {
-        if (begin.lt(switchAt)) this.queryInto(slot, begin, switchAt, events);
+        if (begin.lt(switchAt)) this.queryInto(slot, begin, switchAt, events, minFrame);
         this.slots.promote(switchAt.valueOf());
         begin = switchAt.gt(begin) ? switchAt : begin;
       }
     }
-    if (!slot.error) this.queryInto(slot, begin, to, events);
+    if (!slot.error) this.queryInto(slot, begin, to, events, minFrame);
   }
 
-  private queryInto(slot: Slot<Pattern>, from: Rational, to: Rational, events?: ScheduledEvent[]): void {
+  private queryInto(slot: Slot<Pattern>, from: Rational, to: Rational, events: ScheduledEvent[] | undefined, minFrame: number): void {
     let haps: Hap[];
     this.options.beforeQuery?.(slot);
     try {
@@ -143,10 +189,10 @@ export class Scheduler {
       this.options.onError?.(error);
       return;
     }
-    for (let i = 0; i < haps.length; i++) this.addHap(slot, haps[i]!, events);
+    for (let i = 0; i < haps.length; i++) this.addHap(slot, haps[i]!, events, minFrame);
   }
 
-  private addHap(slot: Slot<Pattern>, hap: Hap, events?: ScheduledEvent[]): void {
+  private addHap(slot: Slot<Pattern>, hap: Hap, events: ScheduledEvent[] | undefined, minFrame: number): void {
     const value = hap.value;
     if (typeof value !== "object" || value === null) {
       this.warnOnce(`slot-values:${slot.id}`, `slot "${slot.id}" plays plain values (${String(value).slice(0, 20)}); wrap them in controls such as note(...) or s(...)`);
@@ -155,6 +201,7 @@ export class Scheduler {
     const whole = hap.whole!;
     const begin = whole.begin.valueOf();
     const frame = Math.round(this.tempo.frameAt(begin));
+    if (frame < minFrame) return;
     const controls = value as Record<string, unknown>;
     const clip = typeof controls.clip === "number" && controls.clip > 0 ? controls.clip : 1;
     const endCycle = begin + (whole.end.valueOf() - begin) * clip;

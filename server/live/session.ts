@@ -21,8 +21,10 @@ import { TempoMap, checkCps, type TempoPiece } from "./tempo.ts";
 
 export type LiveOptions = {
   engine: Engine;
-  /** Seconds of events pushed ahead of the engine clock. */
+  /** Seconds until a change (evaluation, tempo, mute) is heard. */
   lookahead?: number;
+  /** Seconds of events queued ahead in the engine, so no pause in JavaScript starves the audio. */
+  queueAhead?: number;
   /** Scheduler period in milliseconds. */
   tickMs?: number;
   /** A worker silent this long is considered hung. */
@@ -31,8 +33,9 @@ export type LiveOptions = {
   cps?: number;
 };
 
-/** The default lookahead in seconds; see README ("Timing") for the measurements behind it. */
+/** The default change latency and queue depth in seconds; see README ("Timing") for the measurements behind them. */
 export const DEFAULT_LOOKAHEAD = 0.02;
+export const DEFAULT_QUEUE_AHEAD = 0.15;
 export const DEFAULT_TICK_MS = 5;
 export const DEFAULT_HANG_TIMEOUT_MS = 400;
 
@@ -70,11 +73,13 @@ export class LiveSession {
   restarts = 0;
 
   readonly lookahead: number;
+  readonly queueAhead: number;
   readonly tickMs: number;
   readonly hangTimeoutMs: number;
 
   private constructor(readonly engine: Engine, options: LiveOptions) {
     this.lookahead = options.lookahead ?? DEFAULT_LOOKAHEAD;
+    this.queueAhead = Math.max(this.lookahead, options.queueAhead ?? DEFAULT_QUEUE_AHEAD);
     this.tickMs = options.tickMs ?? DEFAULT_TICK_MS;
     this.hangTimeoutMs = options.hangTimeoutMs ?? DEFAULT_HANG_TIMEOUT_MS;
     const rate = engine.sampleRate;
@@ -188,6 +193,7 @@ export class LiveSession {
       tempo: this.tempo.toPieces(),
       horizon,
       lookahead: this.lookahead,
+      queueAhead: this.queueAhead,
       tickMs: this.tickMs,
       programs: this.programs,
       muted,
@@ -261,15 +267,13 @@ export class LiveSession {
         this.emit({ type: "evaluated", buffer: p.buffer, code: p.code, outcome, by: p.by });
       }
     } else if (phase === PHASE.QUERYING) {
-      const tag = Atomics.load(this.cells, SHARED.SLOT_TAG);
-      const slot = this.slots.find((s) => s.tag === tag);
-      reason = `slot "${slot?.id ?? tag}" did not answer a query within ${seconds} s (an endless loop in a pattern function?): it was stopped, the others keep playing`;
-      if (slot) {
-        const error = new ProgramError(reason, "query", undefined, undefined, slot.id).toJSON();
-        failed.push({ id: slot.id, error });
-        slot.error = error;
-        this.emit({ type: "error", error });
-      }
+      const id = this.queriedSlotId();
+      reason = `slot "${id}" did not answer a query within ${seconds} s (an endless loop in a pattern function?): it was stopped, the others keep playing`;
+      const error = new ProgramError(reason, "query", undefined, undefined, id).toJSON();
+      failed.push({ id, error });
+      const known = this.slots.find((s) => s.id === id);
+      if (known) known.error = error;
+      this.emit({ type: "error", error });
     } else {
       reason = `the live worker stopped responding for ${seconds} s; it was restarted`;
     }
@@ -277,8 +281,15 @@ export class LiveSession {
     const requeue = [...this.pending.entries()];
     const [n, d] = [this.horizonCells[0]!, this.horizonCells[1]!];
     this.spawn(d > 0 ? [n, d] : null, failed);
-    for (const [id, p] of requeue) this.send({ type: "eval", id, buffer: p.buffer, code: p.code, quantize: false });
+    for (const [id, p] of requeue) this.send({ type: "eval", id, buffer: p.buffer, code: p.code, quantize: false, keepFailed: failed });
     this.emit({ type: "restarted", reason });
+  }
+
+  /** The id of the slot the worker was querying when it stopped. */
+  private queriedSlotId(): string {
+    const length = new Int32Array(this.shared, SHARED.SLOT_ID_BYTE_OFFSET, 1)[0]!;
+    const bytes = new Uint8Array(this.shared, SHARED.SLOT_ID_BYTE_OFFSET + 4, Math.min(length, SHARED.SLOT_ID_MAX_BYTES));
+    return new TextDecoder().decode(bytes.slice());
   }
 
   private send(msg: ToWorker): void {

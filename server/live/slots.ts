@@ -40,19 +40,24 @@ export class SlotTable<P> {
   private nextTag = 1;
 
   /**
-   * Puts an evaluation's patterns in place; returns the ids it set. With
-   * `atCycle`, existing slots switch to their new pattern at that cycle.
+   * Puts an evaluation's patterns in place. With `atCycle`, existing slots
+   * switch to their new pattern at that cycle. Returns the engine tags of the
+   * slots it set and of those it removed (whose queued events must go).
    */
-  apply(buffer: string, played: readonly PlayedPattern<P>[], map: PositionMap, atCycle?: number): string[] {
+  apply(buffer: string, played: readonly PlayedPattern<P>[], map: PositionMap, atCycle?: number): { ids: string[]; tags: number[]; removedTags: number[] } {
     const ids = slotIds(buffer, played);
     const anonymousPrefix = `${buffer}/$`;
+    const removedTags: number[] = [];
     if (played.some((p) => p.label === undefined || p.label === "$")) {
-      for (const id of [...this.slots.keys()]) {
-        if ((id === buffer || id.startsWith(anonymousPrefix)) && !ids.includes(id)) this.slots.delete(id);
+      for (const [id, slot] of [...this.slots]) {
+        if ((id === buffer || id.startsWith(anonymousPrefix)) && !ids.includes(id)) {
+          this.slots.delete(id);
+          removedTags.push(slot.tag);
+        }
       }
     }
     played.forEach((p, i) => this.put(ids[i]!, buffer, p, map, atCycle));
-    return ids;
+    return { ids, tags: ids.map((id) => this.slots.get(id)!.tag), removedTags };
   }
 
   /** The slots that sound now: not muted, not failed, and soloed when any slot is soloed. */

@@ -12,7 +12,7 @@
 import { Engine } from "../engine/index.ts";
 import type { Pattern } from "../pattern/pattern.ts";
 import { ratio, type Rational } from "../pattern/rational.ts";
-import { ProgramError } from "./errors.ts";
+import { ProgramError, type ProgramErrorJSON } from "./errors.ts";
 import { evaluate } from "./program.ts";
 import { PHASE, SHARED, type FromWorker, type ToWorker, type WorkerInit } from "./protocol.ts";
 import { Scheduler } from "./scheduler.ts";
@@ -23,6 +23,10 @@ declare const self: Worker;
 
 let cells: Int32Array;
 let horizonCells: Float64Array;
+let slotIdLength: Int32Array;
+let slotIdBytes: Uint8Array;
+let slotIdShown = "";
+const utf8 = new TextEncoder();
 let engine: Engine;
 let slots: SlotTable<Pattern>;
 let scheduler: Scheduler;
@@ -43,18 +47,16 @@ self.onmessage = (ev: MessageEvent<ToWorker>) => {
         void init(msg).catch((err) => post({ type: "fatal", message: `live worker failed to start: ${(err as Error).stack ?? err}` }));
         return;
       case "eval":
-        evalChain = evalChain.then(() => runEval(msg.id, msg.buffer, msg.code, msg.quantize));
+        evalChain = evalChain.then(() => runEval(msg.id, msg.buffer, msg.code, msg.quantize, msg.keepFailed ?? []));
         return;
       case "hush":
         scheduler.hush();
         return postState();
       case "mute":
-        slots.setMuted(msg.slot, msg.on);
-        if (msg.on) scheduler.cut(slots.get(msg.slot)!.tag);
+        changeAudibility(() => slots.setMuted(msg.slot, msg.on));
         return postState();
       case "solo":
-        slots.setSolo(msg.slot, msg.on);
-        if (msg.on) for (const s of slots.list()) if (!s.solo) scheduler.cut(s.tag);
+        changeAudibility(() => slots.setSolo(msg.slot, msg.on));
         return postState();
       case "setCps":
         scheduler.setCps(msg.cps);
@@ -74,6 +76,8 @@ self.onmessage = (ev: MessageEvent<ToWorker>) => {
 async function init(msg: WorkerInit): Promise<void> {
   cells = new Int32Array(msg.shared, 0, 4);
   horizonCells = new Float64Array(msg.shared, SHARED.HORIZON_BYTE_OFFSET, 2);
+  slotIdLength = new Int32Array(msg.shared, SHARED.SLOT_ID_BYTE_OFFSET, 1);
+  slotIdBytes = new Uint8Array(msg.shared, SHARED.SLOT_ID_BYTE_OFFSET + 4, SHARED.SLOT_ID_MAX_BYTES);
   Atomics.store(cells, SHARED.PHASE, PHASE.STARTING);
   engine = Engine.attach(msg.engine);
   const tempo = TempoMap.fromPieces(msg.engine.sampleRate, msg.tempo);
@@ -89,9 +93,7 @@ async function init(msg: WorkerInit): Promise<void> {
   }
   for (const id of msg.muted) if (slots.has(id)) slots.setMuted(id, true);
   for (const id of msg.solo) if (slots.has(id)) slots.setSolo(id, true);
-  for (const f of msg.failed) {
-    if (slots.has(f.id)) slots.fail(f.id, new ProgramError(f.error.message, f.error.phase, f.error.line, f.error.column, f.id));
-  }
+  for (const f of msg.failed) if (slots.has(f.id)) slots.fail(f.id, toProgramError(f.id, f.error));
   highlight = msg.highlight;
   // Resume where the last worker stopped, unless that is already in the past.
   const nowCycle = tempo.cycleAt(engine.now());
@@ -102,6 +104,7 @@ async function init(msg: WorkerInit): Promise<void> {
     tempo,
     {
       lookahead: msg.lookahead,
+      queueAhead: msg.queueAhead,
       onError: (error) => {
         stateDirty = true;
         post({ type: "error", error: error.toJSON() });
@@ -111,6 +114,11 @@ async function init(msg: WorkerInit): Promise<void> {
         if (highlight) post({ type: "events", events });
       },
       beforeQuery: (slot) => {
+        if (slot.id !== slotIdShown) {
+          // The watchdog reads this only after a hang, so the slot it blames may be one the main thread has not heard of yet.
+          slotIdShown = slot.id;
+          slotIdLength[0] = utf8.encodeInto(slot.id, slotIdBytes).written;
+        }
         Atomics.store(cells, SHARED.SLOT_TAG, slot.tag);
         Atomics.store(cells, SHARED.PHASE, PHASE.QUERYING);
       },
@@ -139,16 +147,15 @@ function tick(): void {
   if (stateDirty) postState();
 }
 
-async function runEval(id: number, buffer: string, code: string, quantize: boolean): Promise<void> {
+async function runEval(id: number, buffer: string, code: string, quantize: boolean, keepFailed: { id: string; error: ProgramErrorJSON }[]): Promise<void> {
   beat();
   Atomics.store(cells, SHARED.EVAL_ID, id);
   Atomics.store(cells, SHARED.PHASE, PHASE.EVALUATING);
   try {
     const program = await evaluate(code);
     if (program.effects.hush) scheduler.hush();
+    const ids = install(buffer, program, quantize, keepFailed);
     if (program.effects.cps !== undefined) scheduler.setCps(program.effects.cps);
-    const atCycle = quantize ? Math.ceil(scheduler.horizonCycle.valueOf()) : undefined;
-    const ids = slots.apply(buffer, program.played, program.map, atCycle);
     post({ type: "evalResult", id, ok: true, slots: ids });
   } catch (err) {
     const error = err instanceof ProgramError ? err : ProgramError.fromRuntime(err, "evaluate", undefined, 0);
@@ -159,10 +166,45 @@ async function runEval(id: number, buffer: string, code: string, quantize: boole
   }
 }
 
+/**
+ * Puts a program's patterns in place so that they are heard at the change
+ * frame (or, with `quantize`, at the first cycle boundary after it): the
+ * touched and removed slots' queued events are retracted from there and the
+ * new patterns scheduled in their place.
+ */
+function install(buffer: string, program: Awaited<ReturnType<typeof evaluate>>, quantize: boolean, keepFailed: { id: string; error: ProgramErrorJSON }[] = []): string[] {
+  const tempo = scheduler.tempo;
+  const boundary = quantize ? Math.ceil(tempo.cycleAt(scheduler.changeFrame())) : undefined;
+  if (boundary !== undefined && boundary >= scheduler.horizonCycle.valueOf()) {
+    // Nothing is queued at the boundary yet: each slot switches there by itself.
+    return slots.apply(buffer, program.played, program.map, boundary).ids;
+  }
+  const { ids, tags, removedTags } = slots.apply(buffer, program.played, program.map);
+  // Replayed after a hang: the slot that hung stays stopped, so it is not queried again.
+  for (const f of keepFailed) if (slots.has(f.id)) slots.fail(f.id, toProgramError(f.id, f.error));
+  const at = boundary !== undefined ? Math.round(tempo.frameAt(boundary)) : scheduler.changeFrame();
+  scheduler.refresh([...tags, ...removedTags], at);
+  return ids;
+}
+
+/** Applies a mute/solo change: slots that fall silent are cut now, slots that become audible are scheduled from the change frame. */
+function changeAudibility(change: () => void): void {
+  const before = new Set(slots.audible().map((s) => s.tag));
+  change();
+  const after = new Set(slots.audible().map((s) => s.tag));
+  for (const tag of before) if (!after.has(tag)) scheduler.cut(tag);
+  const woke = [...after].filter((tag) => !before.has(tag));
+  if (woke.length) scheduler.refresh(woke, scheduler.changeFrame());
+}
+
 function postState(): void {
   stateDirty = false;
   const h = scheduler.horizonCycle;
   post({ type: "state", slots: slots.list(), tempo: scheduler.tempo.toPieces(), horizon: [h.n, h.d] });
+}
+
+function toProgramError(slot: string, e: ProgramErrorJSON): ProgramError {
+  return new ProgramError(e.message, e.phase, e.line, e.column, slot);
 }
 
 function beat(): void {
