@@ -7,7 +7,9 @@
  * Layout under the state directory:
  *   buffers/<name>.js          current text
  *   history/<name>/<n>.js      the last HISTORY_SIZE evaluated versions
- *   session.json               open buffers, in order
+ *   session.json               the order of the buffers, and which were closed
+ * A buffer is open unless it was closed, so a buffer whose first save was cut
+ * short by a crash, before session.json recorded it, still comes back.
  * @module
  */
 import { mkdir, readdir, readFile, unlink } from "node:fs/promises";
@@ -20,10 +22,10 @@ export const HISTORY_SIZE = 20;
 
 export type BufferState = { name: string; code: string; updated: string };
 export type HistoryEntry = { version: number; code: string; saved: string };
-type Session = { open: string[]; updated: Record<string, string> };
+type Session = { open: string[]; closed: string[]; updated: Record<string, string> };
 
 export class BufferStore {
-  private session: Session = { open: [], updated: {} };
+  private session: Session = { open: [], closed: [], updated: {} };
   /** Writes to session.json and to history are serialised through this chain. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -39,10 +41,19 @@ export class BufferStore {
     return store;
   }
 
-  /** The open buffers with their text, in the order they were opened. */
+  /** The open buffers with their text, in the order they were opened (any the session missed come last). */
   async list(): Promise<BufferState[]> {
+    const onDisk = (await readdir(join(this.dir, "buffers")))
+      .filter((f) => f.endsWith(".js") && !f.startsWith("."))
+      .map((f) => f.slice(0, -3))
+      .filter((n) => !this.session.closed.includes(n));
+    const rank = (n: string) => {
+      const i = this.session.open.indexOf(n);
+      return i < 0 ? Number.MAX_SAFE_INTEGER : i;
+    };
+    onDisk.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
     const out: BufferState[] = [];
-    for (const name of this.session.open) {
+    for (const name of onDisk) {
       const code = await this.get(name);
       if (code !== undefined) out.push({ name, code, updated: this.session.updated[name] ?? "" });
     }
@@ -62,6 +73,7 @@ export class BufferStore {
       await writeFileAtomic(this.bufferPath(name), code);
       if (opts.evaluated) await this.addHistory(name, code);
       if (!this.session.open.includes(name)) this.session.open.push(name);
+      this.session.closed = this.session.closed.filter((n) => n !== name);
       this.session.updated[name] = new Date().toISOString();
       await this.writeSession();
     });
@@ -72,6 +84,7 @@ export class BufferStore {
     checkName(name);
     return this.serial(async () => {
       this.session.open = this.session.open.filter((n) => n !== name);
+      if (!this.session.closed.includes(name)) this.session.closed.push(name);
       await this.writeSession();
     });
   }
@@ -137,9 +150,9 @@ async function listVersions(dir: string): Promise<number[]> {
 async function readSession(path: string): Promise<Session> {
   try {
     const parsed = JSON.parse(await readFile(path, "utf8")) as Partial<Session>;
-    const open = Array.isArray(parsed.open) ? parsed.open.filter((n): n is string => typeof n === "string") : [];
-    return { open, updated: typeof parsed.updated === "object" && parsed.updated ? parsed.updated : {} };
+    const names = (x: unknown) => (Array.isArray(x) ? x.filter((n): n is string => typeof n === "string") : []);
+    return { open: names(parsed.open), closed: names(parsed.closed), updated: typeof parsed.updated === "object" && parsed.updated ? parsed.updated : {} };
   } catch {
-    return { open: [], updated: {} };
+    return { open: [], closed: [], updated: {} };
   }
 }

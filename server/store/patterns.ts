@@ -7,6 +7,7 @@ import { mkdir, readdir, readFile, stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { removeStaleTemps, writeFileAtomic } from "./atomic.ts";
 import { PATTERN_EXTENSIONS, patternFileName } from "./names.ts";
+import { KeyedQueue } from "./serial.ts";
 
 export type PatternInfo = { name: string; size: number; modified: string };
 
@@ -22,6 +23,9 @@ export class PatternNotFoundError extends Error {
 export const MAX_PATTERN_BYTES = 1 << 20;
 
 export class PatternStore {
+  /** Writes and deletes of one file happen in the order they were asked for. */
+  private readonly queue = new KeyedQueue();
+
   private constructor(readonly dir: string) {}
 
   /** Opens (and creates) the directory and clears temp files a crash left behind. */
@@ -51,18 +55,22 @@ export class PatternStore {
     const file = patternFileName(name);
     const bytes = Buffer.byteLength(content, "utf8");
     if (bytes > MAX_PATTERN_BYTES) throw new RangeError(`pattern "${file}" is ${bytes} bytes; the limit is ${MAX_PATTERN_BYTES}`);
-    await writeFileAtomic(join(this.dir, file), content);
-    return this.info(file);
+    return this.queue.run(file, async () => {
+      await writeFileAtomic(join(this.dir, file), content);
+      return this.info(file);
+    });
   }
 
   async delete(name: string): Promise<void> {
     const file = patternFileName(name);
-    try {
-      await unlink(join(this.dir, file));
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === "ENOENT") throw new PatternNotFoundError(file);
-      throw err;
-    }
+    await this.queue.run(file, async () => {
+      try {
+        await unlink(join(this.dir, file));
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === "ENOENT") throw new PatternNotFoundError(file);
+        throw err;
+      }
+    });
   }
 
   private async info(file: string): Promise<PatternInfo> {

@@ -39,6 +39,14 @@ describe("PatternStore", () => {
     expect(readdirSync(join(dir, ".."))).not.toContain("escape.js");
   });
 
+  test("concurrent writes of one file land in the order they were made", async () => {
+    const store = await PatternStore.open(tempDir());
+    const big = "x".repeat(300_000);
+    // the first write is much larger, so without ordering it would finish last
+    await Promise.all([store.write("race", `1${big}${big}${big}`), store.write("race", "2"), store.write("race", "3")]);
+    expect(await store.read("race")).toBe("3");
+  });
+
   test("temp files a crash left behind are cleared at open and never listed", async () => {
     const dir = tempDir();
     writeFileSync(join(dir, ".beat.js.tmp-123-abc"), "partial");
@@ -70,6 +78,16 @@ describe("BufferStore", () => {
     expect(history).toHaveLength(HISTORY_SIZE);
     expect(history[0]!.code).toBe(`s("bd*${HISTORY_SIZE + 4}")`);
     expect(history.at(-1)!.code).toBe(`s("bd*5")`);
+  });
+
+  test("a buffer whose save was cut short before the session recorded it still comes back", async () => {
+    const dir = tempDir();
+    const a = await BufferStore.open(dir);
+    await a.save("main", "1");
+    // what a kill between the buffer's write and the session's leaves behind
+    writeFileSync(join(dir, "buffers", "late.js"), `s("bd")`);
+    const b = await BufferStore.open(dir);
+    expect((await b.list()).map((x) => x.name)).toEqual(["main", "late"]);
   });
 
   test("closing a buffer keeps its text on disk", async () => {
