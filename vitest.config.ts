@@ -2,16 +2,22 @@ import { defineConfig } from "vitest/config";
 
 // Tests run under Bun (`bun --bun vitest run`) so that bun:ffi is there.
 // The default `forks` pool fails under Bun; `threads` works.
+//
+// Real-time tests (`*.rt.test.ts`: zero xruns, clock pace, long streams) run
+// in a second pass of their own, one file at a time (vitest.rt.config.ts),
+// so nothing else competes with them for the machine's two cores.
+export const shared = {
+  pool: "threads" as const,
+  globalSetup: ["test/setup/jackd.ts"],
+  testTimeout: 30_000,
+  hookTimeout: 60_000,
+};
+
 export default defineConfig({
   test: {
-    pool: "threads",
+    ...shared,
     include: ["test/**/*.test.ts"],
-    globalSetup: ["test/setup/jackd.ts"],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
-    // Real-time tests share two cores with everything else; keep them from
-    // fighting each other for the CPU.
+    exclude: ["**/node_modules/**", "test/**/*.rt.test.ts"],
     maxWorkers: 2,
-    passWithNoTests: true,
   },
 });

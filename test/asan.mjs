@@ -14,18 +14,19 @@ if (!asanRuntime.startsWith("/")) {
   process.exit(1);
 }
 
-const r = spawnSync(join(root, "node_modules", ".bin", "bun"), ["--bun", "vitest", "run", "test/engine", ...process.argv.slice(2)], {
-  cwd: root,
-  stdio: "inherit",
-  env: {
-    ...process.env,
-    OSTINATO_LIB: join(root, "native", "build", "libostinato-asan.so"),
-    OSTINATO_SANITIZED: "1",
-    LD_PRELOAD: asanRuntime,
-    // LeakSanitizer would report Bun's own process-lifetime allocations;
-    // this run is for memory errors and undefined behaviour in our library.
-    ASAN_OPTIONS: "detect_leaks=0:abort_on_error=1:halt_on_error=1",
-    UBSAN_OPTIONS: "halt_on_error=1:print_stacktrace=1",
-  },
-});
-process.exit(r.status ?? 1);
+const env = {
+  ...process.env,
+  OSTINATO_LIB: join(root, "native", "build", "libostinato-asan.so"),
+  OSTINATO_SANITIZED: "1",
+  LD_PRELOAD: asanRuntime,
+  // LeakSanitizer would report Bun's own process-lifetime allocations;
+  // this run is for memory errors and undefined behaviour in our library.
+  ASAN_OPTIONS: "detect_leaks=0:abort_on_error=1:halt_on_error=1",
+  UBSAN_OPTIONS: "halt_on_error=1:print_stacktrace=1",
+};
+const bun = join(root, "node_modules", ".bin", "bun");
+// The engine tests, then the engine's real-time tests alone (vitest.rt.config.ts).
+for (const config of ["vitest.config.ts", "vitest.rt.config.ts"]) {
+  const r = spawnSync(bun, ["--bun", "vitest", "run", "--config", config, "test/engine", ...process.argv.slice(2)], { cwd: root, stdio: "inherit", env });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
