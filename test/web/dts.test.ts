@@ -4,10 +4,12 @@ import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { describe, expect, test } from "vitest";
 import reference from "../../server/pattern/docs/reference.json";
+import { controlNames } from "../../web/build.ts";
 import { LIVE_HELPERS, parseParams, patternDts, type ReferenceEntry } from "../../web/editor/dts.ts";
 
 const ref = reference as ReferenceEntry[];
-const dts = patternDts(ref);
+const controls = controlNames();
+const dts = patternDts(ref, controls);
 const root = join(import.meta.dirname, "..", "..");
 
 describe("pattern .d.ts", () => {
@@ -41,6 +43,10 @@ describe("pattern .d.ts", () => {
         'const e: number = midiToFreq(noteToMidi("a4"));',
         "const f: Pattern = sine.range(300, 2000).segment(8);",
         "setcps(0.5); hush();",
+        "// a control called with a value is a pattern; an operator without its pattern is a transformation",
+        'const g: Pattern = s("sine").gain(0.5); const h: Pattern = lpf(800);',
+        "// @ts-expect-error: fast(2) is a transformation, not a pattern",
+        "const i: Pattern = fast(2);",
         "// @ts-expect-error: not a pattern function",
         "notAFunction(1);",
       ].join("\n"),
@@ -49,6 +55,12 @@ describe("pattern .d.ts", () => {
     const r = spawnSync(tsc, ["--noEmit", "--strict", "--target", "es2022", "--lib", "es2022", "patterns.d.ts", "use.ts"], { cwd: dir, encoding: "utf8" });
     expect(r.stdout + r.stderr).toBe("");
     expect(r.status).toBe(0);
+  });
+  test("controls are known by every alias, from the library", () => {
+    for (const name of ["s", "sound", "n", "note", "gain", "pan", "lpf", "cutoff"]) expect(controls.has(name), name).toBe(true);
+    expect(controls.has("fast")).toBe(false);
+    expect(dts).toMatch(/declare function s\(arg1: Patternable\): Pattern;/);
+    expect(dts).toMatch(/declare function fast\(factor: Patternable\): Transform;/);
   });
   test("signatures: typed, untyped, defaults, rest, and cut-short ones", () => {
     expect(parseParams("(n: Patternable, f)")).toEqual([

@@ -12,6 +12,9 @@
  * @module
  */
 
+/** The declaration file web/build.ts writes next to the bundle, which the page loads. */
+export const PATTERN_DTS_FILE = "ostinato.d.ts";
+
 export type ReferenceEntry = {
   name: string;
   aliases: string[];
@@ -66,15 +69,18 @@ type Patternable = Pattern | string | number | boolean | readonly Patternable[];
 type PatternLike<T = any> = Pattern<T> | T | string | readonly PatternLike<T>[];
 /** A transformation of a pattern, as \`every(4, fast(2))\` takes. */
 type Transform = (pat: Patternable) => Pattern;
-/** A function given all but its pattern: a transformation, which is also a pattern when called with one value (\`s("bd")\`). */
-type PatternOrTransform = Pattern & Transform;
 type Rational = number;
 type Any = any;
 type HapContext = { locations?: { start: number; end: number }[] };
 type MiniOptions = { offset?: number };
 `;
 
-export function patternDts(reference: readonly ReferenceEntry[]): string {
+/**
+ * The declarations. `controls` are the control names of the library (every
+ * alias): called with a value they make a pattern (`s("bd")`), where an
+ * operator called without its pattern makes a transformation (`fast(2)`).
+ */
+export function patternDts(reference: readonly ReferenceEntry[], controls: ReadonlySet<string>): string {
   const methods: string[] = [];
   const globals: string[] = [];
   for (const e of reference) {
@@ -87,7 +93,7 @@ export function patternDts(reference: readonly ReferenceEntry[]): string {
         continue;
       }
       if (e.kinds.includes("method")) methods.push(`${indent(doc)}\n  ${name}${generic(params)}(${params.map(show).join(", ")}): Pattern<T>;`);
-      if (e.kinds.includes("function") && !RESERVED.has(name)) globals.push(...functionForms(e, name, params, doc));
+      if (e.kinds.includes("function") && !RESERVED.has(name)) globals.push(...functionForms(e, name, params, doc, controls.has(name) || controls.has(e.name)));
     }
   }
   for (const h of LIVE_HELPERS) {
@@ -105,18 +111,16 @@ export function patternDts(reference: readonly ReferenceEntry[]): string {
 }
 
 /** The top-level forms of a function: with its pattern last, or without it (a transformation). */
-function functionForms(e: ReferenceEntry, name: string, params: Param[], doc: string): string[] {
+function functionForms(e: ReferenceEntry, name: string, params: Param[], doc: string, isControl: boolean): string[] {
   const g = generic(params);
   const list = params.map(show).join(", ");
   const returns = RETURNS[e.name];
   if (returns) return [`${doc}\ndeclare function ${name}${g}(${list}): ${returns};`];
-  const isControl = e.signature === "(value: Patternable)";
   const variadic = params.some((p) => p.rest);
   if (!e.kinds.includes("method") || isControl || variadic) return [`${doc}\ndeclare function ${name}${g}(${list}): Pattern;`];
   if (params.length === 0) return [`${doc}\ndeclare function ${name}(pat: Patternable): Pattern;`];
-  const partial = params.length === 1 ? "PatternOrTransform" : "Transform";
   return [
-    `${doc}\ndeclare function ${name}${g}(${list}): ${partial};`,
+    `${doc}\ndeclare function ${name}${g}(${list}): Transform;`,
     `${doc}\ndeclare function ${name}${g}(${list}, pat: Patternable): Pattern;`,
   ];
 }

@@ -9,7 +9,7 @@
  * @module
  */
 
-export type Action = "evalBlock" | "evalLine" | "evalAll" | "hush" | "help";
+export type Action = "evalBlock" | "evalLine" | "evalAll" | "hush" | "help" | "fontBigger" | "fontSmaller";
 
 export const ACTIONS: readonly { action: Action; label: string }[] = [
   { action: "evalBlock", label: "Evaluate the block around the cursor (or the selection)" },
@@ -17,6 +17,8 @@ export const ACTIONS: readonly { action: Action; label: string }[] = [
   { action: "evalAll", label: "Evaluate the whole buffer" },
   { action: "hush", label: "Hush: stop all sound" },
   { action: "help", label: "Show or hide this help" },
+  { action: "fontBigger", label: "Larger text" },
+  { action: "fontSmaller", label: "Smaller text" },
 ];
 
 export type Keymap = Record<Action, string[]>;
@@ -27,6 +29,8 @@ export const DEFAULT_KEYMAP: Keymap = {
   evalAll: ["Alt+Enter"],
   hush: ["Mod+."],
   help: ["Mod+/", "F1"],
+  fontBigger: ["Mod+="],
+  fontSmaller: ["Mod+-"],
 };
 
 export type Chord = { mod: boolean; ctrl: boolean; shift: boolean; alt: boolean; key: string };

@@ -1,0 +1,77 @@
+/**
+ * Cycle and tempo, readable from across a stage: the cycle number, the
+ * beat within it (four lights), and the tempo in cycles per minute with a
+ * control that sends it (Enter or the − / + buttons; the arrow keys step
+ * by one, with Shift by ten).
+ * @module
+ */
+import type { ClockEstimator } from "../live/clock.ts";
+
+export type ClockElements = { cycle: HTMLElement; beats: HTMLElement; tempo: HTMLInputElement; slower: HTMLElement; faster: HTMLElement; cps: HTMLElement };
+
+const BEATS = 4;
+
+export class ClockDisplay {
+  private shownCycle = -1;
+  private shownBeat = -1;
+  private shownCpm = Number.NaN;
+  private readonly beatEls: HTMLElement[];
+
+  constructor(
+    private readonly els: ClockElements,
+    private readonly clock: ClockEstimator,
+    private readonly setTempo: (cpm: number) => void,
+  ) {
+    this.beatEls = Array.from({ length: BEATS }, () => {
+      const b = document.createElement("span");
+      b.className = "beat";
+      els.beats.append(b);
+      return b;
+    });
+    const send = (cpm: number) => {
+      if (!Number.isFinite(cpm) || cpm <= 0) return;
+      const rounded = Math.round(cpm * 100) / 100;
+      els.tempo.value = String(rounded);
+      this.setTempo(rounded);
+    };
+    els.tempo.addEventListener("keydown", (e) => {
+      if (e.key === "Enter") send(Number(els.tempo.value));
+      else if (e.key === "ArrowUp" || e.key === "ArrowDown") {
+        e.preventDefault();
+        const step = (e.shiftKey ? 10 : 1) * (e.key === "ArrowUp" ? 1 : -1);
+        send(Number(els.tempo.value) + step);
+      } else if (e.key === "Escape") {
+        els.tempo.value = this.cpmText();
+        els.tempo.blur();
+      }
+    });
+    els.tempo.addEventListener("blur", () => (els.tempo.value = this.cpmText()));
+    els.slower.addEventListener("click", () => send(Number(els.tempo.value) - 1));
+    els.faster.addEventListener("click", () => send(Number(els.tempo.value) + 1));
+  }
+
+  paint(nowMs: number): void {
+    if (!this.clock.ready) return;
+    const cycle = this.clock.cycleAt(nowMs);
+    const whole = Math.floor(cycle);
+    const beat = Math.floor((cycle - whole) * BEATS);
+    if (whole !== this.shownCycle) {
+      this.els.cycle.textContent = String(whole);
+      this.shownCycle = whole;
+    }
+    if (beat !== this.shownBeat) {
+      this.beatEls.forEach((b, i) => b.classList.toggle("on", i === beat));
+      this.shownBeat = beat;
+    }
+    const cpm = this.clock.cps * 60;
+    if (cpm !== this.shownCpm) {
+      this.shownCpm = cpm;
+      if (document.activeElement !== this.els.tempo) this.els.tempo.value = this.cpmText();
+      this.els.cps.textContent = `${this.clock.cps.toFixed(3)} cps · ${Math.round(cpm * 4)} bpm`;
+    }
+  }
+
+  private cpmText(): string {
+    return String(Math.round(this.clock.cps * 60 * 100) / 100);
+  }
+}
