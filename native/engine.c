@@ -276,3 +276,8 @@ int32_t ost_engine_device_index(const ost_engine *e) {
     pthread_mutex_unlock(&m->control);
     return index;
 }
+
+int32_t ost_engine_scope(const ost_engine *e, float *out, uint32_t frames) {
+    if (!e || !out || frames == 0 || frames > OST_SCOPE_MAX_READ) return OST_INVALID_ARGS;
+    return (int32_t)ost_scope_read(e->mixer.scope, out, frames);
+}

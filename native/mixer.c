@@ -33,13 +33,15 @@ ost_result ost_mixer_init(ost_mixer *m, const ost_config *c) {
     m->acc_r = aligned_alloc(64, OST_MIX_BLOCK * sizeof(ost_vf));
     m->mix_l = aligned_alloc(64, OST_MIX_BLOCK * sizeof(float));
     m->mix_r = aligned_alloc(64, OST_MIX_BLOCK * sizeof(float));
-    if (!m->acc_l || !m->acc_r || !m->mix_l || !m->mix_r) {
+    m->scope = aligned_alloc(64, sizeof(ost_scope));
+    if (!m->acc_l || !m->acc_r || !m->mix_l || !m->mix_r || !m->scope) {
         r = OST_OUT_OF_MEMORY;
         goto fail;
     }
     ost_limiter_init(&m->limiter, m->rate);
     m->peak_decay_per_frame = log(0.1) / (0.3 * m->rate); /* -20 dB in 300 ms */
     ost_telemetry_init(&m->telemetry);
+    ost_scope_init(m->scope);
     OST_INIT(&m->backend_kind, 0);
     OST_INIT(&m->device_lost, 0);
     OST_INIT(&m->running, 0);
@@ -57,6 +59,8 @@ void ost_mixer_free(ost_mixer *m) {
     free(m->acc_r);
     free(m->mix_l);
     free(m->mix_r);
+    free(m->scope);
+    m->scope = NULL;
     m->acc_l = m->acc_r = NULL;
     m->mix_l = m->mix_r = NULL;
 }
@@ -155,6 +159,7 @@ static void render_step(ost_mixer *m, float *out, uint32_t n) {
     }
     ost_limiter_process(&m->limiter, m->mix_l, m->mix_r, n);
     write_out(m, out, n);
+    ost_scope_write(m->scope, out, n, m->channels);
     m->clock = t1;
 }
 

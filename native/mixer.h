@@ -11,6 +11,7 @@
 #include "limiter.h"
 #include "pending.h"
 #include "ring.h"
+#include "scope.h"
 #include "telemetry.h"
 #include "voice.h"
 
@@ -33,6 +34,7 @@ typedef struct ost_mixer {
     double peak[OST_MAX_CHANNELS];
     double peak_decay_per_frame; /**< ln of the meter's per-frame decay */
     ost_telemetry_box telemetry;
+    ost_scope *scope;           /**< the recent output, for display */
     /* written by control threads, read by telemetry readers */
     ost_atomic_u32 backend_kind, device_lost, running;
 } ost_mixer;

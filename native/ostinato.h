@@ -335,6 +335,12 @@ OST_API ost_result ost_engine_telemetry(const ost_engine *engine, void *out, uin
 OST_API double ost_engine_now_frame(const ost_engine *engine);
 /** PortAudio device index in use (-1 when not on portaudio, or NULL). Thread: any. */
 OST_API int32_t ost_engine_device_index(const ost_engine *engine);
+/** The most recent `frames` frames of the output, mono (the mean of the
+ *  channels, after the limiter), oldest first, into out; frames not
+ *  rendered yet are 0. `frames` is at most 4096 (OST_SCOPE_MAX_READ).
+ *  Lock-free: never waits for the audio thread, which never waits for it.
+ *  Returns the frames copied, or a negative ost_result. Thread: any. */
+OST_API int32_t ost_engine_scope(const ost_engine *engine, float *out, uint32_t frames);
 
 #ifdef __cplusplus
 }

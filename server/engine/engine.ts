@@ -23,6 +23,9 @@ import { libraryTables } from "./tables.ts";
 import { createTelemetry, decodeTelemetry, type Telemetry } from "./telemetry.ts";
 
 const encoder = new TextEncoder();
+
+/** The most frames Engine.scope returns (OST_SCOPE_MAX_READ). */
+export const SCOPE_MAX_FRAMES = 4096;
 const cString = (s: string) => encoder.encode(`${s}\0`);
 
 /**
@@ -204,6 +207,22 @@ export class Engine {
   /** Estimate of the frame being rendered now. */
   now(): number {
     return native().ost_engine_now_frame(this.#live("now"));
+  }
+
+  /**
+   * The most recent `frames` frames of the output (at most SCOPE_MAX_FRAMES),
+   * mono: the mean of the output channels after the limiter, oldest first;
+   * frames not rendered yet are 0. Lock-free on both sides: the audio thread
+   * never waits for a reader. Works on an attached engine too.
+   */
+  scope(frames: number, into?: Float32Array): Float32Array {
+    const handle = this.#live("scope");
+    if (!Number.isInteger(frames) || frames < 1 || frames > SCOPE_MAX_FRAMES) {
+      throw new EngineError("Engine.scope", `frames must be a whole number from 1 to ${SCOPE_MAX_FRAMES} (got ${frames})`);
+    }
+    const out = into && into.length >= frames ? into.subarray(0, frames) : new Float32Array(frames);
+    check("Engine.scope", native().ost_engine_scope(handle, out, frames));
+    return out;
   }
 
   /** PortAudio device index in use, or -1 when not on PortAudio. */

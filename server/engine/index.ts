@@ -2,7 +2,7 @@
  * The native engine binding: Engine, EventBuffer, telemetry, devices.
  * @module
  */
-export { Engine, type SharedEngine } from "./engine.ts";
+export { Engine, SCOPE_MAX_FRAMES, type SharedEngine } from "./engine.ts";
 export { EventBuffer, EVENT_NOTE, EVENT_RELEASE, EVENT_CLEAR, SLOT_ALL, DUR_FOREVER, type Controls } from "./event-buffer.ts";
 export { EngineError } from "./errors.ts";
 export { BACKENDS, type BackendName, type EngineConfig } from "./config.ts";
