@@ -19,14 +19,15 @@ Plays a pattern file until Ctrl+C (or for --cycles N).
   --device NAME|N   audio device (see: ostinato devices); default: the default output
   --backend null    no audio device (clock only)
   --cycles N        stop after N cycles
-  --lookahead S     seconds events are scheduled ahead (default 0.02)`;
+  --lookahead S     seconds until a change is heard (default 0.01)
+  --queue S         seconds of events queued ahead of the clock (default 0.15)`;
 
 export function run(args: string[]): Promise<number> {
   return withUsage(HELP, async () => {
     const { values, positionals } = parseCommand(
       "play",
       args,
-      { watch: { type: "boolean" }, device: { type: "string" }, backend: { type: "string" }, cycles: { type: "string" }, lookahead: { type: "string" } },
+      { watch: { type: "boolean" }, device: { type: "string" }, backend: { type: "string" }, cycles: { type: "string" }, lookahead: { type: "string" }, queue: { type: "string" } },
       true,
     );
     if (values.help) {
@@ -42,7 +43,7 @@ export function run(args: string[]): Promise<number> {
     const cycles = numberOption("cycles", values.cycles, 1e-6, 1e9);
     const engine = openEngine(values.backend === "null", deviceOption(values.device));
     engine.start();
-    const live = await LiveSession.start({ engine, lookahead: numberOption("lookahead", values.lookahead, 0, 2) });
+    const live = await LiveSession.start({ engine, lookahead: numberOption("lookahead", values.lookahead, 0, 2), queueAhead: numberOption("queue", values.queue, 0, 5) });
     live.subscribe((e) => report(e, file, () => source));
     const first = await live.evaluate(source, { buffer: basename(file).replace(/[^A-Za-z0-9_.-]/g, "_").slice(0, 90) || "main" });
     if (first.ok) console.log(`playing ${positionals[0]} (${describe(engine)}); Ctrl+C stops`);

@@ -17,7 +17,8 @@ session token). Without a sound card the engine runs on the null backend.
   --backend null      no audio device: real-time clock, no sound
   --rate HZ           sample rate (default 48000)
   --block N           frames per audio block (default 128)
-  --lookahead S       seconds events are scheduled ahead (default 0.02)
+  --lookahead S       seconds until a change is heard (default 0.01; see README "Timing")
+  --queue S           seconds of events queued ahead of the clock (default 0.15)
   --patterns DIR      pattern files (default patterns/)
   --state DIR         editor buffers and history (default <patterns>/.ostinato)
   --allow-host NAME   also accept this Host name (repeatable; IPs and localhost always work)`;
@@ -33,6 +34,7 @@ export function run(args: string[]): Promise<number> {
       rate: { type: "string" },
       block: { type: "string" },
       lookahead: { type: "string" },
+      queue: { type: "string" },
       patterns: { type: "string" },
       state: { type: "string" },
       "allow-host": { type: "string", multiple: true },
@@ -55,6 +57,7 @@ export function run(args: string[]): Promise<number> {
       sampleRate: numberOption("rate", values.rate, 8000, 384000, true),
       blockFrames: numberOption("block", values.block, 16, 8192, true),
       lookahead: numberOption("lookahead", values.lookahead, 0, 2),
+      queueAhead: numberOption("queue", values.queue, 0, 5),
       patternsDir: values.patterns,
       stateDir: values.state,
       allowHosts: values["allow-host"],

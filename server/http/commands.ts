@@ -110,6 +110,7 @@ export class Commands {
       device: this.device(),
       telemetry: this.telemetry(),
       lookahead: live.lookahead,
+      queueAhead: live.queueAhead,
       clients: this.ctx.clientCount(),
     };
   }

@@ -74,8 +74,10 @@ export type StateSnapshot = {
   frame: number;
   device: DeviceState;
   telemetry: TelemetryInfo;
-  /** Seconds events are scheduled ahead. */
+  /** Seconds until a change is heard. */
   lookahead: number;
+  /** Seconds of events queued ahead of the clock. */
+  queueAhead: number;
   clients: number;
 };
 

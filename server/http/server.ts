@@ -37,6 +37,7 @@ export type ServerOptions = {
   /** Editor buffers and history. */
   stateDir?: string;
   lookahead?: number;
+  queueAhead?: number;
   allowHosts?: string[];
   /** Where the bundled editor is. */
   webDir?: string;
@@ -64,7 +65,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   }
   const engine = openEngine(options, log);
   engine.start();
-  const live = await LiveSession.start({ engine, lookahead: options.lookahead });
+  const live = await LiveSession.start({ engine, lookahead: options.lookahead, queueAhead: options.queueAhead });
   const patternsDir = options.patternsDir ?? join(ROOT, "patterns");
   const patterns = await PatternStore.open(patternsDir);
   const buffers = await BufferStore.open(options.stateDir ?? join(patternsDir, ".ostinato"));

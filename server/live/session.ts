@@ -34,7 +34,7 @@ export type LiveOptions = {
 };
 
 /** The default change latency and queue depth in seconds; see README ("Timing") for the measurements behind them. */
-export const DEFAULT_LOOKAHEAD = 0.02;
+export const DEFAULT_LOOKAHEAD = 0.01;
 export const DEFAULT_QUEUE_AHEAD = 0.15;
 export const DEFAULT_TICK_MS = 5;
 export const DEFAULT_HANG_TIMEOUT_MS = 400;

@@ -22,7 +22,7 @@ import { LiveSession } from "../../server/live/session.ts";
 import { SlotTable } from "../../server/live/slots.ts";
 import { TempoMap } from "../../server/live/tempo.ts";
 import type { Pattern } from "../../server/pattern/pattern.ts";
-import { setup as startJack, teardown as stopJack } from "../setup/jackd.ts";
+import { jackPeriod, setup as startJack, teardown as stopJack } from "../setup/jackd.ts";
 import { LAYERS } from "./pattern-layers.ts";
 import type { BenchOptions, BenchTable } from "./registry.ts";
 
@@ -78,7 +78,7 @@ async function schedulerCost(options: BenchOptions): Promise<BenchTable> {
 function openDevice(): { engine: Engine; device: string } {
   try {
     const engine = Engine.open({ backend: "portaudio", blockFrames: 128, sampleRate: 48000 });
-    return { engine, device: "PortAudio on JACK dummy (-p 128), 128-frame blocks" };
+    return { engine, device: `PortAudio on JACK dummy (period ${jackPeriod() ?? "?"}), 128-frame blocks` };
   } catch {
     return { engine: Engine.open({ backend: "null", blockFrames: 128, sampleRate: 48000 }), device: "null backend (no PortAudio device)" };
   }
@@ -140,7 +140,7 @@ async function stress(live: LiveSession, engine: Engine, seconds: number): Promi
 
 export async function run(options: BenchOptions = { runs: 3, warmup: 1 }): Promise<BenchTable[]> {
   const tables: BenchTable[] = [await schedulerCost(options)];
-  await startJack();
+  await startJack(128); // the issue's device path: JACK dummy with 128-frame periods (a running jackd is used as it is)
   const { engine, device } = openDevice();
   engine.start();
   const lookahead = process.env.OSTINATO_LOOKAHEAD ? Number(process.env.OSTINATO_LOOKAHEAD) : undefined;

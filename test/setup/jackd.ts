@@ -32,10 +32,10 @@ function jackAvailable(): boolean {
   return spawnSync("sh", ["-c", "command -v jackd"], { stdio: "ignore", env, timeout: 5000 }).status === 0;
 }
 
-export async function setup(): Promise<void> {
+export async function setup(period = JACK_PERIOD): Promise<void> {
   if (jackRunning() || !jackAvailable()) return;
   for (const realtime of [["-R", "-P", "70"], ["--no-realtime"]]) {
-    started = spawn("jackd", [...realtime, "-d", "dummy", "-r", String(JACK_RATE), "-p", String(JACK_PERIOD)], {
+    started = spawn("jackd", [...realtime, "-d", "dummy", "-r", String(JACK_RATE), "-p", String(period)], {
       stdio: "ignore",
       env,
       detached: false,
@@ -57,6 +57,13 @@ async function jackUp(child: ChildProcess): Promise<boolean> {
     await new Promise((r) => setTimeout(r, 100));
   }
   return false;
+}
+
+/** The running JACK server's period in frames (jack_bufsize), or undefined when none answers. */
+export function jackPeriod(): number | undefined {
+  const r = spawnSync("jack_bufsize", [], { encoding: "utf8", env, timeout: 5000 });
+  const m = /buffer size = (\d+)/.exec(r.stdout ?? "");
+  return m ? Number(m[1]) : undefined;
 }
 
 export async function teardown(): Promise<void> {
