@@ -198,9 +198,11 @@ function voiceChord(symbol: string, anchor: string, mode: string): string[] {
 }
 
 /**
- * Turns chord symbols (the `chord` control) into notes played together: closed position below the `anchor` (default c5); `mode` "above" or "root" (adds the root in octave 2). Not Strudel's voicing dictionaries: same chord tones, different spacing.
+ * Turns chord symbols (the `chord` control) into notes played together: closed position below the `anchor` (default c5); `mode` "above" or "root" (adds the root in octave 2). Not Strudel's voicing dictionaries: same chord tones, different spacing. With `n`, the voicing is played like a scale: `n` picks one note, and numbers past the top continue an octave higher.
  * @example
  * chord("<C Am F G>").voicing()
+ * @example
+ * n("0 1 2 3 4 5").chord("<Cm7 F7>").voicing()
  */
 export const voicing = register(
   "voicing",
@@ -216,7 +218,17 @@ export const voicing = register(
         delete rest.anchor;
         delete rest.mode;
         delete rest.dictionary;
-        for (const note of voiceChord(symbol, anchor, mode)) out.push(new Hap(h.whole, h.part, { ...rest, note }, h.context));
+        const notes = voiceChord(symbol, anchor, mode);
+        const index = typeof rest.n === "number" ? Math.floor(rest.n) : undefined;
+        if (index === undefined) {
+          for (const note of notes) out.push(new Hap(h.whole, h.part, { ...rest, note }, h.context));
+          continue;
+        }
+        // Played like a scale: n picks a note; past either end, octaves continue.
+        delete rest.n;
+        const octave = Math.floor(index / notes.length);
+        const midi = Note.midi(notes[index - octave * notes.length]!)! + 12 * octave;
+        out.push(new Hap(h.whole, h.part, { ...rest, note: Note.fromMidi(midi) }, h.context));
       }
     }),
   { args: [] },
