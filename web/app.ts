@@ -227,6 +227,7 @@ export function startApp(): App {
       app.lastEval.repliedAt = performance.now();
       const slotIds = data?.slots ?? [];
       app.lastEval.slots = slotIds;
+      retractReplaced(slotIds, app.lastEval.repliedAt);
       highlighter.bind(slotIds, source);
       if (slotIds.length === 0) source.dispose();
       clearErrors(monaco, model);
@@ -254,6 +255,16 @@ export function startApp(): App {
       source.dispose();
       void workspace.saveNow(buffer);
     }
+  }
+
+  /**
+   * The server replaced these slots' queued events from its change frame,
+   * which is just after now: events of theirs that came before this answer
+   * are the old pattern's and will not sound. (New events follow the
+   * answer: the server batches events for 10 ms and sends results at once.)
+   */
+  function retractReplaced(slotIds: readonly string[], at: number): void {
+    if (clock.ready && slotIds.length) timeline.retract(new Set(slotIds), clock.frameAt(at));
   }
 
   function hush(): void {
@@ -321,6 +332,10 @@ export function startApp(): App {
     slots.update(state.slots);
     const playing = new Set(state.slots.map((s) => s.id));
     highlighter.keepSlots(playing);
+    // Slots gone, muted, silenced, failed or left out by a solo have no events ahead any more.
+    const anySolo = state.slots.some((s) => s.solo);
+    const audible = new Set(state.slots.filter((s) => !s.muted && !s.silenced && !s.error && (!anySolo || s.solo)).map((s) => s.id));
+    if (clock.ready) timeline.retract((slot) => !audible.has(slot), clock.frameAt(performance.now()));
   }
 
   function noteFirstEvent(events: readonly { slot: string; frame: number }[], now: number): void {
@@ -338,6 +353,7 @@ export function startApp(): App {
     if (!m.ok) return;
     const model = workspace.modelOf(m.buffer);
     const at = model ? model.getValue().indexOf(m.code) : -1;
+    retractReplaced(m.slots ?? [], performance.now());
     if (model && at >= 0 && m.slots?.length) highlighter.bind(m.slots, new TrackedSource(monaco, model, at, m.code));
     say(`▶ ${m.slots?.join(", ") || m.buffer} (evaluated in another window)`, "info");
   }

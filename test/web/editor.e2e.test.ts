@@ -80,6 +80,8 @@ describe("the browser editor against the real server", () => {
     const before = await eventsPlayed();
     expect(await peak()).toBeLessThan(0.001);
     await w.page.keyboard.press("Control+Enter");
+    // The evaluated range flashes at once, before the server has answered.
+    expect(await w.page.locator(".ost-flash").count()).toBeGreaterThan(0);
     await until("the server to play events", async () => (await eventsPlayed()) >= before + 4, 10_000);
     await until("the meters to move", async () => (await peak()) > 0.05, 5_000);
     expect(await messageLine()).toMatch(/▶ lead/);
@@ -110,9 +112,6 @@ describe("the browser editor against the real server", () => {
     const agree = inside.filter((s) => s.lit.length === 1 && s.lit[0] === atoms[Math.floor((s.cycle % 1) * 4)]);
     expect(inside.length).toBeGreaterThan(20);
     expect(agree.length / inside.length).toBeGreaterThan(0.9);
-
-    mkdirSync(ARTIFACTS, { recursive: true });
-    await w.page.screenshot({ path: join(ARTIFACTS, "editor-playing.png") });
 
     // Edit inside the string without evaluating: its atoms are no longer where the music says.
     await setCursor(w.page, 1, 'lead: note("c3 e'.length + 1);
@@ -262,6 +261,35 @@ describe("the browser editor against the real server", () => {
     w.errors.length = 0;
   }, 60_000);
 
+  test("Shift+Enter evaluates the line, Alt+Enter the whole buffer; F1 shows the keys", async () => {
+    await w.page.click(".tab[data-name='main']");
+    await w.page.evaluate(() => {
+      const m = (window as any).ostinato.editor.getModel();
+      m.pushEditOperations([], [{ range: m.getFullModelRange(), text: 'one: note("c3").s("sine").gain(0.2)\ntwo: note("e3").s("sine").gain(0.2)\n\nthree: note("g3").s("sine").gain(0.2)' }], () => null);
+    });
+    await setCursor(w.page, 2, 3);
+    await w.page.keyboard.press("Shift+Enter");
+    await until("only line 2 evaluated", async () => (await engineState(server)).slots.map((s) => s.id).join() === "two");
+    await w.page.keyboard.press("Alt+Enter");
+    await until("all three", async () => (await engineState(server)).slots.map((s) => s.id).sort().join() === "one,three,two");
+    await w.page.keyboard.press("F1");
+    await w.page.waitForSelector("#help:not([hidden])");
+    expect(await w.page.inputValue("#help input[data-action='evalBlock']")).toBe("Mod+Enter");
+    // Rebinding hush to Mod+Shift+H works at once and survives a reload.
+    await w.page.fill("#help input[data-action='hush']", "Mod+Shift+H");
+    await w.page.press("#help input[data-action='hush']", "Tab");
+    await w.page.keyboard.press("Escape");
+    await w.page.waitForSelector("#help[hidden]", { state: "attached" });
+    await w.page.reload();
+    await connected();
+    await w.page.click(".monaco-editor .view-lines");
+    await w.page.keyboard.press("Control+Shift+H");
+    await until("silence", async () => (await engineState(server)).slots.length === 0, 5000);
+    await w.page.evaluate(() => localStorage.removeItem("ostinato.keys.v1"));
+    await w.page.reload();
+    await connected();
+  }, 60_000);
+
   test("the pattern browser opens and plays a pattern file", async () => {
     await w.page.click(".pattern[data-name='acid.js'] button.play");
     await until("the acid tab", () => w.page.$(".tab.active[data-name='acid']"));
@@ -270,6 +298,36 @@ describe("the browser editor against the real server", () => {
     await w.page.keyboard.press("Control+.");
     await until("silence", async () => (await engineState(server)).slots.length === 0, 5000);
   }, 30_000);
+
+  test("screenshot of the editor playing", async () => {
+    await w.page.click(".tab[data-name='main']");
+    await w.page.evaluate(() => {
+      const m = (window as any).ostinato.editor.getModel();
+      const code = [
+        "// ostinato: Ctrl+Enter plays the block under the cursor, Ctrl+. stops everything",
+        "setcps(0.55)",
+        "",
+        'kick: note("c1*4").s("sine").decay(0.2).sustain(0).gain(0.9)',
+        "",
+        'hats: s("white*8").decay(0.03).sustain(0).hpf(7000).gain("0.12 0.25")',
+        "",
+        'bass: note("<c2 c2 eb2 g1>*4 [c3 c2] <bb1 f2>*2 [g2 c2]")',
+        '  .s("sawtooth").lpf(sine.range(300, 2400).slow(8)).resonance(8)',
+        "  .decay(0.12).sustain(0.2).release(0.05).gain(0.45)",
+        "",
+        'keys: n("0 <2 3> 4 [7 9]").scale("C4:minor").s("triangle")',
+        "  .off(1/8, add(n(12))).decay(0.3).sustain(0.2).gain(0.25)",
+      ].join("\n");
+      m.pushEditOperations([], [{ range: m.getFullModelRange(), text: code }], () => null);
+    });
+    await w.page.keyboard.press("Alt+Enter");
+    await until("four slots", async () => (await engineState(server)).slots.length === 4, 10_000);
+    await w.page.waitForTimeout(2500);
+    await until("atoms lit", async () => (await litAtoms()).length >= 3, 5000, 10);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await w.page.screenshot({ path: join(ARTIFACTS, "editor-playing.png") });
+    await w.page.keyboard.press("Control+.");
+  }, 60_000);
 
   test("nothing was requested from outside the server, and the page logged no error", () => {
     expect(w.blocked).toEqual([]);

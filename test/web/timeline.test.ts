@@ -37,6 +37,14 @@ describe("Timeline", () => {
     t.keepSlots(new Set(["b"]));
     expect(t.window(0, 1e9).map((e) => e.slot)).toEqual(["b"]);
   });
+  test("retract: a slot's events from a frame on, other slots untouched", () => {
+    const t = new Timeline(1e6);
+    t.add([ev(100, 10, "a"), ev(200, 10, "a"), ev(200, 10, "b"), ev(300, 10, "a")]);
+    t.retract(new Set(["a"]), 150);
+    expect(t.window(0, 1e9).map((e) => `${e.slot}${e.frame}`)).toEqual(["a100", "b200"]);
+    t.retract((slot) => slot !== "a", 0);
+    expect(t.window(0, 1e9).map((e) => `${e.slot}${e.frame}`)).toEqual(["a100"]);
+  });
   test("non-finite frames are ignored", () => {
     const t = new Timeline(1000);
     t.add([ev(Number.NaN, 1), ev(5, Number.POSITIVE_INFINITY)]);

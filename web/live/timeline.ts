@@ -65,6 +65,17 @@ export class Timeline {
     this.events.length = i;
   }
 
+  /**
+   * Drops the events of these slots from `frame` on: the server retracted
+   * them (a re-evaluation replaces a slot's queued events from its change
+   * frame, a mute cuts them).
+   */
+  retract(slots: ReadonlySet<string> | ((slot: string) => boolean), frame: number): void {
+    const hit = typeof slots === "function" ? slots : (slot: string) => slots.has(slot);
+    if (typeof slots !== "function" && slots.size === 0) return;
+    this.events = this.events.filter((e) => e.frame < frame || !hit(e.slot));
+  }
+
   /** Drops events of slots no longer playing. */
   keepSlots(slots: ReadonlySet<string>): void {
     this.events = this.events.filter((e) => slots.has(e.slot));

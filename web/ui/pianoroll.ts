@@ -62,11 +62,11 @@ export class Pianoroll {
     for (const e of this.events) {
       const pitch = pitchOf(e.value);
       const y = pitch === undefined ? pitchH + 4 + lanes.indexOf(laneOf(e.value)) * laneH : pitchH - (pitch - this.low + 1) * rowH;
-      const h = pitch === undefined ? laneH - 2 : Math.max(2, rowH - 1);
+      const h = pitch === undefined ? laneH - 2 : Math.max(3, rowH - 1);
       const x0 = x(e.frame);
       const w = Math.max(2, x(e.frame + e.durFrames) - x0 - 1);
       const sounding = e.frame <= now && now < e.frame + e.durFrames;
-      ctx.globalAlpha = sounding ? 1 : e.frame > now ? 0.55 : 0.4;
+      ctx.globalAlpha = sounding ? 1 : e.frame > now ? 0.7 : 0.5;
       ctx.fillStyle = this.colour(e.slot);
       ctx.fillRect(x0, y, w, h);
     }
