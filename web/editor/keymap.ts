@@ -28,7 +28,7 @@ export const DEFAULT_KEYMAP: Keymap = {
   evalLine: ["Shift+Enter"],
   evalAll: ["Alt+Enter"],
   hush: ["Mod+."],
-  help: ["Mod+/", "F1"],
+  help: ["F1"],
   fontBigger: ["Mod+="],
   fontSmaller: ["Mod+-"],
 };
