@@ -233,6 +233,11 @@ export function startApp(): App {
       clearErrors(monaco, model);
       const ms = Math.round(app.lastEval.repliedAt - keyAt);
       say(slotIds.length ? `▶ ${slotIds.join(", ")}  (${ms} ms)` : `evaluated: nothing plays (${ms} ms)`, "ok");
+      // A pattern may fail at its first query, before this answer came.
+      for (const slot of slotIds) {
+        const early = earlyQueryErrors.get(slot);
+        if (early && performance.now() - early.at < 5000) onQueryError(early.error);
+      }
       // The server saved what it evaluated as the buffer; it must keep the whole buffer.
       if (range.text !== model.getValue() || range.from !== 0) void workspace.saveNow(buffer);
     } catch (err) {
@@ -358,8 +363,15 @@ export function startApp(): App {
     say(`▶ ${m.slots?.join(", ") || m.buffer} (evaluated in another window)`, "info");
   }
 
+  /** Query errors of slots the page has no source for yet (the evaluation's answer is on its way). */
+  const earlyQueryErrors = new Map<string, { error: ErrorInfo; at: number }>();
+
   function onQueryError(error: ErrorInfo): void {
     const source = error.slot ? highlighter.sourceOf(error.slot) : undefined;
+    if (error.slot) {
+      if (source) earlyQueryErrors.delete(error.slot);
+      else earlyQueryErrors.set(error.slot, { error, at: performance.now() });
+    }
     const where = source && error.line !== undefined ? showError(monaco, source.model, error, source) : undefined;
     say(`✖ ${error.slot ? `slot ${error.slot} stopped: ` : ""}${error.message}${where ? ` (line ${where.lineNumber})` : ""}`, "error");
     void lastState;
