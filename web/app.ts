@@ -5,20 +5,19 @@
  * the server's messages.
  * @module
  */
-import type { ErrorInfo, ServerMessage, StateSnapshot, Topic } from "../server/http/protocol.ts";
+import type { ServerMessage, StateSnapshot, Topic } from "../server/http/protocol.ts";
 import { installPatternLanguage } from "./editor/completion.ts";
-import { evalRange, selectionRange, type EvalKind, type EvalRange } from "./editor/eval-range.ts";
+import type { EvalKind } from "./editor/eval-range.ts";
+import { Evaluator, type EvalTimings } from "./editor/evaluator.ts";
 import { Flasher } from "./editor/flash.ts";
 import { Highlighter } from "./editor/highlight.ts";
 import { DEFAULT_KEYMAP, listenForKeys, loadKeymap, type Action, type Keymap } from "./editor/keymap.ts";
-import { clearErrors, showError } from "./editor/markers.ts";
 import { monaco, type Editor } from "./editor/monaco.ts";
 import { defineStageTheme, THEME } from "./editor/theme.ts";
-import { TrackedSource } from "./editor/tracking.ts";
 import { EditorWorkspace } from "./editor/workspace.ts";
 import { ClockEstimator } from "./live/clock.ts";
 import { Timeline } from "./live/timeline.ts";
-import { RequestError, Socket } from "./net/socket.ts";
+import { Socket } from "./net/socket.ts";
 import { PatternBrowser } from "./ui/browser.ts";
 import { ClockDisplay } from "./ui/clock.ts";
 import { ConnectionDisplay } from "./ui/connection.ts";
@@ -54,7 +53,7 @@ export type App = {
   evaluate: (kind: EvalKind) => Promise<void>;
   hush: () => void;
   /** Timings of the last evaluation (for the benchmark): keypress, reply, first event of the new code. */
-  lastEval: { keyAt: number; repliedAt?: number; firstEventAt?: number; firstEventFrame?: number; frameAtKey?: number; slots?: string[] };
+  readonly lastEval: EvalTimings;
 };
 
 export function startApp(): App {
@@ -103,7 +102,6 @@ export function startApp(): App {
   const status = new StatusDisplay({ xruns: $("xruns"), late: $("late"), cpu: $("cpu"), voices: $("voices"), device: $("device") });
   const connection = new ConnectionDisplay($("connection"));
   let clientId = "";
-  let lastState: StateSnapshot | undefined;
 
   const wsUrl = new URL("/ws", location.href);
   wsUrl.protocol = location.protocol === "https:" ? "wss:" : "ws:";
@@ -125,6 +123,9 @@ export function startApp(): App {
   });
   const tabs = new Tabs($("tabs"), workspace, say);
   tabs.render();
+  const evaluator = new Evaluator({ monaco, editor, socket, workspace, highlighter, flasher, clock, timeline, say });
+  const evaluate = (kind: EvalKind) => evaluator.evaluate(kind);
+  const hush = () => evaluator.hush();
 
   const clockDisplay = new ClockDisplay(
     { cycle: $("cycle"), beats: $("beats"), tempo: $<HTMLInputElement>("tempo"), slower: $("slower"), faster: $("faster"), cps: $("cps") },
@@ -189,7 +190,7 @@ export function startApp(): App {
     storage.setItem(FONT_STORAGE, String(size));
   }
 
-  // ------------------------------------------------------------ evaluation
+  // ------------------------------------------------------------ the page's handle (tests, benchmark)
 
   const app: App = {
     monaco,
@@ -201,88 +202,10 @@ export function startApp(): App {
     workspace,
     evaluate,
     hush,
-    lastEval: { keyAt: 0 },
+    get lastEval() {
+      return evaluator.lastEval;
+    },
   };
-
-  async function evaluate(kind: EvalKind): Promise<void> {
-    const keyAt = performance.now();
-    const model = workspace.activeModel;
-    const buffer = workspace.activeName;
-    const text = model.getValue();
-    const selection = editor.getSelection();
-    let range: EvalRange | undefined;
-    if (kind === "block" && selection && !selection.isEmpty()) {
-      range = selectionRange(text, model.getOffsetAt(selection.getSelectionStart()), model.getOffsetAt(selection.getEndPosition()));
-    }
-    range ??= evalRange(kind, text, model.getOffsetAt(editor.getPosition() ?? { lineNumber: 1, column: 1 }));
-    if (range.text.trim() === "") {
-      say("nothing to evaluate here: the cursor is not in a block of code", "warn");
-      return;
-    }
-    const source = new TrackedSource(monaco, model, range.from, range.text);
-    flasher.flash(source.currentRange()!);
-    app.lastEval = { keyAt, frameAtKey: clock.ready ? clock.frameAt(keyAt) : undefined };
-    try {
-      const data = (await socket.request({ type: "eval", code: range.text, buffer }, { queue: "expire", maxAgeMs: 2000 })) as { slots?: string[] };
-      app.lastEval.repliedAt = performance.now();
-      const slotIds = data?.slots ?? [];
-      app.lastEval.slots = slotIds;
-      retractReplaced(slotIds, app.lastEval.repliedAt);
-      highlighter.bind(slotIds, source);
-      if (slotIds.length === 0) source.dispose();
-      clearErrors(monaco, model);
-      const ms = Math.round(app.lastEval.repliedAt - keyAt);
-      say(slotIds.length ? `▶ ${slotIds.join(", ")}  (${ms} ms)` : `evaluated: nothing plays (${ms} ms)`, "ok");
-      // A pattern may fail at its first query, before this answer came.
-      for (const slot of slotIds) {
-        const early = earlyQueryErrors.get(slot);
-        if (early && performance.now() - early.at < 5000) onQueryError(early.error);
-      }
-      // The server saved what it evaluated as the buffer; it must keep the whole buffer.
-      if (range.text !== model.getValue() || range.from !== 0) void workspace.saveNow(buffer);
-    } catch (err) {
-      const detail = err instanceof RequestError ? (err.detail as ErrorInfo | undefined) : undefined;
-      const current = source.currentRange();
-      if (current) flasher.flash(current, "error");
-      if (detail && detail.line !== undefined) {
-        const at = showError(monaco, model, detail, source);
-        say(`✖ ${detail.message} (line ${at?.lineNumber}, column ${at?.column}); the previous pattern keeps playing`, "error", () => {
-          workspace.activate(buffer);
-          if (at) {
-            editor.setPosition(at);
-            editor.revealPositionInCenter(at);
-          }
-          editor.focus();
-        });
-      } else {
-        say(`✖ ${(err as Error).message}`, "error");
-      }
-      source.dispose();
-      void workspace.saveNow(buffer);
-    }
-  }
-
-  /**
-   * The server replaced these slots' queued events from its change frame,
-   * which is just after now: events of theirs that came before this answer
-   * are the old pattern's and will not sound. (New events follow the
-   * answer: the server batches events for 10 ms and sends results at once.)
-   */
-  function retractReplaced(slotIds: readonly string[], at: number): void {
-    if (clock.ready && slotIds.length) timeline.retract(new Set(slotIds), clock.frameAt(at));
-  }
-
-  function hush(): void {
-    const at = clock.ready ? clock.frameAt(performance.now()) : undefined;
-    socket
-      .request({ type: "hush" }, { queue: "expire", maxAgeMs: 5000 })
-      .then(() => {
-        if (at !== undefined) timeline.dropFrom(at);
-        highlighter.clear();
-        say("■ hushed", "info");
-      })
-      .catch((err) => say(`hush failed: ${(err as Error).message}`, "error"));
-  }
 
   // ------------------------------------------------------------ server pushes
 
@@ -309,13 +232,13 @@ export function startApp(): App {
         return;
       case "events":
         timeline.add(m.events);
-        noteFirstEvent(m.events, now);
+        evaluator.noteEvents(m.events, now);
         return;
       case "evaluated":
-        if (m.by !== clientId) onOtherEvaluation(m);
+        if (m.by !== clientId) evaluator.onEvaluatedElsewhere(m);
         return;
       case "error":
-        onQueryError(m.error);
+        evaluator.onQueryError(m.error);
         return;
       case "warning":
         say(`⚠ ${m.message}`, "warn");
@@ -332,7 +255,6 @@ export function startApp(): App {
   }
 
   function onState(state: StateSnapshot): void {
-    lastState = state;
     status.update(state);
     slots.update(state.slots);
     const playing = new Set(state.slots.map((s) => s.id));
@@ -341,40 +263,6 @@ export function startApp(): App {
     const anySolo = state.slots.some((s) => s.solo);
     const audible = new Set(state.slots.filter((s) => !s.muted && !s.silenced && !s.error && (!anySolo || s.solo)).map((s) => s.id));
     if (clock.ready) timeline.retract((slot) => !audible.has(slot), clock.frameAt(performance.now()));
-  }
-
-  function noteFirstEvent(events: readonly { slot: string; frame: number }[], now: number): void {
-    const e = app.lastEval;
-    if (e.firstEventAt !== undefined || !e.slots) return;
-    const first = events.find((ev) => e.slots!.includes(ev.slot));
-    if (first) {
-      e.firstEventAt = now;
-      e.firstEventFrame = first.frame;
-    }
-  }
-
-  /** Another window evaluated: highlight it too, if its code is in one of our buffers. */
-  function onOtherEvaluation(m: Extract<ServerMessage, { type: "evaluated" }>): void {
-    if (!m.ok) return;
-    const model = workspace.modelOf(m.buffer);
-    const at = model ? model.getValue().indexOf(m.code) : -1;
-    retractReplaced(m.slots ?? [], performance.now());
-    if (model && at >= 0 && m.slots?.length) highlighter.bind(m.slots, new TrackedSource(monaco, model, at, m.code));
-    say(`▶ ${m.slots?.join(", ") || m.buffer} (evaluated in another window)`, "info");
-  }
-
-  /** Query errors of slots the page has no source for yet (the evaluation's answer is on its way). */
-  const earlyQueryErrors = new Map<string, { error: ErrorInfo; at: number }>();
-
-  function onQueryError(error: ErrorInfo): void {
-    const source = error.slot ? highlighter.sourceOf(error.slot) : undefined;
-    if (error.slot) {
-      if (source) earlyQueryErrors.delete(error.slot);
-      else earlyQueryErrors.set(error.slot, { error, at: performance.now() });
-    }
-    const where = source && error.line !== undefined ? showError(monaco, source.model, error, source) : undefined;
-    say(`✖ ${error.slot ? `slot ${error.slot} stopped: ` : ""}${error.message}${where ? ` (line ${where.lineNumber})` : ""}`, "error");
-    void lastState;
   }
 
   // ------------------------------------------------------------ frames
