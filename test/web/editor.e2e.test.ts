@@ -86,6 +86,11 @@ describe("the browser editor against the real server", () => {
     await until("the meters to move", async () => (await peak()) > 0.05, 5_000);
     expect(await messageLine()).toMatch(/▶ lead/);
     expect(await w.page.textContent("#slots")).toContain("lead");
+    // The status line follows the engine's telemetry.
+    await until("voices shown", async () => Number(await w.page.textContent("#voices")) > 0, 5000);
+    const t = (await engineState(server)).telemetry;
+    expect(Number(await w.page.textContent("#xruns"))).toBeLessThanOrEqual(t.xruns);
+    expect(await w.page.textContent("#device")).toMatch(/null backend/);
   }, 60_000);
 
   test("sounding atoms light up in time with the audio; a string edited since does not", async () => {
@@ -322,6 +327,20 @@ describe("the browser editor against the real server", () => {
     await until("silence", async () => (await engineState(server)).slots.length === 0, 5000);
   }, 30_000);
 
+  test("a clipping output lights the clip indicator", async () => {
+    await w.page.click(".tab[data-name='main']");
+    await w.page.evaluate(() => {
+      const m = (window as any).ostinato.editor.getModel();
+      m.pushEditOperations([], [{ range: m.getFullModelRange(), text: 'loud: note("c2").s("square").gain(4)' }], () => null);
+    });
+    await setCursor(w.page, 1, 1);
+    await until("no clip light yet", async () => (await w.page.getAttribute("#meters", "data-clip")) === "false", 3000);
+    await w.page.keyboard.press("Control+Enter");
+    await until("the clip light", async () => (await w.page.getAttribute("#meters", "data-clip")) === "true", 5000, 20);
+    await w.page.keyboard.press("Control+.");
+    await until("silence", async () => (await engineState(server)).slots.length === 0, 5000);
+  }, 30_000);
+
   test("screenshot of the editor playing", async () => {
     await w.page.click(".tab[data-name='main']");
     await w.page.evaluate(() => {
@@ -344,7 +363,7 @@ describe("the browser editor against the real server", () => {
       m.pushEditOperations([], [{ range: m.getFullModelRange(), text: code }], () => null);
     });
     await w.page.keyboard.press("Alt+Enter");
-    await until("four slots", async () => (await engineState(server)).slots.length === 4, 10_000);
+    await until("four slots", async () => (await engineState(server)).slots.map((s) => s.id).sort().join() === "bass,hats,keys,kick", 10_000);
     await w.page.waitForTimeout(2500);
     await until("atoms lit", async () => (await litAtoms()).length >= 3, 5000, 10);
     mkdirSync(ARTIFACTS, { recursive: true });

@@ -1,7 +1,7 @@
 /**
  * Peak meters, one bar per output channel, in dB from -48 to 0, with a
- * peak-hold tick and a clip light that stays lit for two seconds (or until
- * clicked). Pushes come 40 times a second; bars fall smoothly between them
+ * peak-hold tick and a clip light (clipping, or the output limiter at its
+ * ceiling) that stays lit for two seconds (or until clicked). Pushes come 40 times a second; bars fall smoothly between them
  * (fast attack, 24 dB/s release), as a hardware meter does.
  * @module
  */
@@ -12,6 +12,12 @@ const FLOOR_DB = -48;
 const RELEASE_DB_PER_S = 24;
 const HOLD_MS = 1500;
 const CLIP_MS = 2000;
+/**
+ * The engine's output limiter holds peaks at 0.95 (-0.45 dBFS, native/limiter.c),
+ * so a peak at its ceiling means it is limiting: the mix is too hot. The light
+ * comes on then, or when the server reports a clip.
+ */
+const LIMIT_LEVEL = 0.94;
 
 type Channel = { db: number; target: number; hold: number; holdAt: number; clipAt: number };
 
@@ -42,7 +48,7 @@ export class Meters {
         c.hold = c.target;
         c.holdAt = nowMs;
       }
-      if (clipped[i]) c.clipAt = nowMs;
+      if (clipped[i] || (Number.isFinite(p) && Math.abs(p) >= LIMIT_LEVEL)) c.clipAt = nowMs;
     });
     const loudest = Math.max(0, ...peaks.map((p) => (Number.isFinite(p) ? Math.abs(p) : 0)));
     this.peak = loudest;
