@@ -214,6 +214,8 @@ export function startApp(): App {
     switch (m.type) {
       case "hello":
         clientId = m.clientId;
+        // Possibly another server (a restart starts its clock at 0): old events would shadow new ones.
+        timeline.clear();
         timeline.setKeepFrames(m.sampleRate * KEEP_SECONDS);
         workspace.reconcileWith(m.buffers);
         onState(m.state);

@@ -270,6 +270,14 @@ describe("the browser editor against the real server", () => {
   }, 30_000);
 
   test("the server dies: typing goes on, nothing is lost, and the editor reconnects to the restarted server by itself", async () => {
+    // Something plays when the server dies, so the page holds events of the old clock.
+    await w.page.evaluate(() => {
+      const m = (window as any).ostinato.editor.getModel();
+      m.pushEditOperations([], [{ range: { startLineNumber: 1, startColumn: 1, endLineNumber: 1, endColumn: 1 }, text: 'before: note("e3*4").s("sine").gain(0.3)\n\n' }], () => null);
+    });
+    await setCursor(w.page, 1, 1);
+    await w.page.keyboard.press("Control+Enter");
+    await until("events of the first server", () => w.page.evaluate(() => (window as any).ostinato.timeline.size > 4));
     const port = server.port;
     await server.stop();
     await w.page.waitForFunction(() => document.querySelector("#connection")?.getAttribute("data-state") !== "open", null, { timeout: 10_000 });
@@ -280,9 +288,21 @@ describe("the browser editor against the real server", () => {
     await connected();
     await until(
       "the offline typing to reach the server",
-      async () => (await serverBuffers(server)).find((b) => b.name === "main")?.code.startsWith("// typed while the server was down\n"),
+      async () => (await serverBuffers(server)).find((b) => b.name === "main")?.code.startsWith("// typed while the server was down\nbefore:"),
       10_000,
     );
+    // The new server's clock starts again at 0: highlighting and the meters work with it.
+    await setCursor(w.page, 1, 1);
+    await w.page.evaluate(() => {
+      const m = (window as any).ostinato.editor.getModel();
+      m.pushEditOperations([], [{ range: { startLineNumber: 1, startColumn: 1, endLineNumber: 1, endColumn: 1 }, text: 'again: note("c3 g3").s("triangle").gain(0.4)\n\n' }], () => null);
+    });
+    await setCursor(w.page, 1, 1);
+    await w.page.keyboard.press("Control+Enter");
+    await until("highlights from the new server", async () => (await litAtoms()).some((t) => t === "c3" || t === "g3"), 5000, 20);
+    await until("the meters to move", async () => (await peak()) > 0.01, 5000);
+    await w.page.keyboard.press("Control+.");
+    await until("silence", async () => (await engineState(server)).slots.length === 0, 5000);
     // The WebSocket's failed reconnection attempts are the only errors the page saw.
     const unexpected = w.errors.filter((e) => !/WebSocket connection to .* failed|Failed to load resource/.test(e));
     expect(unexpected).toEqual([]);
