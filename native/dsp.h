@@ -31,6 +31,28 @@ OST_INLINE ost_vf ost_vf_and(ost_vi mask, ost_vf a) { return (ost_vf)((ost_vi)a 
 OST_INLINE ost_vf ost_vf_abs(ost_vf x) { return (ost_vf)((ost_vi)x & 0x7fffffff); }
 /** Larger of a and b per lane. Thread: any. */
 OST_INLINE ost_vf ost_vf_max(ost_vf a, ost_vf b) { return ost_vf_select(a > b, a, b); }
+/** Smaller of a and b per lane. Thread: any. */
+OST_INLINE ost_vf ost_vf_min(ost_vf a, ost_vf b) { return ost_vf_select(a < b, a, b); }
+/** x clamped to [lo, hi] per lane (NaN becomes lo). Thread: any. */
+OST_INLINE ost_vf ost_vf_clamp(ost_vf x, ost_vf lo, ost_vf hi) {
+    return ost_vf_select(x > lo, ost_vf_select(x < hi, x, hi), lo);
+}
+/** tanh by a rational approximation, exact at 0 and +-3, flat (+-1) beyond;
+ *  error below 0.025: a soft clipper, not a math library. Thread: any. */
+OST_INLINE ost_vf ost_vf_tanh(ost_vf x) {
+    x = ost_vf_clamp(x, ost_vf_set(-3.0f), ost_vf_set(3.0f));
+    ost_vf x2 = x * x;
+    return x * (27.0f + x2) / (27.0f + 9.0f * x2);
+}
+/** tan(x) for x in [0, 1.5] by a Pade approximant (relative error below
+ *  2e-8 there, so float-exact): filter pre-warping at control rate without
+ *  a libm call per lane. Thread: any. */
+OST_INLINE ost_vf ost_vf_tan(ost_vf x) {
+    ost_vf x2 = x * x;
+    ost_vf num = x * (135135.0f + x2 * (-17325.0f + x2 * (378.0f - x2)));
+    ost_vf den = 135135.0f + x2 * (-62370.0f + x2 * (3150.0f - 28.0f * x2));
+    return num / den;
+}
 /** Sum of the lanes. Thread: any. */
 OST_INLINE float ost_vf_sum(ost_vf x) {
     float s = 0.0f;

@@ -50,7 +50,7 @@ static ost_result check_config(const ost_config *c) {
     }
     if (!whole(c->backend) || !whole(c->sample_rate) || !whole(c->channels) || !whole(c->block_frames) ||
         !whole(c->max_voices) || !whole(c->ring_capacity) || !whole(c->queue_capacity) || !whole(c->device_index) ||
-        !whole(c->seed))
+        !whole(c->seed) || !whole(c->orbits) || !whole(c->max_samples) || !whole(c->max_streams))
         return OST_INVALID_ARGS;
     uint32_t ring = (uint32_t)c->ring_capacity;
     if (ring & (ring - 1)) return OST_INVALID_ARGS;
@@ -244,6 +244,11 @@ ost_result ost_engine_render(ost_engine *e, float *out, uint32_t frames) {
     pthread_mutex_lock(&e->control);
     ost_result r = OST_WRONG_BACKEND;
     if (e->backend.ops->kind == OST_BACKEND_OFFLINE) {
+        /* Offline, this thread is the audio thread and may wait: take in
+           the events, let the stream reader fill the rings of the streams
+           they claimed, then render, so a render never starves a stream. */
+        ost_mixer_take_events(&e->mixer);
+        if (ost_streams_enabled(&e->mixer.streams)) ost_streams_wait_filled(&e->mixer.streams, 10.0);
         ost_mixer_render(&e->mixer, out, frames);
         r = OST_OK;
     }
@@ -280,4 +285,59 @@ int32_t ost_engine_device_index(const ost_engine *e) {
 int32_t ost_engine_scope(const ost_engine *e, float *out, uint32_t frames) {
     if (!e || !out || frames == 0 || frames > OST_SCOPE_MAX_READ) return OST_INVALID_ARGS;
     return (int32_t)ost_scope_read(e->mixer.scope, out, frames);
+}
+
+/* ------------------------------------------------------------- samples */
+
+ost_result ost_engine_sample_load(ost_engine *e, const char *path, int32_t *out_id) {
+    if (!e) return OST_INVALID_ARGS;
+    return ost_samples_load(&e->mixer.samples, path, out_id);
+}
+
+ost_result ost_engine_sample_info(ost_engine *e, int32_t id, double *out) {
+    if (!e) return OST_INVALID_ARGS;
+    return ost_samples_info(&e->mixer.samples, id, out);
+}
+
+ost_result ost_engine_sample_error(ost_engine *e, int32_t id, char *buf, uint32_t size) {
+    if (!e) return OST_INVALID_ARGS;
+    return ost_samples_error(&e->mixer.samples, id, buf, size);
+}
+
+ost_result ost_engine_samples_wait(ost_engine *e, double timeout_s) {
+    if (!e || !(timeout_s >= 0)) return OST_INVALID_ARGS;
+    return ost_samples_wait(&e->mixer.samples, timeout_s);
+}
+
+ost_result ost_engine_sample_free(ost_engine *e, int32_t id) {
+    if (!e) return OST_INVALID_ARGS;
+    return ost_samples_free(&e->mixer.samples, id);
+}
+
+/* ----------------------------------------------------------- recording */
+
+ost_result ost_engine_record_start(ost_engine *e, const char *path) {
+    if (!e || !path || !path[0]) return OST_INVALID_ARGS;
+    return ost_recorder_start(&e->mixer.recorder, path);
+}
+
+ost_result ost_engine_record_stop(ost_engine *e, double *out) {
+    if (!e) return OST_INVALID_ARGS;
+    /* With the control lock: no offline render is in progress, and the
+       backend cannot change while we wait for the audio thread's ack
+       (which never needs this lock). */
+    pthread_mutex_lock(&e->control);
+    int rendering = e->running && e->backend.ops->kind != OST_BACKEND_OFFLINE;
+    ost_result r = ost_recorder_stop(&e->mixer.recorder, rendering, 2.0, out);
+    pthread_mutex_unlock(&e->control);
+    return r;
+}
+
+/* -------------------------------------------------------------- orbits */
+
+ost_result ost_engine_route_orbit(ost_engine *e, uint32_t orbit, uint32_t pair) {
+    if (!e || orbit >= e->mixer.buses.count || pair >= e->mixer.buses.pairs) return OST_INVALID_ARGS;
+    /* Relaxed: an independent entry the audio thread reads every step. */
+    OST_STORE(&e->mixer.buses.route[orbit], pair, OST_RELAXED);
+    return OST_OK;
 }

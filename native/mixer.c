@@ -21,24 +21,43 @@
 #include <xmmintrin.h>
 #endif
 
+#include "chain.h"
+
 ost_result ost_mixer_init(ost_mixer *m, const ost_config *c) {
     memset(m, 0, sizeof *m);
     m->rate = (float)c->sample_rate;
     m->channels = (uint32_t)c->channels;
+    m->pairs = m->channels >= 2 ? m->channels / 2 : 1;
+    m->latency = (uint32_t)lround(c->lookahead_ms * 1e-3 * c->sample_rate);
+    m->limiter_gain = 1.0f;
     ost_result r;
     if ((r = ost_ring_init(&m->ring, (uint32_t)c->ring_capacity)) != OST_OK) goto fail;
     if ((r = ost_pending_init(&m->pending, (uint32_t)c->queue_capacity)) != OST_OK) goto fail;
-    if ((r = ost_voices_init(&m->voices, (uint32_t)c->max_voices, m->rate, (uint64_t)c->seed)) != OST_OK) goto fail;
-    m->acc_l = aligned_alloc(64, OST_MIX_BLOCK * sizeof(ost_vf));
-    m->acc_r = aligned_alloc(64, OST_MIX_BLOCK * sizeof(ost_vf));
-    m->mix_l = aligned_alloc(64, OST_MIX_BLOCK * sizeof(float));
-    m->mix_r = aligned_alloc(64, OST_MIX_BLOCK * sizeof(float));
+    if ((r = ost_buses_init(&m->buses, (uint32_t)c->orbits, m->rate, m->channels)) != OST_OK) goto fail;
+    if ((r = ost_streams_init(&m->streams, (uint32_t)c->max_streams)) != OST_OK) goto fail;
+    if ((r = ost_samples_init(&m->samples, (uint32_t)c->max_samples,
+                              (uint64_t)(c->stream_threshold_mb * 1048576.0), &m->streams)) != OST_OK)
+        goto fail;
+    if ((r = ost_voices_init(&m->voices, (uint32_t)c->max_voices, m->rate, (uint64_t)c->seed, &m->buses, &m->samples,
+                             &m->streams)) != OST_OK)
+        goto fail;
+    if ((r = ost_recorder_init(&m->recorder, m->rate, m->channels, c->record_buffer_s)) != OST_OK) goto fail;
+    for (uint32_t p = 0; p < OST_MAX_PAIRS; p++) {
+        m->pair_l[p] = aligned_alloc(64, OST_MIX_BLOCK * sizeof(float));
+        m->pair_r[p] = aligned_alloc(64, OST_MIX_BLOCK * sizeof(float));
+        if (!m->pair_l[p] || !m->pair_r[p]) {
+            r = OST_OUT_OF_MEMORY;
+            goto fail;
+        }
+        memset(m->pair_l[p], 0, OST_MIX_BLOCK * sizeof(float));
+        memset(m->pair_r[p], 0, OST_MIX_BLOCK * sizeof(float));
+        if ((r = ost_limiter_init(&m->limiter[p], m->rate, m->latency)) != OST_OK) goto fail;
+    }
     m->scope = aligned_alloc(64, sizeof(ost_scope));
-    if (!m->acc_l || !m->acc_r || !m->mix_l || !m->mix_r || !m->scope) {
+    if (!m->scope) {
         r = OST_OUT_OF_MEMORY;
         goto fail;
     }
-    ost_limiter_init(&m->limiter, m->rate);
     m->peak_decay_per_frame = log(0.1) / (0.3 * m->rate); /* -20 dB in 300 ms */
     ost_telemetry_init(&m->telemetry);
     ost_scope_init(m->scope);
@@ -52,17 +71,22 @@ fail:
 }
 
 void ost_mixer_free(ost_mixer *m) {
+    ost_recorder_free(&m->recorder);
+    ost_voices_free(&m->voices);
+    /* the sample table before the streams: its loader may still look at them */
+    if (m->samples.slots) ost_samples_free_all(&m->samples);
+    ost_streams_free(&m->streams);
+    ost_buses_free(&m->buses);
     ost_ring_free(&m->ring);
     ost_pending_free(&m->pending);
-    ost_voices_free(&m->voices);
-    free(m->acc_l);
-    free(m->acc_r);
-    free(m->mix_l);
-    free(m->mix_r);
+    for (uint32_t p = 0; p < OST_MAX_PAIRS; p++) {
+        free(m->pair_l[p]);
+        free(m->pair_r[p]);
+        m->pair_l[p] = m->pair_r[p] = NULL;
+        ost_limiter_free(&m->limiter[p]);
+    }
     free(m->scope);
     m->scope = NULL;
-    m->acc_l = m->acc_r = NULL;
-    m->mix_l = m->mix_r = NULL;
 }
 
 static uint64_t monotonic_ns(void) {
@@ -71,32 +95,76 @@ static uint64_t monotonic_ns(void) {
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+/* ------------------------------------------------------------- streams */
+
+/* A NOTE of a streamed sample gets its stream as it is taken in, so the
+   reader has the event's whole lead time to fill the ring. The stream
+   holds the sample until it is released. */
+static void claim_stream(ost_mixer *m, ost_event *e) {
+    const float *v = e->params;
+    if ((int)v[OST_PARAM_SOUND] != OST_SOUND_SAMPLE) return;
+    ost_sample_data *d = ost_samples_get_rt(&m->samples, (int32_t)v[OST_PARAM_SAMPLE]);
+    if (!d || !d->streamed) return;
+    int64_t len = (int64_t)d->length;
+    int64_t first = (int64_t)floorf(v[OST_PARAM_BEGIN] * (float)len);
+    int64_t last = (int64_t)ceilf(v[OST_PARAM_END] * (float)len) - 1;
+    if (first < 0) first = 0;
+    if (last > len - 1) last = len - 1;
+    int loop = v[OST_PARAM_LOOP] >= 0.5f;
+    int64_t lb = (int64_t)floorf(v[OST_PARAM_LOOPBEGIN] * (float)len);
+    int64_t le = (int64_t)ceilf(v[OST_PARAM_LOOPEND] * (float)len);
+    if (le > len) le = len;
+    if (le <= lb) loop = 0;
+    int32_t dir = v[OST_PARAM_SPEED] < 0.0f ? -1 : 1;
+    if (loop) dir = 1; /* streams loop forwards */
+    int64_t start = dir > 0 ? first : last, stop = dir > 0 ? (loop ? len : last + 1) : first - 1;
+    int32_t index = ost_streams_claim_rt(&m->streams, d, start, stop, dir, loop, lb, le);
+    if (index < 0) return; /* counted when the voice finds none */
+    ost_samples_hold_rt(d);
+    e->reserved = (uint32_t)index + 1;
+}
+
+static void release_stream(ost_mixer *m, const ost_event *e) {
+    if (!e->reserved) return;
+    int32_t index = (int32_t)e->reserved - 1;
+    ost_sample_data *d = m->streams.streams[index].sample;
+    ost_streams_release_rt(&m->streams, index);
+    ost_samples_drop_rt(&m->samples, d);
+}
+
+static void dropped(void *ctx, const ost_event *e) { release_stream(ctx, e); }
+
+/* -------------------------------------------------------------- events */
+
 /* Moves what the producer pushed into the pending queue, in push order.
    CLEAR acts here, at once, on what was pushed before it. */
-static void drain_ring(ost_mixer *m) {
+void ost_mixer_take_events(ost_mixer *m) {
     uint32_t n = ost_ring_readable(&m->ring);
-    uint32_t taken = 0;
-    for (; taken < n; taken++) {
+    for (uint32_t taken = 0; taken < n; taken++) {
         const ost_event *e = ost_ring_peek(&m->ring);
         if (e->kind == OST_EVENT_CLEAR) {
-            m->cleared += ost_pending_clear(&m->pending, e->slot, e->start_frame);
+            m->cleared += ost_pending_clear(&m->pending, e->slot, e->start_frame, dropped, m);
         } else if (ost_pending_has_room(&m->pending)) {
-            ost_pending_insert(&m->pending, e);
+            ost_event *copy = ost_pending_insert(&m->pending, e);
+            if (copy->kind == OST_EVENT_NOTE) claim_stream(m, copy);
         } else {
             break; /* the rest waits in the ring until there is room */
         }
         ost_ring_advance(&m->ring, 1);
     }
-    (void)taken;
 }
 
-static void apply_event(ost_mixer *m, const ost_event *e, int late) {
+static void apply_event(ost_mixer *m, const ost_event *e, int late, uint32_t offset) {
     switch (e->kind) {
-    case OST_EVENT_NOTE:
+    case OST_EVENT_NOTE: {
         if (late) m->late++;
-        if (ost_voices_start(&m->voices, e)) m->played++;
-        else m->unknown++;
+        if ((int)e->params[OST_PARAM_SOUND] >= 0) ost_buses_configure(&m->buses, e->params);
+        int r = ost_voices_start(&m->voices, e, offset);
+        if (r > 0) m->played++;
+        else if (r == 0) m->unknown++;
+        if (r <= 0) release_stream(m, e); /* a voice that started owns its stream */
         break;
+    }
     case OST_EVENT_RELEASE: {
         uint32_t fade = e->dur_frames ? e->dur_frames : (uint32_t)(0.005f * m->rate);
         ost_voices_release(&m->voices, e->slot, fade);
@@ -107,12 +175,37 @@ static void apply_event(ost_mixer *m, const ost_event *e, int late) {
     }
 }
 
-/* Writes the stereo mix into the caller's interleaved buffer. */
+/* Renders `n` (at most OST_MIX_BLOCK) frames of voices and orbits into the
+   pairs' buffers, on the voices' clock (the output clock plus the
+   lookahead). Events split the step at their own frames, so every voice
+   starts (and every release happens) on its exact sample. */
+static void voice_step(ost_mixer *m, uint32_t n) {
+    uint64_t t0 = m->voice_clock, t1 = t0 + n;
+    ost_mixer_take_events(m);
+    ost_buses_begin(&m->buses, n);
+    uint32_t cursor = 0;
+    const ost_event *e;
+    while ((e = ost_pending_top(&m->pending)) && e->start_frame < t1) {
+        int late = e->start_frame < t0;
+        uint32_t at = late ? 0 : (uint32_t)(e->start_frame - t0);
+        if (at > cursor) {
+            ost_voices_render(&m->voices, cursor, at - cursor);
+            cursor = at;
+        }
+        ost_pending_pop(&m->pending); /* the record stays readable until the next insert */
+        apply_event(m, e, late, cursor);
+    }
+    if (cursor < n) ost_voices_render(&m->voices, cursor, n - cursor);
+    ost_buses_finish(&m->buses, n, m->pair_l, m->pair_r);
+    m->voice_clock = t1;
+}
+
+/* Writes the pairs into the caller's interleaved buffer. */
 static void write_out(ost_mixer *m, float *out, uint32_t n) {
-    const float *l = m->mix_l, *r = m->mix_r;
     uint32_t ch = m->channels;
     double bp[OST_MAX_CHANNELS] = {0};
     if (ch == 1) {
+        const float *l = m->pair_l[0], *r = m->pair_r[0];
         for (uint32_t i = 0; i < n; i++) {
             float x = (l[i] + r[i]) * 0.70710678f;
             out[i] = x;
@@ -121,46 +214,41 @@ static void write_out(ost_mixer *m, float *out, uint32_t n) {
     } else {
         for (uint32_t i = 0; i < n; i++) {
             float *f = out + (size_t)i * ch;
-            f[0] = l[i];
-            f[1] = r[i];
-            for (uint32_t c = 2; c < ch; c++) f[c] = 0.0f;
-            bp[0] = fmax(bp[0], fabsf(l[i]));
-            bp[1] = fmax(bp[1], fabsf(r[i]));
+            for (uint32_t c = 0; c < ch; c++) {
+                uint32_t p = c / 2;
+                float x = p < m->pairs ? ((c & 1) ? m->pair_r[p][i] : m->pair_l[p][i]) : 0.0f;
+                f[c] = x;
+                bp[c] = fmax(bp[c], fabsf(x));
+            }
         }
     }
     double decay = exp(m->peak_decay_per_frame * n);
     for (uint32_t c = 0; c < ch && c < OST_MAX_CHANNELS; c++) m->peak[c] = fmax(bp[c], m->peak[c] * decay);
 }
 
-/* One step of at most OST_MIX_BLOCK frames. Events split the step at their
-   own frames, so every voice starts (and every release happens) on its
-   exact sample. */
+/* The voices run `latency` frames ahead of the output, so that the
+   limiters' lookahead delay moves nothing: the first time, they render
+   that much first (what comes out of the limiters meanwhile is the
+   silence they started with). */
+static void prime(ost_mixer *m) {
+    uint32_t left = m->latency;
+    while (left) {
+        uint32_t n = left < OST_MIX_BLOCK ? left : OST_MIX_BLOCK;
+        voice_step(m, n);
+        for (uint32_t p = 0; p < m->pairs; p++) ost_limiter_process(&m->limiter[p], m->pair_l[p], m->pair_r[p], n);
+        left -= n;
+    }
+    m->primed = 1;
+}
+
 static void render_step(ost_mixer *m, float *out, uint32_t n) {
-    uint64_t t0 = m->clock, t1 = t0 + n;
-    drain_ring(m);
-    memset(m->acc_l, 0, n * sizeof(ost_vf));
-    memset(m->acc_r, 0, n * sizeof(ost_vf));
-    uint32_t cursor = 0;
-    const ost_event *e;
-    while ((e = ost_pending_top(&m->pending)) && e->start_frame < t1) {
-        int late = e->start_frame < t0;
-        uint32_t at = late ? 0 : (uint32_t)(e->start_frame - t0);
-        if (at > cursor) {
-            ost_voices_render(&m->voices, m->acc_l + cursor, m->acc_r + cursor, at - cursor);
-            cursor = at;
-        }
-        ost_pending_pop(&m->pending); /* the record stays readable until the next insert */
-        apply_event(m, e, late);
-    }
-    if (cursor < n) ost_voices_render(&m->voices, m->acc_l + cursor, m->acc_r + cursor, n - cursor);
-    for (uint32_t i = 0; i < n; i++) {
-        m->mix_l[i] = ost_vf_sum(m->acc_l[i]);
-        m->mix_r[i] = ost_vf_sum(m->acc_r[i]);
-    }
-    ost_limiter_process(&m->limiter, m->mix_l, m->mix_r, n);
+    if (!m->primed) prime(m);
+    voice_step(m, n);
+    for (uint32_t p = 0; p < m->pairs; p++) ost_limiter_process(&m->limiter[p], m->pair_l[p], m->pair_r[p], n);
     write_out(m, out, n);
     ost_scope_write(m->scope, out, n, m->channels);
-    m->clock = t1;
+    ost_recorder_write_rt(&m->recorder, out, n, m->clock);
+    m->clock += n;
 }
 
 static void publish(ost_mixer *m, uint64_t end_ns) {
@@ -181,6 +269,18 @@ static void publish(ost_mixer *m, uint64_t end_ns) {
     t.reset_voices[0].u = m->voices.reset;
     t.active_voices[0].u = m->voices.active_voices;
     t.pending_events[0].u = m->pending.count;
+    t.latency_frames[0].u = m->latency;
+    t.limiter_gain[0].f = m->limiter_gain;
+    t.samples_not_ready[0].u = m->voices.not_ready;
+    t.stream_underruns[0].u = m->voices.stream_underruns;
+    t.streams_unavailable[0].u = m->voices.streams_unavailable;
+    t.streams_active[0].u = m->streams.in_use;
+    /* Relaxed: the recorder's counters are the audio thread's own writes. */
+    uint32_t rec = OST_LOAD(&m->recorder.state, OST_RELAXED);
+    t.recording[0].u = rec == OST_REC_RUNNING;
+    t.record_start_frame[0].u = OST_LOAD(&m->recorder.start_frame, OST_RELAXED);
+    t.record_frames[0].u = OST_LOAD(&m->recorder.frames, OST_RELAXED);
+    t.record_dropped[0].u = OST_LOAD(&m->recorder.dropped, OST_RELAXED);
     for (int c = 0; c < OST_MAX_CHANNELS; c++) t.peak[c].f = m->peak[c];
     ost_telemetry_publish(&m->telemetry, &t);
 }
@@ -193,12 +293,14 @@ void ost_mixer_render(ost_mixer *m, float *out, uint32_t frames) {
     unsigned int csr = _mm_getcsr();
     _mm_setcsr(csr | 0x8040);
 #endif
+    ost_samples_poll_rt(&m->samples);
     uint32_t done = 0;
     while (done < frames) {
         uint32_t n = frames - done < OST_MIX_BLOCK ? frames - done : OST_MIX_BLOCK;
         render_step(m, out + (size_t)done * m->channels, n);
         done += n;
     }
+    m->limiter_gain = ost_limiter_take_min_gain(&m->limiter[0]);
 #if defined(__SSE__)
     _mm_setcsr(csr);
 #endif
@@ -218,6 +320,7 @@ void ost_mixer_telemetry(const ost_mixer *m, ost_telemetry *out) {
     out->channels[0].u = m->channels;
     out->ring_fill[0].u = ost_ring_fill(&m->ring);
     out->ring_capacity[0].u = m->ring.mask + 1;
+    out->latency_frames[0].u = m->latency; /* fixed at open: known before the first block */
     /* Relaxed: independent flags; nothing is read through them. */
     uint32_t kind = OST_LOAD(&m->backend_kind, OST_RELAXED);
     out->backend[0].u = kind;

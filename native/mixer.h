@@ -1,45 +1,55 @@
 /*
  * mixer.h — the engine's render state: event ring (consumer side), pending
- * queue, voices, master limiter, clock and telemetry. ost_mixer_render is
- * the one render function: the PortAudio callback, the null backend's
- * thread and offline rendering all call it.
+ * queue, voices, orbits, the output pairs' limiters, the clock, the output
+ * taps (scope, recorder) and telemetry. ost_mixer_render is the one render
+ * function: the PortAudio callback, the null backend's thread and offline
+ * rendering all call it.
  */
 #ifndef OST_MIXER_H
 #define OST_MIXER_H
 
+#include "bus.h"
 #include "dsp.h"
 #include "limiter.h"
 #include "pending.h"
+#include "recorder.h"
 #include "ring.h"
+#include "sample.h"
 #include "scope.h"
+#include "stream.h"
 #include "telemetry.h"
 #include "voice.h"
-
-/** Frames rendered per inner step; longer requests are split. */
-#define OST_MIX_BLOCK 256
 
 typedef struct ost_mixer {
     ost_ring ring;
     ost_pending pending;
     ost_voices voices;
-    ost_limiter limiter;
-    ost_vf *acc_l, *acc_r;      /**< per-lane accumulators, OST_MIX_BLOCK frames */
-    float *mix_l, *mix_r;       /**< the stereo mix, OST_MIX_BLOCK frames */
-    uint64_t clock;             /**< frames rendered: the engine clock */
+    ost_buses buses;
+    ost_limiter limiter[OST_MAX_PAIRS]; /**< one per output pair */
+    float *pair_l[OST_MAX_PAIRS], *pair_r[OST_MAX_PAIRS]; /**< OST_MIX_BLOCK frames each */
+    uint64_t clock;             /**< output frames rendered: the engine clock */
+    uint64_t voice_clock;       /**< frames the voices have rendered: clock + latency once primed */
+    uint32_t latency;           /**< the limiters' lookahead, frames */
+    int primed;
     float rate;
-    uint32_t channels;
+    uint32_t channels, pairs;
+    ost_samples samples;
+    ost_streams streams;
+    ost_recorder recorder;
     /* counters owned by the audio thread, published in telemetry */
     uint64_t blocks, late, played, unknown, cleared, xruns;
     double cpu_load;
     double peak[OST_MAX_CHANNELS];
     double peak_decay_per_frame; /**< ln of the meter's per-frame decay */
+    float limiter_gain;          /**< lowest master gain in the last render call */
     ost_telemetry_box telemetry;
     ost_scope *scope;           /**< the recent output, for display */
     /* written by control threads, read by telemetry readers */
     ost_atomic_u32 backend_kind, device_lost, running;
 } ost_mixer;
 
-/** Allocates everything the mixer will use. Thread: control. */
+/** Allocates everything the mixer will use and starts its helper threads
+ *  (sample loader, stream reader). Thread: control. */
 ost_result ost_mixer_init(ost_mixer *m, const ost_config *config);
 /** Thread: control, with no audio thread running. */
 void ost_mixer_free(ost_mixer *m);
@@ -47,6 +57,10 @@ void ost_mixer_free(ost_mixer *m);
 /** Renders `frames` interleaved frames into out and advances the clock.
  *  Thread: audio (real-time safe). */
 void ost_mixer_render(ost_mixer *m, float *out, uint32_t frames);
+/** Takes in what the producer pushed (the start of every render does it;
+ *  the offline renderer calls it first to learn which streams to wait for).
+ *  Thread: audio. */
+void ost_mixer_take_events(ost_mixer *m);
 /** Counts an output underflow reported by a backend. Thread: audio. */
 static inline void ost_mixer_note_xrun(ost_mixer *m) { m->xruns++; }
 

@@ -52,7 +52,9 @@ extern "C" {
     X(OST_DEVICE_ERROR, -6, "the audio device reported an error")                  \
     X(OST_UNSUPPORTED_FORMAT, -7, "the device does not support this rate or channel count") \
     X(OST_THREAD_ERROR, -8, "could not start a thread")                            \
-    X(OST_BAD_EVENT, -9, "an event record has an unknown kind")
+    X(OST_BAD_EVENT, -9, "an event record has an unknown kind")                    \
+    X(OST_FILE_ERROR, -10, "the file could not be read or written")                \
+    X(OST_FULL, -11, "no free slot left")
 
 typedef enum ost_result {
 #define OST_X(id, value, text) id = value,
@@ -66,18 +68,39 @@ OST_API const char *ost_result_text(int result);
 
 /* ======================================================================
  * Sounds: the sources a NOTE event can play, by index.
- * X(ID, name, alias) — alias is "" when there is none. Later sources
- * (drums, samples) extend this table.
+ * X(ID, name, alias) — alias is "" when there is none. Names starting with
+ * "_" are internal: the binding maps no control value to them.
+ *   oscillators and noise (band-limited, seeded);
+ *   supersaw (unison saws: unison, detune, spread) and pulse (pw);
+ *   a synthesized drum kit (no files): `bank` picks a kit character
+ *   (0 default, 1 808-like, 2 909-like), `n` a variation;
+ *   _sample: a sample from disk (the `sample` parameter names its slot).
  * ==================================================================== */
 
-#define OST_SOUND_TABLE(X)        \
-    X(SINE, "sine", "")           \
-    X(SAWTOOTH, "sawtooth", "saw") \
-    X(SQUARE, "square", "")       \
-    X(TRIANGLE, "triangle", "tri") \
-    X(WHITE, "white", "")         \
-    X(PINK, "pink", "")           \
-    X(BROWN, "brown", "")
+#define OST_SOUND_TABLE(X)           \
+    X(SINE, "sine", "")              \
+    X(SAWTOOTH, "sawtooth", "saw")   \
+    X(SQUARE, "square", "")          \
+    X(TRIANGLE, "triangle", "tri")   \
+    X(WHITE, "white", "")            \
+    X(PINK, "pink", "")              \
+    X(BROWN, "brown", "")            \
+    X(SUPERSAW, "supersaw", "")      \
+    X(PULSE, "pulse", "")            \
+    X(BD, "bd", "")                  \
+    X(SD, "sd", "")                  \
+    X(HH, "hh", "")                  \
+    X(OH, "oh", "")                  \
+    X(CP, "cp", "")                  \
+    X(RIM, "rim", "rs")              \
+    X(LT, "lt", "")                  \
+    X(MT, "mt", "")                  \
+    X(HT, "ht", "")                  \
+    X(CB, "cb", "")                  \
+    X(CR, "cr", "")                  \
+    X(RD, "rd", "")                  \
+    X(SH, "sh", "")                  \
+    X(SAMPLE, "_sample", "")
 
 typedef enum ost_sound {
 #define OST_X(id, name, alias) OST_SOUND_##id,
@@ -89,6 +112,9 @@ typedef enum ost_sound {
 /** The sound index for "unknown": the event is counted in telemetry
  *  (unknown_sounds) and plays nothing. */
 #define OST_SOUND_UNKNOWN (-1)
+/** The first and last drum of the table. */
+#define OST_SOUND_FIRST_DRUM OST_SOUND_BD
+#define OST_SOUND_LAST_DRUM OST_SOUND_SH
 
 /** Number of sounds. Thread: any. */
 OST_API uint32_t ost_sound_count(void);
@@ -107,7 +133,7 @@ OST_API const char *ost_sound_alias(uint32_t index);
 
 #define OST_PARAM_TABLE(X)                                                                  \
     X(SOUND, "s", (float)OST_SOUND_TRIANGLE, -1.0f, (float)(OST_SOUND_COUNT - 1), "sound index (ost_sound_name); -1 = unknown") \
-    X(FREQ, "freq", 65.406395f /* midi 36 */, 0.0f, 24000.0f, "oscillator frequency, Hz")     \
+    X(FREQ, "freq", 65.406395f /* midi 36 */, 0.0f, 24000.0f, "oscillator frequency, Hz; samples and drums play at freq / 65.4064 (c2 = as recorded)") \
     X(GAIN, "gain", 1.0f, 0.0f, 8.0f, "linear gain")                                          \
     X(VELOCITY, "velocity", 1.0f, 0.0f, 1.0f, "linear gain, multiplied with gain")            \
     X(PAN, "pan", 0.5f, 0.0f, 1.0f, "equal-power pan: 0 left, 0.5 centre, 1 right")          \
@@ -120,7 +146,71 @@ OST_API const char *ost_sound_alias(uint32_t index);
     X(HCUTOFF, "hcutoff", 0.0f, 0.0f, 24000.0f, "highpass frequency, Hz; 0 = off")           \
     X(HRESONANCE, "hresonance", 0.70710678f, 0.1f, 50.0f, "highpass Q (linear)")              \
     X(BANDF, "bandf", 0.0f, 0.0f, 24000.0f, "bandpass centre frequency, Hz; 0 = off")        \
-    X(BANDQ, "bandq", 0.70710678f, 0.1f, 50.0f, "bandpass Q (linear)")
+    X(BANDQ, "bandq", 0.70710678f, 0.1f, 50.0f, "bandpass Q (linear)")                        \
+    /* which sound */                                                                          \
+    X(N, "n", 0.0f, -1e6f, 1e6f, "drum variation (samples: the binding picks the file)")     \
+    X(BANK, "bank", 0.0f, 0.0f, 2.0f, "drum kit: 0 default, 1 808-like, 2 909-like")         \
+    X(SAMPLE, "sample", -1.0f, -1.0f, 16777215.0f, "sample slot (ost_engine_sample_load); -1 = none") \
+    /* sample playback */                                                                      \
+    X(SPEED, "speed", 1.0f, -16.0f, 16.0f, "playback rate; negative plays backwards (drums: pitch)") \
+    X(BEGIN, "begin", 0.0f, 0.0f, 1.0f, "start point in the sample, 0..1")                    \
+    X(END, "end", 1.0f, 0.0f, 1.0f, "end point in the sample, 0..1")                          \
+    X(UNIT, "unit", 0.0f, 0.0f, 1.0f, "1 (\"c\"): rate = speed x the sample's length in seconds") \
+    X(LOOP, "loop", 0.0f, 0.0f, 1.0f, "1: loop between loopBegin and loopEnd until note-off") \
+    X(LOOPBEGIN, "loopBegin", 0.0f, 0.0f, 1.0f, "loop start, 0..1 of the sample")             \
+    X(LOOPEND, "loopEnd", 1.0f, 0.0f, 1.0f, "loop end, 0..1 of the sample")                   \
+    X(CUT, "cut", 0.0f, 0.0f, 65535.0f, "cut group: a new voice stops the group's others (0 = none)") \
+    X(ACCELERATE, "accelerate", 0.0f, -16.0f, 16.0f, "rate glides to rate x (1 + accelerate) over the note") \
+    /* per voice effects, in this order after the filters */                                  \
+    X(VOWEL, "vowel", 0.0f, 0.0f, 5.0f, "formant filter: 0 off, 1 a, 2 e, 3 i, 4 o, 5 u")     \
+    X(COARSE, "coarse", 0.0f, 0.0f, 256.0f, "sample-rate reduction: hold every n-th sample (0, 1 = off)") \
+    X(CRUSH, "crush", 0.0f, 0.0f, 16.0f, "bit crush: bits of resolution (0 = off)")           \
+    X(SHAPE, "shape", 0.0f, 0.0f, 1.0f, "wave-shaping distortion amount")                     \
+    X(DISTORT, "distort", 0.0f, 0.0f, 100.0f, "soft-clipping drive (0 = off)")                 \
+    X(POSTGAIN, "postgain", 1.0f, 0.0f, 8.0f, "gain after the effects")                      \
+    /* synthesis */                                                                            \
+    X(PW, "pw", 0.5f, 0.01f, 0.99f, "pulse width")                                            \
+    X(UNISON, "unison", 5.0f, 1.0f, 8.0f, "supersaw voices")                                  \
+    X(DETUNE, "detune", 0.18f, 0.0f, 24.0f, "supersaw detune: semitones between the outer voices") \
+    X(SPREAD, "spread", 0.6f, 0.0f, 1.0f, "supersaw stereo width")                           \
+    X(FMH, "fmh", 1.0f, 0.0f, 64.0f, "FM harmonicity: modulator frequency / frequency")       \
+    X(FMI, "fmi", 0.0f, 0.0f, 64.0f, "FM index (0 = off)")                                    \
+    X(FMATTACK, "fmattack", 0.0f, 0.0f, 60.0f, "FM index envelope: rise, seconds")            \
+    X(FMDECAY, "fmdecay", 0.0f, 0.0f, 60.0f, "FM index envelope: fall to fmsustain, seconds") \
+    X(FMSUSTAIN, "fmsustain", 1.0f, 0.0f, 1.0f, "FM index envelope: level held")             \
+    X(VIB, "vib", 0.0f, 0.0f, 64.0f, "vibrato rate, Hz (0 = off)")                            \
+    X(VIBMOD, "vibmod", 0.5f, 0.0f, 24.0f, "vibrato depth, semitones")                        \
+    X(PENV, "penv", 0.0f, -96.0f, 96.0f, "pitch envelope depth, semitones (0 = off)")         \
+    X(PATTACK, "pattack", 0.0f, 0.0f, 60.0f, "pitch envelope: rise 0 -> penv, seconds")       \
+    X(PDECAY, "pdecay", 0.1f, 0.0f, 60.0f, "pitch envelope: fall penv -> 0, seconds")          \
+    X(LPENV, "lpenv", 0.0f, -16.0f, 16.0f, "lowpass envelope depth, octaves (0 = off)")       \
+    X(LPATTACK, "lpattack", 0.005f, 0.0f, 60.0f, "lowpass envelope attack, seconds")           \
+    X(LPDECAY, "lpdecay", 0.14f, 0.0f, 60.0f, "lowpass envelope decay, seconds")               \
+    X(LPSUSTAIN, "lpsustain", 0.0f, 0.0f, 1.0f, "lowpass envelope sustain level")              \
+    X(LPRELEASE, "lprelease", 0.1f, 0.0f, 60.0f, "lowpass envelope release, seconds")          \
+    X(FTYPE, "ftype", 0.0f, 0.0f, 2.0f, "lowpass type: 0 12 dB state-variable, 1 ladder, 2 24 dB") \
+    /* the orbit (effect bus) and its effects */                                               \
+    X(ORBIT, "orbit", 0.0f, 0.0f, 31.0f, "effect bus")                                        \
+    X(DRY, "dry", 1.0f, 0.0f, 8.0f, "level of the direct sound")                              \
+    X(DELAY, "delay", 0.0f, 0.0f, 8.0f, "delay send level")                                   \
+    X(DELAYTIME, "delaytime", 0.25f, 0.001f, 4.0f, "delay time, seconds (cycles with lock)")  \
+    X(DELAYFEEDBACK, "delayfeedback", 0.5f, 0.0f, 0.98f, "delay feedback")                    \
+    X(LOCK, "lock", 0.0f, 0.0f, 1.0f, "1: delaytime is in cycles (tempo-synced, from cps)")    \
+    X(CPS, "cps", 0.5f, 0.01f, 100.0f, "tempo of the event, cycles per second (the scheduler sets it)") \
+    X(ROOM, "room", 0.0f, 0.0f, 8.0f, "reverb send level")                                    \
+    X(ROOMSIZE, "roomsize", 2.0f, 0.0f, 10.0f, "reverb size; also its decay time, seconds")    \
+    X(ROOMFADE, "roomfade", 0.0f, 0.0f, 30.0f, "reverb decay time (RT60), seconds; 0 = roomsize") \
+    X(ROOMLP, "roomlp", 15000.0f, 20.0f, 24000.0f, "reverb brightness: lowpass of its input, Hz") \
+    X(ROOMDIM, "roomdim", 5000.0f, 20.0f, 24000.0f, "reverb damping: the tail darkens towards this, Hz") \
+    X(PHASERRATE, "phaserrate", 0.0f, 0.0f, 100.0f, "phaser rate, Hz (0 = no phaser)")       \
+    X(PHASERDEPTH, "phaserdepth", 0.75f, 0.0f, 1.0f, "phaser depth")                           \
+    X(PHASERCENTER, "phasercenter", 1000.0f, 20.0f, 20000.0f, "phaser centre frequency, Hz")  \
+    X(PHASERSWEEP, "phasersweep", 2000.0f, 0.0f, 20000.0f, "phaser sweep, Hz")                \
+    X(COMPRESSOR, "compressor", 1.0f, -100.0f, 1.0f, "orbit compressor threshold, dB (1 = not set)") \
+    X(COMPRESSORRATIO, "compressorRatio", 4.0f, 1.0f, 40.0f, "compressor ratio")               \
+    X(COMPRESSORKNEE, "compressorKnee", 6.0f, 0.0f, 40.0f, "compressor knee width, dB")       \
+    X(COMPRESSORATTACK, "compressorAttack", 0.005f, 0.0001f, 1.0f, "compressor attack, seconds") \
+    X(COMPRESSORRELEASE, "compressorRelease", 0.1f, 0.001f, 5.0f, "compressor release, seconds")
 
 typedef enum ost_param {
 #define OST_X(id, name, def, lo, hi, doc) OST_PARAM_##id,
@@ -130,7 +220,7 @@ typedef enum ost_param {
 } ost_param;
 
 /** Room in every event record for parameters; the table may grow up to it. */
-#define OST_EVENT_PARAM_CAPACITY 64
+#define OST_EVENT_PARAM_CAPACITY 96
 
 /** Number of parameters in the table. Thread: any. */
 OST_API uint32_t ost_param_count(void);
@@ -167,7 +257,7 @@ typedef struct ost_event {
     uint32_t dur_frames;  /**< NOTE: frames until note-off; RELEASE: fade frames */
     uint32_t kind;        /**< ost_event_kind */
     uint32_t slot;        /**< tag of the pattern slot this event belongs to */
-    uint32_t reserved;    /**< zero */
+    uint32_t reserved;    /**< zero when pushed (the engine uses it internally) */
     float params[OST_EVENT_PARAM_CAPACITY]; /**< indexed by ost_param */
 } ost_event;
 
@@ -193,7 +283,13 @@ OST_API ost_result ost_event_layout(uint32_t *out);
     X(queue_capacity, 8192, 16, 1048576, "pending events the audio thread can hold")         \
     X(device_index, -1, -1, 65535, "portaudio device index; -1 = by name, or the default")  \
     X(latency_s, 0, 0, 4, "portaudio suggested latency, seconds; 0 = device's low default") \
-    X(seed, 1, 0, 4294967295.0, "seed of the noise sources")
+    X(seed, 1, 0, 4294967295.0, "seed of the noise sources")                                 \
+    X(orbits, 16, 1, 32, "effect buses (orbits): delay, reverb, phaser, compressor each")     \
+    X(max_samples, 16384, 16, 1048576, "sample slots (loaded or loading files)")             \
+    X(max_streams, 16, 0, 256, "long samples streaming from disk at once")                   \
+    X(stream_threshold_mb, 16, 0, 65536, "decoded size above which a sample streams from disk, MiB") \
+    X(record_buffer_s, 4, 0.25, 120, "seconds of output the recording ring holds")          \
+    X(lookahead_ms, 1, 0, 20, "master limiter lookahead: the output latency it adds, ms")
 
 typedef struct ost_config {
 #define OST_X(name, def, lo, hi, doc) double name;
@@ -274,6 +370,16 @@ OST_API double ost_devices_low_latency(const ost_devices *devices, uint32_t inde
     X(0, backend, 1, "ost_backend_kind in use")                                                  \
     X(0, device_lost, 1, "1 once the PortAudio stream died and the engine fell back to null")    \
     X(0, running, 1, "1 while started")                                                          \
+    X(0, latency_frames, 1, "output latency of the master limiter's lookahead, frames (the clock accounts for it)") \
+    X(1, limiter_gain, 1, "the master limiter's lowest gain in the last block (1 = not limiting)") \
+    X(0, samples_not_ready, 1, "NOTE events whose sample was not loaded (or failed) when they started") \
+    X(0, stream_underruns, 1, "frames a streaming voice found no data for (late disk reads)")   \
+    X(0, streams_unavailable, 1, "NOTE events of a streamed sample that found no free stream")  \
+    X(0, streams_active, 1, "streams in use")                                                   \
+    X(0, recording, 1, "1 while the output is being recorded")                                  \
+    X(0, record_start_frame, 1, "engine frame of the recording's first frame")                  \
+    X(0, record_frames, 1, "frames handed to the recording writer since it started")            \
+    X(0, record_dropped, 1, "frames the recording ring had no room for (0 in a healthy recording)") \
     X(1, peak, OST_MAX_CHANNELS, "per-channel peak |sample|: instant attack, -20 dB in 300 ms")
 
 typedef struct ost_telemetry {
@@ -341,6 +447,89 @@ OST_API int32_t ost_engine_device_index(const ost_engine *engine);
  *  Lock-free: never waits for the audio thread, which never waits for it.
  *  Returns the frames copied, or a negative ost_result. Thread: any. */
 OST_API int32_t ost_engine_scope(const ost_engine *engine, float *out, uint32_t frames);
+
+/* ======================================================================
+ * Samples: audio files decoded off the audio thread (libsndfile: WAV, AIFF,
+ * FLAC, OGG, MP3 and more). A slot id names a file; a NOTE event plays it
+ * with s = _sample and sample = id. Files at any rate play at the right
+ * pitch at any engine rate (resampled as they play). A file whose decoded
+ * size is above stream_threshold_mb is not loaded whole: a reader thread
+ * streams it from disk into a ring as voices play it.
+ * Memory the audio thread may still read is freed only after the audio
+ * thread has handed it back (deferred free).
+ * ==================================================================== */
+
+typedef enum ost_sample_state {
+    OST_SAMPLE_LOADING = 0, /**< queued or being decoded */
+    OST_SAMPLE_READY = 1,   /**< playable */
+    OST_SAMPLE_FAILED = 2,  /**< could not be read: see ost_engine_sample_error */
+    OST_SAMPLE_FREE = 3,    /**< no sample in this slot */
+} ost_sample_state;
+
+/** Starts loading a file (an absolute or working-directory path) and
+ *  returns its slot id at once in *out_id; decoding runs on the loader
+ *  thread. Loading the same path again returns the same id. Thread: any. */
+OST_API ost_result ost_engine_sample_load(ost_engine *engine, const char *path, int32_t *out_id);
+/** Writes {state (ost_sample_state), frames, channels, sample rate,
+ *  streamed (0/1)} of slot `id` into out[5]. Thread: any. */
+OST_API ost_result ost_engine_sample_info(ost_engine *engine, int32_t id, double *out);
+/** Copies the error of a FAILED slot ("path: reason") into buf (size bytes,
+ *  NUL-terminated); "" when it did not fail. Thread: any. */
+OST_API ost_result ost_engine_sample_error(ost_engine *engine, int32_t id, char *buf, uint32_t size);
+/** Waits until no load is queued or running, at most timeout_s seconds;
+ *  OST_OK when idle. Not for the audio thread. Thread: control. */
+OST_API ost_result ost_engine_samples_wait(ost_engine *engine, double timeout_s);
+/** Empties a slot: new events with it play nothing; voices playing it
+ *  finish, and its memory is freed once the audio thread has let go of it.
+ *  Thread: any. */
+OST_API ost_result ost_engine_sample_free(ost_engine *engine, int32_t id);
+
+/** Audio file formats ost_audio_file_write can write. */
+typedef enum ost_file_format {
+    OST_FILE_WAV_FLOAT = 0, /**< WAV, 32-bit float */
+    OST_FILE_WAV_16 = 1,    /**< WAV, 16-bit integer */
+    OST_FILE_WAV_24 = 2,    /**< WAV, 24-bit integer */
+    OST_FILE_AIFF_16 = 3,   /**< AIFF, 16-bit integer */
+    OST_FILE_FLAC_16 = 4,   /**< FLAC, 16-bit */
+    OST_FILE_OGG = 5,       /**< Ogg Vorbis */
+    OST_FILE_MP3 = 6,       /**< MPEG layer III */
+} ost_file_format;
+
+/** Writes `frames` interleaved float frames to an audio file of the given
+ *  format (for renders to other formats, and test fixtures). Thread: any. */
+OST_API ost_result ost_audio_file_write(const char *path, uint32_t format, uint32_t channels, uint32_t sample_rate,
+                                        const float *data, uint32_t frames);
+
+/* ======================================================================
+ * Recording the output: a 32-bit float WAV of every frame rendered between
+ * start and stop, written by a writer thread that drains a ring (the audio
+ * thread never touches the file). The recording belongs to the engine: it
+ * outlives the program that started it, until stopped or the engine closes.
+ * ==================================================================== */
+
+/** Opens `path` for writing and starts recording at the next block.
+ *  OST_WRONG_STATE when a recording is running; OST_FILE_ERROR when the
+ *  file cannot be created. Thread: any. */
+OST_API ost_result ost_engine_record_start(ost_engine *engine, const char *path);
+/** Stops at the next block (or at once when the engine is not rendering),
+ *  writes out what the ring holds and closes the file. Writes {first frame,
+ *  frames written, frames dropped} into out[3] (out may be NULL).
+ *  OST_WRONG_STATE when no recording runs. Thread: any. */
+OST_API ost_result ost_engine_record_stop(ost_engine *engine, double *out);
+
+/* ======================================================================
+ * Orbits: effect buses. Each voice plays into an orbit (the `orbit`
+ * parameter) through its dry level and its delay and reverb sends; the
+ * orbit's delay, reverb, phaser and compressor take their settings from the
+ * latest event that used them. An orbit's output goes to the output pair 0
+ * (channels 0-1, the master, through the limiter) or to its own pair of
+ * device channels.
+ * ==================================================================== */
+
+/** Routes orbit `orbit` to output channels 2*pair and 2*pair+1 (pair 0 =
+ *  the master). The pair must exist (2*pair+1 < channels; pair 0 always).
+ *  Thread: any. */
+OST_API ost_result ost_engine_route_orbit(ost_engine *engine, uint32_t orbit, uint32_t pair);
 
 #ifdef __cplusplus
 }

@@ -58,11 +58,12 @@ static void sift_down(ost_pending *p, uint32_t i) {
     p->heap[i] = k;
 }
 
-void ost_pending_insert(ost_pending *p, const ost_event *event) {
+ost_event *ost_pending_insert(ost_pending *p, const ost_event *event) {
     uint32_t index = p->free_list[--p->free_count];
     p->records[index] = *event;
     p->heap[p->count] = (ost_pending_key){event->start_frame, p->next_seq++, index};
     sift_up(p, p->count++);
+    return &p->records[index];
 }
 
 const ost_event *ost_pending_top(const ost_pending *p) {
@@ -76,12 +77,14 @@ void ost_pending_pop(ost_pending *p) {
     if (p->count) sift_down(p, 0);
 }
 
-uint32_t ost_pending_clear(ost_pending *p, uint32_t slot, uint64_t from_frame) {
+uint32_t ost_pending_clear(ost_pending *p, uint32_t slot, uint64_t from_frame,
+                           void (*on_drop)(void *ctx, const ost_event *event), void *ctx) {
     uint32_t kept = 0, dropped = 0;
     for (uint32_t i = 0; i < p->count; i++) {
         const ost_event *e = &p->records[p->heap[i].index];
         int match = (slot == OST_SLOT_ALL || e->slot == slot) && e->start_frame >= from_frame;
         if (match) {
+            if (on_drop) on_drop(ctx, e);
             p->free_list[p->free_count++] = p->heap[i].index;
             dropped++;
         } else {

@@ -36,15 +36,19 @@ void ost_pending_free(ost_pending *pending);
 
 /** True when another record fits. Thread: audio. */
 static inline int ost_pending_has_room(const ost_pending *p) { return p->free_count > 0; }
-/** Copies one record in (the caller checked has_room). Thread: audio. */
-void ost_pending_insert(ost_pending *pending, const ost_event *event);
+/** Copies one record in (the caller checked has_room); returns the copy,
+ *  which the caller may amend (valid until it is popped or cleared).
+ *  Thread: audio. */
+ost_event *ost_pending_insert(ost_pending *pending, const ost_event *event);
 /** The earliest record, or NULL when empty. Thread: audio. */
 const ost_event *ost_pending_top(const ost_pending *pending);
 /** Removes the earliest record (its pointer stays valid until the next
  *  insert). Thread: audio. */
 void ost_pending_pop(ost_pending *pending);
 /** Drops every record of `slot` (or all, OST_SLOT_ALL) starting at or after
- *  `from_frame`; returns how many. O(n). Thread: audio. */
-uint32_t ost_pending_clear(ost_pending *pending, uint32_t slot, uint64_t from_frame);
+ *  `from_frame`; returns how many. `dropped` (may be NULL) sees each record
+ *  as it goes. O(n). Thread: audio. */
+uint32_t ost_pending_clear(ost_pending *pending, uint32_t slot, uint64_t from_frame,
+                           void (*dropped)(void *ctx, const ost_event *event), void *ctx);
 
 #endif

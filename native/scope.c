@@ -1,7 +1,7 @@
 /* scope.c — the output tap (see scope.h). */
 #include "scope.h"
 
-#include "mixer.h" /* OST_MIX_BLOCK: the most the writer adds before publishing */
+#include "bus.h" /* OST_MIX_BLOCK: the most the writer adds before publishing */
 
 _Static_assert((OST_SCOPE_CAPACITY & (OST_SCOPE_CAPACITY - 1)) == 0, "the scope ring is a power of two");
 _Static_assert(OST_SCOPE_MAX_READ + OST_MIX_BLOCK < OST_SCOPE_CAPACITY, "a reader's margin covers one write");

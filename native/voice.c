@@ -1,7 +1,8 @@
 /*
- * voice.c — the voice pool: lanes, groups, envelopes and the specialised
- * render functions (see voice.h). Real-time code: no allocation, no locks,
- * no I/O after ost_voices_init.
+ * voice.c — the voice pool: lanes, groups, envelopes, stealing with a fade,
+ * cut groups, and the plain kinds' fused render loops (see voice.h; the
+ * other kinds render through chain.c). Real-time code: no allocation, no
+ * locks, no I/O after ost_voices_init.
  */
 #include "voice.h"
 
@@ -9,11 +10,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chain.h"
 #include "filter.h"
 #include "noise.h"
 #include "osc.h"
 
 #define FULL_MASK ((1u << OST_LANES) - 1u)
+
+/* Fade of a stolen voice, and of a voice cut by its group, in seconds. */
+#define STEAL_FADE_S 0.005f
+#define CUT_FADE_S 0.0008f
 
 /* ------------------------------------------------------------------ lanes */
 
@@ -31,12 +37,18 @@ static void lane_clear(ost_group *g, int l) {
     g->gain_l[l] = g->gain_r[l] = 0.0f;
     g->seg_left[l] = UINT32_MAX;
     g->off_left[l] = UINT32_MAX;
+    g->life_left[l] = UINT32_MAX;
     g->segment[l] = OST_ENV_IDLE;
+    g->fading[l] = 0;
+    g->finished[l] = 0;
     g->serial[l] = 0;
     g->slot[l] = 0;
+    g->cut[l] = 0;
 }
 
 static void lane_free(ost_voices *p, ost_group *g, int l) {
+    if (g->chain) ost_chain_stop(p, g, l);
+    if (g->fading[l]) p->fading_voices--;
     lane_clear(g, l);
     g->active &= ~(1u << l);
     p->active_voices--;
@@ -49,13 +61,13 @@ static void lane_apply(ost_group *g, int l, ost_env_step s) {
     g->env_step[l] = s.step;
 }
 
-/* Moves a lane through every segment boundary it sits on, so that after
-   this its counters are non-zero (or the lane is free). A segment's own end
-   is handled before a note-off on the same frame: a decay that reaches a
+/* Moves a lane through every boundary it sits on, so that after this its
+   counters are non-zero (or the lane is free). A segment's own end is
+   handled before a note-off on the same frame: a decay that reaches a
    sustain of 0 ends the voice there, whatever the note-off says. */
 static void lane_settle(ost_voices *p, ost_group *g, int l) {
     for (;;) {
-        if (g->segment[l] == OST_ENV_IDLE) {
+        if (g->segment[l] == OST_ENV_IDLE || g->life_left[l] == 0 || g->finished[l]) {
             lane_free(p, g, l);
             return;
         }
@@ -63,22 +75,60 @@ static void lane_settle(ost_voices *p, ost_group *g, int l) {
             lane_apply(g, l, ost_env_next(&g->shape[l], (ost_env_segment)g->segment[l], g->env[l]));
         } else if (g->off_left[l] == 0) {
             g->off_left[l] = UINT32_MAX;
-            if (g->segment[l] != OST_ENV_RELEASE)
+            if (g->segment[l] != OST_ENV_RELEASE) {
                 lane_apply(g, l, ost_env_release(g->env[l], g->shape[l].release_frames));
+                if (g->chain) ost_chain_note_off(g, l);
+            }
         } else {
             return;
         }
     }
 }
 
+/* Fades a sounding lane out over `frames` (a stolen or cut voice). */
+static void lane_fade(ost_voices *p, ost_group *g, int l, uint32_t frames) {
+    if (!g->fading[l]) {
+        g->fading[l] = 1;
+        p->fading_voices++;
+    }
+    g->off_left[l] = UINT32_MAX;
+    if (g->segment[l] == OST_ENV_RELEASE && g->seg_left[l] <= frames) return;
+    lane_apply(g, l, ost_env_release(g->env[l], frames));
+    lane_settle(p, g, l);
+}
+
 /* ----------------------------------------------------------------- groups */
 
-static uint32_t kind_of(const ost_event *e) {
-    uint32_t sound = (uint32_t)(int)e->params[OST_PARAM_SOUND];
-    uint32_t filters = (e->params[OST_PARAM_CUTOFF] > 0.0f ? OST_FILTER_LP : 0) |
-                       (e->params[OST_PARAM_HCUTOFF] > 0.0f ? OST_FILTER_HP : 0) |
-                       (e->params[OST_PARAM_BANDF] > 0.0f ? OST_FILTER_BP : 0);
-    return sound * OST_FILTER_COMBOS + filters;
+static uint32_t plain_sound(uint32_t sound) { return sound < OST_SOUND_SUPERSAW; }
+
+/* The kind of a voice for an event (and, for samples, its data). */
+static uint32_t kind_of(const ost_voices *p, const ost_event *e, const ost_sample_data *d) {
+    const float *v = e->params;
+    uint32_t sound = (uint32_t)(int)v[OST_PARAM_SOUND];
+    uint32_t orbit = (uint32_t)v[OST_PARAM_ORBIT] % p->buses->count;
+    uint32_t k = (v[OST_PARAM_CUTOFF] > 0.0f ? OST_FILTER_LP : 0) | (v[OST_PARAM_HCUTOFF] > 0.0f ? OST_FILTER_HP : 0) |
+                 (v[OST_PARAM_BANDF] > 0.0f ? OST_FILTER_BP : 0);
+    if (k & OST_FILTER_LP) {
+        if (v[OST_PARAM_FTYPE] >= 1.5f) k |= OST_KIND_LP24;
+        else if (v[OST_PARAM_FTYPE] >= 0.5f) k |= OST_KIND_LADDER;
+        if (v[OST_PARAM_LPENV] != 0.0f) k |= OST_KIND_LPENV;
+    }
+    int drum = sound >= OST_SOUND_FIRST_DRUM && sound <= OST_SOUND_LAST_DRUM;
+    if (!drum && (v[OST_PARAM_VIB] > 0.0f || v[OST_PARAM_PENV] != 0.0f || v[OST_PARAM_ACCELERATE] != 0.0f))
+        k |= OST_KIND_PITCH;
+    if (!drum && sound != OST_SOUND_SAMPLE && v[OST_PARAM_FMI] > 0.0f && sound <= OST_SOUND_TRIANGLE) k |= OST_KIND_FM;
+    if (!drum && sound == OST_SOUND_PULSE && v[OST_PARAM_FMI] > 0.0f) k |= OST_KIND_FM;
+    if (v[OST_PARAM_VOWEL] >= 1.0f) k |= OST_KIND_VOWEL;
+    if (v[OST_PARAM_COARSE] >= 2.0f) k |= OST_KIND_COARSE;
+    if (v[OST_PARAM_CRUSH] > 0.0f) k |= OST_KIND_CRUSH;
+    if (v[OST_PARAM_SHAPE] > 0.0f) k |= OST_KIND_SHAPE;
+    if (v[OST_PARAM_DISTORT] > 0.0f) k |= OST_KIND_DISTORT;
+    if (v[OST_PARAM_DELAY] > 0.0f || v[OST_PARAM_ROOM] > 0.0f) k |= OST_KIND_SENDS;
+    if (v[OST_PARAM_PHASERRATE] > 0.0f) k |= OST_KIND_PHASER;
+    if (sound == OST_SOUND_SUPERSAW || (d && d->channels == 2)) k |= OST_KIND_STEREO;
+    if (d && d->streamed) k |= OST_KIND_STREAM;
+    if (!plain_sound(sound) || (k & ~(uint32_t)(OST_FILTER_COMBOS - 1))) k |= OST_KIND_CHAIN;
+    return k | orbit << OST_KIND_ORBIT_SHIFT | sound << OST_KIND_SOUND_SHIFT;
 }
 
 /* Drops groups that lost their last voice from the live list, keeping the
@@ -93,22 +143,48 @@ static void prune(ost_voices *p) {
     p->n_live = kept;
 }
 
-static void steal_oldest(ost_voices *p) {
+/* The oldest lane, sounding (fading == 0) or fading (fading == 1). */
+static ost_group *oldest(ost_voices *p, int fading, int *lane) {
     ost_group *victim = NULL;
-    int victim_lane = -1;
-    uint64_t oldest = UINT64_MAX;
+    uint64_t best = UINT64_MAX;
     for (uint32_t i = 0; i < p->n_live; i++) {
         ost_group *g = &p->groups[p->live[i]];
         for (int l = 0; l < OST_LANES; l++)
-            if ((g->active >> l & 1u) && g->serial[l] < oldest) {
-                oldest = g->serial[l];
+            if ((g->active >> l & 1u) && g->fading[l] == fading && g->serial[l] < best) {
+                best = g->serial[l];
                 victim = g;
-                victim_lane = l;
+                *lane = l;
             }
     }
-    if (!victim) return;
-    lane_free(p, victim, victim_lane);
+    return victim;
+}
+
+/* Makes room for one more sounding voice: the oldest sounding one fades
+   out (it keeps its lane while it does). Too many fading at once: the
+   oldest fading one stops dead. */
+static void steal(ost_voices *p) {
+    int l = -1;
+    ost_group *g = oldest(p, 0, &l);
+    if (!g) return;
     p->stolen++;
+    if (p->fading_voices >= p->max_fading) {
+        int fl = -1;
+        ost_group *f = oldest(p, 1, &fl);
+        if (f) lane_free(p, f, fl);
+    }
+    lane_fade(p, g, l, (uint32_t)(STEAL_FADE_S * p->rate) + 1);
+    prune(p);
+}
+
+/* A new voice in cut group `cut` stops the group's others, with a fade
+   short enough to be silent within a millisecond. */
+static void cut_group(ost_voices *p, uint32_t cut) {
+    uint32_t fade = (uint32_t)(CUT_FADE_S * p->rate) + 1;
+    for (uint32_t i = 0; i < p->n_live; i++) {
+        ost_group *g = &p->groups[p->live[i]];
+        for (int l = 0; l < OST_LANES; l++)
+            if ((g->active >> l & 1u) && g->cut[l] == cut && !g->fading[l]) lane_fade(p, g, l, fade);
+    }
     prune(p);
 }
 
@@ -124,24 +200,36 @@ static ost_group *group_for(ost_voices *p, uint32_t kind) {
     p->live[p->n_live++] = gi;
     ost_group *g = &p->groups[gi];
     g->kind = kind;
+    g->orbit = (kind >> OST_KIND_ORBIT_SHIFT) & 31u;
     g->render = render_for(kind); /* chosen once for the group's life */
+    g->chain = (kind & OST_KIND_CHAIN) ? &p->chains[gi] : NULL;
+    if (g->chain) ost_chain_setup(g->chain, kind); /* the chain's stages too */
     return g;
 }
 
 /* --------------------------------------------------------------- control */
 
-ost_result ost_voices_init(ost_voices *p, uint32_t max_voices, float rate, uint64_t seed) {
+ost_result ost_voices_init(ost_voices *p, uint32_t max_voices, float rate, uint64_t seed, ost_buses *buses,
+                           ost_samples *samples, ost_streams *streams) {
     if (!p || max_voices == 0 || !(rate > 0.0f)) return OST_INVALID_ARGS;
     memset(p, 0, sizeof *p);
-    p->n_groups = max_voices; /* worst case: every voice alone in its group */
+    p->max_fading = max_voices / 4 + 8;
+    /* worst case: every voice, fading ones too, alone in its group */
+    p->n_groups = max_voices + p->max_fading;
     p->groups = aligned_alloc(64, (size_t)p->n_groups * sizeof(ost_group));
+    p->chains = aligned_alloc(64, (size_t)p->n_groups * sizeof(ost_chain));
     p->live = calloc(p->n_groups, sizeof *p->live);
     p->spare = calloc(p->n_groups, sizeof *p->spare);
-    if (!p->groups || !p->live || !p->spare) {
+    p->scratch_l = aligned_alloc(64, OST_MIX_BLOCK * sizeof(ost_vf));
+    p->scratch_r = aligned_alloc(64, OST_MIX_BLOCK * sizeof(ost_vf));
+    if (!p->groups || !p->chains || !p->live || !p->spare || !p->scratch_l || !p->scratch_r) {
         ost_voices_free(p);
         return OST_OUT_OF_MEMORY;
     }
     memset(p->groups, 0, (size_t)p->n_groups * sizeof(ost_group));
+    memset(p->chains, 0, (size_t)p->n_groups * sizeof(ost_chain)); /* touched: no page faults later */
+    memset(p->scratch_l, 0, OST_MIX_BLOCK * sizeof(ost_vf));
+    memset(p->scratch_r, 0, OST_MIX_BLOCK * sizeof(ost_vf));
     for (uint32_t i = 0; i < p->n_groups; i++) {
         for (int l = 0; l < OST_LANES; l++) lane_clear(&p->groups[i], l);
         p->spare[i] = p->n_groups - 1 - i;
@@ -150,57 +238,103 @@ ost_result ost_voices_init(ost_voices *p, uint32_t max_voices, float rate, uint6
     p->max_voices = max_voices;
     p->rate = rate;
     p->seed = seed;
+    p->buses = buses;
+    p->samples = samples;
+    p->streams = streams;
     return OST_OK;
 }
 
 void ost_voices_free(ost_voices *p) {
     if (!p) return;
     free(p->groups);
+    free(p->chains);
     free(p->live);
     free(p->spare);
+    free(p->scratch_l);
+    free(p->scratch_r);
     p->groups = NULL;
+    p->chains = NULL;
     p->live = p->spare = NULL;
+    p->scratch_l = p->scratch_r = NULL;
 }
 
-int ost_voices_start(ost_voices *p, const ost_event *e) {
-    const float *v = e->params;
-    if ((int)v[OST_PARAM_SOUND] < 0) return 0;
-    if (p->active_voices >= p->max_voices) steal_oldest(p);
-    uint32_t kind = kind_of(e);
-    ost_group *g = group_for(p, kind);
-    if (!g) return 0; /* cannot happen: there are max_voices groups */
-    int l = __builtin_ctz(~g->active & FULL_MASK);
-    lane_clear(g, l);
-    g->active |= 1u << l;
-    p->active_voices++;
-
+/* Plain kinds: the oscillator, filters and gains straight into the group. */
+static void plain_start(ost_voices *p, ost_group *g, int l, const float *v) {
     float rate = p->rate;
     float dt = v[OST_PARAM_FREQ] / rate;
     if (!(dt >= 1e-7f)) dt = 1e-7f; /* 0 Hz: a held value, not a division by zero */
-    if (dt > 0.45f) dt = 0.45f;     /* below Nyquist, where polyBLEP works */
+    if (dt > 0.45f) dt = 0.45f;     /* below Nyquist, where the BLEP works */
     g->dt[l] = dt;
     g->inv_dt[l] = 1.0f / dt;
-    if (kind & OST_FILTER_LP) {
+    if (g->kind & OST_FILTER_LP) {
         ost_svf_coefs c = ost_svf_design(v[OST_PARAM_CUTOFF], v[OST_PARAM_RESONANCE], rate);
         g->lp_a1[l] = c.a1, g->lp_a2[l] = c.a2, g->lp_a3[l] = c.a3;
     }
-    if (kind & OST_FILTER_HP) {
+    if (g->kind & OST_FILTER_HP) {
         ost_svf_coefs c = ost_svf_design(v[OST_PARAM_HCUTOFF], v[OST_PARAM_HRESONANCE], rate);
         g->hp_a1[l] = c.a1, g->hp_a2[l] = c.a2, g->hp_a3[l] = c.a3, g->hp_k[l] = c.k;
     }
-    if (kind & OST_FILTER_BP) {
+    if (g->kind & OST_FILTER_BP) {
         ost_svf_coefs c = ost_svf_design(v[OST_PARAM_BANDF], v[OST_PARAM_BANDQ], rate);
         g->bp_a1[l] = c.a1, g->bp_a2[l] = c.a2, g->bp_a3[l] = c.a3, g->bp_k[l] = c.k;
     }
-    float amp = v[OST_PARAM_GAIN] * v[OST_PARAM_VELOCITY];
+    /* postgain and dry are linear here (no effect between them): folded in */
+    float amp = v[OST_PARAM_GAIN] * v[OST_PARAM_VELOCITY] * v[OST_PARAM_POSTGAIN] * v[OST_PARAM_DRY];
     /* equal power: cos and sin of pan * pi/2, both written as sines so the
        hard-panned side is exactly 0 (cosf of a rounded pi/2 is not) */
     float pan = v[OST_PARAM_PAN];
     g->gain_l[l] = amp * sinf((1.0f - pan) * (float)(M_PI / 2));
     g->gain_r[l] = amp * sinf(pan * (float)(M_PI / 2));
+}
+
+int ost_voices_start(ost_voices *p, const ost_event *e, uint32_t offset) {
+    (void)offset;
+    const float *v = e->params;
+    int sound = (int)v[OST_PARAM_SOUND];
+    if (sound < 0) return 0;
+    ost_sample_data *d = NULL;
+    if (sound == OST_SOUND_SAMPLE) {
+        d = ost_samples_get_rt(p->samples, (int32_t)v[OST_PARAM_SAMPLE]);
+        if (!d) {
+            p->not_ready++;
+            return -1;
+        }
+        if (d->streamed && e->reserved == 0) {
+            p->streams_unavailable++;
+            return -1;
+        }
+    }
+    uint32_t cut = (uint32_t)v[OST_PARAM_CUT];
+    if (cut) cut_group(p, cut);
+    if (p->active_voices - p->fading_voices >= p->max_voices) steal(p);
+    uint32_t kind = kind_of(p, e, d);
+    ost_group *g = group_for(p, kind);
+    if (!g) { /* every group holds fading voices: stop the oldest fading one */
+        int fl = -1;
+        ost_group *f = oldest(p, 1, &fl);
+        if (f) lane_free(p, f, fl);
+        prune(p);
+        g = group_for(p, kind);
+        if (!g) return 0;
+    }
+    int l = __builtin_ctz(~g->active & FULL_MASK);
+    lane_clear(g, l);
+    g->active |= 1u << l;
+    p->active_voices++;
     g->serial[l] = ++p->next_serial;
     g->noise[l] = ost_noise_seed(p->seed, g->serial[l]);
     g->slot[l] = e->slot;
+    g->cut[l] = cut;
+    if (g->chain) {
+        if (!ost_chain_start(p, g, l, e)) { /* cannot happen: readiness was checked above */
+            lane_free(p, g, l);
+            if (!g->active) prune(p);
+            return -1;
+        }
+    } else {
+        plain_start(p, g, l, v);
+    }
+    float rate = p->rate;
     g->shape[l] = (ost_env_shape){
         .attack_frames = ost_env_frames(v[OST_PARAM_ATTACK], rate),
         .decay_frames = ost_env_frames(v[OST_PARAM_DECAY], rate),
@@ -239,6 +373,7 @@ static uint32_t group_span(const ost_group *g, uint32_t limit) {
         if (!(g->active >> l & 1u)) continue;
         if (g->seg_left[l] < n) n = g->seg_left[l];
         if (g->off_left[l] < n) n = g->off_left[l];
+        if (g->life_left[l] < n) n = g->life_left[l];
     }
     return n;
 }
@@ -246,16 +381,17 @@ static uint32_t group_span(const ost_group *g, uint32_t limit) {
 static void group_advance(ost_voices *p, ost_group *g, uint32_t n) {
     for (int l = 0; l < OST_LANES; l++) {
         if (!(g->active >> l & 1u)) continue;
-        int due = 0;
+        int due = g->finished[l];
         if (g->seg_left[l] != UINT32_MAX) due |= (g->seg_left[l] -= n) == 0;
         if (g->off_left[l] != UINT32_MAX) due |= (g->off_left[l] -= n) == 0;
+        if (g->life_left[l] != UINT32_MAX) due |= (g->life_left[l] -= n) == 0;
         if (due) lane_settle(p, g, l);
     }
 }
 
-/* The sample loop of one kind: state in locals, one loop, state stored back.
-   `src` and `filters` are compile-time constants in every instance, so the
-   branches on them disappear. */
+/* The sample loop of a plain kind: state in locals, one loop, state stored
+   back. `src` and `filters` are compile-time constants in every instance,
+   so the branches on them disappear. */
 OST_INLINE void run_lanes(ost_group *g, ost_vf *restrict al, ost_vf *restrict ar, uint32_t n, const int src,
                           const int filters) {
     ost_vf phase = g->phase, dt = g->dt, idt = g->inv_dt;
@@ -302,8 +438,9 @@ OST_INLINE void run_lanes(ost_group *g, ost_vf *restrict al, ost_vf *restrict ar
     g->env = env;
 }
 
-OST_INLINE void render_group(ost_voices *p, ost_group *g, ost_vf *al, ost_vf *ar, uint32_t n, const int src,
-                             const int filters) {
+OST_INLINE void render_plain(ost_voices *p, ost_group *g, uint32_t offset, uint32_t n, const int src, const int filters) {
+    ost_vf *al = ost_buses_acquire(p->buses, g->orbit, OST_BUS_DRY_L) + offset;
+    ost_vf *ar = ost_buses_acquire(p->buses, g->orbit, OST_BUS_DRY_R) + offset;
     uint32_t done = 0;
     while (done < n && g->active) {
         uint32_t span = group_span(g, n - done);
@@ -313,21 +450,44 @@ OST_INLINE void render_group(ost_voices *p, ost_group *g, ost_vf *al, ost_vf *ar
     }
 }
 
-#define OST_RENDER_FN(src, f)                                                                               \
-    static void render_##src##_##f(ost_voices *p, ost_group *g, ost_vf *al, ost_vf *ar, uint32_t n) {     \
-        render_group(p, g, al, ar, n, OST_SOUND_##src, f);                                                  \
+static void render_chain(ost_voices *p, ost_group *g, uint32_t offset, uint32_t n) {
+    uint32_t done = 0;
+    while (done < n && g->active) {
+        uint32_t span = group_span(g, n - done);
+        ost_chain_render(p, g, offset + done, span);
+        group_advance(p, g, span);
+        done += span;
     }
-#define OST_RENDER_ROW(src, name, alias)                                                                    \
-    OST_RENDER_FN(src, 0) OST_RENDER_FN(src, 1) OST_RENDER_FN(src, 2) OST_RENDER_FN(src, 3)                \
+}
+
+#define OST_RENDER_FN(src, f)                                                                   \
+    static void render_##src##_##f(ost_voices *p, ost_group *g, uint32_t offset, uint32_t n) { \
+        render_plain(p, g, offset, n, OST_SOUND_##src, f);                                      \
+    }
+#define OST_RENDER_ROW(src)                                                                     \
+    OST_RENDER_FN(src, 0) OST_RENDER_FN(src, 1) OST_RENDER_FN(src, 2) OST_RENDER_FN(src, 3)    \
     OST_RENDER_FN(src, 4) OST_RENDER_FN(src, 5) OST_RENDER_FN(src, 6) OST_RENDER_FN(src, 7)
-OST_SOUND_TABLE(OST_RENDER_ROW)
+OST_RENDER_ROW(SINE)
+OST_RENDER_ROW(SAWTOOTH)
+OST_RENDER_ROW(SQUARE)
+OST_RENDER_ROW(TRIANGLE)
+OST_RENDER_ROW(WHITE)
+OST_RENDER_ROW(PINK)
+OST_RENDER_ROW(BROWN)
 
-#define OST_RENDER_ENTRIES(src, name, alias)                                                                \
-    render_##src##_0, render_##src##_1, render_##src##_2, render_##src##_3, render_##src##_4,               \
+#define OST_RENDER_ENTRIES(src)                                                                 \
+    render_##src##_0, render_##src##_1, render_##src##_2, render_##src##_3, render_##src##_4,   \
         render_##src##_5, render_##src##_6, render_##src##_7,
-static const ost_group_render_fn render_table[OST_KIND_COUNT] = {OST_SOUND_TABLE(OST_RENDER_ENTRIES)};
+static const ost_group_render_fn plain_table[OST_PLAIN_KINDS] = {
+    OST_RENDER_ENTRIES(SINE) OST_RENDER_ENTRIES(SAWTOOTH) OST_RENDER_ENTRIES(SQUARE) OST_RENDER_ENTRIES(TRIANGLE)
+        OST_RENDER_ENTRIES(WHITE) OST_RENDER_ENTRIES(PINK) OST_RENDER_ENTRIES(BROWN)};
+_Static_assert(OST_SOUND_BROWN + 1 == OST_SOUND_SUPERSAW, "the plain sounds come first in the table");
 
-static ost_group_render_fn render_for(uint32_t kind) { return render_table[kind % OST_KIND_COUNT]; }
+static ost_group_render_fn render_for(uint32_t kind) {
+    if (kind & OST_KIND_CHAIN) return render_chain;
+    uint32_t sound = kind >> OST_KIND_SOUND_SHIFT;
+    return plain_table[(sound * OST_FILTER_COMBOS + (kind & (OST_FILTER_COMBOS - 1))) % OST_PLAIN_KINDS];
+}
 
 /* A lane whose state went NaN or infinite (it should not, with sanitised
    parameters) is silenced and counted rather than poisoning the mix. */
@@ -337,6 +497,7 @@ static void reset_non_finite(ost_voices *p, ost_group *g) {
     ost_vi ok = (ost_vf_abs(g->lp_ic1) < big) & (ost_vf_abs(g->lp_ic2) < big) & (ost_vf_abs(g->hp_ic1) < big) &
                 (ost_vf_abs(g->hp_ic2) < big) & (ost_vf_abs(g->bp_ic1) < big) & (ost_vf_abs(g->bp_ic2) < big) &
                 (ost_vf_abs(g->n0) < big) & (ost_vf_abs(g->env) < big);
+    if (g->chain) ok &= ost_chain_finite(g->chain);
     ost_vi bad = ~ok;
     for (int l = 0; l < OST_LANES; l++)
         if (bad[l] && (g->active >> l & 1u)) {
@@ -345,11 +506,11 @@ static void reset_non_finite(ost_voices *p, ost_group *g) {
         }
 }
 
-void ost_voices_render(ost_voices *p, ost_vf *acc_l, ost_vf *acc_r, uint32_t frames) {
+void ost_voices_render(ost_voices *p, uint32_t offset, uint32_t frames) {
     int emptied = 0;
     for (uint32_t i = 0; i < p->n_live; i++) {
         ost_group *g = &p->groups[p->live[i]];
-        g->render(p, g, acc_l, acc_r, frames);
+        g->render(p, g, offset, frames);
         reset_non_finite(p, g);
         emptied |= !g->active;
     }

@@ -2,15 +2,26 @@
  * voice.h — the voice pool.
  *
  * Voices are computed OST_LANES at a time: a group holds up to OST_LANES
- * voices of one *kind* (source x which filters are on) in the lanes of
- * vector registers, struct-of-arrays. A group's render function is chosen
- * once, when its first voice starts (SuperCollider's SETCALC idea), from a
- * table of functions specialised at compile time for every kind, so a
- * sawtooth without a highpass never branches on the highpass per sample.
+ * voices of one *kind* (source x orbit x which features are on) in the
+ * lanes of vector registers, struct-of-arrays. A group's render function is
+ * chosen once, when its first voice starts (SuperCollider's SETCALC idea):
  *
- * There are as many groups as the pool has voices, so a new voice always
- * finds a group: one of its kind with a free lane, or an empty one. When
- * max_voices are sounding, the oldest voice is stolen (and counted).
+ *  - plain kinds (an oscillator or noise, any of the three 12 dB filters,
+ *    no modulation, no effect, no send) use the fused loops of
+ *    render_table, specialised at compile time for every source x filter
+ *    combination, so a sawtooth without a highpass never branches on the
+ *    highpass per sample;
+ *  - every other kind runs the stage chain (chain.h): a source stage, the
+ *    amplitude envelope, then only the stages its kind switched on (each a
+ *    branch-free loop over a span), then the output stage into its orbit's
+ *    buses. The stages are chosen once, when the group is made.
+ *
+ * There are more groups than voices (max_voices plus a reserve for voices
+ * fading out), so a new voice always finds a group: one of its kind with a
+ * free lane, or an empty one. When max_voices are sounding, the oldest voice
+ * is stolen: it fades out over a few milliseconds (counted) instead of
+ * stopping dead. A voice in a cut group fades out the same way when a newer
+ * voice of the group starts.
  *
  * Owned by the audio thread: every function here is Thread: audio, except
  * init/free (Thread: control).
@@ -18,24 +29,50 @@
 #ifndef OST_VOICE_H
 #define OST_VOICE_H
 
+#include "bus.h"
 #include "dsp.h"
 #include "env.h"
 #include "ostinato.h"
+#include "sample.h"
+#include "stream.h"
 
+/* Kind bits. The low three are the plain path's filter combination. */
 enum {
     OST_FILTER_LP = 1,
     OST_FILTER_HP = 2,
     OST_FILTER_BP = 4,
     OST_FILTER_COMBOS = 8,
-    OST_KIND_COUNT = OST_SOUND_COUNT * OST_FILTER_COMBOS,
+    OST_KIND_CHAIN = 1u << 3,   /**< the stage chain (anything beyond the plain loops) */
+    OST_KIND_LADDER = 1u << 4,  /**< lowpass is the 24 dB ladder */
+    OST_KIND_LP24 = 1u << 5,    /**< lowpass is two 12 dB stages */
+    OST_KIND_LPENV = 1u << 6,   /**< lowpass cutoff follows its envelope */
+    OST_KIND_PITCH = 1u << 7,   /**< pitch moves: vibrato, pitch envelope, accelerate, FM */
+    OST_KIND_VOWEL = 1u << 8,
+    OST_KIND_COARSE = 1u << 9,
+    OST_KIND_CRUSH = 1u << 10,
+    OST_KIND_SHAPE = 1u << 11,
+    OST_KIND_DISTORT = 1u << 12,
+    OST_KIND_SENDS = 1u << 13,  /**< delay and reverb sends */
+    OST_KIND_PHASER = 1u << 14, /**< plays through its orbit's phaser */
+    OST_KIND_STEREO = 1u << 15, /**< two-channel source (stereo sample, supersaw) */
+    OST_KIND_STREAM = 1u << 16, /**< a sample streamed from disk */
+    OST_KIND_FM = 1u << 17,
+    OST_KIND_FLAG_BITS = 18,
+    OST_KIND_ORBIT_SHIFT = 18,  /**< 5 bits of orbit */
+    OST_KIND_SOUND_SHIFT = 23,  /**< then the sound */
+    OST_PLAIN_KINDS = OST_SOUND_SUPERSAW * OST_FILTER_COMBOS, /**< oscillators and noise x filters */
 };
+
+/** Frames between control-rate updates (modulated pitch and cutoff). */
+#define OST_CTL_FRAMES 16
 
 struct ost_voices;
 struct ost_group;
-/** Renders `frames` frames of a group, adding into the per-lane stereo
- *  accumulators acc_l/acc_r (one vector per frame). */
-typedef void (*ost_group_render_fn)(struct ost_voices *pool, struct ost_group *g, ost_vf *acc_l, ost_vf *acc_r,
-                                    uint32_t frames);
+/** Renders `frames` frames of a group into its orbit's buses, at frame
+ *  `offset` of the current step. */
+typedef void (*ost_group_render_fn)(struct ost_voices *pool, struct ost_group *g, uint32_t offset, uint32_t frames);
+
+typedef struct ost_chain ost_chain; /* chain.h */
 
 typedef struct ost_group {
     /* --- vector state, one lane per voice, used in the sample loop --- */
@@ -46,48 +83,64 @@ typedef struct ost_group {
     ost_vu noise;                      /**< xorshift state */
     ost_vf n0, n1, n2;                 /**< pink / brown filter states */
     ost_vf env, env_step;              /**< envelope level and per-sample step */
-    ost_vf gain_l, gain_r;             /**< gain * velocity * pan */
+    ost_vf gain_l, gain_r;             /**< gain * velocity * dry * pan (plain path) */
     /* --- per-lane control, touched between loop spans --- */
     uint32_t seg_left[OST_LANES];      /**< frames left in the envelope segment */
     uint32_t off_left[OST_LANES];      /**< frames until note-off (UINT32_MAX: none) */
+    uint32_t life_left[OST_LANES];     /**< frames until the source is over (UINT32_MAX: not known) */
     uint8_t segment[OST_LANES];        /**< ost_env_segment; IDLE = lane free */
+    uint8_t fading[OST_LANES];         /**< stolen or cut: fading out, no longer counted as sounding */
+    uint8_t finished[OST_LANES];       /**< the source ran out (a sample's end): free at the next boundary */
     ost_env_shape shape[OST_LANES];
     uint64_t serial[OST_LANES];        /**< start order, for stealing the oldest */
     uint32_t slot[OST_LANES];
+    uint32_t cut[OST_LANES];           /**< cut group, 0 = none */
     uint32_t active;                   /**< bit per lane in use */
-    uint32_t kind;                     /**< sound * OST_FILTER_COMBOS + filter bits */
+    uint32_t kind;                     /**< see the kind bits */
+    uint32_t orbit;
     ost_group_render_fn render;
+    ost_chain *chain;                  /**< the stage chain's state (chain kinds) */
 } __attribute__((aligned(64))) ost_group;
 
 typedef struct ost_voices {
     ost_group *groups;        /**< n_groups groups */
+    ost_chain *chains;        /**< one per group */
     uint32_t n_groups;
     uint32_t *live;           /**< indices of groups with at least one voice */
     uint32_t n_live;
     uint32_t *spare;          /**< stack of empty groups */
     uint32_t n_spare;
     uint32_t max_voices;
-    uint32_t active_voices;
+    uint32_t max_fading;      /**< voices allowed to fade out at once beyond max_voices */
+    uint32_t active_voices;   /**< lanes in use, fading ones included */
+    uint32_t fading_voices;
     uint64_t next_serial;
     uint64_t seed;
     float rate;
+    ost_buses *buses;         /**< where groups render to (the mixer's) */
+    ost_vf *scratch_l, *scratch_r; /**< the stage chain's working buffers, OST_MIX_BLOCK each */
+    ost_streams *streams;     /**< the stream reader's slots (the engine's) */
+    ost_samples *samples;     /**< the sample table (the engine's) */
+    uint64_t step_frame;      /**< engine frame of the current step's first frame */
     /* counters, published through telemetry by the mixer */
-    uint64_t stolen, reset;
+    uint64_t stolen, reset, not_ready, stream_underruns, streams_unavailable;
 } ost_voices;
 
 /** Thread: control. */
-ost_result ost_voices_init(ost_voices *pool, uint32_t max_voices, float rate, uint64_t seed);
+ost_result ost_voices_init(ost_voices *pool, uint32_t max_voices, float rate, uint64_t seed, ost_buses *buses,
+                           ost_samples *samples, ost_streams *streams);
 /** Thread: control. */
 void ost_voices_free(ost_voices *pool);
 
-/** Starts a voice for a NOTE event now (at the mixer's cursor). Returns 0
- *  when the event's sound is unknown (nothing starts). Thread: audio. */
-int ost_voices_start(ost_voices *pool, const ost_event *event);
+/** Starts a voice for a NOTE event now (at frame `offset` of the step).
+ *  Returns 1 when a voice started, 0 when the sound is unknown, -1 when its
+ *  sample is not ready (nothing starts either way). Thread: audio. */
+int ost_voices_start(ost_voices *pool, const ost_event *event, uint32_t offset);
 /** Releases the voices of `slot` (or all) over `fade_frames`, from their
  *  current level, unless they already end sooner. Thread: audio. */
 void ost_voices_release(ost_voices *pool, uint32_t slot, uint32_t fade_frames);
-/** Renders every live group for `frames` frames into the accumulators.
- *  Thread: audio. */
-void ost_voices_render(ost_voices *pool, ost_vf *acc_l, ost_vf *acc_r, uint32_t frames);
+/** Renders every live group for `frames` frames at frame `offset` of the
+ *  step into the buses. Thread: audio. */
+void ost_voices_render(ost_voices *pool, uint32_t offset, uint32_t frames);
 
 #endif

@@ -35,6 +35,25 @@ export interface Telemetry {
   /** 1 once the PortAudio stream died and the engine fell back to null. */
   deviceLost: number;
   running: number;
+  /** Output latency of the master limiter's lookahead, frames (events still land on their frame: the voices run ahead). */
+  latencyFrames: number;
+  /** The master limiter's lowest gain in the last block (1 = not limiting). */
+  limiterGain: number;
+  /** NOTE events whose sample was not loaded (or failed) when they started: silent. */
+  samplesNotReady: number;
+  /** Frames a streaming voice found no data for (late disk reads). */
+  streamUnderruns: number;
+  /** NOTE events of a streamed sample that found no free stream. */
+  streamsUnavailable: number;
+  streamsActive: number;
+  /** 1 while the output is being recorded. */
+  recording: number;
+  /** Engine frame of the recording's first frame. */
+  recordStartFrame: number;
+  /** Frames handed to the recording writer since it started. */
+  recordFrames: number;
+  /** Frames the recording ring had no room for (0 in a healthy recording). */
+  recordDropped: number;
   /** Per-channel peak |sample| with meter ballistics (instant attack, -20 dB in 300 ms). */
   peak: Float64Array;
 }
@@ -62,7 +81,9 @@ function makeDecoder(): Decoder {
   const declared: (keyof Telemetry)[] = [
     "frames", "blockNs", "nowFrame", "blocks", "sampleRate", "channels", "cpuLoad", "xruns", "lateEvents",
     "stolenVoices", "eventsPlayed", "unknownSounds", "clearedEvents", "resetVoices", "activeVoices",
-    "pendingEvents", "ringFill", "ringCapacity", "backend", "deviceLost", "running", "peak",
+    "pendingEvents", "ringFill", "ringCapacity", "backend", "deviceLost", "running", "latencyFrames", "limiterGain",
+    "samplesNotReady", "streamUnderruns", "streamsUnavailable", "streamsActive", "recording", "recordStartFrame",
+    "recordFrames", "recordDropped", "peak",
   ];
   // The Telemetry type above is for the type checker; the library is the
   // authority. A field added on one side only fails here, loudly.

@@ -88,11 +88,14 @@ async function renderChunks(source: string, options: RenderOptions, sink: (chunk
   const started = performance.now();
   try {
     let firstError: ProgramError | undefined;
+    // The voices run the limiter's lookahead ahead of the output: events up
+    // to the end of the next block plus that much must be queued.
+    const latency = engine.telemetry().latencyFrames;
     const scheduler = new Scheduler(
       engine,
       slots,
       tempo,
-      { lookahead: block / rate, onError: (e) => (firstError ??= e), onEvents: options.onEvents, onWarning: options.onWarning },
+      { lookahead: (block + latency) / rate, onError: (e) => (firstError ??= e), onEvents: options.onEvents, onWarning: options.onWarning },
       ZERO,
     );
     const changes = [...(options.tempoChanges ?? [])].sort((a, b) => a.atCycle - b.atCycle);

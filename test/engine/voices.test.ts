@@ -5,11 +5,11 @@ import { channel, firstOnset, rms } from "./audio-analysis.ts";
 import { offline, pushNotes } from "./helpers.ts";
 
 describe("voices", () => {
-  test("when the pool is full the oldest voice is stolen and counted", () => {
+  test("when the pool is full the oldest voice is stolen, counted, and faded out over 5 ms (no click)", () => {
     const engine = offline({ maxVoices: 4 });
     try {
       // six long notes, hard left except the first, which is hard right
-      pushNotes(engine, Array.from({ length: 6 }, (_, i) => ({ controls: { s: "sine", pan: i === 0 ? 1 : 0, note: 60 + i }, at: i * 100, dur: 100000 })));
+      pushNotes(engine, Array.from({ length: 6 }, (_, i) => ({ controls: { s: "sine", pan: i === 0 ? 1 : 0, note: 60 + i, attack: 0 }, at: i * 100, dur: 100000 })));
       const out = engine.render(2000);
       const t = engine.telemetry();
       expect(t.activeVoices).toBe(4);
@@ -17,7 +17,14 @@ describe("voices", () => {
       expect(t.eventsPlayed).toBe(6);
       const right = channel(out, 2, 1);
       expect(rms(right, 100, 400)).toBeGreaterThan(0.01); // the first note sounds...
-      expect(rms(right, 500, 2000)).toBe(0);              // ...until the fifth steals it
+      // ...until the fifth steals it at frame 400: it fades out over 5 ms (240 frames), falling every frame
+      const fade = Array.from(right.subarray(400, 641), Math.abs);
+      let envelope = 0;
+      for (let i = 0; i < 240; i += 24) envelope = Math.max(envelope, ...fade.slice(i, i + 24));
+      expect(Math.max(...fade.slice(0, 24))).toBeGreaterThan(0.5);  // no hard cut at the steal
+      expect(Math.max(...fade.slice(120, 144))).toBeLessThan(0.55); // halfway down
+      expect(Math.max(...fade.slice(120, 144))).toBeGreaterThan(0.2);
+      expect(rms(right, 641, 2000)).toBe(0);                        // and gone after the fade
     } finally {
       engine.close();
     }

@@ -1,0 +1,1053 @@
+/*
+ * chain.c — the stage chain (see chain.h): sources, control-rate
+ * modulation, filters and effects of voices beyond the plain loops.
+ * Real-time code: no allocation, no locks, no I/O.
+ */
+#include "chain.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "filter.h"
+#include "noise.h"
+#include "osc.h"
+
+#define C2_HZ 65.406395f /* the pitch at which samples and drums play as recorded */
+
+/* ================================================================ helpers */
+
+/* The TPT state-variable coefficients for per-lane cutoffs and Qs. */
+static inline void svf_coefs(ost_vf fc, ost_vf q, float rate, ost_vf *a1, ost_vf *a2, ost_vf *a3, ost_vf *k) {
+    fc = ost_vf_clamp(fc, ost_vf_set(10.0f), ost_vf_set(0.45f * rate));
+    q = ost_vf_clamp(q, ost_vf_set(0.1f), ost_vf_set(100.0f));
+    ost_vf g = ost_vf_tan(fc * (float)(M_PI / rate));
+    ost_vf kk = 1.0f / q;
+    *a1 = 1.0f / (1.0f + g * (g + kk));
+    *a2 = g * *a1;
+    *a3 = g * *a2;
+    if (k) *k = kk;
+}
+
+/* Ladder feedback for a Q: 0 at Q 0.5, self-oscillation (4) approached at high Q. */
+static inline float ladder_k(float q) {
+    float k = 4.0f * (1.0f - 0.5f / (q > 0.5f ? q : 0.5f));
+    return k > 3.98f ? 3.98f : k;
+}
+
+static inline ost_vf vf_floor(ost_vf x) {
+    ost_vf t = __builtin_convertvector(__builtin_convertvector(x, ost_vi), ost_vf);
+    return t - ost_vf_and(t > x, ost_vf_set(1.0f));
+}
+
+static uint32_t frames_of(float seconds, float rate) { return ost_env_frames(seconds, rate); }
+
+/* ------------------------------------------------- control-rate envelopes */
+
+static void ctl_env_start(ost_ctl_env *e, float a, float d, float s, float r, float rate) {
+    e->attack = frames_of(a, rate);
+    e->decay = frames_of(d, rate);
+    e->release = frames_of(r, rate);
+    e->sustain = s;
+    if (e->attack) {
+        e->segment = OST_ENV_ATTACK, e->level = 0.0f, e->left = e->attack, e->step = 1.0f / (float)e->attack;
+    } else if (e->decay) {
+        e->segment = OST_ENV_DECAY, e->level = 1.0f, e->left = e->decay, e->step = (s - 1.0f) / (float)e->decay;
+    } else {
+        e->segment = OST_ENV_SUSTAIN, e->level = s, e->left = UINT32_MAX, e->step = 0.0f;
+    }
+}
+
+/* Advances by n frames; segment changes land on the chunk's end. */
+static float ctl_env_advance(ost_ctl_env *e, uint32_t n) {
+    if (e->segment == OST_ENV_SUSTAIN || e->segment == OST_ENV_IDLE) return e->level;
+    if (e->left > n) {
+        e->left -= n;
+        e->level += e->step * (float)n;
+        return e->level;
+    }
+    switch (e->segment) {
+    case OST_ENV_ATTACK:
+        if (e->decay) {
+            e->segment = OST_ENV_DECAY, e->level = 1.0f, e->left = e->decay;
+            e->step = (e->sustain - 1.0f) / (float)e->decay;
+        } else {
+            e->segment = OST_ENV_SUSTAIN, e->level = e->sustain, e->step = 0.0f, e->left = UINT32_MAX;
+        }
+        break;
+    case OST_ENV_DECAY:
+        e->segment = OST_ENV_SUSTAIN, e->level = e->sustain, e->step = 0.0f, e->left = UINT32_MAX;
+        break;
+    default: /* release over */
+        e->segment = OST_ENV_IDLE, e->level = 0.0f, e->step = 0.0f, e->left = UINT32_MAX;
+        break;
+    }
+    return e->level;
+}
+
+static void ctl_env_release(ost_ctl_env *e) {
+    if (e->segment == OST_ENV_IDLE || e->segment == OST_ENV_RELEASE) return;
+    if (e->release == 0 || !(e->level > 0.0f)) {
+        e->segment = OST_ENV_IDLE, e->level = 0.0f, e->step = 0.0f, e->left = UINT32_MAX;
+        return;
+    }
+    e->segment = OST_ENV_RELEASE, e->left = e->release, e->step = -e->level / (float)e->release;
+}
+
+/* ============================================================== control */
+
+/* Every OST_CTL_FRAMES: pitch (vibrato, pitch envelope, accelerate, FM
+   envelope) and the lowpass envelope. Runs once per chunk, so branches on
+   the kind here cost nothing per sample. */
+static void control_update(ost_voices *p, ost_group *g, ost_chain *c, uint32_t n) {
+    ost_chain_lanes *v = &c->v;
+    uint32_t kind = g->kind;
+    uint32_t sound = kind >> OST_KIND_SOUND_SHIFT;
+    int sampler = sound == OST_SOUND_SAMPLE;
+    for (int l = 0; l < OST_LANES; l++) {
+        if (!(g->active >> l & 1u)) continue;
+        if (kind & (OST_KIND_PITCH | OST_KIND_FM)) {
+            float pe = ctl_env_advance(&c->penv[l], n);
+            float vib = v->vib_depth[l] != 0.0f ? v->vib_depth[l] * sinf(2.0f * (float)M_PI * v->vib_phase[l]) : 0.0f;
+            v->vib_phase[l] += v->vib_inc[l] * (float)n;
+            v->vib_phase[l] -= floorf(v->vib_phase[l]);
+            v->t[l] += (float)n;
+            float acc = 1.0f + v->accel[l] * v->t[l];
+            if (acc < 0.01f) acc = 0.01f;
+            float target = v->base_dt[l] * exp2f((v->penv_depth[l] * pe + vib) * (1.0f / 12.0f)) * acc;
+            if (sampler) {
+                g->dt[l] = target > 64.0f ? 64.0f : target;
+                v->dt_step[l] = 0.0f;
+            } else {
+                target = target < 1e-7f ? 1e-7f : (target > 0.45f ? 0.45f : target);
+                v->dt_step[l] = (target - g->dt[l]) / (float)n;
+            }
+            v->fm_level[l] = ctl_env_advance(&c->fmenv[l], n);
+        }
+        if (kind & OST_KIND_LPENV) v->lpenv_level[l] = ctl_env_advance(&c->lpenv[l], n);
+    }
+    if (kind & OST_KIND_LPENV) {
+        ost_vf cut = v->lp_cut;
+        for (int l = 0; l < OST_LANES; l++) cut[l] *= exp2f(v->lp_depth[l] * v->lpenv_level[l]);
+        float rate = p->rate;
+        if (kind & OST_KIND_LADDER) {
+            cut = ost_vf_clamp(cut, ost_vf_set(10.0f), ost_vf_set(0.45f * rate));
+            ost_vf gg = ost_vf_tan(cut * (float)(M_PI / rate));
+            v->lad_g = gg / (1.0f + gg);
+        } else if (kind & OST_KIND_LP24) {
+            svf_coefs(cut, ost_vf_set(0.5412f), rate, &v->lp_a1, &v->lp_a2, &v->lp_a3, NULL);
+            svf_coefs(cut, v->lp_q * (1.3066f / 0.70710678f), rate, &v->lp2_a1, &v->lp2_a2, &v->lp2_a3, NULL);
+        } else {
+            svf_coefs(cut, v->lp_q, rate, &v->lp_a1, &v->lp_a2, &v->lp_a3, NULL);
+        }
+    }
+}
+
+/* ================================================================ sources */
+
+enum { MODE_PLAIN, MODE_RAMP, MODE_FM };
+
+/* Oscillators: `wave` and `mode` are constants in every instance. */
+OST_INLINE void osc_loop(ost_group *g, ost_chain *c, ost_vf *out, uint32_t n, const int wave, const int mode) {
+    ost_chain_lanes *v = &c->v;
+    ost_vf phase = g->phase, dt = g->dt, idt = g->inv_dt, step = v->dt_step, pw = v->pw;
+    ost_vf fph = v->fm_phase, fh = v->fm_h, famt = v->fm_i * v->fm_level * v->fm_h;
+    for (uint32_t i = 0; i < n; i++) {
+        ost_vf inc = dt;
+        if (mode != MODE_PLAIN) dt += step;
+        if (mode == MODE_FM) {
+            ost_vf m = ost_osc_sine(fph);
+            fph += dt * fh;
+            fph -= vf_floor(fph);
+            inc = dt * (1.0f + famt * m);
+        } else {
+            inc = dt;
+        }
+        ost_vf x;
+        if (wave == OST_SOUND_SINE) {
+            phase += inc; /* FM may run it backwards: wrap both ways */
+            phase -= vf_floor(phase);
+            x = ost_osc_sine(phase);
+        } else {
+            if (mode != MODE_PLAIN) {
+                inc = ost_vf_clamp(inc, ost_vf_set(1e-7f), ost_vf_set(0.45f));
+                idt = 1.0f / inc;
+            }
+            phase = ost_osc_advance(phase, inc);
+            switch (wave) {
+            case OST_SOUND_SAWTOOTH: x = ost_osc_saw(phase, inc, idt); break;
+            case OST_SOUND_SQUARE: x = ost_osc_square(phase, inc, idt); break;
+            case OST_SOUND_TRIANGLE: x = ost_osc_triangle(phase, inc, idt); break;
+            default: { /* pulse: up at 0, down at pw, DC removed */
+                ost_vf naive = ost_vf_select(phase < pw, ost_vf_set(1.0f), ost_vf_set(-1.0f));
+                ost_vf t2 = phase + (1.0f - pw);
+                t2 -= ost_vf_and(t2 >= 1.0f, ost_vf_set(1.0f));
+                x = naive + ost_osc_blep(phase, inc, idt) - ost_osc_blep(t2, inc, idt) - (2.0f * pw - 1.0f);
+                break;
+            }
+            }
+        }
+        out[i] = x;
+    }
+    g->phase = phase;
+    g->dt = dt;
+    if (mode != MODE_PLAIN) g->inv_dt = 1.0f / dt;
+    v->fm_phase = fph;
+}
+
+#define OSC_SOURCES(W, name)                                                                                     \
+    static void src_##name##_plain(ost_voices *p, ost_group *g, ost_chain *c, ost_vf *l, ost_vf *r, uint32_t n) { \
+        (void)p, (void)r;                                                                                         \
+        osc_loop(g, c, l, n, W, MODE_PLAIN);                                                                      \
+    }                                                                                                             \
+    static void src_##name##_ramp(ost_voices *p, ost_group *g, ost_chain *c, ost_vf *l, ost_vf *r, uint32_t n) {  \
+        (void)p, (void)r;                                                                                         \
+        osc_loop(g, c, l, n, W, MODE_RAMP);                                                                       \
+    }                                                                                                             \
+    static void src_##name##_fm(ost_voices *p, ost_group *g, ost_chain *c, ost_vf *l, ost_vf *r, uint32_t n) {    \
+        (void)p, (void)r;                                                                                         \
+        osc_loop(g, c, l, n, W, MODE_FM);                                                                         \
+    }
+OSC_SOURCES(OST_SOUND_SINE, sine)
+OSC_SOURCES(OST_SOUND_SAWTOOTH, saw)
+OSC_SOURCES(OST_SOUND_SQUARE, square)
+OSC_SOURCES(OST_SOUND_TRIANGLE, triangle)
+OSC_SOURCES(OST_SOUND_PULSE, pulse)
+
+OST_INLINE void noise_loop(ost_group *g, ost_vf *out, uint32_t n, const int colour) {
+    ost_vu noise = g->noise;
+    ost_vf n0 = g->n0, n1 = g->n1, n2 = g->n2;
+    for (uint32_t i = 0; i < n; i++) {
+        if (colour == OST_SOUND_WHITE) out[i] = ost_noise_white(&noise);
+        else if (colour == OST_SOUND_PINK) out[i] = ost_noise_pink(&noise, &n0, &n1, &n2);
+        else out[i] = ost_noise_brown(&noise, &n0);
+    }
+    g->noise = noise;
+    g->n0 = n0, g->n1 = n1, g->n2 = n2;
+}
+static void src_white(ost_voices *p, ost_group *g, ost_chain *c, ost_vf *l, ost_vf *r, uint32_t n) {
+    (void)p, (void)c, (void)r;
+    noise_loop(g, l, n, OST_SOUND_WHITE);
+}
+static void src_pink(ost_voices *p, ost_group *g, ost_chain *c, ost_vf *l, ost_vf *r, uint32_t n) {
+    (void)p, (void)c, (void)r;
+    noise_loop(g, l, n, OST_SOUND_PINK);
+}
+static void src_brown(ost_voices *p, ost_group *g, ost_chain *c, ost_vf *l, ost_vf *r, uint32_t n) {
+    (void)p, (void)c, (void)r;
+    noise_loop(g, l, n, OST_SOUND_BROWN);
+}
+
+/* Supersaw: OST_UNISON_MAX band-limited saws per voice (unused ones at gain
+   0), detuned around the pitch and spread across the stereo field. */
+OST_INLINE void supersaw_loop(ost_group *g, ost_chain *c, ost_vf *l, ost_vf *r, uint32_t n, const int ramp) {
+    ost_chain_lanes *v = &c->v;
+    ost_vf dt = g->dt, step = v->dt_step;
+    ost_vf idt[OST_UNISON_MAX];
+    for (int k = 0; k < OST_UNISON_MAX; k++) idt[k] = 1.0f / ost_vf_clamp(dt * v->ss_ratio[k], ost_vf_set(1e-7f), ost_vf_set(0.45f));
+    for (uint32_t i = 0; i < n; i++) {
+        if (ramp) dt += step;
+        ost_vf xl = {0}, xr = {0};
+        for (int k = 0; k < OST_UNISON_MAX; k++) {
+            ost_vf d = ost_vf_clamp(dt * v->ss_ratio[k], ost_vf_set(1e-7f), ost_vf_set(0.45f));
+            v->ss_phase[k] = ost_osc_advance(v->ss_phase[k], d);
+            ost_vf s = ost_osc_saw(v->ss_phase[k], d, idt[k]);
+            xl += s * v->ss_gl[k];
+            xr += s * v->ss_gr[k];
+        }
+        l[i] = xl;
+        r[i] = xr;
+    }
+    g->dt = dt;
+}
+static void src_supersaw_plain(ost_voices *p, ost_group *g, ost_chain *c, ost_vf *l, ost_vf *r, uint32_t n) {
+    (void)p;
+    supersaw_loop(g, c, l, r, n, 0);
+}
+static void src_supersaw_ramp(ost_voices *p, ost_group *g, ost_chain *c, ost_vf *l, ost_vf *r, uint32_t n) {
+    (void)p;
+    supersaw_loop(g, c, l, r, n, 1);
+}
+
+/* --------------------------------------------------------------- drums */
+
+OST_INLINE void drum_loop(ost_group *g, ost_chain *c, ost_vf *out, uint32_t n, const uint32_t parts) {
+    ost_chain_lanes *v = &c->v;
+    ost_vf ph1 = v->dr_ph1, ph2 = v->dr_ph2, sweep = v->dr_sweep, t1 = v->dr_t1, t2 = v->dr_t2;
+    ost_vf m = v->dr_m, ma = v->dr_ma, nn = v->dr_n, na = v->dr_na, cl = v->dr_c;
+    ost_vf bt = v->dr_bt, bleft = v->dr_bleft;
+    ost_vf f1s1 = v->dr_f1s1, f1s2 = v->dr_f1s2, f2s1 = v->dr_f2s1, f2s2 = v->dr_f2s2;
+    ost_vu noise = g->noise;
+    for (uint32_t i = 0; i < n; i++) {
+        ost_vf y = {0};
+        if (parts & OST_DRUM_TONE) {
+            ost_vf f = 1.0f + sweep;
+            sweep *= v->dr_kp;
+            ph1 = ost_osc_advance(ph1, ost_vf_min(v->dr_dt1 * f, ost_vf_set(0.45f)));
+            ost_vf tone = t1 * ost_osc_sine(ph1);
+            t1 *= v->dr_kt1;
+            if (parts & OST_DRUM_TONE2) {
+                ph2 = ost_osc_advance(ph2, ost_vf_min(v->dr_dt2 * f, ost_vf_set(0.45f)));
+                tone += t2 * ost_osc_sine(ph2);
+                t2 *= v->dr_kt2;
+            }
+            if (parts & OST_DRUM_DRIVE) tone = ost_vf_tanh(tone * v->dr_drive) * v->dr_dnorm;
+            y = tone;
+        }
+        if (parts & (OST_DRUM_METAL | OST_DRUM_NOISE)) {
+            ost_vf src = {0};
+            if (parts & OST_DRUM_METAL) {
+                ost_vf s = {0};
+                for (int k = 0; k < OST_DRUM_METALS; k++) {
+                    v->dr_mph[k] = ost_osc_advance(v->dr_mph[k], v->dr_mdt[k]);
+                    s += v->dr_mw[k] * ost_osc_square(v->dr_mph[k], v->dr_mdt[k], v->dr_midt[k]);
+                }
+                src += s * (m - ma);
+                m *= v->dr_km;
+                ma *= v->dr_kma;
+            }
+            if (parts & OST_DRUM_NOISE) {
+                ost_vf w = ost_noise_white(&noise);
+                if (parts & OST_DRUM_BURST) {
+                    bt += 1.0f;
+                    ost_vi trig = (bt >= v->dr_bp) & (bleft > 0.0f);
+                    nn = ost_vf_select(trig, v->dr_blevel, nn);
+                    bleft -= ost_vf_and(trig, ost_vf_set(1.0f));
+                    bt = ost_vf_select(trig, ost_vf_set(0.0f), bt);
+                    nn *= ost_vf_select(bleft > 0.0f, v->dr_kn, v->dr_kn_tail);
+                } else {
+                    nn *= v->dr_kn;
+                }
+                src += w * (nn + cl - na);
+                cl *= v->dr_kc;
+                na *= v->dr_kna;
+            }
+            ost_vf band, low;
+            ost_svf_tick(src, &f1s1, &f1s2, v->dr_f1a1, v->dr_f1a2, v->dr_f1a3, &band, &low);
+            ost_vf bp = v->dr_f1k * band;
+            ost_svf_tick(bp, &f2s1, &f2s2, v->dr_f2a1, v->dr_f2a2, v->dr_f2a3, &band, &low);
+            y += bp - v->dr_f2k * band - low;
+        }
+        out[i] = y * v->dr_level;
+    }
+    v->dr_ph1 = ph1, v->dr_ph2 = ph2, v->dr_sweep = sweep, v->dr_t1 = t1, v->dr_t2 = t2;
+    v->dr_m = m, v->dr_ma = ma, v->dr_n = nn, v->dr_na = na, v->dr_c = cl;
+    v->dr_bt = bt, v->dr_bleft = bleft;
+    v->dr_f1s1 = f1s1, v->dr_f1s2 = f1s2, v->dr_f2s1 = f2s1, v->dr_f2s2 = f2s2;
+    g->noise = noise;
+}
+
+#define DRUM_SOURCE(name, parts)                                                                           \
+    static void src_drum_##name(ost_voices *p, ost_group *g, ost_chain *c, ost_vf *l, ost_vf *r, uint32_t n) { \
+        (void)p, (void)r;                                                                                   \
+        drum_loop(g, c, l, n, parts);                                                                       \
+    }
+DRUM_SOURCE(kick, OST_DRUM_TONE | OST_DRUM_NOISE | OST_DRUM_DRIVE)
+DRUM_SOURCE(snare, OST_DRUM_TONE | OST_DRUM_TONE2 | OST_DRUM_NOISE)
+DRUM_SOURCE(metal, OST_DRUM_METAL | OST_DRUM_NOISE)
+DRUM_SOURCE(clap, OST_DRUM_NOISE | OST_DRUM_BURST)
+DRUM_SOURCE(noise, OST_DRUM_NOISE)
+
+static ost_source_fn drum_source(int sound) {
+    uint32_t parts = ost_drum_parts(sound);
+    if (parts == (OST_DRUM_TONE | OST_DRUM_NOISE | OST_DRUM_DRIVE)) return src_drum_kick;
+    if (parts == (OST_DRUM_TONE | OST_DRUM_TONE2 | OST_DRUM_NOISE)) return src_drum_snare;
+    if (parts == (OST_DRUM_NOISE | OST_DRUM_BURST)) return src_drum_clap;
+    if (parts == OST_DRUM_NOISE) return src_drum_noise;
+    return src_drum_metal;
+}
+
+/* ------------------------------------------------------------- samples */
+
+/* 4-point Catmull-Rom: exact at frac 0 (the frame itself), smooth between. */
+static inline float hermite(float x0, float x1, float x2, float x3, float t) {
+    return x1 + 0.5f * t * (x2 - x0 + t * (2.0f * x0 - 5.0f * x1 + 4.0f * x2 - x3 + t * (3.0f * (x1 - x2) + x3 - x0)));
+}
+
+/* The next frame in the direction of play from memory: into out[2];
+   returns 0 past the end. `fetch` is the frame index last fetched. */
+static inline int next_memory(ost_sampler_lane *s, int64_t *fetch, float *out) {
+    int64_t i = *fetch + s->dir;
+    if (s->loop) {
+        if (s->dir > 0 && i > s->loop_last) i = s->loop_first;
+        else if (s->dir < 0 && i < s->loop_first) i = s->loop_last;
+    }
+    *fetch = i;
+    if (i < s->first || i > s->last) {
+        out[0] = out[1] = 0.0f;
+        return 0;
+    }
+    const float *f = s->frames + (size_t)i * s->channels;
+    out[0] = f[0];
+    out[1] = s->channels > 1 ? f[1] : f[0];
+    return 1;
+}
+
+OST_INLINE void sample_memory_loop(ost_group *g, ost_chain *c, ost_vf *l, ost_vf *r, uint32_t n, const int stereo) {
+    for (int lane = 0; lane < OST_LANES; lane++) {
+        ost_sampler_lane *s = &c->smp[lane];
+        if (!(g->active >> lane & 1u) || !s->frames) {
+            for (uint32_t i = 0; i < n; i++) l[i][lane] = 0.0f, r[i][lane] = 0.0f;
+            continue;
+        }
+        float inc = g->dt[lane], frac = s->frac;
+        int64_t fetch = s->fetch;
+        int ended = s->ended;
+        for (uint32_t i = 0; i < n; i++) {
+            if (ended >= 3) { /* the last frame has been played */
+                l[i][lane] = 0.0f;
+                if (stereo) r[i][lane] = 0.0f;
+                continue;
+            }
+            l[i][lane] = hermite(s->h[0][0], s->h[1][0], s->h[2][0], s->h[3][0], frac);
+            if (stereo) r[i][lane] = hermite(s->h[0][1], s->h[1][1], s->h[2][1], s->h[3][1], frac);
+            frac += inc;
+            while (frac >= 1.0f && ended < 3) {
+                frac -= 1.0f;
+                memmove(s->h[0], s->h[1], sizeof(float) * 6);
+                if (!next_memory(s, &fetch, s->h[3])) ended++;
+            }
+        }
+        s->fetch = fetch;
+        s->frac = frac;
+        s->ended = ended;
+        if (ended >= 3) g->finished[lane] = 1;
+    }
+}
+
+OST_INLINE void sample_stream_loop(ost_voices *p, ost_group *g, ost_chain *c, ost_vf *l, ost_vf *r, uint32_t n,
+                                   const int stereo) {
+    for (int lane = 0; lane < OST_LANES; lane++) {
+        ost_sampler_lane *s = &c->smp[lane];
+        if (!(g->active >> lane & 1u) || s->stream < 0) {
+            for (uint32_t i = 0; i < n; i++) l[i][lane] = 0.0f, r[i][lane] = 0.0f;
+            continue;
+        }
+        ost_stream *st = &p->streams->streams[s->stream];
+        int eof;
+        uint64_t avail = ost_stream_available_rt(st, &eof);
+        uint64_t consumed = OST_LOAD(&st->consumed, OST_RELAXED); /* only this thread writes it */
+        float inc = g->dt[lane], frac = s->frac;
+        int ended = s->ended;
+        for (uint32_t i = 0; i < n; i++) {
+            if (ended >= 3) {
+                l[i][lane] = 0.0f;
+                if (stereo) r[i][lane] = 0.0f;
+                continue;
+            }
+            int starved = 0;
+            while ((frac >= 1.0f || s->prime > 0) && ended < 3) {
+                if (avail == 0) {
+                    if (!eof) {
+                        starved = 1;
+                        break;
+                    }
+                    memmove(s->h[0], s->h[1], sizeof(float) * 6);
+                    s->h[3][0] = s->h[3][1] = 0.0f;
+                    ended++;
+                } else {
+                    memmove(s->h[0], s->h[1], sizeof(float) * 6);
+                    const float *f = st->ring + (consumed % OST_STREAM_RING_FRAMES) * 2;
+                    s->h[3][0] = f[0];
+                    s->h[3][1] = f[1];
+                    consumed++;
+                    avail--;
+                }
+                if (s->prime > 0) s->prime--;
+                else frac -= 1.0f;
+            }
+            if (starved) {
+                p->stream_underruns++;
+                l[i][lane] = 0.0f;
+                if (stereo) r[i][lane] = 0.0f;
+                continue;
+            }
+            if (ended >= 3) {
+                l[i][lane] = 0.0f;
+                if (stereo) r[i][lane] = 0.0f;
+                continue;
+            }
+            l[i][lane] = hermite(s->h[0][0], s->h[1][0], s->h[2][0], s->h[3][0], frac);
+            if (stereo) r[i][lane] = hermite(s->h[0][1], s->h[1][1], s->h[2][1], s->h[3][1], frac);
+            frac += inc;
+        }
+        /* Release: we are done with the frames before the reader refills them. */
+        OST_STORE(&st->consumed, consumed, OST_RELEASE);
+        s->frac = frac;
+        s->ended = ended;
+        if (ended >= 3) g->finished[lane] = 1;
+    }
+}
+
+static void src_sample_mono(ost_voices *p, ost_group *g, ost_chain *c, ost_vf *l, ost_vf *r, uint32_t n) {
+    (void)p;
+    sample_memory_loop(g, c, l, r, n, 0);
+}
+static void src_sample_stereo(ost_voices *p, ost_group *g, ost_chain *c, ost_vf *l, ost_vf *r, uint32_t n) {
+    (void)p;
+    sample_memory_loop(g, c, l, r, n, 1);
+}
+static void src_stream_mono(ost_voices *p, ost_group *g, ost_chain *c, ost_vf *l, ost_vf *r, uint32_t n) {
+    sample_stream_loop(p, g, c, l, r, n, 0);
+}
+static void src_stream_stereo(ost_voices *p, ost_group *g, ost_chain *c, ost_vf *l, ost_vf *r, uint32_t n) {
+    sample_stream_loop(p, g, c, l, r, n, 1);
+}
+
+/* ================================================================ stages */
+
+static void stage_lp12(ost_chain *c, ost_chain_channel *ch, ost_vf *x, uint32_t n) {
+    ost_chain_lanes *v = &c->v;
+    ost_vf s1 = ch->lp[0], s2 = ch->lp[1], a1 = v->lp_a1, a2 = v->lp_a2, a3 = v->lp_a3, band, low;
+    for (uint32_t i = 0; i < n; i++) {
+        ost_svf_tick(x[i], &s1, &s2, a1, a2, a3, &band, &low);
+        x[i] = low;
+    }
+    ch->lp[0] = s1, ch->lp[1] = s2;
+}
+
+static void stage_lp24(ost_chain *c, ost_chain_channel *ch, ost_vf *x, uint32_t n) {
+    ost_chain_lanes *v = &c->v;
+    ost_vf s1 = ch->lp[0], s2 = ch->lp[1], s3 = ch->lp[2], s4 = ch->lp[3], band, low;
+    for (uint32_t i = 0; i < n; i++) {
+        ost_svf_tick(x[i], &s1, &s2, v->lp_a1, v->lp_a2, v->lp_a3, &band, &low);
+        ost_svf_tick(low, &s3, &s4, v->lp2_a1, v->lp2_a2, v->lp2_a3, &band, &low);
+        x[i] = low;
+    }
+    ch->lp[0] = s1, ch->lp[1] = s2, ch->lp[2] = s3, ch->lp[3] = s4;
+}
+
+/* The ladder: four TPT one-poles with the feedback solved without a unit
+   delay (the zero-delay feedback form), a soft clip at its input. */
+static void stage_ladder(ost_chain *c, ost_chain_channel *ch, ost_vf *x, uint32_t n) {
+    ost_chain_lanes *v = &c->v;
+    ost_vf s0 = ch->lp[0], s1 = ch->lp[1], s2 = ch->lp[2], s3 = ch->lp[3];
+    ost_vf G = v->lad_g, k = v->lad_k, comp = v->lad_comp;
+    ost_vf G2 = G * G, G3 = G2 * G, G4 = G3 * G, oneG = 1.0f - G;
+    ost_vf denom = 1.0f / (1.0f + k * G4);
+    for (uint32_t i = 0; i < n; i++) {
+        ost_vf sigma = (G3 * s0 + G2 * s1 + G * s2 + s3) * oneG;
+        ost_vf y4 = (G4 * x[i] + sigma) * denom;
+        ost_vf u = ost_vf_tanh(x[i] - k * y4);
+        ost_vf a = (u - s0) * G, y = a + s0;
+        s0 = y + a;
+        a = (y - s1) * G, y = a + s1;
+        s1 = y + a;
+        a = (y - s2) * G, y = a + s2;
+        s2 = y + a;
+        a = (y - s3) * G, y = a + s3;
+        s3 = y + a;
+        x[i] = y * comp;
+    }
+    ch->lp[0] = s0, ch->lp[1] = s1, ch->lp[2] = s2, ch->lp[3] = s3;
+}
+
+static void stage_hp(ost_chain *c, ost_chain_channel *ch, ost_vf *x, uint32_t n) {
+    ost_chain_lanes *v = &c->v;
+    ost_vf s1 = ch->hp[0], s2 = ch->hp[1], band, low;
+    for (uint32_t i = 0; i < n; i++) {
+        ost_svf_tick(x[i], &s1, &s2, v->hp_a1, v->hp_a2, v->hp_a3, &band, &low);
+        x[i] = x[i] - v->hp_k * band - low;
+    }
+    ch->hp[0] = s1, ch->hp[1] = s2;
+}
+
+static void stage_bp(ost_chain *c, ost_chain_channel *ch, ost_vf *x, uint32_t n) {
+    ost_chain_lanes *v = &c->v;
+    ost_vf s1 = ch->bp[0], s2 = ch->bp[1], band, low;
+    for (uint32_t i = 0; i < n; i++) {
+        ost_svf_tick(x[i], &s1, &s2, v->bp_a1, v->bp_a2, v->bp_a3, &band, &low);
+        x[i] = v->bp_k * band;
+    }
+    ch->bp[0] = s1, ch->bp[1] = s2;
+}
+
+static void stage_vowel(ost_chain *c, ost_chain_channel *ch, ost_vf *x, uint32_t n) {
+    ost_chain_lanes *v = &c->v;
+    for (uint32_t i = 0; i < n; i++) {
+        ost_vf in = x[i], sum = {0}, band, low;
+        for (int f = 0; f < OST_FORMANTS; f++) {
+            ost_svf_tick(in, &ch->vowel[f][0], &ch->vowel[f][1], v->vw_a1[f], v->vw_a2[f], v->vw_a3[f], &band, &low);
+            sum += v->vw_g[f] * band;
+        }
+        x[i] = sum;
+    }
+}
+
+static void stage_coarse(ost_chain *c, ost_chain_channel *ch, ost_vf *x, uint32_t n) {
+    ost_vf count = ch->count, hold = ch->hold, every = c->v.coarse_n;
+    for (uint32_t i = 0; i < n; i++) {
+        ost_vi take = count <= 0.0f;
+        hold = ost_vf_select(take, x[i], hold);
+        count = ost_vf_select(take, every, count) - 1.0f;
+        x[i] = hold;
+    }
+    ch->hold = hold, ch->count = count;
+}
+
+static void stage_crush(ost_chain *c, ost_chain_channel *ch, ost_vf *x, uint32_t n) {
+    (void)ch;
+    ost_chain_lanes *v = &c->v;
+    const float magic = 12582912.0f; /* 1.5 * 2^23: adding and subtracting it rounds to an integer */
+    for (uint32_t i = 0; i < n; i++) {
+        ost_vf y = ost_vf_clamp(x[i] * v->crush_s, ost_vf_set(-4e6f), ost_vf_set(4e6f));
+        x[i] = ((y + magic) - magic) * v->crush_inv;
+    }
+}
+
+static void stage_shape(ost_chain *c, ost_chain_channel *ch, ost_vf *x, uint32_t n) {
+    (void)ch;
+    ost_vf k = c->v.shape_k;
+    for (uint32_t i = 0; i < n; i++) x[i] = (1.0f + k) * x[i] / (1.0f + k * ost_vf_abs(x[i]));
+}
+
+static void stage_distort(ost_chain *c, ost_chain_channel *ch, ost_vf *x, uint32_t n) {
+    (void)ch;
+    ost_vf g = c->v.distort_g, norm = c->v.distort_norm;
+    for (uint32_t i = 0; i < n; i++) x[i] = ost_vf_tanh(x[i] * g) * norm;
+}
+
+/* ================================================================ output */
+
+OST_INLINE void output_loop(ost_voices *p, ost_group *g, ost_chain *c, const ost_vf *l, const ost_vf *r,
+                            uint32_t offset, uint32_t n, const int sends, const int phaser) {
+    ost_chain_lanes *v = &c->v;
+    ost_buses *b = p->buses;
+    ost_vf *dl = ost_buses_acquire(b, g->orbit, phaser ? OST_BUS_PHASER_L : OST_BUS_DRY_L) + offset;
+    ost_vf *dr = ost_buses_acquire(b, g->orbit, phaser ? OST_BUS_PHASER_R : OST_BUS_DRY_R) + offset;
+    for (uint32_t i = 0; i < n; i++) {
+        dl[i] += l[i] * v->out_l;
+        dr[i] += r[i] * v->out_r;
+    }
+    if (sends) {
+        ost_vf *el = ost_buses_acquire(b, g->orbit, OST_BUS_DELAY_L) + offset;
+        ost_vf *er = ost_buses_acquire(b, g->orbit, OST_BUS_DELAY_R) + offset;
+        ost_vf *vl = ost_buses_acquire(b, g->orbit, OST_BUS_REVERB_L) + offset;
+        ost_vf *vr = ost_buses_acquire(b, g->orbit, OST_BUS_REVERB_R) + offset;
+        for (uint32_t i = 0; i < n; i++) {
+            el[i] += l[i] * v->dly_l;
+            er[i] += r[i] * v->dly_r;
+            vl[i] += l[i] * v->rev_l;
+            vr[i] += r[i] * v->rev_r;
+        }
+    }
+}
+static void out_plain(ost_voices *p, ost_group *g, ost_chain *c, const ost_vf *l, const ost_vf *r, uint32_t o, uint32_t n) {
+    output_loop(p, g, c, l, r, o, n, 0, 0);
+}
+static void out_sends(ost_voices *p, ost_group *g, ost_chain *c, const ost_vf *l, const ost_vf *r, uint32_t o, uint32_t n) {
+    output_loop(p, g, c, l, r, o, n, 1, 0);
+}
+static void out_phaser(ost_voices *p, ost_group *g, ost_chain *c, const ost_vf *l, const ost_vf *r, uint32_t o, uint32_t n) {
+    output_loop(p, g, c, l, r, o, n, 0, 1);
+}
+static void out_phaser_sends(ost_voices *p, ost_group *g, ost_chain *c, const ost_vf *l, const ost_vf *r, uint32_t o,
+                             uint32_t n) {
+    output_loop(p, g, c, l, r, o, n, 1, 1);
+}
+
+/* ================================================================= setup */
+
+void ost_chain_setup(ost_chain *c, uint32_t kind) {
+    uint32_t sound = kind >> OST_KIND_SOUND_SHIFT;
+    int pitch = (kind & (OST_KIND_PITCH | OST_KIND_FM)) != 0, fm = (kind & OST_KIND_FM) != 0;
+    int stereo = (kind & OST_KIND_STEREO) != 0;
+    c->channels = stereo ? 2 : 1;
+#define PICK(name) (fm ? src_##name##_fm : pitch ? src_##name##_ramp : src_##name##_plain)
+    switch (sound) {
+    case OST_SOUND_SINE: c->source = PICK(sine); break;
+    case OST_SOUND_SAWTOOTH: c->source = PICK(saw); break;
+    case OST_SOUND_SQUARE: c->source = PICK(square); break;
+    case OST_SOUND_TRIANGLE: c->source = PICK(triangle); break;
+    case OST_SOUND_PULSE: c->source = PICK(pulse); break;
+    case OST_SOUND_WHITE: c->source = src_white; break;
+    case OST_SOUND_PINK: c->source = src_pink; break;
+    case OST_SOUND_BROWN: c->source = src_brown; break;
+    case OST_SOUND_SUPERSAW: c->source = pitch ? src_supersaw_ramp : src_supersaw_plain; break;
+    case OST_SOUND_SAMPLE:
+        if (kind & OST_KIND_STREAM) c->source = stereo ? src_stream_stereo : src_stream_mono;
+        else c->source = stereo ? src_sample_stereo : src_sample_mono;
+        break;
+    default: c->source = drum_source((int)sound); break;
+    }
+#undef PICK
+    c->control = (kind & (OST_KIND_PITCH | OST_KIND_FM | OST_KIND_LPENV)) ? control_update : NULL;
+    c->n_stages = 0;
+    if (kind & OST_FILTER_LP)
+        c->stages[c->n_stages++] = (kind & OST_KIND_LADDER) ? stage_ladder : (kind & OST_KIND_LP24) ? stage_lp24 : stage_lp12;
+    if (kind & OST_FILTER_HP) c->stages[c->n_stages++] = stage_hp;
+    if (kind & OST_FILTER_BP) c->stages[c->n_stages++] = stage_bp;
+    if (kind & OST_KIND_VOWEL) c->stages[c->n_stages++] = stage_vowel;
+    if (kind & OST_KIND_COARSE) c->stages[c->n_stages++] = stage_coarse;
+    if (kind & OST_KIND_CRUSH) c->stages[c->n_stages++] = stage_crush;
+    if (kind & OST_KIND_SHAPE) c->stages[c->n_stages++] = stage_shape;
+    if (kind & OST_KIND_DISTORT) c->stages[c->n_stages++] = stage_distort;
+    int sends = (kind & OST_KIND_SENDS) != 0, phaser = (kind & OST_KIND_PHASER) != 0;
+    c->output = phaser ? (sends ? out_phaser_sends : out_phaser) : (sends ? out_sends : out_plain);
+    c->ctl_left = 0;
+}
+
+/* ================================================================= lanes */
+
+/* Formants (Hz, dB, bandwidth Hz) of the five vowels, bass voice: the
+   standard phonetics table (Peterson & Barney style values). */
+static const float FORMANT_HZ[5][OST_FORMANTS] = {
+    {800, 1150, 2900, 3900, 4950}, {350, 2000, 2800, 3600, 4950}, {270, 2140, 2950, 3900, 4950},
+    {450, 800, 2830, 3800, 4950},  {325, 700, 2700, 3800, 4950},
+};
+static const float FORMANT_DB[5][OST_FORMANTS] = {
+    {0, -6, -32, -20, -50}, {0, -20, -15, -40, -56}, {0, -12, -26, -26, -44}, {0, -11, -22, -22, -50}, {0, -16, -35, -40, -60},
+};
+static const float FORMANT_BW[5][OST_FORMANTS] = {
+    {80, 90, 120, 130, 140}, {60, 100, 120, 150, 200}, {60, 90, 100, 120, 120}, {40, 80, 100, 120, 120}, {50, 60, 170, 180, 200},
+};
+
+static void clear_lane(ost_chain *c, int l) {
+    ost_vf *vec = (ost_vf *)&c->v;
+    size_t count = sizeof c->v / sizeof(ost_vf);
+    for (size_t k = 0; k < count; k++) vec[k][l] = 0.0f;
+    memset(&c->penv[l], 0, sizeof c->penv[l]);
+    memset(&c->lpenv[l], 0, sizeof c->lpenv[l]);
+    memset(&c->fmenv[l], 0, sizeof c->fmenv[l]);
+    memset(&c->smp[l], 0, sizeof c->smp[l]);
+    c->smp[l].stream = -1;
+}
+
+/* Equal power for mono sources; balance (unity in the middle) for stereo ones. */
+static void pan_gains(float pan, int stereo, float *gl, float *gr) {
+    if (stereo) {
+        *gl = pan < 0.5f ? 1.0f : 2.0f * (1.0f - pan);
+        *gr = pan > 0.5f ? 1.0f : 2.0f * pan;
+    } else {
+        *gl = sinf((1.0f - pan) * (float)(M_PI / 2));
+        *gr = sinf(pan * (float)(M_PI / 2));
+    }
+}
+
+static float decay_coef(float tau_s, float rate) {
+    if (!(tau_s > 1e-6f)) return 0.0f;
+    return expf(-1.0f / (tau_s * rate));
+}
+
+static uint32_t drum_start(ost_voices *p, ost_group *g, int l, const float *v) {
+    ost_chain_lanes *c = &g->chain->v;
+    int sound = (int)v[OST_PARAM_SOUND];
+    ost_drum_spec s = ost_drum_spec_for(sound, (int)v[OST_PARAM_BANK], (int)floorf(v[OST_PARAM_N]));
+    float rate = p->rate;
+    float pitch = v[OST_PARAM_FREQ] / C2_HZ * fabsf(v[OST_PARAM_SPEED]);
+    if (!(pitch >= 0.05f)) pitch = 0.05f;
+    if (pitch > 8.0f) pitch = 8.0f;
+    float time = 1.0f / pitch; /* faster is shorter, as a sample played faster */
+    c->dr_dt1[l] = s.f1 * pitch / rate;
+    c->dr_dt2[l] = s.f2 * pitch / rate;
+    c->dr_sweep[l] = s.sweep;
+    c->dr_kp[l] = decay_coef(s.tau_p * time, rate);
+    c->dr_t1[l] = s.f1 > 0 ? s.g1 : 0.0f;
+    c->dr_kt1[l] = decay_coef(s.tau1 * time, rate);
+    c->dr_t2[l] = s.f2 > 0 ? s.g2 : 0.0f;
+    c->dr_kt2[l] = decay_coef(s.tau2 * time, rate);
+    float drive = 1.0f + s.drive;
+    c->dr_drive[l] = drive;
+    c->dr_dnorm[l] = 1.0f / tanhf(drive); /* a full-scale tone stays at full scale */
+    for (int k = 0; k < OST_DRUM_METALS; k++) {
+        static const float HZ[OST_DRUM_METALS] = {205.3f, 304.4f, 369.6f, 522.7f, 540.0f, 800.0f};
+        float dt = HZ[k] * s.metal_hz * pitch / rate;
+        if (dt > 0.45f) dt = 0.45f;
+        if (dt < 1e-6f) dt = 1e-6f;
+        c->dr_mdt[k][l] = dt;
+        c->dr_midt[k][l] = 1.0f / dt;
+        c->dr_mw[k][l] = s.metal_hz > 0 ? s.metal_w[k] / 6.0f : 0.0f;
+        c->dr_mph[k][l] = (float)k * 0.17f; /* fixed, unrelated start phases: a repeatable sound */
+    }
+    c->dr_m[l] = s.metal_gain;
+    c->dr_km[l] = decay_coef(s.tau_m * time, rate);
+    c->dr_ma[l] = s.metal_attack > 0 ? s.metal_gain : 0.0f;
+    c->dr_kma[l] = decay_coef(s.metal_attack * time, rate);
+    c->dr_n[l] = s.noise_gain;
+    c->dr_kn[l] = decay_coef((s.bursts ? s.burst_tau : s.tau_n) * time, rate);
+    c->dr_kn_tail[l] = decay_coef(s.tau_n * time, rate);
+    c->dr_na[l] = s.noise_attack > 0 ? s.noise_gain : 0.0f;
+    c->dr_kna[l] = decay_coef(s.noise_attack * time, rate);
+    c->dr_c[l] = s.click_gain;
+    c->dr_kc[l] = decay_coef(s.tau_c * time, rate);
+    c->dr_bp[l] = s.burst_period * time * rate;
+    c->dr_bleft[l] = s.bursts > 1 ? (float)(s.bursts - 1) : 0.0f;
+    c->dr_blevel[l] = s.noise_gain;
+    ost_svf_coefs bp = ost_svf_design(s.bp_hz * pitch, s.bp_q, rate);
+    c->dr_f1a1[l] = bp.a1, c->dr_f1a2[l] = bp.a2, c->dr_f1a3[l] = bp.a3, c->dr_f1k[l] = bp.k;
+    ost_svf_coefs hp = ost_svf_design(s.hp_hz * pitch, 0.70710678f, rate);
+    c->dr_f2a1[l] = hp.a1, c->dr_f2a2[l] = hp.a2, c->dr_f2a3[l] = hp.a3, c->dr_f2k[l] = hp.k;
+    c->dr_level[l] = s.level;
+    /* the voice is over when its longest part is 90 dB down */
+    float longest = fmaxf(fmaxf(s.tau1, s.tau2), fmaxf(fmaxf(s.tau_m, s.tau_n), s.tau_c)) * time;
+    float bursts = s.bursts ? s.burst_period * (float)s.bursts * time : 0.0f;
+    return ost_env_frames(longest * 10.4f + bursts, rate) + 1;
+}
+
+/* Sample playback; returns 0 when the sample cannot play (not ready). */
+static int sample_start(ost_voices *p, ost_group *g, int l, const ost_event *e, ost_sample_data *d) {
+    const float *v = e->params;
+    ost_chain *c = g->chain;
+    ost_sampler_lane *s = &c->smp[l];
+    int64_t len = (int64_t)d->length;
+    float speed = v[OST_PARAM_SPEED];
+    int dir = speed < 0.0f ? -1 : 1;
+    float rate = fabsf(speed);
+    if (v[OST_PARAM_UNIT] >= 0.5f) rate *= (float)len / d->rate; /* "c": speed x the sample's seconds */
+    rate *= v[OST_PARAM_FREQ] / C2_HZ;
+    float inc = rate * d->rate / p->rate;
+    if (!(inc >= 1e-6f)) inc = 1e-6f;
+    if (inc > 64.0f) inc = 64.0f;
+    int64_t first = (int64_t)floorf(v[OST_PARAM_BEGIN] * (float)len);
+    int64_t last = (int64_t)ceilf(v[OST_PARAM_END] * (float)len) - 1;
+    if (first < 0) first = 0;
+    if (last > len - 1) last = len - 1;
+    s->data = d;
+    s->frames = d->frames;
+    s->channels = d->channels;
+    s->dir = dir;
+    s->first = first;
+    s->last = last;
+    s->loop = v[OST_PARAM_LOOP] >= 0.5f;
+    s->loop_first = (int64_t)floorf(v[OST_PARAM_LOOPBEGIN] * (float)len);
+    s->loop_last = (int64_t)ceilf(v[OST_PARAM_LOOPEND] * (float)len) - 1;
+    if (s->loop_last > len - 1) s->loop_last = len - 1;
+    if (s->loop_last < s->loop_first) s->loop = 0;
+    if (s->loop) { /* a loop plays over the whole sample: end does not stop it */
+        s->first = 0;
+        s->last = len - 1;
+    }
+    s->frac = 0.0f;
+    s->ended = 0;
+    s->stream = -1;
+    g->dt[l] = inc;
+    c->v.base_dt[l] = inc;
+    if (last < first) { /* nothing to play */
+        s->ended = 3;
+    } else if (d->streamed) {
+        s->stream = (int32_t)e->reserved - 1;
+        s->prime = 3; /* h[1..3] come from the ring before the first frame is heard */
+        memset(s->h, 0, sizeof s->h);
+    } else {
+        int64_t start = dir > 0 ? first : last, before = start - dir;
+        memset(s->h, 0, sizeof s->h);
+        if (before >= 0 && before < len) { /* the frame before, for the interpolation only */
+            const float *f = d->frames + (size_t)before * d->channels;
+            s->h[0][0] = f[0];
+            s->h[0][1] = d->channels > 1 ? f[1] : f[0];
+        }
+        const float *f = d->frames + (size_t)start * d->channels;
+        s->h[1][0] = f[0];
+        s->h[1][1] = d->channels > 1 ? f[1] : f[0];
+        s->fetch = start;
+        for (int k = 2; k < 4; k++)
+            if (!next_memory(s, &s->fetch, s->h[k])) s->ended++;
+    }
+    /* accelerate: the rate glides to rate x (1 + accelerate) over the note,
+       or over the sample's own length when the note has no end */
+    float accel = v[OST_PARAM_ACCELERATE];
+    if (accel != 0.0f) {
+        float span = e->dur_frames != OST_DUR_FOREVER ? (float)e->dur_frames : (float)(last - first + 1) / inc;
+        c->v.accel[l] = accel / fmaxf(span, 1.0f);
+    }
+    return 1;
+}
+
+int ost_chain_start(ost_voices *p, ost_group *g, int l, const ost_event *e) {
+    ost_chain *c = g->chain;
+    const float *v = e->params;
+    uint32_t kind = g->kind;
+    uint32_t sound = kind >> OST_KIND_SOUND_SHIFT;
+    float rate = p->rate;
+    clear_lane(c, l);
+    ost_chain_lanes *cv = &c->v;
+    int stereo = (kind & OST_KIND_STEREO) != 0;
+
+    if (sound == OST_SOUND_SAMPLE) {
+        ost_sample_data *d = ost_samples_get_rt(p->samples, (int32_t)v[OST_PARAM_SAMPLE]);
+        if (!d) return 0;
+        sample_start(p, g, l, e, d);
+        if (!d->streamed) ost_samples_hold_rt(d); /* a stream's hold came with the stream */
+    } else if (sound >= OST_SOUND_FIRST_DRUM && sound <= OST_SOUND_LAST_DRUM) {
+        g->life_left[l] = drum_start(p, g, l, v);
+    } else {
+        float dt = v[OST_PARAM_FREQ] / rate;
+        if (!(dt >= 1e-7f)) dt = 1e-7f;
+        if (dt > 0.45f) dt = 0.45f;
+        g->dt[l] = dt;
+        g->inv_dt[l] = 1.0f / dt;
+        cv->base_dt[l] = dt;
+        cv->pw[l] = v[OST_PARAM_PW];
+        if (sound == OST_SOUND_SUPERSAW) {
+            int voices = (int)v[OST_PARAM_UNISON];
+            if (voices < 1) voices = 1;
+            if (voices > OST_UNISON_MAX) voices = OST_UNISON_MAX;
+            float spread = v[OST_PARAM_SPREAD], detune = v[OST_PARAM_DETUNE];
+            float norm = 1.0f / sqrtf((float)voices);
+            uint32_t seed = ost_noise_seed(p->seed, g->serial[l]);
+            for (int k = 0; k < OST_UNISON_MAX; k++) {
+                float pos = voices > 1 ? (float)k / (float)(voices - 1) * 2.0f - 1.0f : 0.0f; /* -1..1 */
+                cv->ss_ratio[k][l] = k < voices ? exp2f(0.5f * detune * pos / 12.0f) : 1.0f;
+                float pan = 0.5f + 0.5f * spread * pos, gl, gr;
+                pan_gains(pan, 0, &gl, &gr);
+                cv->ss_gl[k][l] = k < voices ? gl * norm * 1.41421356f : 0.0f;
+                cv->ss_gr[k][l] = k < voices ? gr * norm * 1.41421356f : 0.0f;
+                seed ^= seed << 13, seed ^= seed >> 17, seed ^= seed << 5;
+                cv->ss_phase[k][l] = (float)(seed >> 8) * (1.0f / 16777216.0f); /* seeded: repeatable */
+            }
+        }
+        if (kind & OST_KIND_FM) {
+            cv->fm_h[l] = v[OST_PARAM_FMH];
+            cv->fm_i[l] = v[OST_PARAM_FMI];
+            ctl_env_start(&c->fmenv[l], v[OST_PARAM_FMATTACK], v[OST_PARAM_FMDECAY], v[OST_PARAM_FMSUSTAIN], 0.0f, rate);
+            cv->fm_level[l] = c->fmenv[l].level;
+        }
+    }
+    if (kind & OST_KIND_PITCH) {
+        cv->vib_inc[l] = v[OST_PARAM_VIB] / rate;
+        cv->vib_depth[l] = v[OST_PARAM_VIB] > 0.0f ? v[OST_PARAM_VIBMOD] : 0.0f;
+        cv->penv_depth[l] = v[OST_PARAM_PENV];
+        if (v[OST_PARAM_PENV] != 0.0f) {
+            ctl_env_start(&c->penv[l], v[OST_PARAM_PATTACK], v[OST_PARAM_PDECAY], 0.0f, 0.0f, rate);
+            /* the first chunk already plays at the envelope's start */
+            float semis = cv->penv_depth[l] * c->penv[l].level;
+            g->dt[l] *= exp2f(semis / 12.0f);
+            if (sound != OST_SOUND_SAMPLE && g->dt[l] > 0.45f) g->dt[l] = 0.45f;
+            g->inv_dt[l] = 1.0f / g->dt[l];
+        }
+        if (sound != OST_SOUND_SAMPLE && v[OST_PARAM_ACCELERATE] != 0.0f && e->dur_frames != OST_DUR_FOREVER)
+            cv->accel[l] = v[OST_PARAM_ACCELERATE] / fmaxf((float)e->dur_frames, 1.0f);
+    }
+    /* filters */
+    if (kind & OST_FILTER_LP) {
+        float q = v[OST_PARAM_RESONANCE];
+        cv->lp_cut[l] = v[OST_PARAM_CUTOFF];
+        cv->lp_q[l] = q;
+        cv->lp_depth[l] = v[OST_PARAM_LPENV];
+        cv->lad_k[l] = ladder_k(q);
+        cv->lad_comp[l] = 1.0f + 0.5f * cv->lad_k[l];
+        if (kind & OST_KIND_LPENV)
+            ctl_env_start(&c->lpenv[l], v[OST_PARAM_LPATTACK], v[OST_PARAM_LPDECAY], v[OST_PARAM_LPSUSTAIN],
+                          v[OST_PARAM_LPRELEASE], rate);
+        float cut = v[OST_PARAM_CUTOFF] * ((kind & OST_KIND_LPENV) ? exp2f(cv->lp_depth[l] * c->lpenv[l].level) : 1.0f);
+        ost_svf_coefs a = ost_svf_design(cut, (kind & OST_KIND_LP24) ? 0.5412f : q, rate);
+        cv->lp_a1[l] = a.a1, cv->lp_a2[l] = a.a2, cv->lp_a3[l] = a.a3;
+        ost_svf_coefs b = ost_svf_design(cut, q * (1.3066f / 0.70710678f), rate);
+        cv->lp2_a1[l] = b.a1, cv->lp2_a2[l] = b.a2, cv->lp2_a3[l] = b.a3;
+        float fc = cut < 10.0f ? 10.0f : (cut > 0.45f * rate ? 0.45f * rate : cut);
+        float gg = tanf((float)M_PI * fc / rate);
+        cv->lad_g[l] = gg / (1.0f + gg);
+    }
+    if (kind & OST_FILTER_HP) {
+        ost_svf_coefs a = ost_svf_design(v[OST_PARAM_HCUTOFF], v[OST_PARAM_HRESONANCE], rate);
+        cv->hp_a1[l] = a.a1, cv->hp_a2[l] = a.a2, cv->hp_a3[l] = a.a3, cv->hp_k[l] = a.k;
+    }
+    if (kind & OST_FILTER_BP) {
+        ost_svf_coefs a = ost_svf_design(v[OST_PARAM_BANDF], v[OST_PARAM_BANDQ], rate);
+        cv->bp_a1[l] = a.a1, cv->bp_a2[l] = a.a2, cv->bp_a3[l] = a.a3, cv->bp_k[l] = a.k;
+    }
+    if (kind & OST_KIND_VOWEL) {
+        int vw = (int)v[OST_PARAM_VOWEL] - 1;
+        if (vw < 0) vw = 0;
+        if (vw > 4) vw = 4;
+        for (int f = 0; f < OST_FORMANTS; f++) {
+            float hz = FORMANT_HZ[vw][f];
+            ost_svf_coefs a = ost_svf_design(hz, hz / FORMANT_BW[vw][f], rate);
+            cv->vw_a1[f][l] = a.a1, cv->vw_a2[f][l] = a.a2, cv->vw_a3[f][l] = a.a3;
+            /* band x k is 0 dB at the centre; x2 makes up for what the bands leave out */
+            cv->vw_g[f][l] = a.k * powf(10.0f, FORMANT_DB[vw][f] / 20.0f) * 2.0f;
+        }
+    }
+    if (kind & OST_KIND_COARSE) cv->coarse_n[l] = floorf(v[OST_PARAM_COARSE]);
+    if (kind & OST_KIND_CRUSH) {
+        float steps = exp2f(v[OST_PARAM_CRUSH] - 1.0f);
+        cv->crush_s[l] = steps;
+        cv->crush_inv[l] = 1.0f / steps;
+    }
+    if (kind & OST_KIND_SHAPE) {
+        float a = v[OST_PARAM_SHAPE] > 0.99f ? 0.99f : v[OST_PARAM_SHAPE];
+        cv->shape_k[l] = 2.0f * a / (1.0f - a);
+    }
+    if (kind & OST_KIND_DISTORT) {
+        float gd = expf(v[OST_PARAM_DISTORT]);
+        cv->distort_g[l] = gd;
+        cv->distort_norm[l] = 1.0f; /* distortion gets louder, as in Strudel */
+    }
+    /* output gains */
+    float amp = v[OST_PARAM_GAIN] * v[OST_PARAM_VELOCITY] * v[OST_PARAM_POSTGAIN], gl, gr;
+    pan_gains(v[OST_PARAM_PAN], stereo, &gl, &gr);
+    cv->out_l[l] = amp * gl * v[OST_PARAM_DRY];
+    cv->out_r[l] = amp * gr * v[OST_PARAM_DRY];
+    cv->dly_l[l] = amp * gl * v[OST_PARAM_DELAY];
+    cv->dly_r[l] = amp * gr * v[OST_PARAM_DELAY];
+    cv->rev_l[l] = amp * gl * v[OST_PARAM_ROOM];
+    cv->rev_r[l] = amp * gr * v[OST_PARAM_ROOM];
+    return 1;
+}
+
+void ost_chain_stop(ost_voices *p, ost_group *g, int l) {
+    ost_sampler_lane *s = &g->chain->smp[l];
+    if (s->stream >= 0) ost_streams_release_rt(p->streams, s->stream);
+    if (s->data) ost_samples_drop_rt(p->samples, s->data);
+    s->data = NULL;
+    s->frames = NULL;
+    s->stream = -1;
+}
+
+void ost_chain_note_off(ost_group *g, int l) {
+    ost_chain *c = g->chain;
+    ctl_env_release(&c->lpenv[l]);
+}
+
+/* ================================================================ render */
+
+void ost_chain_render(ost_voices *p, ost_group *g, uint32_t offset, uint32_t n) {
+    ost_chain *c = g->chain;
+    uint32_t done = 0;
+    while (done < n) {
+        uint32_t span = n - done;
+        if (c->control) {
+            if (c->ctl_left == 0) {
+                uint32_t chunk = OST_CTL_FRAMES;
+                c->control(p, g, c, chunk);
+                c->ctl_left = chunk;
+            }
+            if (span > c->ctl_left) span = c->ctl_left;
+            c->ctl_left -= span;
+        }
+        ost_vf *l = p->scratch_l, *r = p->scratch_r;
+        c->source(p, g, c, l, r, span);
+        /* the amplitude envelope, on both channels */
+        ost_vf env = g->env, step = g->env_step;
+        if (c->channels == 2) {
+            for (uint32_t i = 0; i < span; i++) {
+                env += step;
+                l[i] *= env;
+                r[i] *= env;
+            }
+        } else {
+            for (uint32_t i = 0; i < span; i++) {
+                env += step;
+                l[i] *= env;
+            }
+        }
+        g->env = env;
+        for (uint32_t ch = 0; ch < c->channels; ch++)
+            for (uint32_t k = 0; k < c->n_stages; k++) c->stages[k](c, &c->v.ch[ch], ch ? r : l, span);
+        c->output(p, g, c, l, c->channels == 2 ? r : l, offset + done, span);
+        done += span;
+    }
+}
+
+ost_vi ost_chain_finite(const ost_chain *c) {
+    ost_vf big = ost_vf_set(1e18f);
+    ost_vi ok = (ost_vi){0} - 1;
+    for (uint32_t ch = 0; ch < 2; ch++) {
+        const ost_chain_channel *x = &c->v.ch[ch];
+        for (int k = 0; k < 4; k++) ok &= ost_vf_abs(x->lp[k]) < big;
+        ok &= (ost_vf_abs(x->hp[0]) < big) & (ost_vf_abs(x->hp[1]) < big) & (ost_vf_abs(x->bp[0]) < big) &
+              (ost_vf_abs(x->bp[1]) < big) & (ost_vf_abs(x->hold) < big);
+        for (int f = 0; f < OST_FORMANTS; f++) ok &= (ost_vf_abs(x->vowel[f][0]) < big) & (ost_vf_abs(x->vowel[f][1]) < big);
+    }
+    ok &= (ost_vf_abs(c->v.dr_f1s1) < big) & (ost_vf_abs(c->v.dr_f2s1) < big);
+    return ok;
+}

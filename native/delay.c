@@ -1,0 +1,88 @@
+/* delay.c — see delay.h. */
+#include "delay.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+ost_result ost_delay_init(ost_delay *d, float rate, float max_s) {
+    memset(d, 0, sizeof *d);
+    d->size = (uint32_t)ceilf(max_s * rate) + 4;
+    d->line_l = calloc(d->size, sizeof(float));
+    d->line_r = calloc(d->size, sizeof(float));
+    if (!d->line_l || !d->line_r) {
+        ost_delay_free(d);
+        return OST_OUT_OF_MEMORY;
+    }
+    /* Touch every page now, so the audio thread never takes a page fault. */
+    memset(d->line_l, 0, d->size * sizeof(float));
+    memset(d->line_r, 0, d->size * sizeof(float));
+    d->rate = rate;
+    d->time = d->target = 0.25f * rate;
+    d->feedback = 0.5f;
+    d->glide = 1.0f - expf(-1.0f / (0.015f * rate)); /* ~50 ms to settle */
+    d->sleeping = 1;
+    return OST_OK;
+}
+
+void ost_delay_free(ost_delay *d) {
+    free(d->line_l);
+    free(d->line_r);
+    d->line_l = d->line_r = NULL;
+}
+
+void ost_delay_set(ost_delay *d, float time_s, float feedback) {
+    float frames = time_s * d->rate;
+    if (!(frames >= 1.0f)) frames = 1.0f;
+    if (frames > (float)(d->size - 3)) frames = (float)(d->size - 3);
+    d->target = frames;
+    if (d->sleeping) d->time = frames;
+    d->feedback = feedback < 0.0f ? 0.0f : (feedback > 0.98f ? 0.98f : feedback);
+}
+
+/* Frames until an echo chain has fallen below -100 dB. */
+static uint64_t tail_frames(const ost_delay *d) {
+    float fb = d->feedback;
+    float repeats = fb > 1e-5f ? ceilf(logf(1e-5f) / logf(fb)) : 1.0f;
+    return (uint64_t)((repeats + 1.0f) * fmaxf(d->time, d->target)) + 64;
+}
+
+void ost_delay_process(ost_delay *d, const float *in_l, const float *in_r, float *out_l, float *out_r,
+                       uint32_t n, int silent) {
+    if (silent) {
+        if (d->sleeping) return;
+        d->idle += n;
+        if (d->idle > tail_frames(d)) {
+            /* The tail is gone: clear the lines so the next send starts clean. */
+            memset(d->line_l, 0, d->size * sizeof(float));
+            memset(d->line_r, 0, d->size * sizeof(float));
+            d->sleeping = 1;
+            d->time = d->target;
+            return;
+        }
+    } else {
+        d->idle = 0;
+        d->sleeping = 0;
+    }
+    float *bl = d->line_l, *br = d->line_r;
+    uint32_t size = d->size, w = d->write;
+    float time = d->time, target = d->target, fb = d->feedback, glide = d->glide;
+    for (uint32_t i = 0; i < n; i++) {
+        time += (target - time) * glide;
+        float pos = (float)w - time;
+        if (pos < 0.0f) pos += (float)size;
+        uint32_t i0 = (uint32_t)pos;
+        float frac = pos - (float)i0;
+        uint32_t i1 = i0 + 1 == size ? 0 : i0 + 1;
+        float yl = bl[i0] + (bl[i1] - bl[i0]) * frac;
+        float yr = br[i0] + (br[i1] - br[i0]) * frac;
+        float xl = silent ? 0.0f : in_l[i], xr = silent ? 0.0f : in_r[i];
+        bl[w] = xl + yl * fb;
+        br[w] = xr + yr * fb;
+        out_l[i] += yl;
+        out_r[i] += yr;
+        if (++w == size) w = 0;
+    }
+    d->write = w;
+    d->time = time;
+}

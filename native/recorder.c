@@ -1,0 +1,187 @@
+/* recorder.c — see recorder.h. */
+#include "recorder.h"
+
+#include <sndfile.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static void sleep_ms(long ms) {
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+ost_result ost_recorder_init(ost_recorder *r, float rate, uint32_t channels, double buffer_s) {
+    memset(r, 0, sizeof *r);
+    r->rate = rate;
+    r->channels = channels;
+    r->capacity = (uint64_t)(buffer_s * rate) + 1;
+    r->ring = calloc((size_t)r->capacity * channels, sizeof(float));
+    if (!r->ring) return OST_OUT_OF_MEMORY;
+    memset(r->ring, 0, (size_t)r->capacity * channels * sizeof(float)); /* no page faults on the audio thread */
+    OST_INIT(&r->state, OST_REC_IDLE);
+    OST_INIT(&r->written, 0);
+    OST_INIT(&r->read, 0);
+    OST_INIT(&r->start_frame, 0);
+    OST_INIT(&r->frames, 0);
+    OST_INIT(&r->dropped, 0);
+    pthread_mutex_init(&r->lock, NULL);
+    return OST_OK;
+}
+
+/* Writes what the ring holds; returns the frames written. */
+static uint64_t drain(ost_recorder *r) {
+    /* Acquire: the audio thread's frames are in the ring. */
+    uint64_t w = OST_LOAD(&r->written, OST_ACQUIRE), rd = OST_LOAD(&r->read, OST_RELAXED);
+    uint64_t total = w - rd;
+    while (rd < w) {
+        uint64_t at = rd % r->capacity;
+        uint64_t n = w - rd;
+        if (n > r->capacity - at) n = r->capacity - at; /* up to the ring's end */
+        if (!r->write_error && sf_writef_float(r->file, r->ring + at * r->channels, (sf_count_t)n) != (sf_count_t)n)
+            r->write_error = 1;
+        rd += n;
+        /* Release: done with those frames before the audio thread reuses them. */
+        OST_STORE(&r->read, rd, OST_RELEASE);
+    }
+    return total;
+}
+
+static void *writer_main(void *arg) {
+    ost_recorder *r = arg;
+    for (;;) {
+        /* Acquire: a STOPPED seen here means every frame is in `written`. */
+        uint32_t state = OST_LOAD(&r->state, OST_ACQUIRE);
+        drain(r);
+        if (state == OST_REC_STOPPED) break;
+        sleep_ms(5);
+    }
+    drain(r);
+    sf_close(r->file);
+    r->file = NULL;
+    return NULL;
+}
+
+ost_result ost_recorder_start(ost_recorder *r, const char *path) {
+    if (!path || !path[0]) return OST_INVALID_ARGS;
+    pthread_mutex_lock(&r->lock);
+    if (OST_LOAD(&r->state, OST_ACQUIRE) != OST_REC_IDLE) {
+        pthread_mutex_unlock(&r->lock);
+        return OST_WRONG_STATE;
+    }
+    SF_INFO info;
+    memset(&info, 0, sizeof info);
+    info.samplerate = (int)r->rate;
+    info.channels = (int)r->channels;
+    /* RF64 that writes a plain WAV unless the file passes 4 GB */
+    info.format = SF_FORMAT_RF64 | SF_FORMAT_FLOAT;
+    SNDFILE *f = sf_open(path, SFM_WRITE, &info);
+    if (!f) {
+        pthread_mutex_unlock(&r->lock);
+        return OST_FILE_ERROR;
+    }
+    sf_command(f, SFC_RF64_AUTO_DOWNGRADE, NULL, SF_TRUE);
+    /* the header follows every write: a recording cut short by a crash is
+       still a valid file of what was written */
+    sf_command(f, SFC_SET_UPDATE_HEADER_AUTO, NULL, SF_TRUE);
+    r->file = f;
+    r->write_error = 0;
+    /* no audio thread touches these while IDLE */
+    OST_STORE(&r->written, 0, OST_RELAXED);
+    OST_STORE(&r->read, 0, OST_RELAXED);
+    OST_STORE(&r->frames, 0, OST_RELAXED);
+    OST_STORE(&r->dropped, 0, OST_RELAXED);
+    if (pthread_create(&r->writer, NULL, writer_main, r) != 0) {
+        sf_close(f);
+        r->file = NULL;
+        pthread_mutex_unlock(&r->lock);
+        return OST_THREAD_ERROR;
+    }
+    r->writer_started = 1;
+    /* Release: the reset positions are visible before the audio thread arms. */
+    OST_STORE(&r->state, OST_REC_ARMED, OST_RELEASE);
+    pthread_mutex_unlock(&r->lock);
+    return OST_OK;
+}
+
+ost_result ost_recorder_stop(ost_recorder *r, int rendering, double wait_s, double *out) {
+    pthread_mutex_lock(&r->lock);
+    uint32_t state = OST_LOAD(&r->state, OST_ACQUIRE);
+    if (state == OST_REC_IDLE || !r->writer_started) {
+        pthread_mutex_unlock(&r->lock);
+        return OST_WRONG_STATE;
+    }
+    if (state == OST_REC_ARMED && !rendering) {
+        /* never started: an empty recording */
+        OST_STORE(&r->state, OST_REC_STOPPED, OST_RELEASE);
+    } else {
+        /* ARMED or RUNNING: the audio thread finishes its block and stops.
+           Compare-exchange against the audio thread's ARMED -> RUNNING. */
+        uint32_t expected = state;
+        while (!atomic_compare_exchange_weak_explicit(&r->state.v, &expected, OST_REC_STOPPING, memory_order_acq_rel,
+                                                      memory_order_acquire)) {
+            if (expected == OST_REC_STOPPED || expected == OST_REC_STOPPING) break;
+        }
+        long waited = 0;
+        while (rendering && OST_LOAD(&r->state, OST_ACQUIRE) != OST_REC_STOPPED && waited < (long)(wait_s * 1000)) {
+            sleep_ms(1);
+            waited++;
+        }
+        /* no audio thread renders (or it stalled): the stop is ours to make */
+        OST_STORE(&r->state, OST_REC_STOPPED, OST_RELEASE);
+    }
+    pthread_join(r->writer, NULL);
+    r->writer_started = 0;
+    if (out) {
+        out[0] = (double)OST_LOAD(&r->start_frame, OST_RELAXED);
+        out[1] = (double)OST_LOAD(&r->frames, OST_RELAXED);
+        out[2] = (double)OST_LOAD(&r->dropped, OST_RELAXED);
+    }
+    ost_result result = r->write_error ? OST_FILE_ERROR : OST_OK;
+    OST_STORE(&r->state, OST_REC_IDLE, OST_RELEASE);
+    pthread_mutex_unlock(&r->lock);
+    return result;
+}
+
+void ost_recorder_free(ost_recorder *r) {
+    if (r->writer_started) ost_recorder_stop(r, 0, 0, NULL);
+    if (r->ring) pthread_mutex_destroy(&r->lock);
+    free(r->ring);
+    r->ring = NULL;
+}
+
+void ost_recorder_write_rt(ost_recorder *r, const float *out, uint32_t n, uint64_t frame) {
+    /* Acquire: a control thread's ARMED or STOPPING, with what it set. */
+    uint32_t state = OST_LOAD(&r->state, OST_ACQUIRE);
+    if (state == OST_REC_ARMED) {
+        uint32_t expected = OST_REC_ARMED;
+        /* Relaxed publish of the start frame: read after STOPPED (acquire). */
+        OST_STORE(&r->start_frame, frame, OST_RELAXED);
+        if (!atomic_compare_exchange_strong_explicit(&r->state.v, &expected, OST_REC_RUNNING, memory_order_acq_rel,
+                                                     memory_order_acquire))
+            state = expected; /* a stop came first */
+        else
+            state = OST_REC_RUNNING;
+    }
+    if (state == OST_REC_STOPPING) {
+        /* Release: every frame we wrote is published before STOPPED. */
+        OST_STORE(&r->state, OST_REC_STOPPED, OST_RELEASE);
+        return;
+    }
+    if (state != OST_REC_RUNNING) return;
+    uint64_t w = OST_LOAD(&r->written, OST_RELAXED); /* only this thread writes it */
+    /* Acquire: the writer is done with the frames it took. */
+    uint64_t rd = OST_LOAD(&r->read, OST_ACQUIRE);
+    if (r->capacity - (w - rd) < n) {
+        OST_STORE(&r->dropped, OST_LOAD(&r->dropped, OST_RELAXED) + n, OST_RELAXED);
+        return;
+    }
+    uint32_t ch = r->channels;
+    for (uint32_t i = 0; i < n; i++) {
+        float *dst = r->ring + ((w + i) % r->capacity) * ch;
+        for (uint32_t c = 0; c < ch; c++) dst[c] = out[(size_t)i * ch + c];
+    }
+    /* Release: the frames are in the ring before the writer sees them. */
+    OST_STORE(&r->written, w + n, OST_RELEASE);
+    OST_STORE(&r->frames, OST_LOAD(&r->frames, OST_RELAXED) + n, OST_RELAXED);
+}
