@@ -29,6 +29,18 @@ export interface EngineConfig {
   latency?: number;
   /** Seed of the noise sources. */
   seed?: number;
+  /** Effect buses (orbits). */
+  orbits?: number;
+  /** Sample slots (files loaded or loading). */
+  maxSamples?: number;
+  /** Long samples streaming from disk at once (0: streaming off). */
+  maxStreams?: number;
+  /** Decoded size above which a sample streams from disk instead of loading whole, MiB. */
+  streamThresholdMb?: number;
+  /** Seconds of output the recording ring holds. */
+  recordBufferSeconds?: number;
+  /** Master limiter lookahead, ms (the output latency it adds; events still land on their frames). */
+  lookaheadMs?: number;
 }
 
 /** The config as the native ost_config (doubles in table order), plus the device name. */
@@ -41,8 +53,11 @@ export interface NativeConfig {
 const OPTION_TO_FIELD: Record<string, string> = {
   backend: "backend", sampleRate: "sample_rate", channels: "channels", blockFrames: "block_frames",
   maxVoices: "max_voices", ringCapacity: "ring_capacity", queueCapacity: "queue_capacity",
-  latency: "latency_s", seed: "seed",
+  latency: "latency_s", seed: "seed", orbits: "orbits", maxSamples: "max_samples", maxStreams: "max_streams",
+  streamThresholdMb: "stream_threshold_mb", recordBufferSeconds: "record_buffer_s", lookaheadMs: "lookahead_ms",
 };
+/** Options that may be fractional. */
+const REAL_OPTIONS = new Set(["latency", "streamThresholdMb", "recordBufferSeconds", "lookaheadMs"]);
 
 export function encodeConfig(config: EngineConfig = {}): NativeConfig {
   const ctx = "Engine.open";
@@ -69,7 +84,7 @@ export function encodeConfig(config: EngineConfig = {}): NativeConfig {
       if (v < 0) throw new EngineError(ctx, `backend must be one of ${BACKENDS.join(", ")} (got ${JSON.stringify(value)})`);
     } else {
       v = value as number;
-      const integer = key !== "latency";
+      const integer = !REAL_OPTIONS.has(key);
       if (typeof v !== "number" || !(v >= field.min && v <= field.max) || (integer && !Number.isInteger(v))) {
         throw new EngineError(ctx, `${key} must be ${integer ? "a whole number" : "a number"} from ${field.min} to ${field.max} (got ${JSON.stringify(value)})`);
       }
@@ -92,6 +107,12 @@ export function encodeConfig(config: EngineConfig = {}): NativeConfig {
       queueCapacity: get("queue_capacity"),
       latency: get("latency_s"),
       seed: get("seed"),
+      orbits: get("orbits"),
+      maxSamples: get("max_samples"),
+      maxStreams: get("max_streams"),
+      streamThresholdMb: get("stream_threshold_mb"),
+      recordBufferSeconds: get("record_buffer_s"),
+      lookaheadMs: get("lookahead_ms"),
       device: deviceName || (deviceIndex >= 0 ? deviceIndex : null),
     },
   };

@@ -26,6 +26,33 @@ const encoder = new TextEncoder();
 
 /** The most frames Engine.scope returns (OST_SCOPE_MAX_READ). */
 export const SCOPE_MAX_FRAMES = 4096;
+
+const SAMPLE_STATES = ["loading", "ready", "failed", "free"] as const;
+
+/** A sample slot, as Engine.sampleInfo reports it. */
+export interface SampleInfo {
+  state: (typeof SAMPLE_STATES)[number];
+  frames: number;
+  channels: number;
+  sampleRate: number;
+  /** Too long to load whole: it streams from disk as it plays. */
+  streamed: boolean;
+  /** Why it failed: "path: reason". */
+  error?: string;
+}
+
+/** What a stopped recording holds. */
+export interface RecordingInfo {
+  /** Engine frame of its first frame. */
+  startFrame: number;
+  frames: number;
+  /** Frames lost because the writer fell behind (0 in a healthy recording). */
+  dropped: number;
+}
+
+/** Formats Engine.writeAudioFile writes, in ost_file_format's order. */
+export const AUDIO_FILE_FORMATS = ["wav-float", "wav16", "wav24", "aiff16", "flac16", "ogg", "mp3"] as const;
+export type AudioFileFormat = (typeof AUDIO_FILE_FORMATS)[number];
 const cString = (s: string) => encoder.encode(`${s}\0`);
 
 /**
@@ -223,6 +250,97 @@ export class Engine {
     const out = into && into.length >= frames ? into.subarray(0, frames) : new Float32Array(frames);
     check("Engine.scope", native().ost_engine_scope(handle, out, frames));
     return out;
+  }
+
+  // ----------------------------------------------------------- samples
+
+  /**
+   * Starts loading an audio file (WAV, AIFF, FLAC, OGG, MP3...) into the
+   * engine's sample table and returns its slot id at once; a native loader
+   * thread decodes it. The same path gives the same id. Any thread.
+   */
+  loadSample(path: string): number {
+    const handle = this.#live("loadSample");
+    if (typeof path !== "string" || !path) throw new EngineError("Engine.loadSample", `path must be a file name (got ${JSON.stringify(path)})`);
+    const out = new Int32Array(1);
+    check("Engine.loadSample", native().ost_engine_sample_load(handle, cString(path), out), path);
+    return out[0]!;
+  }
+
+  /** A sample slot's state: loading, ready (with its length, channels, rate, and whether it streams), failed (with the error), or free. */
+  sampleInfo(id: number): SampleInfo {
+    const handle = this.#live("sampleInfo");
+    const out = new Float64Array(5);
+    check("Engine.sampleInfo", native().ost_engine_sample_info(handle, id, out), `slot ${id}`);
+    const state = SAMPLE_STATES[out[0]!] ?? "free";
+    const info: SampleInfo = { state, frames: out[1]!, channels: out[2]!, sampleRate: out[3]!, streamed: out[4] === 1 };
+    if (state === "failed") {
+      const buf = new Uint8Array(4096);
+      native().ost_engine_sample_error(handle, id, buf, buf.length);
+      info.error = new TextDecoder().decode(buf.subarray(0, buf.indexOf(0)));
+    }
+    return info;
+  }
+
+  /** Waits (blocking this thread) until no sample is loading, at most `timeoutSeconds`; true when idle. Not for the live worker. */
+  waitSamples(timeoutSeconds = 30): boolean {
+    return native().ost_engine_samples_wait(this.#live("waitSamples"), timeoutSeconds) === 0;
+  }
+
+  /** Empties a sample slot; voices playing it finish, and its memory is freed once the audio thread has let go of it. */
+  freeSample(id: number): void {
+    check("Engine.freeSample", native().ost_engine_sample_free(this.#live("freeSample"), id), `slot ${id}`);
+  }
+
+  /** Writes interleaved float frames to an audio file (fixtures, renders to other formats). */
+  static writeAudioFile(path: string, format: AudioFileFormat, channels: number, sampleRate: number, data: Float32Array): void {
+    const index = AUDIO_FILE_FORMATS.indexOf(format);
+    if (index < 0) throw new EngineError("Engine.writeAudioFile", `format must be one of ${AUDIO_FILE_FORMATS.join(", ")} (got ${JSON.stringify(format)})`);
+    const frames = Math.floor(data.length / channels);
+    check("Engine.writeAudioFile", native().ost_audio_file_write(cString(path), index, channels, sampleRate, data, frames), `${path} (${format})`);
+  }
+
+  // --------------------------------------------------------- recording
+
+  /**
+   * Starts recording the output to a 32-bit float WAV at `path` from the
+   * next block on. A writer thread drains a ring; the audio thread never
+   * touches the file. The recording belongs to the engine: it runs until
+   * recordStop() or close(). Any thread, attached engines too.
+   */
+  recordStart(path: string): void {
+    const handle = this.#live("recordStart");
+    if (typeof path !== "string" || !path) throw new EngineError("Engine.recordStart", `path must be a file name (got ${JSON.stringify(path)})`);
+    const result = native().ost_engine_record_start(handle, cString(path));
+    if (result === -3) throw new EngineError("Engine.recordStart", "a recording is already running; stop it first", result);
+    if (result === -10) throw new EngineError("Engine.recordStart", `cannot create ${path}`, result);
+    check("Engine.recordStart", result, path);
+  }
+
+  /** Stops the recording at the next block and closes its file; what it holds. */
+  recordStop(): RecordingInfo {
+    const handle = this.#live("recordStop");
+    const out = new Float64Array(3);
+    const result = native().ost_engine_record_stop(handle, out);
+    if (result === -3) throw new EngineError("Engine.recordStop", "no recording is running", result);
+    const info = { startFrame: out[0]!, frames: out[1]!, dropped: out[2]! };
+    if (result === -10) throw new EngineError("Engine.recordStop", `the recording could not be written completely (${info.frames} frames)`, result);
+    check("Engine.recordStop", result);
+    return info;
+  }
+
+  // ------------------------------------------------------------ orbits
+
+  /** Routes an orbit to output channels `firstChannel` and `firstChannel + 1` (0 = the master). */
+  routeOrbit(orbit: number, firstChannel: number): void {
+    const handle = this.#live("routeOrbit");
+    const ctx = "Engine.routeOrbit";
+    if (!Number.isInteger(orbit) || orbit < 0 || orbit >= this.config.orbits) throw new EngineError(ctx, `orbit must be 0 to ${this.config.orbits - 1} (got ${orbit})`);
+    const pairs = Math.max(1, Math.floor(this.config.channels / 2));
+    if (!Number.isInteger(firstChannel) || firstChannel < 0 || firstChannel % 2 !== 0 || firstChannel / 2 >= pairs) {
+      throw new EngineError(ctx, `firstChannel must be an even channel with a pair on this ${this.config.channels}-channel output: ${Array.from({ length: pairs }, (_, i) => 2 * i).join(", ")} (got ${firstChannel})`);
+    }
+    check(ctx, native().ost_engine_route_orbit(handle, orbit, firstChannel / 2));
   }
 
   /** PortAudio device index in use, or -1 when not on PortAudio. */

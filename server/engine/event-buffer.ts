@@ -2,8 +2,24 @@
  * EventBuffer: a reusable batch of event records in one ArrayBuffer, laid
  * out exactly as native/ostinato.h's ost_event, for one FFI call per batch
  * (`engine.push(buffer)`). Filling it allocates nothing per event: records
- * are written through typed views, note names and sound names are looked up
- * in maps that only grow when a new name is first seen.
+ * are written through typed views, note names, sound names and control
+ * names are looked up in maps that only grow when a new name is first seen.
+ *
+ * Sounds: a name in the engine's sound table (oscillators, noise, supersaw,
+ * pulse, the drum kit), or a sample from a {@link SampleResolver} (loaded
+ * sample banks win over the built-in names, so a Dirt-Samples folder's
+ * "bd" plays that folder's files). `bank` picks a sample bank
+ * ("RolandTR909" + "bd" looks up "RolandTR909_bd"), or, when there is none,
+ * the built-in kit with that character (808-like, 909-like, default).
+ *
+ * With `{ strudel: true }` (what the scheduler uses) two of Strudel's rules
+ * apply on top of the engine's defaults:
+ *  - envelopes: when some of attack/decay/sustain/release are given, the
+ *    missing ones take Strudel's values (sustain 1 if only attack, or only
+ *    release, is given; 0 when a decay is given without it), and the same
+ *    for the lowpass envelope (lpattack ... lprelease);
+ *  - samples and drums are one-shots: they play to their end unless clip,
+ *    legato, loop or release is given, which makes the event's end matter.
  *
  * @example
  * const buf = new EventBuffer(256);
@@ -35,8 +51,52 @@ const ALIASES: Record<string, string> = {
   bpf: "bandf", bp: "bandf",
   bpq: "bandq",
   att: "attack", dec: "decay", sus: "sustain", rel: "release",
-  sound: "s",
+  lpe: "lpenv", lpa: "lpattack", lpd: "lpdecay", lps: "lpsustain", lpr: "lprelease",
+  delayt: "delaytime", dt: "delaytime", delayfb: "delayfeedback", dfb: "delayfeedback",
+  size: "roomsize", sz: "roomsize", rsize: "roomsize",
+  phaser: "phaserrate", ph: "phaserrate", phd: "phaserdepth", phc: "phasercenter", phs: "phasersweep",
+  vibrato: "vib", v: "vib", vmod: "vibmod", fm: "fmi",
+  loopb: "loopBegin", loope: "loopEnd", post: "postgain", patt: "pattack", pdec: "pdecay",
 };
+
+/** Hap bookkeeping and controls the scheduler or the resolver read, not voice parameters. */
+const BOOKKEEPING = ["duration", "dur", "cycle", "delta", "clip", "legato", "value", "_slices", "channel", "nudge", "color", "colour"];
+
+/** Vowels, and Strudel's filter types, as the engine numbers them. */
+const VOWELS: Record<string, number> = { a: 1, e: 2, i: 3, o: 4, u: 5 };
+const FTYPES: Record<string, number> = { "12db": 0, ladder: 1, "24db": 2 };
+
+/** The built-in kit a bank name asks for: 1 808-like, 2 909-like, else 0 (the default kit). */
+export function drumKitOf(bank: unknown): number {
+  if (typeof bank !== "string") return 0;
+  const b = bank.toLowerCase();
+  if (b.includes("808")) return 1;
+  if (b.includes("909")) return 2;
+  return 0;
+}
+
+/** Where sample names come from (server/engine/samples.ts). */
+export interface SampleResolver {
+  /**
+   * The sample slot for a sound name (with its bank prefix, if any) and n,
+   * or undefined when no loaded bank has it. May start loading the file.
+   * `midi` is the note asked for: maps with pitched samples pick the
+   * nearest and say, in `baseMidi`, the note it was recorded at.
+   */
+  resolve(name: string, n: number, bank: string | undefined, midi: number): SampleRef | undefined;
+}
+export interface SampleRef {
+  id: number;
+  /** The note the sample sounds at when played at its own rate (36 = c2, the default). */
+  baseMidi: number;
+}
+
+export interface EventBufferOptions {
+  /** Sample banks: names resolved there win over the built-in sounds. */
+  samples?: SampleResolver;
+  /** Strudel's envelope defaults and one-shot samples (see the module doc). */
+  strudel?: boolean;
+}
 
 /** A pattern hap's value: control names to numbers or strings. */
 export type Controls = Record<string, unknown>;
@@ -45,6 +105,9 @@ export type Controls = Record<string, unknown>;
 const C_SOUND = -1;
 const C_NOTE = -2;
 const C_IGNORED = -3;
+const C_BANK = -4;
+
+const C2_MIDI = 36;
 
 export class EventBuffer {
   /** The records, for the FFI call. */
@@ -61,12 +124,16 @@ export class EventBuffer {
   readonly #u32: Uint32Array;
   readonly #stride: number; // record size in 32-bit words
   readonly #tables: Tables;
-  readonly #freq: number;
-  readonly #sound: number;
+  readonly #p: Record<string, number>; // parameter indices by name
   readonly #controls = new Map<string, number>();
   readonly #notes = new Map<string, number>();
+  readonly #samples?: SampleResolver;
+  readonly #strudel: boolean;
+  readonly #firstDrum: number;
+  readonly #lastDrum: number;
+  readonly #sampleSound: number;
 
-  constructor(capacity = 256) {
+  constructor(capacity = 256, options: EventBufferOptions = {}) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`EventBuffer: capacity must be a positive integer (got ${capacity})`);
     this.#tables = libraryTables();
     const layout = this.#tables.event;
@@ -75,8 +142,9 @@ export class EventBuffer {
     this.#f32 = new Float32Array(this.bytes.buffer);
     this.#u32 = new Uint32Array(this.bytes.buffer);
     this.#stride = layout.size / 4;
-    this.#freq = this.#tables.paramIndex.get("freq")!;
-    this.#sound = this.#tables.paramIndex.get("s")!;
+    this.#samples = options.samples;
+    this.#strudel = options.strudel ?? false;
+    this.#p = Object.fromEntries(this.#tables.paramIndex);
     for (const [name, index] of this.#tables.paramIndex) this.#controls.set(name, index);
     for (const [alias, name] of Object.entries(ALIASES)) {
       const index = this.#tables.paramIndex.get(name);
@@ -86,8 +154,11 @@ export class EventBuffer {
     this.#controls.set("s", C_SOUND);
     this.#controls.set("sound", C_SOUND);
     this.#controls.set("note", C_NOTE);
-    // Hap bookkeeping that is not a voice parameter.
-    for (const k of ["duration", "orbit", "cps", "cycle", "delta"]) this.#controls.set(k, C_IGNORED);
+    this.#controls.set("bank", C_BANK);
+    for (const k of BOOKKEEPING) this.#controls.set(k, C_IGNORED);
+    this.#firstDrum = this.#tables.soundIndex.get("bd")!;
+    this.#lastDrum = this.#tables.soundIndex.get("sh")!;
+    this.#sampleSound = this.#tables.soundIndex.get("_sample")!;
   }
 
   /** True when no more events fit. */
@@ -115,26 +186,40 @@ export class EventBuffer {
    * @param startFrame absolute frame on the engine clock
    * @param durFrames frames until note-off (DUR_FOREVER for none)
    * @param slot the pattern slot the event belongs to
+   * @param cps the tempo at the event, for tempo-synced effects (`lock`)
    */
-  add(controls: Controls, startFrame: number, durFrames: number, slot = 0): boolean {
+  add(controls: Controls, startFrame: number, durFrames: number, slot = 0, cps?: number): boolean {
     const base = this.#begin(EVENT_NOTE, startFrame, durFrames, slot);
     if (base < 0) return false;
     const f = this.#f32;
+    const P = this.#p;
     const p = base + this.#tables.event.params / 4;
     f.set(this.#tables.defaults, p);
     let freqGiven = false;
+    let sound: unknown;
     for (const key in controls) {
       const value = controls[key];
       const index = this.#controls.get(key);
       if (index === undefined) {
         this.unknownControls.set(key, (this.unknownControls.get(key) ?? 0) + 1);
       } else if (index >= 0) {
-        f[p + index] = numeric(value);
-        if (index === this.#freq) freqGiven = true;
+        f[p + index] = typeof value === "string" ? this.#word(index, value) : numeric(value);
+        if (index === P.freq) freqGiven = true;
       } else if (index === C_SOUND) {
-        f[p + this.#sound] = this.#soundIndex(value);
+        sound = value;
       } else if (index === C_NOTE && !freqGiven && controls.freq === undefined) {
-        f[p + this.#freq] = this.#noteFreq(value);
+        f[p + P.freq!] = this.#noteFreq(value);
+      }
+    }
+    if (cps !== undefined) f[p + P.cps!] = cps;
+    const s = this.#sound(sound === undefined ? undefined : sound, controls, p);
+    f[p + P.s!] = s;
+    if (this.#strudel) {
+      strudelEnvelope(controls, f, p, P.attack!, P.decay!, P.sustain!, P.release!, "attack", "decay", "sustain", "release");
+      strudelEnvelope(controls, f, p, P.lpattack!, P.lpdecay!, P.lpsustain!, P.lprelease!, "lpattack", "lpdecay", "lpsustain", "lprelease");
+      const oneShot = (s >= this.#firstDrum && s <= this.#lastDrum) || s === this.#sampleSound;
+      if (oneShot && controls.clip === undefined && controls.legato === undefined && controls.loop === undefined && controls.release === undefined) {
+        this.#u32[base + this.#tables.event.durFrames / 4] = DUR_FOREVER;
       }
     }
     this.length++;
@@ -177,14 +262,47 @@ export class EventBuffer {
     return base;
   }
 
-  #soundIndex(value: unknown): number {
+  /**
+   * The sound index for the event, resolving samples (which also set
+   * `sample`, and correct `freq` for pitched sample maps) and the drum kit
+   * of a bank.
+   */
+  #sound(value: unknown, controls: Controls, p: number): number {
+    const f = this.#f32;
+    const P = this.#p;
+    const bank = typeof controls.bank === "string" ? controls.bank : undefined;
+    if (value === undefined) return this.#tables.defaults[P.s!]!;
     if (typeof value === "string") {
-      const index = this.#tables.soundIndex.get(value);
-      if (index !== undefined) return index;
+      if (this.#samples) {
+        const n = typeof controls.n === "number" ? controls.n : Number(controls.n ?? 0) || 0;
+        const midi = 12 * Math.log2(f[p + P.freq!]! / 440) + 69;
+        const ref = this.#samples.resolve(value, n, bank, midi);
+        if (ref) {
+          f[p + P.sample!] = ref.id;
+          if (ref.baseMidi !== C2_MIDI) f[p + P.freq!] = f[p + P.freq!]! * Math.pow(2, (C2_MIDI - ref.baseMidi) / 12);
+          return this.#sampleSound;
+        }
+      }
+      if (!value.startsWith("_")) {
+        const index = this.#tables.soundIndex.get(value);
+        if (index !== undefined) {
+          if (index >= this.#firstDrum && index <= this.#lastDrum) f[p + P.bank!] = drumKitOf(bank);
+          return index;
+        }
+      }
     }
-    const name = String(value);
+    const name = bank && typeof value === "string" ? `${bank}_${value}` : String(value);
     this.unknownSounds.set(name, (this.unknownSounds.get(name) ?? 0) + 1);
     return SOUND_UNKNOWN;
+  }
+
+  /** A string value for a numeric parameter: vowel letters, filter types, unit "c", else a number. */
+  #word(index: number, value: string): number {
+    const P = this.#p;
+    if (index === P.vowel) return VOWELS[value.toLowerCase()] ?? 0;
+    if (index === P.ftype) return FTYPES[value.toLowerCase()] ?? numeric(value);
+    if (index === P.unit) return value === "c" ? 1 : 0;
+    return numeric(value);
   }
 
   #noteFreq(value: unknown): number {
@@ -197,6 +315,23 @@ export class EventBuffer {
     }
     return freq;
   }
+}
+
+/**
+ * Strudel's rule for an envelope some of whose times are given: the
+ * sustain is 1 when only the attack (or neither attack nor decay) is given,
+ * 0 when a decay is given without it; missing times are 0.001 s (the
+ * release 0.01 s). With none given, the engine's defaults stand (for the
+ * lowpass envelope they are Strudel's: 0.005, 0.14, 0, 0.1).
+ */
+function strudelEnvelope(controls: Controls, f: Float32Array, p: number, ia: number, id: number, is: number, ir: number,
+  ka: string, kd: string, ks: string, kr: string): void {
+  const a = controls[ka], d = controls[kd], s = controls[ks], r = controls[kr];
+  if (a === undefined && d === undefined && s === undefined && r === undefined) return;
+  if (s === undefined) f[p + is] = (a !== undefined && d === undefined) || (a === undefined && d === undefined) ? 1 : 0;
+  if (a === undefined) f[p + ia] = 0.001;
+  if (d === undefined) f[p + id] = 0.001;
+  if (r === undefined) f[p + ir] = 0.01;
 }
 
 /** A control value as a number; NaN when it is none (the engine then uses the default). */

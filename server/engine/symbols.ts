@@ -57,6 +57,18 @@ export const SYMBOLS = {
   ost_engine_now_frame: { args: [ptr], returns: f64 },
   ost_engine_device_index: { args: [ptr], returns: i32 },
   ost_engine_scope: { args: [ptr, ptr, u32], returns: i32 },
+  // samples
+  ost_engine_sample_load: { args: [ptr, ptr, ptr], returns: i32 },
+  ost_engine_sample_info: { args: [ptr, i32, ptr], returns: i32 },
+  ost_engine_sample_error: { args: [ptr, i32, ptr, u32], returns: i32 },
+  ost_engine_samples_wait: { args: [ptr, f64], returns: i32 },
+  ost_engine_sample_free: { args: [ptr, i32], returns: i32 },
+  ost_audio_file_write: { args: [ptr, u32, u32, u32, ptr, u32], returns: i32 },
+  // recording
+  ost_engine_record_start: { args: [ptr, ptr], returns: i32 },
+  ost_engine_record_stop: { args: [ptr, ptr], returns: i32 },
+  // orbits
+  ost_engine_route_orbit: { args: [ptr, u32, u32], returns: i32 },
 } as const;
 
 /** Where the library is: $OSTINATO_LIB, or the optimised build in native/build. */

@@ -28,7 +28,7 @@
  * The tick allocates nothing per event beyond what the pattern query returns.
  * @module
  */
-import { DUR_FOREVER, EventBuffer, SLOT_ALL, type Engine } from "../engine/index.ts";
+import { DUR_FOREVER, EventBuffer, SLOT_ALL, type Engine, type SampleResolver } from "../engine/index.ts";
 import type { Hap } from "../pattern/hap.ts";
 import type { Pattern } from "../pattern/pattern.ts";
 import { ratio, type Rational } from "../pattern/rational.ts";
@@ -66,6 +66,8 @@ export type SchedulerOptions = {
   onEvents?: (events: ScheduledEvent[]) => void;
   /** Called before each slot is queried (the live worker tells its watchdog which slot it is in). */
   beforeQuery?: (slot: Slot<Pattern>) => void;
+  /** Sample banks (names resolved there play samples; see EventBuffer). */
+  samples?: SampleResolver;
 };
 
 export class Scheduler {
@@ -84,7 +86,8 @@ export class Scheduler {
     /** Where to start: resume a previous scheduler's horizon (a restarted worker), else the clock's cycle now. */
     startCycle?: Rational,
   ) {
-    this.batch = new EventBuffer(options.batchCapacity ?? 4096);
+    // Strudel's envelope defaults and one-shot samples and drums, as a pasted pattern expects.
+    this.batch = new EventBuffer(options.batchCapacity ?? 4096, { strudel: true, samples: options.samples });
     this.lookaheadFrames = Math.max(0, options.lookahead) * engine.sampleRate;
     this.queueFrames = Math.max(this.lookaheadFrames, (options.queueAhead ?? options.lookahead) * engine.sampleRate);
     this.horizonCycle = startCycle ?? snap(tempo.cycleAt(engine.now()));
@@ -182,7 +185,8 @@ export class Scheduler {
     let haps: Hap[];
     this.options.beforeQuery?.(slot);
     try {
-      haps = slot.pattern.queryOnsets(from, to);
+      // The tempo goes with the query, as Strudel's scheduler passes it: loopAt, splice and fit read it.
+      haps = slot.pattern.queryOnsets(from, to, { _cps: this.tempo.cps(this.tempo.frameAt(from.valueOf())) });
     } catch (err) {
       const error = queryError(err, slot.map, slot.id);
       this.slots.fail(slot.id, error);
@@ -206,9 +210,10 @@ export class Scheduler {
     const clip = typeof controls.clip === "number" && controls.clip > 0 ? controls.clip : 1;
     const endCycle = begin + (whole.end.valueOf() - begin) * clip;
     const durFrames = Math.min(DUR_FOREVER - 1, Math.max(1, Math.round(this.tempo.frameAt(endCycle)) - frame));
-    if (!this.batch.add(controls, frame, durFrames, slot.tag)) {
+    const cps = this.tempo.cps(frame);
+    if (!this.batch.add(controls, frame, durFrames, slot.tag, cps)) {
       this.flush();
-      if (!this.batch.add(controls, frame, durFrames, slot.tag)) {
+      if (!this.batch.add(controls, frame, durFrames, slot.tag, cps)) {
         this.warnOnce("batch-full", "event batch full: the engine's ring is not draining; events will be late");
         return;
       }

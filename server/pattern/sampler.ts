@@ -5,6 +5,7 @@
  * @module
  */
 import { type Any, Pattern, pure, reify } from "./pattern.ts";
+import type { State } from "./state.ts";
 import { register } from "./register.ts";
 import { fastcat, stack } from "./structure.ts";
 import { callFn, fastRaw, slowRaw } from "./time.ts";
@@ -48,6 +49,12 @@ export const striate = register("striate", (n: unknown, pat: Pattern<Any>) => {
   );
 });
 
+/** The tempo a query carries (the scheduler passes `_cps`, as Strudel's does), or `fallback`. */
+function cpsOf(state: State, fallback: number): number {
+  const cps = state.controls._cps;
+  return typeof cps === "number" && cps > 0 ? cps : fallback;
+}
+
 function sliceWith(n: unknown, indices: unknown, pat: Pattern<Any>, fitSpeed: boolean): Pattern<Any> {
   const k = Number(n);
   return reify(indices as Any).outerBind((i: unknown) =>
@@ -56,15 +63,16 @@ function sliceWith(n: unknown, indices: unknown, pat: Pattern<Any>, fitSpeed: bo
       const o: Record<string, Any> = { ...asSound(v), begin: idx / k, end: (idx + 1) / k, _slices: k };
       return o;
     }),
-  ).withHaps((haps) =>
-    fitSpeed
-      ? haps.map((h) => {
-          const d = h.duration().valueOf();
-          const o = h.value as Record<string, Any>;
-          return h.setValue({ ...o, speed: (1 / k / d) * (typeof o.speed === "number" ? o.speed : 1), unit: "c" });
-        })
-      : haps,
-  );
+  ).withHaps((haps, state) => {
+    if (!fitSpeed) return haps;
+    // Strudel: speed = cps / slices / event duration (cps 1 when the query carries none)
+    const cps = cpsOf(state, 1);
+    return haps.map((h) => {
+      const d = h.duration().valueOf();
+      const o = h.value as Record<string, Any>;
+      return h.setValue({ ...o, speed: (cps / k / d) * (typeof o.speed === "number" ? o.speed : 1), unit: "c" });
+    });
+  });
 }
 
 /**
@@ -86,17 +94,37 @@ export const splice = register("splice", (n: unknown, indices: unknown, pat: Pat
 });
 
 /**
- * Fits a sample to `n` cycles: slows the pattern by `n` and sets speed (unit "c"), at Strudel's default 0.5 cycles per second.
+ * Fits a sample to `n` cycles: slows the pattern by `n` and sets speed (unit "c") from the tempo (Strudel's default 0.5 cycles per second when the query carries none).
  * @example
  * s("breaks").loopAt(2)
  */
 export const loopAt = register(["loopAt", "loopat"], (n: unknown, pat: Pattern<Any>) => {
   const factor = Number(n);
-  return slowRaw(
-    n,
-    pat.fmap((v: unknown) => ({ ...asControls(v), speed: (1 / factor) * DEFAULT_CPS, unit: "c" })),
-  );
+  return slowRaw(n, pat).withHaps((haps, state) => {
+    const cps = cpsOf(state, DEFAULT_CPS);
+    return haps.map((h) => h.setValue({ ...asControls(h.value), speed: (1 / factor) * cps, unit: "c" }));
+  });
 });
+
+/**
+ * Makes each sample fill its event: sets speed (unit "c") from the event's length, the part of the sample played (begin, end) and the tempo.
+ * @example
+ * s("breaks").fit()
+ */
+export const fit = register(
+  "fit",
+  (pat: Pattern<Any>) =>
+    pat.withHaps((haps, state) => {
+      const cps = cpsOf(state, 1);
+      return haps.map((h) => {
+        if (!h.whole) return h;
+        const o = asControls(h.value);
+        const part = (typeof o.end === "number" ? o.end : 1) - (typeof o.begin === "number" ? o.begin : 0);
+        return h.setValue({ ...o, speed: (cps / h.whole.duration().valueOf()) * part, unit: "c" });
+      });
+    }),
+  { args: [] },
+);
 
 function juxWith(by: number, f: unknown, pat: Pattern<Any>): Pattern<Any> {
   const shift = (d: number) => (v: unknown) => {
