@@ -777,6 +777,10 @@ static uint32_t drum_start(ost_voices *p, ost_group *g, int l, const float *v) {
     ost_svf_coefs hp = ost_svf_design(s.hp_hz * pitch, 0.70710678f, rate);
     c->dr_f2a1[l] = hp.a1, c->dr_f2a2[l] = hp.a2, c->dr_f2a3[l] = hp.a3, c->dr_f2k[l] = hp.k;
     c->dr_level[l] = s.level;
+    /* the same noise every time: a drum sounds the same on every hit, as a
+       drum machine's sample does */
+    g->noise[l] = ost_noise_seed(0x0D12u, (uint64_t)(sound * 256 + (int)v[OST_PARAM_BANK] * 16 +
+                                                      ((int)floorf(v[OST_PARAM_N]) & 3)));
     /* the voice is over when its longest part is 90 dB down */
     float longest = fmaxf(fmaxf(s.tau1, s.tau2), fmaxf(fmaxf(s.tau_m, s.tau_n), s.tau_c)) * time;
     float bursts = s.bursts ? s.burst_period * (float)s.bursts * time : 0.0f;

@@ -149,3 +149,65 @@ export function encodeWav(interleaved: Float32Array, channels: number, rate: num
   out.set(new Uint8Array(interleaved.buffer, interleaved.byteOffset, data), 44);
   return out;
 }
+
+/** Energy-weighted mean frequency (Hz) of `n` samples from `from`. */
+export function spectralCentroid(samples: Float32Array, rate: number, n = 8192, from = 0): number {
+  const p = powerSpectrum(samples, n, from);
+  let num = 0, den = 0;
+  for (let k = 1; k < p.length; k++) {
+    num += ((k * rate) / n) * p[k]!;
+    den += p[k]!;
+  }
+  return den > 0 ? num / den : 0;
+}
+
+/**
+ * Energy in bands a third of an octave wide from 31.5 Hz up, in dB, of `n`
+ * samples from `from`: a coarse spectral fingerprint.
+ */
+export function thirdOctaveBands(samples: Float32Array, rate: number, n = 16384, from = 0): number[] {
+  const p = powerSpectrum(samples, n, from);
+  const out: number[] = [];
+  for (let lo = 31.5 / Math.pow(2, 1 / 6); lo < rate / 2; lo *= Math.pow(2, 1 / 3)) {
+    const hi = lo * Math.pow(2, 1 / 3);
+    let e = 1e-20;
+    for (let k = Math.max(1, Math.ceil((lo * n) / rate)); k < p.length && (k * rate) / n < hi; k++) e += p[k]!;
+    out.push(10 * Math.log10(e));
+  }
+  return out;
+}
+
+/** RMS of consecutive windows of `win` samples (an amplitude envelope). */
+export function rmsEnvelope(samples: Float32Array, win: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i + win <= samples.length; i += win) out.push(rms(samples, i, i + win));
+  return out;
+}
+
+/** Samples from the peak until the envelope (5 ms windows) stays below peak - `dB`. */
+export function decayTime(samples: Float32Array, rate: number, dB = 40): number {
+  const win = Math.round(rate * 0.005);
+  const env = rmsEnvelope(samples, win);
+  const top = Math.max(...env);
+  let last = 0;
+  for (let i = 0; i < env.length; i++) if (env[i]! > top * Math.pow(10, -dB / 20)) last = i;
+  return (last + 1) * win;
+}
+
+/**
+ * Frequency of the strongest spectral peak between loHz and hiHz, refined
+ * by parabolic interpolation of the log spectrum.
+ */
+export function peakFrequency(samples: Float32Array, rate: number, loHz: number, hiHz: number, n = 16384, from = 0): number {
+  const p = powerSpectrum(samples, n, from);
+  let best = -1, bk = 0;
+  for (let k = Math.max(1, Math.floor((loHz * n) / rate)); k <= Math.ceil((hiHz * n) / rate) && k < p.length - 1; k++) {
+    if (p[k]! > best) {
+      best = p[k]!;
+      bk = k;
+    }
+  }
+  const a = Math.log(p[bk - 1]! + 1e-30), b = Math.log(p[bk]! + 1e-30), c = Math.log(p[bk + 1]! + 1e-30);
+  const shift = (a - c) / (2 * (a - 2 * b + c));
+  return ((bk + (Number.isFinite(shift) ? shift : 0)) * rate) / n;
+}
