@@ -5,8 +5,9 @@
  * @module
  */
 import { readFileSync, watch } from "node:fs";
-import { basename, dirname, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { Engine, EngineError, type EngineConfig } from "../engine/index.ts";
+import { Recordings } from "../live/recording.ts";
 import { LiveSession, type LiveEvent } from "../live/session.ts";
 import { deviceOption, numberOption, parseCommand, UsageError, withUsage } from "./options.ts";
 import { formatProgramError } from "./report.ts";
@@ -20,14 +21,20 @@ Plays a pattern file until Ctrl+C (or for --cycles N).
   --backend null    no audio device (clock only)
   --cycles N        stop after N cycles
   --lookahead S     seconds until a change is heard (default 0.01)
-  --queue S         seconds of events queued ahead of the clock (default 0.15)`;
+  --queue S         seconds of events queued ahead of the clock (default 0.15)
+  --samples DIR     sample folder (Dirt-Samples layout) or JSON sample map (repeatable)
+  --record FILE     record the output to FILE (32-bit float WAV) until the end
+  A program's record("name") writes takes to recordings/ beside FILE.`;
 
 export function run(args: string[]): Promise<number> {
   return withUsage(HELP, async () => {
     const { values, positionals } = parseCommand(
       "play",
       args,
-      { watch: { type: "boolean" }, device: { type: "string" }, backend: { type: "string" }, cycles: { type: "string" }, lookahead: { type: "string" }, queue: { type: "string" } },
+      {
+        watch: { type: "boolean" }, device: { type: "string" }, backend: { type: "string" }, cycles: { type: "string" }, lookahead: { type: "string" }, queue: { type: "string" },
+        samples: { type: "string", multiple: true }, record: { type: "string" },
+      },
       true,
     );
     if (values.help) {
@@ -42,9 +49,17 @@ export function run(args: string[]): Promise<number> {
     let source = readSource(file);
     const cycles = numberOption("cycles", values.cycles, 1e-6, 1e9);
     const engine = openEngine(values.backend === "null", deviceOption(values.device));
+    const recordings = new Recordings(engine, join(dirname(file), "recordings"));
+    if (values.record) console.log(`recording to ${recordings.startAt(values.record).path}`);
     engine.start();
-    const live = await LiveSession.start({ engine, lookahead: numberOption("lookahead", values.lookahead, 0, 2), queueAhead: numberOption("queue", values.queue, 0, 5) });
-    live.subscribe((e) => report(e, file, () => source));
+    const live = await LiveSession.start({
+      engine,
+      lookahead: numberOption("lookahead", values.lookahead, 0, 2),
+      queueAhead: numberOption("queue", values.queue, 0, 5),
+      samples: values.samples?.map((d) => resolve(d)),
+      baseDir: dirname(file),
+    });
+    live.subscribe((e) => report(e, file, () => source, recordings));
     const first = await live.evaluate(source, { buffer: basename(file).replace(/[^A-Za-z0-9_.-]/g, "_").slice(0, 90) || "main" });
     if (first.ok) console.log(`playing ${positionals[0]} (${describe(engine)}); Ctrl+C stops`);
     else if (!values.watch) return closeAll(live, engine, 1);
@@ -87,12 +102,25 @@ export function run(args: string[]): Promise<number> {
     watcher?.close();
     const t = engine.telemetry();
     console.log(`stopped: ${t.eventsPlayed} events, ${t.lateEvents} late, ${t.xruns} xruns`);
+    const take = recordings.close();
+    if (take) console.log(`recorded ${take.seconds.toFixed(2)} s (${take.frames} frames${take.dropped ? `, ${take.dropped} dropped` : ""}) to ${take.path}`);
     return closeAll(live, engine, 0);
   });
 }
 
-function report(e: LiveEvent, file: string, source: () => string): void {
-  if (e.type === "evaluated" && !e.outcome.ok) console.error(formatProgramError(file, source(), e.outcome.error));
+function report(e: LiveEvent, file: string, source: () => string, recordings: Recordings): void {
+  if (e.type === "record") {
+    try {
+      if ("stop" in e.request) {
+        const r = recordings.stop();
+        console.log(`recorded ${r.seconds.toFixed(2)} s to ${r.path}`);
+      } else {
+        console.log(`recording to ${recordings.start(e.request.start).path}`);
+      }
+    } catch (err) {
+      console.error(`warning: record: ${(err as Error).message}`);
+    }
+  } else if (e.type === "evaluated" && !e.outcome.ok) console.error(formatProgramError(file, source(), e.outcome.error));
   else if (e.type === "error") console.error(formatProgramError(file, source(), e.error));
   else if (e.type === "warning") console.error(`warning: ${e.message}`);
   else if (e.type === "restarted") console.error(`warning: ${e.reason}`);

@@ -4,6 +4,7 @@
  * @module
  */
 import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { ProgramError } from "../live/errors.ts";
 import { renderToWav } from "../live/render.ts";
 import { numberOption, parseCommand, UsageError, withUsage } from "./options.ts";
@@ -18,14 +19,18 @@ machine can; the same file and options always give the same samples.
   --cycles N        length in cycles (required)
   --cps X           tempo when the program sets none (default 0.5)
   --rate R          sample rate (default 48000)
-  --channels C      output channels (default 2)`;
+  --channels C      output channels (default 2)
+  --samples DIR     sample folder (Dirt-Samples layout) or JSON sample map (repeatable)`;
 
 export function run(args: string[]): Promise<number> {
   return withUsage(HELP, async () => {
     const { values, positionals } = parseCommand(
       "render",
       args,
-      { out: { type: "string", short: "o" }, cycles: { type: "string" }, cps: { type: "string" }, rate: { type: "string" }, channels: { type: "string" } },
+      {
+        out: { type: "string", short: "o" }, cycles: { type: "string" }, cps: { type: "string" }, rate: { type: "string" }, channels: { type: "string" },
+        samples: { type: "string", multiple: true },
+      },
       true,
     );
     if (values.help) {
@@ -47,6 +52,8 @@ export function run(args: string[]): Promise<number> {
         channels: numberOption("channels", values.channels, 1, 64, true),
         onProgress: bar.update,
         onWarning: (m) => bar.note(`warning: ${m}`),
+        samples: values.samples?.map((d) => resolve(d)),
+        baseDir: dirname(resolve(file)),
       });
       bar.done();
       const speed = r.seconds / Math.max(r.renderSeconds, 1e-9);

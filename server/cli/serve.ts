@@ -2,6 +2,7 @@
  * `ostinato serve`: the server, the editor, the engine on a device.
  * @module
  */
+import { resolve } from "node:path";
 import { startServer } from "../http/server.ts";
 import { deviceOption, numberOption, parseCommand, UsageError, withUsage } from "./options.ts";
 
@@ -21,7 +22,10 @@ session token). Without a sound card the engine runs on the null backend.
   --queue S           seconds of events queued ahead of the clock (default 0.15)
   --patterns DIR      pattern files (default patterns/)
   --state DIR         editor buffers and history (default <patterns>/.ostinato)
-  --allow-host NAME   also accept this Host name (repeatable; IPs and localhost always work)`;
+  --allow-host NAME   also accept this Host name (repeatable; IPs and localhost always work)
+  --samples DIR       sample folder (Dirt-Samples layout) or JSON sample map (repeatable)
+  --recordings DIR    where takes go (default <patterns>/recordings)
+  --record FILE       record the output from the start to FILE (32-bit float WAV)`;
 
 export function run(args: string[]): Promise<number> {
   return withUsage(HELP, async () => {
@@ -38,6 +42,9 @@ export function run(args: string[]): Promise<number> {
       patterns: { type: "string" },
       state: { type: "string" },
       "allow-host": { type: "string", multiple: true },
+      samples: { type: "string", multiple: true },
+      recordings: { type: "string" },
+      record: { type: "string" },
     });
     if (values.help) {
       console.log(HELP);
@@ -61,6 +68,9 @@ export function run(args: string[]): Promise<number> {
       patternsDir: values.patterns,
       stateDir: values.state,
       allowHosts: values["allow-host"],
+      samples: values.samples?.map((d) => resolve(d)),
+      recordingsDir: values.recordings,
+      record: values.record,
     });
     const device = server.engine.telemetry();
     console.log(`ostinato ${server.url} (${["offline", "null", "portaudio"][device.backend]} backend, ${device.sampleRate} Hz)`);

@@ -8,6 +8,8 @@
 import { HTTPException } from "hono/http-exception";
 import type { DeviceInfo, Engine } from "../engine/index.ts";
 import { BACKENDS } from "../engine/index.ts";
+import type { RecordRequest } from "../live/program.ts";
+import { RecordingError, type FinishedRecording, type RecordingStatus, type Recordings } from "../live/recording.ts";
 import type { EvalOutcome, LiveSession } from "../live/session.ts";
 import type { BufferStore, PatternStore } from "../store/index.ts";
 import { checkName } from "../store/index.ts";
@@ -23,6 +25,8 @@ export type ServerContext = {
   clientCount: () => number;
   /** Tells other clients a buffer changed (evaluated or saved). */
   onBufferSaved?: (buffer: string, code: string, by: string) => void;
+  /** Takes of the output (recordStart / recordStop). */
+  recordings: Recordings;
 };
 
 export class Commands {
@@ -135,6 +139,42 @@ export class Commands {
     const index = backend === "portaudio" ? engine.deviceIndex() : -1;
     const name = index >= 0 ? (engine.devices().find((d) => d.index === index)?.name ?? `device ${index}`) : backend === "null" ? "no device (null backend)" : backend;
     return { backend, name, sampleRate: t.sampleRate, channels: t.channels, blockFrames: engine.config.blockFrames, lost: t.deviceLost !== 0 };
+  }
+
+  /** Starts recording the output to a new take in the recordings folder. */
+  recordStart(name?: string): { path: string; name: string } {
+    try {
+      return this.ctx.recordings.start(name);
+    } catch (err) {
+      throw new HTTPException(err instanceof RecordingError && /already recording/.test(err.message) ? 409 : 400, { message: (err as Error).message });
+    }
+  }
+
+  /** Stops the take: its file, length and dropped frames (0 in a healthy take). */
+  recordStop(): FinishedRecording {
+    try {
+      return this.ctx.recordings.stop();
+    } catch (err) {
+      throw new HTTPException(409, { message: (err as Error).message });
+    }
+  }
+
+  recordStatus(): RecordingStatus {
+    return this.ctx.recordings.status();
+  }
+
+  /** A program's record(...): the same commands, errors as warnings (the program already ran). */
+  recordFromProgram(request: RecordRequest): string {
+    try {
+      if ("stop" in request) {
+        const r = this.recordStop();
+        return `recorded ${r.seconds.toFixed(1)} s to ${r.path}`;
+      }
+      const r = this.recordStart(request.start);
+      return `recording to ${r.path}`;
+    } catch (err) {
+      return `record: ${(err as Error).message}`;
+    }
   }
 
   private slotCommand(fn: () => void): void {

@@ -37,6 +37,9 @@ export const ClientMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("writePattern"), id, name, code }),
   z.object({ type: z.literal("deletePattern"), id, name }),
   z.object({ type: z.literal("ping"), id }),
+  z.object({ type: z.literal("record"), id, name: z.string().min(1).max(104).optional() }),
+  z.object({ type: z.literal("recordStop"), id }),
+  z.object({ type: z.literal("recordStatus"), id }),
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 

@@ -8,6 +8,7 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Engine, EngineError, type EngineConfig } from "../engine/index.ts";
+import { Recordings } from "../live/recording.ts";
 import { LiveSession } from "../live/session.ts";
 import { BufferStore, PatternStore } from "../store/index.ts";
 import { createApp } from "./app.ts";
@@ -43,6 +44,12 @@ export type ServerOptions = {
   webDir?: string;
   /** Called with start-up notes (device fallback, security warnings). */
   log?: (line: string) => void;
+  /** Sample folders or JSON maps (--samples). */
+  samples?: string[];
+  /** Where takes go (default <patterns>/recordings). */
+  recordingsDir?: string;
+  /** Record the output from the start to this file (--record). */
+  record?: string;
 };
 
 export type RunningServer = {
@@ -65,8 +72,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   }
   const engine = openEngine(options, log);
   engine.start();
-  const live = await LiveSession.start({ engine, lookahead: options.lookahead, queueAhead: options.queueAhead });
   const patternsDir = options.patternsDir ?? join(ROOT, "patterns");
+  const live = await LiveSession.start({ engine, lookahead: options.lookahead, queueAhead: options.queueAhead, samples: options.samples, baseDir: patternsDir });
+  const recordings = new Recordings(engine, options.recordingsDir ?? join(patternsDir, "recordings"));
+  if (options.record) log(`ostinato: recording to ${recordings.startAt(options.record).path}`);
   const patterns = await PatternStore.open(patternsDir);
   const buffers = await BufferStore.open(options.stateDir ?? join(patternsDir, ".ostinato"));
 
@@ -78,6 +87,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     buffers,
     clientCount: () => hub?.count ?? 0,
     onBufferSaved: (buffer, code, by) => hub?.bufferSaved(buffer, code, by),
+    recordings,
   });
   hub = new Hub(commands, VERSION);
   const app = createApp({
@@ -115,8 +125,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       closed = true;
       hub!.stop();
       server.stop(true);
-      // Teardown order: nothing may push to the engine once it is closed.
+      // Teardown order: nothing may push to the engine once it is closed;
+      // a take still running is finished (its file closed) first.
       await live.close();
+      const take = recordings.close();
+      if (take) log(`ostinato: recorded ${take.seconds.toFixed(1)} s to ${take.path}`);
       engine.close();
     },
   };

@@ -170,6 +170,12 @@ export class Hub {
         return { deleted: m.name };
       case "ping":
         return { serverTime: Date.now() };
+      case "record":
+        return c.recordStart(m.name);
+      case "recordStop":
+        return c.recordStop();
+      case "recordStatus":
+        return c.recordStatus();
     }
   }
 
@@ -199,6 +205,8 @@ export class Hub {
         return this.broadcast("state", { type: "state", state: this.commands.state() });
       case "events":
         return this.queueEvents(e.events);
+      case "record":
+        return this.broadcast("log", { type: "warning", message: this.commands.recordFromProgram(e.request) });
     }
   }
 

@@ -1,9 +1,9 @@
 /**
  * A program evaluated against the pattern library and the live helpers
- * (`setcps`, `setcpm`, `hush`). Helpers do not act while the program runs:
- * they are collected as effects, which the host (the live worker, or an
- * offline render) applies together with the program's patterns, so a
- * program that fails halfway changes nothing.
+ * (`setcps`, `setcpm`, `hush`, `samples`, `record`). Helpers do not act
+ * while the program runs: they are collected as effects, which the host
+ * (the live worker, or an offline render) applies together with the
+ * program's patterns, so a program that fails halfway changes nothing.
  * @module
  */
 import { isPattern, mini, reify, type Pattern } from "../pattern/index.ts";
@@ -11,12 +11,20 @@ import { library } from "../pattern/library.ts";
 import { evaluateProgram, type PatternHooks, type PlayedPattern } from "./evaluate.ts";
 import type { PositionMap } from "./position-map.ts";
 import { checkCps } from "./tempo.ts";
+import type { SampleMap } from "../engine/index.ts";
+
+/** What `record(...)` asked for: start a take with this name, or stop. */
+export type RecordRequest = { start: string } | { stop: true };
 
 export type ProgramEffects = {
   /** The last tempo the program set, in cycles per second. */
   cps?: number;
   /** The program called hush(): everything else stops. */
   hush?: boolean;
+  /** Sample sources the program named with samples(...): folders, JSON maps, map objects. */
+  samples?: (string | SampleMap)[];
+  /** The program called record(...). */
+  record?: RecordRequest;
 };
 
 export type EvaluatedProgram = {
@@ -43,6 +51,22 @@ export async function evaluate(source: string): Promise<EvaluatedProgram> {
     setcpm: (cpm: unknown) => void (effects.cps = checkCps(Number(cpm) / 60)),
     setCpm: (cpm: unknown) => void (effects.cps = checkCps(Number(cpm) / 60)),
     hush: () => void (effects.hush = true),
+    samples: (source: unknown, base?: unknown) => {
+      if (typeof source === "string") {
+        const src = typeof base === "string" && !/^[a-z]+:/i.test(source) ? `${base.replace(/\/$/, "")}/${source}` : source;
+        (effects.samples ??= []).push(src);
+      } else if (source && typeof source === "object" && !Array.isArray(source)) {
+        const map = { ...(source as SampleMap) };
+        if (typeof base === "string" && map._base === undefined) map._base = base;
+        (effects.samples ??= []).push(map);
+      } else {
+        throw new TypeError(`samples(...) takes a folder, a JSON file or a sample map (got ${source === null ? "null" : typeof source})`);
+      }
+    },
+    record: (name?: unknown) => {
+      if (name === false || name === null) effects.record = { stop: true };
+      else effects.record = { start: typeof name === "string" && name ? name : "take" };
+    },
   };
   const { played, transpiled } = await evaluateProgram(source, library, helpers, hooks);
   return { played, map: transpiled.map, effects };

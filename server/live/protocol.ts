@@ -10,7 +10,8 @@ import type { ScheduledEvent } from "./scheduler.ts";
 import type { SlotState } from "./slots.ts";
 import type { TempoPiece } from "./tempo.ts";
 
-import type { SharedEngine } from "../engine/index.ts";
+import type { SampleMap, SharedEngine } from "../engine/index.ts";
+import type { RecordRequest } from "./program.ts";
 
 /** One evaluation to replay, in the order it first happened. */
 export type ProgramRecord = { buffer: string; code: string };
@@ -34,6 +35,10 @@ export type WorkerInit = {
   failed: { id: string; error: ProgramErrorJSON }[];
   highlight: boolean;
   shared: SharedArrayBuffer;
+  /** Sample sources (--samples, and what programs added with samples(...)). */
+  samples: (string | SampleMap)[];
+  /** Where relative paths in samples(...) start. */
+  baseDir: string;
 };
 
 export type ToWorker =
@@ -65,7 +70,11 @@ export type FromWorker =
   | { type: "error"; error: ProgramErrorJSON }
   | { type: "warning"; message: string }
   | { type: "events"; events: ScheduledEvent[] }
-  | { type: "fatal"; message: string };
+  | { type: "fatal"; message: string }
+  /** The sample sources now known (a program added some). */
+  | { type: "samples"; sources: (string | SampleMap)[] }
+  /** A program called record(...): the main thread starts or stops the take. */
+  | { type: "record"; request: RecordRequest };
 
 /** Int32 cells of the shared buffer. */
 export const SHARED = {

@@ -5,10 +5,12 @@
  * @module
  */
 import { rmSync } from "node:fs";
-import { Engine } from "../engine/index.ts";
+import { Engine, SampleLibrary } from "../engine/index.ts";
 import { ZERO } from "../pattern/rational.ts";
 import { ProgramError } from "./errors.ts";
 import { evaluate } from "./program.ts";
+import { soundValues } from "./preload.ts";
+import { addSampleSources } from "./sample-sources.ts";
 import { Scheduler, type ScheduledEvent } from "./scheduler.ts";
 import { SlotTable } from "./slots.ts";
 import { TempoMap, checkCps, type TempoPiece } from "./tempo.ts";
@@ -30,6 +32,10 @@ export type RenderOptions = {
   tempoChanges?: { atCycle: number; cps: number }[];
   onEvents?: (events: ScheduledEvent[]) => void;
   onWarning?: (message: string) => void;
+  /** Sample folders or JSON maps (as --samples), before the program's own samples(...). */
+  samples?: string[];
+  /** Where relative paths in samples(...) start (default: the working directory). */
+  baseDir?: string;
 };
 
 export type RenderResult = {
@@ -87,6 +93,12 @@ async function renderChunks(source: string, options: RenderOptions, sink: (chunk
   const engine = Engine.open({ backend: "offline", sampleRate: rate, channels });
   const started = performance.now();
   try {
+    const library = new SampleLibrary(engine, { onError: options.onWarning });
+    for (const root of options.samples ?? []) library.add(root, options.baseDir);
+    addSampleSources(library, program.effects.samples ?? [], options.baseDir, options.onWarning);
+    if (program.effects.record) options.onWarning?.("record(...) does nothing in an offline render: the render is the recording");
+    // Every sample the program names early on is loaded before the first block.
+    await library.preload(soundValues(program.played.map((p) => p.pattern), 0, Math.min(options.cycles, 64)));
     let firstError: ProgramError | undefined;
     // The voices run the limiter's lookahead ahead of the output: events up
     // to the end of the next block plus that much must be queued.
@@ -95,7 +107,7 @@ async function renderChunks(source: string, options: RenderOptions, sink: (chunk
       engine,
       slots,
       tempo,
-      { lookahead: (block + latency) / rate, onError: (e) => (firstError ??= e), onEvents: options.onEvents, onWarning: options.onWarning },
+      { lookahead: (block + latency) / rate, onError: (e) => (firstError ??= e), onEvents: options.onEvents, onWarning: options.onWarning, samples: library },
       ZERO,
     );
     const changes = [...(options.tempoChanges ?? [])].sort((a, b) => a.atCycle - b.atCycle);
@@ -112,6 +124,9 @@ async function renderChunks(source: string, options: RenderOptions, sink: (chunk
       const n = Math.min(block, endFrame - frame);
       if (n <= 0) break;
       scheduler.tick(frame);
+      // A sample met only now is loading: wait for it, so a render does not
+      // depend on how fast the disk was (deterministic output).
+      if (library.pending) await library.settle();
       const out = n === block ? chunk : chunk.subarray(0, n * channels);
       engine.renderInto(out);
       sink(out);

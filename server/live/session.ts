@@ -12,7 +12,8 @@
  * never stops: it lives on the main thread and in native code.
  * @module
  */
-import type { Engine } from "../engine/index.ts";
+import type { Engine, SampleMap } from "../engine/index.ts";
+import type { RecordRequest } from "./program.ts";
 import { ProgramError, type ProgramErrorJSON } from "./errors.ts";
 import { PHASE, SHARED, type FromWorker, type ProgramRecord, type ToWorker, type WorkerState } from "./protocol.ts";
 import type { ScheduledEvent } from "./scheduler.ts";
@@ -31,6 +32,10 @@ export type LiveOptions = {
   hangTimeoutMs?: number;
   /** Initial tempo. */
   cps?: number;
+  /** Sample folders or JSON maps to load names from (--samples). */
+  samples?: string[];
+  /** Where relative paths in a program's samples(...) start (default: the working directory). */
+  baseDir?: string;
 };
 
 /** The default change latency and queue depth in seconds; see README ("Timing") for the measurements behind them. */
@@ -47,7 +52,9 @@ export type LiveEvent =
   | { type: "warning"; message: string }
   | { type: "events"; events: ScheduledEvent[] }
   | { type: "restarted"; reason: string }
-  | { type: "state" };
+  | { type: "state" }
+  /** A program asked to start or stop recording (the host owns the recordings). */
+  | { type: "record"; request: RecordRequest };
 
 type Pending = { resolve: (o: EvalOutcome) => void; buffer: string; code: string; by?: string };
 
@@ -64,6 +71,9 @@ export class LiveSession {
   private slots: SlotState[] = [];
   private tempo: TempoMap;
   private highlight = false;
+  /** Sample sources, mirrored for a successor worker. */
+  private sampleSources: (string | SampleMap)[];
+  private readonly baseDir: string;
   private lastBeat = -1;
   private lastBeatAt = 0;
   private watchdog?: ReturnType<typeof setInterval>;
@@ -84,6 +94,8 @@ export class LiveSession {
     this.hangTimeoutMs = options.hangTimeoutMs ?? DEFAULT_HANG_TIMEOUT_MS;
     const rate = engine.sampleRate;
     this.tempo = new TempoMap(rate, checkCps(options.cps ?? 0.5), { frame: engine.now(), cycle: 0 });
+    this.baseDir = options.baseDir ?? process.cwd();
+    this.sampleSources = [...(options.samples ?? [])];
   }
 
   /** Starts the live worker on an open, running engine. */
@@ -201,6 +213,8 @@ export class LiveSession {
       failed,
       highlight: this.highlight,
       shared: this.shared,
+      samples: this.sampleSources,
+      baseDir: this.baseDir,
     } satisfies ToWorker);
   }
 
@@ -227,6 +241,11 @@ export class LiveSession {
         return this.emit({ type: "events", events: msg.events });
       case "fatal":
         return this.emit({ type: "warning", message: msg.message });
+      case "samples":
+        this.sampleSources = msg.sources;
+        return;
+      case "record":
+        return this.emit({ type: "record", request: msg.request });
       case "ready":
         return;
     }

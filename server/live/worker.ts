@@ -9,14 +9,16 @@
  * @module
  */
 /// <reference lib="webworker" />
-import { Engine } from "../engine/index.ts";
+import { Engine, SampleLibrary } from "../engine/index.ts";
 import type { Pattern } from "../pattern/pattern.ts";
 import { ratio, type Rational } from "../pattern/rational.ts";
 import { ProgramError, type ProgramErrorJSON } from "./errors.ts";
 import { evaluate } from "./program.ts";
+import { soundValues } from "./preload.ts";
+import { addSampleSources } from "./sample-sources.ts";
 import { PHASE, SHARED, type FromWorker, type ToWorker, type WorkerInit } from "./protocol.ts";
 import { Scheduler } from "./scheduler.ts";
-import { SlotTable } from "./slots.ts";
+import { SlotTable, slotIds } from "./slots.ts";
 import { TempoMap } from "./tempo.ts";
 
 declare const self: Worker;
@@ -31,6 +33,8 @@ let engine: Engine;
 let slots: SlotTable<Pattern>;
 let scheduler: Scheduler;
 let highlight = false;
+let library: SampleLibrary;
+let baseDir = ".";
 /** Set when a slot failed during a tick: the main thread needs the new state. */
 let stateDirty = false;
 let timer: ReturnType<typeof setInterval> | undefined;
@@ -81,11 +85,21 @@ async function init(msg: WorkerInit): Promise<void> {
   Atomics.store(cells, SHARED.PHASE, PHASE.STARTING);
   engine = Engine.attach(msg.engine);
   const tempo = TempoMap.fromPieces(msg.engine.sampleRate, msg.tempo);
+  baseDir = msg.baseDir;
+  library = new SampleLibrary(engine, { onError: (message) => post({ type: "warning", message }) });
+  for (const source of msg.samples) {
+    try {
+      library.add(source, baseDir);
+    } catch (err) {
+      post({ type: "warning", message: (err as Error).message });
+    }
+  }
   slots = new SlotTable<Pattern>();
   for (const program of msg.programs) {
     beat();
     try {
       const p = await evaluate(program.code);
+      addSampleSources(library, p.effects.samples ?? [], baseDir);
       slots.apply(program.buffer, p.played, p.map);
     } catch (err) {
       post({ type: "warning", message: `could not restore buffer "${program.buffer}": ${(err as Error).message}` });
@@ -113,13 +127,9 @@ async function init(msg: WorkerInit): Promise<void> {
       onEvents: (events) => {
         if (highlight) post({ type: "events", events });
       },
+      samples: library,
       beforeQuery: (slot) => {
-        if (slot.id !== slotIdShown) {
-          // The watchdog reads this only after a hang, so the slot it blames may be one the main thread has not heard of yet.
-          slotIdShown = slot.id;
-          slotIdLength[0] = utf8.encodeInto(slot.id, slotIdBytes).written;
-        }
-        Atomics.store(cells, SHARED.SLOT_TAG, slot.tag);
+        showQueried(slot.id, slot.tag);
         Atomics.store(cells, SHARED.PHASE, PHASE.QUERYING);
       },
     },
@@ -153,9 +163,30 @@ async function runEval(id: number, buffer: string, code: string, quantize: boole
   Atomics.store(cells, SHARED.PHASE, PHASE.EVALUATING);
   try {
     const program = await evaluate(code);
+    const known = library.sources.length;
+    addSampleSources(library, program.effects.samples ?? [], baseDir, (message) => post({ type: "warning", message }));
+    if (library.sources.length !== known) post({ type: "samples", sources: [...library.sources] });
+    // Load what the program names before it plays, so no first hit is
+    // silent (a file that fails is reported once, by the library, with its
+    // name and the reason). Looking ahead runs the program's pattern code:
+    // each pattern is queried as its slot, so a hang there is blamed on
+    // that slot, as in a scheduler tick.
+    const ahead = slotIds(buffer, program.played);
+    const stopped = new Set(keepFailed.map((f) => f.id));
+    const values: Record<string, unknown>[] = [];
+    program.played.forEach((p, i) => {
+      if (stopped.has(ahead[i]!)) return;
+      showQueried(ahead[i]!, 0);
+      Atomics.store(cells, SHARED.PHASE, PHASE.QUERYING);
+      values.push(...soundValues([p.pattern], scheduler.horizonCycle.valueOf()));
+      Atomics.store(cells, SHARED.PHASE, PHASE.EVALUATING);
+    });
+    await library.preload(values, 10000);
+    beat();
     if (program.effects.hush) scheduler.hush();
     const ids = install(buffer, program, quantize, keepFailed);
     if (program.effects.cps !== undefined) scheduler.setCps(program.effects.cps);
+    if (program.effects.record) post({ type: "record", request: program.effects.record });
     post({ type: "evalResult", id, ok: true, slots: ids });
   } catch (err) {
     const error = err instanceof ProgramError ? err : ProgramError.fromRuntime(err, "evaluate", undefined, 0);
@@ -205,6 +236,16 @@ function postState(): void {
 
 function toProgramError(slot: string, e: ProgramErrorJSON): ProgramError {
   return new ProgramError(e.message, e.phase, e.line, e.column, slot);
+}
+
+/** Tells the watchdog which slot's pattern code runs now (read only after a hang). */
+function showQueried(id: string, tag: number): void {
+  if (id !== slotIdShown) {
+    // The watchdog reads this only after a hang, so the slot it blames may be one the main thread has not heard of yet.
+    slotIdShown = id;
+    slotIdLength[0] = utf8.encodeInto(id, slotIdBytes).written;
+  }
+  Atomics.store(cells, SHARED.SLOT_TAG, tag);
 }
 
 function beat(): void {

@@ -1,7 +1,8 @@
 /**
  * REST control of the live session: POST /api/eval, POST /api/hush,
  * POST /api/slots/:slot/mute|solo, GET|PUT /api/tempo, GET /api/state,
- * GET /api/devices, PUT /api/device, GET /api/buffers.
+ * GET /api/devices, PUT /api/device, GET /api/buffers,
+ * GET /api/record, POST /api/record {name?}, POST /api/record/stop.
  * Bodies are JSON, validated; see README ("REST") for a curl example of each.
  * @module
  */
@@ -20,6 +21,7 @@ const EvalBody = z.object({
 const Toggle = z.object({ on: z.boolean() });
 const TempoBody = z.object({ cps: z.number().optional(), cpm: z.number().optional() });
 const DeviceBody = z.object({ device: z.union([z.string().min(1).max(200), z.number().int().nonnegative()]) });
+const RecordBody = z.object({ name: z.string().min(1).max(104).optional() });
 
 export function liveRoutes(commands: Commands): Hono {
   const app = new Hono();
@@ -46,6 +48,9 @@ export function liveRoutes(commands: Commands): Hono {
   app.get("/devices", (c) => c.json(commands.devices()));
   app.put("/device", async (c) => c.json(commands.selectDevice((await readJson(c, DeviceBody)).device)));
   app.get("/buffers", async (c) => c.json({ buffers: await commands.ctx.buffers.list() }));
+  app.get("/record", (c) => c.json(commands.recordStatus()));
+  app.post("/record", async (c) => c.json(commands.recordStart((await readJson(c, RecordBody)).name)));
+  app.post("/record/stop", (c) => c.json(commands.recordStop()));
   return app;
 }
 
