@@ -49,8 +49,9 @@ const ms = (x: number) => x.toFixed(1);
 export async function run(options: BenchOptions = { runs: 3, warmup: 1 }): Promise<BenchTable[]> {
   await ensureEditorBuilt();
   const server = await startServer(freshDirs());
-  const browser = await launchBrowser();
+  let browser: Awaited<ReturnType<typeof launchBrowser>> | undefined;
   try {
+    browser = await launchBrowser();
     const w = await openPage(browser, () => server.origin);
     // Page load: from navigation to the editor on screen and to the socket open (first load, then cached reloads).
     const loads: { editor: number; live: number }[] = [];
@@ -162,7 +163,7 @@ export async function run(options: BenchOptions = { runs: 3, warmup: 1 }): Promi
       },
     ];
   } finally {
-    await browser.close();
+    await browser?.close();
     await server.stop();
   }
 }

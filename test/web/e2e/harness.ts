@@ -66,7 +66,11 @@ export async function startServer(dirs: Dirs, opts: { port?: number; token?: str
   const child = spawn(BUN, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env });
   let output = "";
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server printed no URL within 30 s:\n${output}`)), 30_000);
+    const timer = setTimeout(() => {
+      // A server that never came up must not outlive the test.
+      child.kill("SIGKILL");
+      reject(new Error(`the server printed no URL within 30 s:\n${output}`));
+    }, 30_000);
     const onData = (d: Buffer) => {
       output += d.toString();
       const m = /open the editor: (http:\/\/\S+)/.exec(output);
