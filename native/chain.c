@@ -928,7 +928,7 @@ int ost_chain_start(ost_voices *p, ost_group *g, int l, const ost_event *e) {
         cv->lp_q[l] = q;
         cv->lp_depth[l] = v[OST_PARAM_LPENV];
         cv->lad_k[l] = ladder_k(q);
-        cv->lad_comp[l] = 1.0f + 0.5f * cv->lad_k[l];
+        cv->lad_comp[l] = 1.0f + cv->lad_k[l]; /* the passband back at unity (a ladder loses bass as k rises) */
         if (kind & OST_KIND_LPENV)
             ctl_env_start(&c->lpenv[l], v[OST_PARAM_LPATTACK], v[OST_PARAM_LPDECAY], v[OST_PARAM_LPSUSTAIN],
                           v[OST_PARAM_LPRELEASE], rate);
