@@ -36,6 +36,13 @@ export const LIVE_HELPERS: readonly { name: string; params: string; doc: string;
   { name: "setcpm", params: "cpm: number", doc: "Sets the tempo in cycles per minute.", example: "setcpm(30)" },
   { name: "setCpm", params: "cpm: number", doc: "Same as `setcpm`.", example: "setCpm(30)" },
   { name: "hush", params: "", doc: "Stops every pattern (the program's own patterns still start).", example: "hush()" },
+  {
+    name: "samples",
+    params: "source: string | Record<string, any>, base?: string",
+    doc: "Loads samples: a folder in the Dirt-Samples layout, a JSON sample map, or a map object `{ name: [files] }`; `base` is put before relative paths. Addresses on the network are skipped: nothing is downloaded.",
+    example: 'samples("~/samples/Dirt-Samples")',
+  },
+  { name: "record", params: "name?: string | false", doc: "Records the output to a new WAV take in the recordings folder; `record(false)` stops.", example: 'record("set-1")' },
 ];
 
 /**
