@@ -37,12 +37,10 @@ export type Workspace = {
 export const STORAGE_KEY = "ostinato.workspace.v1";
 
 export const STARTER = `// Ctrl+Enter plays the block under the cursor, Ctrl+. stops everything, F1 lists the keys.
-// Named blocks (kick: ...) can be changed one at a time while the others play.
+// Named blocks (drums: ...) can be changed one at a time while the others play.
 setcps(0.5)
 
-kick: note("c1*4").s("sine").decay(0.18).sustain(0).gain(0.9)
-
-hats: s("white*8").decay(0.03).sustain(0).hpf(7000).gain("0.15 0.3")
+drums: s("bd*2 [~ bd] ~ bd, ~ sd, [~ hh]*4").bank("RolandTR808")
 
 bass: note("<c2 eb2 g1 bb1>*2 [c3 c2]").s("sawtooth")
   .lpf(sine.range(400, 2400).slow(4)).resonance(6)
