@@ -4,6 +4,10 @@
  * backend: the native engine rendering at real-time pace with no sound
  * card). Every request that is not for the server is refused, so the page
  * proves it works offline. Writes test/artifacts/editor-playing.png.
+ *
+ * A real-time test (`.rt`): it checks highlighting against the audio clock
+ * and runs Chromium and a server, so it runs in the real-time pass, alone,
+ * where it neither disturbs the engine's real-time tests nor is disturbed.
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
