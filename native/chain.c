@@ -383,30 +383,53 @@ static inline int next_memory(ost_sampler_lane *s, int64_t *fetch, float *out) {
 }
 
 OST_INLINE void sample_memory_loop(ost_group *g, ost_chain *c, ost_vf *l, ost_vf *r, uint32_t n, const int stereo) {
+    /* A stereo kind has two-channel data, a mono kind one channel: the
+       frame stride is a constant here. The history lives in locals. */
+    const int ch = stereo ? 2 : 1;
     for (int lane = 0; lane < OST_LANES; lane++) {
         ost_sampler_lane *s = &c->smp[lane];
         if (!(g->active >> lane & 1u) || !s->frames) {
             for (uint32_t i = 0; i < n; i++) l[i][lane] = 0.0f, r[i][lane] = 0.0f;
             continue;
         }
+        const float *frames = s->frames;
+        const int64_t first = s->first, last = s->last, lf = s->loop_first, ll = s->loop_last;
+        const int32_t dir = s->dir, loop = s->loop;
         float inc = g->dt[lane], frac = s->frac;
         int64_t fetch = s->fetch;
         int ended = s->ended;
+        float a0 = s->h[0][0], a1 = s->h[1][0], a2 = s->h[2][0], a3 = s->h[3][0];
+        float b0 = s->h[0][1], b1 = s->h[1][1], b2 = s->h[2][1], b3 = s->h[3][1];
         for (uint32_t i = 0; i < n; i++) {
             if (ended >= 3) { /* the last frame has been played */
                 l[i][lane] = 0.0f;
                 if (stereo) r[i][lane] = 0.0f;
                 continue;
             }
-            l[i][lane] = hermite(s->h[0][0], s->h[1][0], s->h[2][0], s->h[3][0], frac);
-            if (stereo) r[i][lane] = hermite(s->h[0][1], s->h[1][1], s->h[2][1], s->h[3][1], frac);
+            l[i][lane] = hermite(a0, a1, a2, a3, frac);
+            if (stereo) r[i][lane] = hermite(b0, b1, b2, b3, frac);
             frac += inc;
             while (frac >= 1.0f && ended < 3) {
                 frac -= 1.0f;
-                memmove(s->h[0], s->h[1], sizeof(float) * 6);
-                if (!next_memory(s, &fetch, s->h[3])) ended++;
+                int64_t k = fetch + dir;
+                if (loop) {
+                    if (dir > 0 && k > ll) k = lf;
+                    else if (dir < 0 && k < lf) k = ll;
+                }
+                fetch = k;
+                a0 = a1, a1 = a2, a2 = a3;
+                if (stereo) b0 = b1, b1 = b2, b2 = b3;
+                if (k < first || k > last) {
+                    a3 = 0.0f, b3 = 0.0f;
+                    ended++;
+                } else {
+                    a3 = frames[k * ch];
+                    if (stereo) b3 = frames[k * ch + 1];
+                }
             }
         }
+        s->h[0][0] = a0, s->h[1][0] = a1, s->h[2][0] = a2, s->h[3][0] = a3;
+        s->h[0][1] = b0, s->h[1][1] = b1, s->h[2][1] = b2, s->h[3][1] = b3;
         s->fetch = fetch;
         s->frac = frac;
         s->ended = ended;

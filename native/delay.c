@@ -72,6 +72,7 @@ void ost_delay_process(ost_delay *d, const float *in_l, const float *in_r, float
         float pos = (float)w - time;
         if (pos < 0.0f) pos += (float)size;
         uint32_t i0 = (uint32_t)pos;
+        if (i0 >= size) i0 = 0, pos = 0.0f; /* -0.0001 + size can round up to size */
         float frac = pos - (float)i0;
         uint32_t i1 = i0 + 1 == size ? 0 : i0 + 1;
         float yl = bl[i0] + (bl[i1] - bl[i0]) * frac;

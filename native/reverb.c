@@ -185,6 +185,7 @@ void ost_reverb_process(ost_reverb *r, const float *in_l, const float *in_r, flo
                 float pos = (float)w - offs[i];
                 if (pos < 0.0f) pos += (float)size;
                 uint32_t a = (uint32_t)pos;
+                if (a >= size) a = 0, pos = 0.0f; /* a tiny negative plus size can round up to size */
                 float f = pos - (float)a;
                 uint32_t b = a + 1 == size ? 0 : a + 1;
                 float y = r->lines[i][a] + (r->lines[i][b] - r->lines[i][a]) * f;

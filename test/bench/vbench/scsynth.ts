@@ -9,7 +9,7 @@
  */
 import { A_ATTACK, A_DECAY, LPF_CUTOFF, LPF_Q, type Workload } from "./workload.ts";
 
-class Writer {
+export class Writer {
   #parts: number[] = [];
   i8(v: number) { this.#parts.push(v & 0xff); return this; }
   i16(v: number) { this.#parts.push((v >> 8) & 0xff, v & 0xff); return this; }
@@ -23,11 +23,11 @@ class Writer {
   done() { return new Uint8Array(this.#parts); }
 }
 
-const SCALAR = 0, CONTROL = 1, AUDIO = 2;
-type Input = { ugen: number; out: number } | { constant: number };
-interface UGen { name: string; rate: number; inputs: Input[]; outputs: number; special?: number }
+export const SCALAR = 0, CONTROL = 1, AUDIO = 2;
+export type Input = { ugen: number; out: number } | { constant: number };
+export interface UGen { name: string; rate: number; inputs: Input[]; outputs: number; special?: number }
 
-function synthDef(name: string, params: [string, number][], ugens: UGen[]): Uint8Array {
+export function synthDef(name: string, params: [string, number][], ugens: UGen[]): Uint8Array {
   const constants: number[] = [];
   const constIndex = (v: number) => {
     let i = constants.indexOf(v);
@@ -54,9 +54,9 @@ function synthDef(name: string, params: [string, number][], ugens: UGen[]): Uint
   return w.done();
 }
 
-const c = (constant: number): Input => ({ constant });
-const u = (ugen: number, out = 0): Input => ({ ugen, out });
-const MUL = 2; // BinaryOpUGen special index of '*'
+export const c = (constant: number): Input => ({ constant });
+export const u = (ugen: number, out = 0): Input => ({ ugen, out });
+export const MUL = 2; // BinaryOpUGen special index of '*'
 
 /** The SynthDef file (SCgf v2) with vbA and vbB. */
 export function synthDefFile(ampA: number, ampB: number): Uint8Array {
@@ -88,9 +88,9 @@ export function synthDefFile(ampA: number, ampB: number): Uint8Array {
   return w.done();
 }
 
-type Arg = string | number | Uint8Array | { int: number };
+export type Arg = string | number | Uint8Array | { int: number };
 
-function oscMessage(address: string, args: Arg[]): Uint8Array {
+export function oscMessage(address: string, args: Arg[]): Uint8Array {
   const w = new Writer().ostring(address);
   w.ostring("," + args.map((a) => (typeof a === "string" ? "s" : typeof a === "number" ? "f" : a instanceof Uint8Array ? "b" : "i")).join(""));
   for (const a of args) {
@@ -104,7 +104,7 @@ function oscMessage(address: string, args: Arg[]): Uint8Array {
   return w.done();
 }
 
-function bundle(seconds: number, messages: Uint8Array[]): Uint8Array {
+export function bundle(seconds: number, messages: Uint8Array[]): Uint8Array {
   const w = new Writer().ostring("#bundle");
   const whole = Math.floor(seconds);
   w.i32(whole).i32(Math.round((seconds - whole) * 4294967296)); // NTP 32.32 timetag
