@@ -46,3 +46,12 @@ export async function withUsage(help: string, body: () => Promise<number>): Prom
     throw err;
   }
 }
+
+/** --route ORBIT:CHANNEL values: an orbit to the output channel pair starting at CHANNEL (even). */
+export function routeOptions(values: string[] | undefined): [number, number][] {
+  return (values ?? []).map((v) => {
+    const m = /^(\d+):(\d+)$/.exec(v);
+    if (!m || Number(m[2]) % 2 !== 0) throw new UsageError(`--route takes ORBIT:CHANNEL, CHANNEL the first (even) channel of a pair, e.g. 1:2 (got "${v}")`);
+    return [Number(m[1]), Number(m[2])];
+  });
+}

@@ -9,7 +9,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { Engine, EngineError, type EngineConfig } from "../engine/index.ts";
 import { Recordings } from "../live/recording.ts";
 import { LiveSession, type LiveEvent } from "../live/session.ts";
-import { deviceOption, numberOption, parseCommand, UsageError, withUsage } from "./options.ts";
+import { deviceOption, numberOption, parseCommand, routeOptions, UsageError, withUsage } from "./options.ts";
 import { formatProgramError } from "./report.ts";
 
 const HELP = `usage: ostinato play FILE [options]
@@ -24,6 +24,8 @@ Plays a pattern file until Ctrl+C (or for --cycles N).
   --queue S         seconds of events queued ahead of the clock (default 0.15)
   --samples DIR     sample folder (Dirt-Samples layout) or JSON sample map (repeatable)
   --record FILE     record the output to FILE (32-bit float WAV) until the end
+  --channels C      output channels (default 2)
+  --route O:C       send orbit O to channels C and C+1 instead of the master (repeatable; C even)
   A program's record("name") writes takes to recordings/ beside FILE.`;
 
 export function run(args: string[]): Promise<number> {
@@ -34,6 +36,7 @@ export function run(args: string[]): Promise<number> {
       {
         watch: { type: "boolean" }, device: { type: "string" }, backend: { type: "string" }, cycles: { type: "string" }, lookahead: { type: "string" }, queue: { type: "string" },
         samples: { type: "string", multiple: true }, record: { type: "string" },
+        channels: { type: "string" }, route: { type: "string", multiple: true },
       },
       true,
     );
@@ -48,7 +51,14 @@ export function run(args: string[]): Promise<number> {
     const file = resolve(positionals[0]!);
     let source = readSource(file);
     const cycles = numberOption("cycles", values.cycles, 1e-6, 1e9);
-    const engine = openEngine(values.backend === "null", deviceOption(values.device));
+    const routes = routeOptions(values.route);
+    const engine = openEngine(values.backend === "null", deviceOption(values.device), numberOption("channels", values.channels, 1, 8, true));
+    try {
+      for (const [orbit, channel] of routes) engine.routeOrbit(orbit, channel);
+    } catch (err) {
+      engine.close();
+      throw new UsageError((err as Error).message);
+    }
     const recordings = new Recordings(engine, join(dirname(file), "recordings"));
     if (values.record) console.log(`recording to ${recordings.startAt(values.record).path}`);
     engine.start();
@@ -132,14 +142,14 @@ async function closeAll(live: LiveSession, engine: Engine, code: number): Promis
   return code;
 }
 
-function openEngine(nullBackend: boolean, device: string | number | undefined): Engine {
-  const config: EngineConfig = { backend: nullBackend ? "null" : "portaudio", device };
+function openEngine(nullBackend: boolean, device: string | number | undefined, channels?: number): Engine {
+  const config: EngineConfig = { backend: nullBackend ? "null" : "portaudio", device, channels };
   try {
     return Engine.open(config);
   } catch (err) {
     if (nullBackend || device !== undefined) throw err;
     console.error(`no audio device could be opened (${err instanceof EngineError ? err.message : String(err)}); playing on the null backend`);
-    return Engine.open({ backend: "null" });
+    return Engine.open({ backend: "null", channels });
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import { resolve } from "node:path";
 import { startServer } from "../http/server.ts";
-import { deviceOption, numberOption, parseCommand, UsageError, withUsage } from "./options.ts";
+import { deviceOption, numberOption, parseCommand, routeOptions, UsageError, withUsage } from "./options.ts";
 
 const HELP = `usage: ostinato serve [options]
 
@@ -25,7 +25,9 @@ session token). Without a sound card the engine runs on the null backend.
   --allow-host NAME   also accept this Host name (repeatable; IPs and localhost always work)
   --samples DIR       sample folder (Dirt-Samples layout) or JSON sample map (repeatable)
   --recordings DIR    where takes go (default <patterns>/recordings)
-  --record FILE       record the output from the start to FILE (32-bit float WAV)`;
+  --record FILE       record the output from the start to FILE (32-bit float WAV)
+  --channels C        output channels (default 2)
+  --route O:C         send orbit O to channels C and C+1 instead of the master (repeatable; C even)`;
 
 export function run(args: string[]): Promise<number> {
   return withUsage(HELP, async () => {
@@ -45,6 +47,8 @@ export function run(args: string[]): Promise<number> {
       samples: { type: "string", multiple: true },
       recordings: { type: "string" },
       record: { type: "string" },
+      channels: { type: "string" },
+      route: { type: "string", multiple: true },
     });
     if (values.help) {
       console.log(HELP);
@@ -71,6 +75,8 @@ export function run(args: string[]): Promise<number> {
       samples: values.samples?.map((d) => resolve(d)),
       recordingsDir: values.recordings,
       record: values.record,
+      channels: numberOption("channels", values.channels, 1, 8, true),
+      routes: routeOptions(values.route),
     });
     const device = server.engine.telemetry();
     console.log(`ostinato ${server.url} (${["offline", "null", "portaudio"][device.backend]} backend, ${device.sampleRate} Hz)`);

@@ -50,6 +50,8 @@ export type ServerOptions = {
   recordingsDir?: string;
   /** Record the output from the start to this file (--record). */
   record?: string;
+  /** Orbits sent to their own channel pairs: [orbit, first channel] (--route). */
+  routes?: [number, number][];
 };
 
 export type RunningServer = {
@@ -71,6 +73,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     log(`ostinato: listening on ${host}: anyone who can reach this machine and has the token can run code on it`);
   }
   const engine = openEngine(options, log);
+  try {
+    for (const [orbit, channel] of options.routes ?? []) engine.routeOrbit(orbit, channel);
+  } catch (err) {
+    engine.close();
+    throw err;
+  }
   engine.start();
   const patternsDir = options.patternsDir ?? join(ROOT, "patterns");
   const live = await LiveSession.start({ engine, lookahead: options.lookahead, queueAhead: options.queueAhead, samples: options.samples, baseDir: patternsDir });

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { spawn, spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -74,3 +74,42 @@ describe("ostinato play --watch", () => {
 function readBytes(path: string): Uint8Array {
   return new Uint8Array(readFileSync(path));
 }
+
+describe("ostinato play: recording, samples, routing", () => {
+  test("--record FILE records the whole run; a program's record() writes a take beside the file; --samples loads a folder", async () => {
+    const banks = join(dir, "banks", "tone");
+    mkdirSync(banks, { recursive: true });
+    const { Engine } = await import("../../server/engine/index.ts");
+    Engine.writeAudioFile(join(banks, "a.wav"), "wav16", 1, 48000, Float32Array.from({ length: 24000 }, (_, i) => 0.4 * Math.sin(i / 10)));
+    const whole = join(dir, "whole.wav");
+    const file = join(dir, "rec.js");
+    writeFileSync(file, `setcps(2)\ns("tone bd")\n`);
+    const r = spawnSync(bun, ["server/cli.ts", "play", file, "--backend", "null", "--cycles", "2", "--record", whole, "--samples", join(dir, "banks")], { encoding: "utf8", timeout: 30000 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/recording to .*whole\.wav/);
+    expect(r.stdout).toMatch(/recorded [\d.]+ s \(\d+ frames\) to .*whole\.wav/);
+    const program = join(dir, "take.js");
+    writeFileSync(program, `setcps(2)\nrecord("from-program")\ns("tone bd")\n`);
+    const p = spawnSync(bun, ["server/cli.ts", "play", program, "--backend", "null", "--cycles", "2", "--samples", join(dir, "banks")], { encoding: "utf8", timeout: 30000 });
+    expect(p.status, p.stderr).toBe(0);
+    expect(p.stdout).toMatch(/recording to .*recordings\/from-program\.wav/);
+    for (const take of [whole, join(dir, "recordings", "from-program.wav")]) {
+      const soxi = spawnSync("soxi", ["-D", take], { encoding: "utf8" });
+      expect(Number(soxi.stdout), take).toBeGreaterThan(0.5);
+      const stat = spawnSync("sox", [take, "-n", "stat"], { encoding: "utf8" });
+      expect(Number(/RMS\s+amplitude:\s+([\d.]+)/.exec(stat.stderr)![1]), take).toBeGreaterThan(0.01);
+    }
+    expect(r.stderr + p.stderr).not.toMatch(/unknown sound/);
+  });
+
+  test("--route with an odd channel is a usage error", () => {
+    const file = join(dir, "route.js");
+    writeFileSync(file, `s("bd")\n`);
+    const r = cli(["play", file, "--backend", "null", "--cycles", "1", "--route", "1:3"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--route takes ORBIT:CHANNEL/);
+    const r2 = cli(["play", file, "--backend", "null", "--cycles", "1", "--route", "1:2"]);
+    expect(r2.status).toBe(2);
+    expect(r2.stderr).toMatch(/firstChannel must be an even channel with a pair on this 2-channel output/);
+  });
+});
