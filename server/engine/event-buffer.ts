@@ -86,9 +86,9 @@ export interface SampleResolver {
   resolve(name: string, n: number, bank: string | undefined, midi: number): SampleRef | undefined;
 }
 export interface SampleRef {
-  id: number;
+  readonly id: number;
   /** The note the sample sounds at when played at its own rate (36 = c2, the default). */
-  baseMidi: number;
+  readonly baseMidi: number;
 }
 
 export interface EventBufferOptions {

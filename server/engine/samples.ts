@@ -40,6 +40,7 @@ export class SampleLibrary implements SampleResolver {
   readonly #banks = new Map<string, Bank>();
   readonly #prefixed = new Map<string, Map<string, Bank | null>>(); // bank -> name -> bank, so resolving allocates nothing
   readonly #ids = new Map<string, number>(); // file -> slot
+  readonly #refs = new Map<string, SampleRef>(); // file -> the answer resolve gives (one object per file: no allocation per event)
   readonly #loading = new Set<number>();
   readonly #reported = new Set<number>();
   readonly #sources: (string | SampleMap)[] = [];
@@ -97,7 +98,9 @@ export class SampleLibrary implements SampleResolver {
       const i = Math.floor(Number.isFinite(n) ? n : 0);
       file = b.files[((i % count) + count) % count]!;
     }
-    return { id: this.#load(file), baseMidi };
+    let ref = this.#refs.get(file);
+    if (!ref) this.#refs.set(file, (ref = Object.freeze({ id: this.#load(file), baseMidi })));
+    return ref;
   }
 
   /**
