@@ -236,6 +236,9 @@ export function startApp(): App {
         timeline.add(m.events);
         evaluator.noteEvents(m.events, now);
         return;
+      case "retract":
+        timeline.retract(m.slots === "all" ? () => true : new Set(m.slots), m.fromFrame);
+        return;
       case "evaluated":
         if (m.by !== clientId) evaluator.onEvaluatedElsewhere(m);
         return;

@@ -34,16 +34,20 @@ export class Commands {
 
   constructor(readonly ctx: ServerContext) {}
 
-  /** Saves the buffer, then evaluates it; rate-limited per client. */
-  async evaluate(code: string, opts: { buffer?: string; quantize?: boolean; client: string }): Promise<EvalOutcome> {
+  /**
+   * Saves the buffer, then evaluates the code; rate-limited per client.
+   * `text` is the whole buffer when `code` is a block of it (it is what is saved).
+   */
+  async evaluate(code: string, opts: { buffer?: string; quantize?: boolean; client: string; text?: string }): Promise<EvalOutcome> {
     const wait = this.evalLimiter.take(opts.client);
     if (wait > 0) {
       throw new HTTPException(429, { message: `too many evaluations from this client: wait ${wait.toFixed(2)} s (limit ${EVAL_RATE.perSecond}/s)` });
     }
     const buffer = checkName(opts.buffer ?? "main");
     // The musician's code is saved before it runs: a crash while evaluating loses nothing.
-    await this.ctx.buffers.save(buffer, code, { evaluated: true });
-    this.ctx.onBufferSaved?.(buffer, code, opts.client);
+    const text = opts.text ?? code;
+    await this.ctx.buffers.save(buffer, text, { evaluated: true });
+    this.ctx.onBufferSaved?.(buffer, text, opts.client);
     return this.ctx.live.evaluate(code, { buffer, quantize: opts.quantize, by: opts.client });
   }
 

@@ -21,7 +21,8 @@ const code = z.string().max(1024 * 1024);
 
 /** Messages a client sends. */
 export const ClientMessage = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("eval"), id, code, buffer: name.optional(), quantize: z.boolean().optional() }),
+  // `text`: the whole buffer, to save, when `code` is a block of it (default: `code`).
+  z.object({ type: z.literal("eval"), id, code, text: code.optional(), buffer: name.optional(), quantize: z.boolean().optional() }),
   z.object({ type: z.literal("hush"), id }),
   z.object({ type: z.literal("mute"), id, slot: name, on: z.boolean() }),
   z.object({ type: z.literal("solo"), id, slot: name, on: z.boolean() }),
@@ -99,13 +100,25 @@ export type EventInfo = {
 export type BufferInfo = { name: string; code: string; updated: string };
 
 export type ServerMessage =
-  | { type: "hello"; version: string; clientId: string; buffers: BufferInfo[]; state: StateSnapshot; sampleRate: number }
+  | {
+      type: "hello";
+      version: string;
+      clientId: string;
+      buffers: BufferInfo[];
+      state: StateSnapshot;
+      sampleRate: number;
+      /** The code that last evaluated in each buffer: what the playing slots came from (for highlighting after a reload). */
+      programs: { buffer: string; code: string }[];
+    }
   | { type: "reply"; id: number; ok: true; data?: unknown }
   | { type: "reply"; id: number; ok: false; error: string; detail?: ErrorInfo }
   | { type: "clock"; frame: number; cycle: number; cps: number; sampleRate: number; serverTime: number }
-  | { type: "peaks"; peaks: number[]; clipped: boolean[] }
+  /** `clipped`: the channel reached the limiter's ceiling; `limiting`: the master limiter is reducing gain. */
+  | { type: "peaks"; peaks: number[]; clipped: boolean[]; limiting: boolean }
   | { type: "scope"; samples: number[]; sampleRate: number }
   | { type: "events"; events: EventInfo[] }
+  /** Queued events of these slots from `fromFrame` on will not sound (replaced, muted, removed, hushed); sent before their replacements. */
+  | { type: "retract"; slots: string[] | "all"; fromFrame: number }
   | { type: "evaluated"; buffer: string; code: string; ok: boolean; slots?: string[]; error?: ErrorInfo; by: string }
   | { type: "error"; error: ErrorInfo }
   | { type: "warning"; message: string }

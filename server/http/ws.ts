@@ -21,6 +21,8 @@ import { describeIssues } from "./validate.ts";
 export const CLOCK_HZ = 40;
 export const SCOPE_HZ = 30;
 export const SCOPE_FRAMES = 1024;
+/** The master limiter's ceiling (native/limiter.c), less a hair for rounding. */
+const LIMITER_CEILING = 0.95 - 1e-4;
 /** A client with more than this queued is skipped for high-rate pushes. */
 const MAX_BUFFERED_BYTES = 1 << 20;
 
@@ -97,7 +99,15 @@ export class Hub {
     const { ctx } = this.commands;
     const buffers = await ctx.buffers.list();
     if (this.stopped || ws.readyState !== 1) return;
-    this.send(ws, { type: "hello", version: this.version, clientId: ws.data.id, buffers, state: this.commands.state(), sampleRate: ctx.engine.sampleRate });
+    this.send(ws, {
+      type: "hello",
+      version: this.version,
+      clientId: ws.data.id,
+      buffers,
+      state: this.commands.state(),
+      sampleRate: ctx.engine.sampleRate,
+      programs: ctx.live.playingPrograms(),
+    });
     this.clients.set(ws.data.id, ws);
     this.updateHighlight();
   }
@@ -136,7 +146,7 @@ export class Hub {
     const client = ws.data.id;
     switch (m.type) {
       case "eval":
-        return c.evaluate(m.code, { buffer: m.buffer, quantize: m.quantize, client });
+        return c.evaluate(m.code, { buffer: m.buffer, quantize: m.quantize, client, text: m.text });
       case "hush":
         return c.hush();
       case "mute":
@@ -205,6 +215,10 @@ export class Hub {
         return this.broadcast("state", { type: "state", state: this.commands.state() });
       case "events":
         return this.queueEvents(e.events);
+      case "retract":
+        // After the events already waiting (they were scheduled before the retraction), before any that follow.
+        this.flushEvents();
+        return this.broadcast("events", { type: "retract", slots: e.slots, fromFrame: e.fromFrame });
       case "record":
         return this.broadcast("log", { type: "warning", message: this.commands.recordFromProgram(e.request) });
     }
@@ -223,12 +237,16 @@ export class Hub {
       });
     }
     // Events are pushed ahead of time; a 10 ms coalescing window keeps them ahead.
-    this.eventFlush ??= setTimeout(() => {
-      this.eventFlush = undefined;
-      const batch = this.pendingEvents;
-      this.pendingEvents = [];
-      this.broadcast("events", { type: "events", events: batch });
-    }, 10);
+    this.eventFlush ??= setTimeout(() => this.flushEvents(), 10);
+  }
+
+  private flushEvents(): void {
+    if (this.eventFlush) clearTimeout(this.eventFlush);
+    this.eventFlush = undefined;
+    if (this.pendingEvents.length === 0) return;
+    const batch = this.pendingEvents;
+    this.pendingEvents = [];
+    this.broadcast("events", { type: "events", events: batch });
   }
 
   private pushClock(): void {
@@ -238,7 +256,8 @@ export class Hub {
     const frame = engine.now();
     this.broadcast("clock", { type: "clock", frame, cycle: live.cycleAt(frame), cps: live.cps, sampleRate: t.sampleRate, serverTime: Date.now() }, undefined, true);
     const peaks = Array.from(t.peak.subarray(0, t.channels));
-    this.broadcast("peaks", { type: "peaks", peaks, clipped: peaks.map((p) => p >= 0.98) }, undefined, true);
+    // The master limiter holds the output at its ceiling (LIMITER_CEILING): reaching it is this meter's clip.
+    this.broadcast("peaks", { type: "peaks", peaks, clipped: peaks.map((p) => p >= LIMITER_CEILING), limiting: t.limiterGain < 1 }, undefined, true);
   }
 
   private pushScope(): void {

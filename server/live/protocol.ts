@@ -70,6 +70,7 @@ export type FromWorker =
   | { type: "error"; error: ProgramErrorJSON }
   | { type: "warning"; message: string }
   | { type: "events"; events: ScheduledEvent[] }
+  | { type: "retract"; slots: string[] | "all"; fromFrame: number }
   | { type: "fatal"; message: string }
   /** The sample sources now known (a program added some). */
   | { type: "samples"; sources: (string | SampleMap)[] }

@@ -64,6 +64,12 @@ export type SchedulerOptions = {
   onWarning?: (message: string) => void;
   /** When set, receives the events of each tick (for highlighting); costs an object per event. */
   onEvents?: (events: ScheduledEvent[]) => void;
+  /**
+   * Told when queued events are retracted (a replaced, removed, muted or
+   * re-tempoed slot, hush), before the events that replace them: so a
+   * highlighter or pianoroll drops exactly what will not sound.
+   */
+  onRetract?: (tags: readonly number[] | "all", fromFrame: number) => void;
   /** Called before each slot is queried (the live worker tells its watchdog which slot it is in). */
   beforeQuery?: (slot: Slot<Pattern>) => void;
   /** Sample banks (names resolved there play samples; see EventBuffer). */
@@ -141,6 +147,7 @@ export class Scheduler {
     if (frame >= this.horizonFrame) return; // nothing queued there yet: the next tick schedules it
     if (tags === "all") this.batch.addClear(SLOT_ALL, frame);
     else for (const tag of tags) this.batch.addClear(tag, frame);
+    this.options.onRetract?.(tags, frame);
     // From one frame earlier on the grid, keeping only events at `frame` or later,
     // so the split between old and new events is exact in frames.
     const from = snap(this.tempo.cycleAt(frame - 1));
@@ -165,6 +172,7 @@ export class Scheduler {
   cut(tag: number, nowFrame: number = this.engine.now()): void {
     this.batch.addClear(tag, nowFrame);
     this.batch.addRelease(tag, nowFrame);
+    this.options.onRetract?.(tag === SLOT_ALL ? "all" : [tag], nowFrame);
     this.flush();
   }
 

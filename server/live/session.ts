@@ -51,6 +51,7 @@ export type LiveEvent =
   | { type: "error"; error: ProgramErrorJSON }
   | { type: "warning"; message: string }
   | { type: "events"; events: ScheduledEvent[] }
+  | { type: "retract"; slots: string[] | "all"; fromFrame: number }
   | { type: "restarted"; reason: string }
   | { type: "state" }
   /** A program asked to start or stop recording (the host owns the recordings). */
@@ -156,6 +157,11 @@ export class LiveSession {
     return this.tempo.cycleAt(frame);
   }
 
+  /** The program that last evaluated in each buffer, in the order they were evaluated (what plays now). */
+  playingPrograms(): ProgramRecord[] {
+    return this.programs.map((p) => ({ ...p }));
+  }
+
   slotStates(): SlotState[] {
     return this.slots.map((s) => ({ ...s }));
   }
@@ -239,6 +245,8 @@ export class LiveSession {
         return this.emit({ type: "warning", message: msg.message });
       case "events":
         return this.emit({ type: "events", events: msg.events });
+      case "retract":
+        return this.emit({ type: "retract", slots: msg.slots, fromFrame: msg.fromFrame });
       case "fatal":
         return this.emit({ type: "warning", message: msg.message });
       case "samples":

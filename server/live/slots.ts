@@ -37,6 +37,8 @@ export type SlotState = { id: string; tag: number; buffer: string; muted: boolea
 
 export class SlotTable<P> {
   private readonly slots = new Map<string, Slot<P>>();
+  /** Every tag ever given, to its slot id (a removed slot's events may still be retracted by tag). */
+  private readonly idsByTag = new Map<number, string>();
   private nextTag = 1;
 
   /**
@@ -65,6 +67,11 @@ export class SlotTable<P> {
     const all = [...this.slots.values()].filter((s) => !s.error);
     const soloed = all.some((s) => s.solo);
     return all.filter((s) => (soloed ? s.solo : !s.muted && !s.silenced));
+  }
+
+  /** The id of the slot a tag was given to (also after the slot was removed). */
+  idOf(tag: number): string | undefined {
+    return this.idsByTag.get(tag);
   }
 
   get(id: string): Slot<P> | undefined {
@@ -128,6 +135,7 @@ export class SlotTable<P> {
       solo: old?.solo ?? false,
       tag: old?.tag ?? this.nextTag++,
     });
+    this.idsByTag.set(this.slots.get(id)!.tag, id);
   }
 
   private require(id: string): Slot<P> {

@@ -127,6 +127,11 @@ async function init(msg: WorkerInit): Promise<void> {
       onEvents: (events) => {
         if (highlight) post({ type: "events", events });
       },
+      onRetract: (tags, fromFrame) => {
+        if (!highlight) return;
+        const ids = tags === "all" ? "all" : tags.map((t) => slots.idOf(t)).filter((id): id is string => id !== undefined);
+        post({ type: "retract", slots: ids, fromFrame });
+      },
       samples: library,
       beforeQuery: (slot) => {
         showQueried(slot.id, slot.tag);

@@ -186,6 +186,53 @@ describe("WebSocket", () => {
     b.ws.close();
   });
 
+  test("a block's evaluation saves the whole buffer it came from; hello carries what is playing", async () => {
+    const a = client();
+    await a.opened;
+    const whole = `// drums\nnote("c3*2").s("sine")\n\n// the block evaluated\nnote("g3*2").s("sine")`;
+    a.ws.send(JSON.stringify({ type: "eval", id: 21, code: `note("g3*2").s("sine")`, text: whole, buffer: "blocks" }));
+    await sleep(400);
+    expect(a.messages.find((m) => m.type === "reply" && m.id === 21)).toMatchObject({ ok: true });
+    const buffers = await (await fetch(`${base}/api/buffers`, { headers: auth })).json();
+    expect(buffers.buffers.find((b: { name: string }) => b.name === "blocks").code).toBe(whole);
+    const b = client();
+    await b.opened;
+    await sleep(100);
+    const hello = b.messages[0]!;
+    expect(hello.type).toBe("hello");
+    if (hello.type === "hello") expect(hello.programs).toContainEqual({ buffer: "blocks", code: `note("g3*2").s("sine")` });
+    a.ws.close();
+    b.ws.close();
+  });
+
+  test("a replaced or muted slot's queued events are retracted before their replacements arrive", async () => {
+    const c = client();
+    await c.opened;
+    c.ws.send(JSON.stringify({ type: "eval", id: 31, code: `note("c3*16").s("sine")`, buffer: "retr" }));
+    await sleep(400);
+    const mark = c.messages.length;
+    c.ws.send(JSON.stringify({ type: "eval", id: 32, code: `note("e3*16").s("sine")`, buffer: "retr" }));
+    await sleep(400);
+    const after = c.messages.slice(mark);
+    const retractAt = after.findIndex((m) => m.type === "retract" && m.slots !== "all" && m.slots.includes("retr"));
+    expect(retractAt).toBeGreaterThanOrEqual(0);
+    const retract = after[retractAt]!;
+    // every event of the new pattern comes after the retraction, and none sounds before its frame
+    const newEvents = after.flatMap((m, i) => (m.type === "events" ? m.events.filter((e) => e.slot === "retr" && e.value.note === "e3").map((e) => ({ i, e })) : []));
+    expect(newEvents.length).toBeGreaterThan(0);
+    for (const { i, e } of newEvents) {
+      expect(i).toBeGreaterThan(retractAt);
+      if (retract.type === "retract") expect(e.frame).toBeGreaterThanOrEqual(retract.fromFrame);
+    }
+    const beforeMute = c.messages.length;
+    c.ws.send(JSON.stringify({ type: "mute", id: 33, slot: "retr", on: true }));
+    await sleep(200);
+    expect(c.messages.slice(beforeMute).some((m) => m.type === "retract" && m.slots !== "all" && m.slots.includes("retr"))).toBe(true);
+    const peaks = c.messages.find((m) => m.type === "peaks");
+    if (peaks?.type === "peaks") expect(typeof peaks.limiting).toBe("boolean");
+    c.ws.close();
+  });
+
   test("without the token the upgrade is refused", async () => {
     const c = client({ token: "" });
     await expect(c.opened).rejects.toThrow(/refused/);

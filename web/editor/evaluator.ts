@@ -65,7 +65,7 @@ export class Evaluator {
     const timings: EvalTimings = { keyAt, frameAtKey: clock.ready ? clock.frameAt(keyAt) : undefined };
     this.lastEval = timings;
     try {
-      const data = (await this.d.socket.request({ type: "eval", code: range.text, buffer }, { queue: "expire", maxAgeMs: EVAL_MAX_AGE_MS })) as { slots?: string[] };
+      const data = (await this.d.socket.request({ type: "eval", code: range.text, text, buffer }, { queue: "expire", maxAgeMs: EVAL_MAX_AGE_MS })) as { slots?: string[] };
       timings.repliedAt = performance.now();
       const slots = data?.slots ?? [];
       timings.slots = slots;
@@ -92,8 +92,6 @@ export class Evaluator {
       }
       source.dispose();
     }
-    // The server saved what it evaluated as the buffer's text; it must keep the whole buffer.
-    if (range.from !== 0 || range.to !== text.length) void workspace.saveNow(buffer);
   }
 
   hush(): void {

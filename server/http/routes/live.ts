@@ -14,6 +14,8 @@ import { readJson } from "../validate.ts";
 
 const EvalBody = z.object({
   code: z.string().max(1024 * 1024),
+  /** The whole buffer, to save, when `code` is a block of it. */
+  text: z.string().max(1024 * 1024).optional(),
   slot: z.string().min(1).max(100).optional(),
   buffer: z.string().min(1).max(100).optional(),
   quantize: z.boolean().optional(),
@@ -27,7 +29,7 @@ export function liveRoutes(commands: Commands): Hono {
   const app = new Hono();
   app.post("/eval", async (c) => {
     const body = await readJson(c, EvalBody);
-    const outcome = await commands.evaluate(body.code, { buffer: body.buffer ?? body.slot, quantize: body.quantize, client: clientOf(c) });
+    const outcome = await commands.evaluate(body.code, { buffer: body.buffer ?? body.slot, quantize: body.quantize, client: clientOf(c), text: body.text });
     return c.json(outcome, outcome.ok ? 200 : 422);
   });
   app.post("/hush", (c) => {
