@@ -44,11 +44,19 @@ export class Commands {
       throw new HTTPException(429, { message: `too many evaluations from this client: wait ${wait.toFixed(2)} s (limit ${EVAL_RATE.perSecond}/s)` });
     }
     const buffer = checkName(opts.buffer ?? "main");
-    // The musician's code is saved before it runs: a crash while evaluating loses nothing.
     const text = opts.text ?? code;
-    await this.ctx.buffers.save(buffer, text, { evaluated: true });
+    // The save (three fsyncs) runs beside the evaluation, not before it, so the
+    // disk is not between the keypress and the sound; the answer waits for both,
+    // and the live worker runs the code in another thread, so a hang cannot stop the save.
+    const saved = this.ctx.buffers.save(buffer, text, { evaluated: true });
+    const outcome = await this.ctx.live.evaluate(code, { buffer, quantize: opts.quantize, by: opts.client });
+    try {
+      await saved;
+    } catch (err) {
+      throw new HTTPException(500, { message: `evaluated (${outcome.ok ? "playing" : "failed"}), but saving buffer "${buffer}" failed: ${(err as Error).message}` });
+    }
     this.ctx.onBufferSaved?.(buffer, text, opts.client);
-    return this.ctx.live.evaluate(code, { buffer, quantize: opts.quantize, by: opts.client });
+    return outcome;
   }
 
   forgetClient(client: string): void {

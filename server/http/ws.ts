@@ -26,7 +26,8 @@ const LIMITER_CEILING = 0.95 - 1e-4;
 /** A client with more than this queued is skipped for high-rate pushes. */
 const MAX_BUFFERED_BYTES = 1 << 20;
 
-type ClientData = { id: string; topics: Set<Topic> };
+/** `backlog`: pushes held until the client's hello has been sent (hello is always first). */
+type ClientData = { id: string; topics: Set<Topic>; backlog?: string[] };
 type Socket = ServerWebSocket<ClientData>;
 
 export class Hub {
@@ -94,9 +95,16 @@ export class Hub {
 
   // -------------------------------------------------------------- sockets
 
-  /** Sends hello first, then joins the broadcasts, so hello is always the first message. */
+  /**
+   * Joins the broadcasts at once, holding what they send until hello has
+   * gone out: hello is always first, and nothing that happens while it is
+   * being prepared is missed.
+   */
   private async open(ws: Socket): Promise<void> {
     const { ctx } = this.commands;
+    ws.data.backlog = [];
+    this.clients.set(ws.data.id, ws);
+    this.updateHighlight();
     const buffers = await ctx.buffers.list();
     if (this.stopped || ws.readyState !== 1) return;
     this.send(ws, {
@@ -108,8 +116,9 @@ export class Hub {
       sampleRate: ctx.engine.sampleRate,
       programs: ctx.live.playingPrograms(),
     });
-    this.clients.set(ws.data.id, ws);
-    this.updateHighlight();
+    const held = ws.data.backlog;
+    ws.data.backlog = undefined;
+    for (const text of held) ws.send(text);
   }
 
   private close(ws: Socket): void {
@@ -271,6 +280,11 @@ export class Hub {
     let text: string | undefined;
     for (const ws of this.clients.values()) {
       if (!ws.data.topics.has(topic) || ws.data.id === except) continue;
+      if (ws.data.backlog) {
+        // Before hello: keep what matters, drop the rate pushes (the next ones follow in 25 ms).
+        if (!droppable) ws.data.backlog.push((text ??= JSON.stringify(msg)));
+        continue;
+      }
       if (droppable && ws.getBufferedAmount() > MAX_BUFFERED_BYTES) continue;
       ws.send((text ??= JSON.stringify(msg)));
     }

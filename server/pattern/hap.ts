@@ -6,7 +6,7 @@
  * @module
  */
 import type { Rational } from "./rational.ts";
-import type { TimeSpan } from "./timespan.ts";
+import { TimeSpan } from "./timespan.ts";
 
 /** A range of the program's source, for highlighting: character offsets [start, end). */
 export interface Location {
@@ -97,6 +97,19 @@ export class Hap<T = unknown> {
 }
 
 /** Merge two contexts: keys of `b` win, location lists are joined. */
+/**
+ * Rewrites `out[start..]` in place with every time of both spans mapped
+ * through `back`: how a pattern that transformed its query's time returns
+ * the haps it got in the caller's time, with no array or closure per hap.
+ */
+export function mapTimesFrom<T>(out: Hap<T>[], start: number, back: (t: Rational) => Rational): void {
+  for (let i = start; i < out.length; i++) {
+    const h = out[i]!;
+    const w = h.whole;
+    out[i] = new Hap(w && new TimeSpan(back(w.begin), back(w.end)), new TimeSpan(back(h.part.begin), back(h.part.end)), h.value, h.context);
+  }
+}
+
 export function combineContexts(a: HapContext, b: HapContext): HapContext {
   if (a === b || b === NO_CONTEXT) return a;
   if (a === NO_CONTEXT) return b;

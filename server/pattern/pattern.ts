@@ -10,7 +10,7 @@
  * that maps haps rewrites its slice of the output in place.
  * @module
  */
-import { Hap, combineContexts, type HapContext } from "./hap.ts";
+import { Hap, combineContexts, mapTimesFrom, type HapContext } from "./hap.ts";
 import { type Rational, type TimeLike, ZERO, int, rational } from "./rational.ts";
 import { State } from "./state.ts";
 import { TimeSpan } from "./timespan.ts";
@@ -203,16 +203,7 @@ export class Pattern<T = Any> {
       const { begin, end } = state.span;
       const start = out.length;
       src.run(state.setSpan(new TimeSpan(fwd(begin), fwd(end))), out);
-      for (let i = start; i < out.length; i++) {
-        const h = out[i]!;
-        const w = h.whole;
-        out[i] = new Hap(
-          w && new TimeSpan(back(w.begin), back(w.end)),
-          new TimeSpan(back(h.part.begin), back(h.part.end)),
-          h.value,
-          h.context,
-        );
-      }
+      mapTimesFrom(out, start, back);
     });
   }
 

@@ -2,7 +2,7 @@
  * Operators on time: speed, shift, reverse, zoom, repeat and delay patterns.
  * @module
  */
-import { Hap } from "./hap.ts";
+import { Hap, mapTimesFrom } from "./hap.ts";
 import { type Any, Pattern, focusSpan, pure, reify, silence } from "./pattern.ts";
 import { ONE, type Rational, ZERO, fromFloat, int, rational } from "./rational.ts";
 import { register } from "./register.ts";
@@ -131,16 +131,7 @@ export function zoomRaw(b: unknown, e: unknown, pat: Pattern<Any>): Pattern<Any>
       const back = (x: Rational) => cycle.add(x.sub(cycle).sub(rb).div(d));
       const start = out.length;
       pat.run(state.setSpan(new TimeSpan(fwd(span.begin), fwd(span.end))), out);
-      for (let i = start; i < out.length; i++) {
-        const h = out[i]!;
-        const w = h.whole;
-        out[i] = new Hap(
-          w && new TimeSpan(back(w.begin), back(w.end)),
-          new TimeSpan(back(h.part.begin), back(h.part.end)),
-          h.value,
-          h.context,
-        );
-      }
+      mapTimesFrom(out, start, back);
     });
   });
 }

@@ -18,7 +18,7 @@ export { LAYERS };
 const CYCLES = 64;
 const SLICES = 20;
 
-function build(lib: Record<string, unknown>): { queryArc(b: unknown, e: unknown): unknown[] } {
+export function build(lib: Record<string, unknown>): { queryArc(b: unknown, e: unknown): unknown[] } {
   const names = Object.keys(lib).filter((k) => /^[A-Za-z_$][\w$]*$/.test(k));
   const layers = LAYERS.map((code) => new Function(...names, `return (${code});`)(...names.map((k) => lib[k])));
   return (lib.stack as (...p: unknown[]) => { queryArc(b: unknown, e: unknown): unknown[] })(...layers);

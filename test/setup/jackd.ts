@@ -62,7 +62,7 @@ async function jackUp(child: ChildProcess): Promise<boolean> {
 /** The running JACK server's period in frames (jack_bufsize), or undefined when none answers. */
 export function jackPeriod(): number | undefined {
   const r = spawnSync("jack_bufsize", [], { encoding: "utf8", env, timeout: 5000 });
-  const m = /buffer size = (\d+)/.exec(r.stdout ?? "");
+  const m = /(\d+)/.exec(r.stdout ?? ""); // jack_bufsize prints the period alone: "128"
   return m ? Number(m[1]) : undefined;
 }
 

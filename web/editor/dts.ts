@@ -11,18 +11,13 @@
  * always compiles.
  * @module
  */
+import type { DocEntry } from "../../server/pattern/docs/extract.ts";
 
 /** The declaration file web/build.ts writes next to the bundle, which the page loads. */
 export const PATTERN_DTS_FILE = "ostinato.d.ts";
 
-export type ReferenceEntry = {
-  name: string;
-  aliases: string[];
-  kinds: ("function" | "method" | "value")[];
-  signature: string;
-  doc: string;
-  examples: string[];
-};
+/** An entry of server/pattern/docs/reference.json (what the docs extractor writes). */
+export type ReferenceEntry = Pick<DocEntry, "name" | "aliases" | "kinds" | "signature" | "doc" | "examples">;
 
 /**
  * The live helpers a program may call besides the library: they are
