@@ -6,7 +6,7 @@
  * @module
  */
 import { HTTPException } from "hono/http-exception";
-import type { DeviceInfo, Engine } from "../engine/index.ts";
+import type { DeviceInfo, Engine, Telemetry } from "../engine/index.ts";
 import { BACKENDS } from "../engine/index.ts";
 import type { RecordRequest } from "../live/program.ts";
 import { RecordingError, type FinishedRecording, type RecordingStatus, type Recordings } from "../live/recording.ts";
@@ -31,6 +31,7 @@ export type ServerContext = {
 
 export class Commands {
   private readonly evalLimiter = new RateLimiter(EVAL_RATE);
+  private namedDevice?: { index: number; name: string };
 
   constructor(readonly ctx: ServerContext) {}
 
@@ -118,21 +119,21 @@ export class Commands {
   state(): StateSnapshot {
     const { engine, live } = this.ctx;
     const frame = engine.now();
+    const t = engine.telemetry();
     return {
       slots: live.slotStates(),
       cps: live.cps,
       cycle: live.cycleAt(frame),
       frame,
-      device: this.device(),
-      telemetry: this.telemetry(),
+      device: this.device(t),
+      telemetry: this.telemetry(t),
       lookahead: live.lookahead,
       queueAhead: live.queueAhead,
       clients: this.ctx.clientCount(),
     };
   }
 
-  telemetry(): TelemetryInfo {
-    const t = this.ctx.engine.telemetry();
+  telemetry(t: Telemetry = this.ctx.engine.telemetry()): TelemetryInfo {
     return {
       xruns: t.xruns,
       lateEvents: t.lateEvents,
@@ -144,12 +145,11 @@ export class Commands {
     };
   }
 
-  device(): DeviceState {
+  device(t: Telemetry = this.ctx.engine.telemetry()): DeviceState {
     const { engine } = this.ctx;
-    const t = engine.telemetry();
     const backend = BACKENDS[t.backend] ?? "null";
     const index = backend === "portaudio" ? engine.deviceIndex() : -1;
-    const name = index >= 0 ? (engine.devices().find((d) => d.index === index)?.name ?? `device ${index}`) : backend === "null" ? "no device (null backend)" : backend;
+    const name = index >= 0 ? this.deviceName(index) : backend === "null" ? "no device (null backend)" : backend;
     return { backend, name, sampleRate: t.sampleRate, channels: t.channels, blockFrames: engine.config.blockFrames, lost: t.deviceLost !== 0 };
   }
 
@@ -187,6 +187,14 @@ export class Commands {
     } catch (err) {
       return `record: ${(err as Error).message}`;
     }
+  }
+
+  /** The device's name, listed once per device index (listing opens PortAudio; state() runs every second). */
+  private deviceName(index: number): string {
+    if (this.namedDevice?.index !== index) {
+      this.namedDevice = { index, name: this.ctx.engine.devices().find((d) => d.index === index)?.name ?? `device ${index}` };
+    }
+    return this.namedDevice.name;
   }
 
   private slotCommand(fn: () => void): void {

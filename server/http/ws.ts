@@ -77,7 +77,7 @@ export class Hub {
     this.unsubscribe = live.subscribe((e) => this.onLive(e));
     this.timers.push(setInterval(() => this.pushClock(), 1000 / CLOCK_HZ));
     this.timers.push(setInterval(() => this.pushScope(), 1000 / SCOPE_HZ));
-    this.timers.push(setInterval(() => this.broadcast("state", { type: "state", state: this.commands.state() }), 1000));
+    this.timers.push(setInterval(() => this.clients.size && this.broadcast("state", { type: "state", state: this.commands.state() }), 1000));
   }
 
   stop(): void {

@@ -80,11 +80,6 @@ export async function evaluateProgram<P>(
   return { played, transpiled };
 }
 
-/** The line offset to use when mapping a runtime error of this program (query-time errors too). */
-export function programLineOffset(): number {
-  return LINE_OFFSET;
-}
-
 /** Places a query-time exception of one slot in the user's code. */
 export function queryError(err: unknown, map: PositionMap | undefined, slot: string): ProgramError {
   const e = ProgramError.fromRuntime(err, "query", map, LINE_OFFSET, slot);
