@@ -45,7 +45,7 @@ describe("evaluateProgram", () => {
   });
 
   test("a runtime error is placed at the user's line and column", async () => {
-    const err = await evaluateProgram(`$: s("bd")\nconst x = 1\n  s("a b").nothere()`, library, {}, hooks).catch((e) => e as ProgramError);
+    const err = await failure(evaluateProgram(`$: s("bd")\nconst x = 1\n  s("a b").nothere()`, library, {}, hooks));
     expect(err).toBeInstanceOf(ProgramError);
     expect(err.phase).toBe("evaluate");
     expect(err.line).toBe(3);
@@ -56,7 +56,7 @@ describe("evaluateProgram", () => {
   });
 
   test("a function where a pattern belongs is a clear error", async () => {
-    const err = await evaluateProgram(`s`, library, {}, hooks).catch((e) => e as ProgramError);
+    const err = await failure(evaluateProgram(`s`, library, {}, hooks));
     expect(err.message).toMatch(/function, not a pattern: did you forget to call it/);
   });
 
@@ -75,3 +75,13 @@ describe("evaluateProgram", () => {
     expect(e.column).toBeGreaterThan(`const f = () => `.length);
   });
 });
+
+/** The error an evaluation fails with; a test fails if it succeeds. */
+async function failure(evaluation: Promise<unknown>): Promise<ProgramError> {
+  try {
+    await evaluation;
+  } catch (e) {
+    return e as ProgramError;
+  }
+  throw new Error("expected the evaluation to fail");
+}
