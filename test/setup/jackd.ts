@@ -1,59 +1,89 @@
-// Vitest global setup: make sure a JACK server with its dummy driver is
-// running, so the real-time tests have a real, clocked PortAudio device on a
-// machine without a sound card. Starts jackd only when none runs, and stops
-// only the one it started.
+// Vitest global setup: a JACK server with its dummy driver, so the real-time
+// tests have a real, clocked PortAudio device on a machine without a sound
+// card.
 //
-// Measured on this machine kind (test/engine/realtime.test.ts settings, 10 s,
-// 32 voices): with --no-realtime, period 128 gave 2-6 xruns idle; period 256
-// gave 0 idle but 12 with both cores busy (the dummy driver's own timer runs
-// late). With real-time priority (-R, as root) period 256 gave 0 xruns with
-// both cores busy, so we ask for it and fall back to --no-realtime when the
-// system refuses real-time scheduling.
+// Each test run starts a private, named server (jackd -n ostinato-test-PID)
+// and points this process and its children at it, so two runs on one machine
+// (a developer's and a helper's, or CI beside a session) never share, stop or
+// disturb each other's device. A run whose environment already names a JACK
+// server (JACK_DEFAULT_SERVER set before the process started, e.g. by a user
+// who wants their own) uses that one when it answers, and stops nothing.
+//
+// Measured on this machine kind (test/engine/realtime.rt.test.ts settings,
+// 10 s, 32 voices): with --no-realtime, period 128 gave 2-6 xruns idle;
+// period 256 gave 0 idle but 12 with both cores busy (the dummy driver's own
+// timer runs late). With real-time priority (-R, as root) period 256 gave 0
+// xruns with both cores busy, so we ask for it and fall back to --no-realtime
+// when the system refuses real-time scheduling. Host xruns are reported by
+// the tests, never asserted (test/engine/realtime.rt.test.ts).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { readdirSync, rmSync } from "node:fs";
 
 export const JACK_RATE = 48000;
 export const JACK_PERIOD = 256;
 
-let started: ChildProcess | undefined;
-
-// A JACK client must never start a server of its own behind our back.
-process.env.JACK_NO_START_SERVER = "1";
+let started: { child: ChildProcess; name: string } | undefined;
 
 // The sanitizer run (test/asan.mjs) preloads libasan into this process; it
 // must not leak into the tools we start (pgrep hangs with it preloaded).
-const env = { ...process.env };
-delete env.LD_PRELOAD;
+const toolEnv = (name: string) => {
+  const env: Record<string, string | undefined> = { ...process.env, JACK_DEFAULT_SERVER: name, JACK_NO_START_SERVER: "1" };
+  delete env.LD_PRELOAD;
+  return env;
+};
 
-function jackRunning(): boolean {
-  return spawnSync("pgrep", ["-x", "jackd"], { stdio: "ignore", env, timeout: 5000 }).status === 0;
+function jackAnswers(name: string): boolean {
+  return spawnSync("jack_lsp", ["-s", name], { stdio: "ignore", env: toolEnv(name), timeout: 5000 }).status === 0;
 }
 
 function jackAvailable(): boolean {
-  return spawnSync("sh", ["-c", "command -v jackd"], { stdio: "ignore", env, timeout: 5000 }).status === 0;
+  return spawnSync("sh", ["-c", "command -v jackd"], { stdio: "ignore", timeout: 5000 }).status === 0;
+}
+
+/**
+ * Sets an environment variable in the C environment of this process as well
+ * as in process.env. Bun's process.env does not reach getenv(), and libjack,
+ * loaded by PortAudio in the test workers (threads of this process), reads
+ * JACK_DEFAULT_SERVER with getenv().
+ */
+async function setProcessEnv(key: string, value: string): Promise<void> {
+  process.env[key] = value;
+  if (!("Bun" in globalThis)) return;
+  const { dlopen, FFIType } = await import("bun:ffi");
+  const libc = dlopen("libc.so.6", { setenv: { args: [FFIType.cstring, FFIType.cstring, FFIType.i32], returns: FFIType.i32 } });
+  const cstr = (s: string) => Buffer.from(`${s}\0`);
+  libc.symbols.setenv(cstr(key), cstr(value), 1);
+  libc.close();
 }
 
 export async function setup(period = JACK_PERIOD): Promise<void> {
-  if (jackRunning() || !jackAvailable()) return;
+  await setProcessEnv("JACK_NO_START_SERVER", "1"); // a client must never start a server behind our back
+  const given = process.env.JACK_DEFAULT_SERVER;
+  if (given && jackAnswers(given)) return;
+  if (!jackAvailable()) return;
+  const name = `ostinato-test-${process.pid}`;
   for (const realtime of [["-R", "-P", "70"], ["--no-realtime"]]) {
-    started = spawn("jackd", [...realtime, "-d", "dummy", "-r", String(JACK_RATE), "-p", String(period)], {
+    const child = spawn("jackd", [...realtime, "-n", name, "-d", "dummy", "-r", String(JACK_RATE), "-p", String(period)], {
       stdio: "ignore",
-      env,
-      detached: false,
+      env: toolEnv(name),
     });
-    if (await jackUp(started)) return;
-    started.kill("SIGTERM");
-    started = undefined;
+    if (await jackUp(child, name)) {
+      started = { child, name };
+      await setProcessEnv("JACK_DEFAULT_SERVER", name);
+      return;
+    }
+    child.kill("SIGKILL");
   }
-  throw new Error("jackd did not come up within 5 s (jackd -d dummy, with and without -R)");
+  throw new Error(`jackd did not come up within 5 s (jackd -n ${name} -d dummy, with and without -R)`);
 }
 
-async function jackUp(child: ChildProcess): Promise<boolean> {
+async function jackUp(child: ChildProcess, name: string): Promise<boolean> {
   let exited = false;
   child.once("exit", () => (exited = true));
   // jackd takes a moment before clients can connect.
   const deadline = Date.now() + 5000;
   while (Date.now() < deadline && !exited) {
-    if (spawnSync("jack_lsp", [], { stdio: "ignore", env, timeout: 5000 }).status === 0) return true;
+    if (jackAnswers(name)) return true;
     await new Promise((r) => setTimeout(r, 100));
   }
   return false;
@@ -61,14 +91,24 @@ async function jackUp(child: ChildProcess): Promise<boolean> {
 
 /** The running JACK server's period in frames (jack_bufsize), or undefined when none answers. */
 export function jackPeriod(): number | undefined {
-  const r = spawnSync("jack_bufsize", [], { encoding: "utf8", env, timeout: 5000 });
+  const name = process.env.JACK_DEFAULT_SERVER ?? "default";
+  const r = spawnSync("jack_bufsize", [], { encoding: "utf8", env: toolEnv(name), timeout: 5000 });
   const m = /(\d+)/.exec(r.stdout ?? ""); // jack_bufsize prints the period alone: "128"
   return m ? Number(m[1]) : undefined;
 }
 
 export async function teardown(): Promise<void> {
   if (!started) return;
-  started.kill("SIGTERM");
-  await new Promise((r) => setTimeout(r, 200));
+  const { child, name } = started;
   started = undefined;
+  // SIGTERM lets jackd remove its entry from JACK's shared registry (it holds
+  // a handful of servers per machine); wait for it to go.
+  const gone = new Promise((r) => child.once("exit", r));
+  child.kill("SIGTERM");
+  await Promise.race([gone, new Promise((r) => setTimeout(r, 3000))]);
+  if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  // Our clients' semaphores carry the server's name; nothing else uses them.
+  try {
+    for (const f of readdirSync("/dev/shm")) if (f.startsWith("jack_sem.") && f.includes(`_${name}_`)) rmSync(`/dev/shm/${f}`, { force: true });
+  } catch {}
 }
