@@ -80,6 +80,7 @@ static ost_result switch_backend(ost_engine *e, uint32_t kind, const ost_backend
     ost_result r = next.ops->open(&next, &e->mixer, p);
     if (r != OST_OK) return r;
     if (e->running) e->backend.ops->stop(&e->backend);
+    ost_mixer_note_start(&e->mixer); /* no audio thread renders until next starts */
     if (e->running && (r = next.ops->start(&next)) != OST_OK) {
         next.ops->close(&next);
         /* Best effort to keep the music going where it was. */
@@ -189,6 +190,7 @@ void ost_engine_close(ost_engine *e) {
 ost_result ost_engine_start(ost_engine *e) {
     if (!e) return OST_INVALID_ARGS;
     pthread_mutex_lock(&e->control);
+    if (!e->running) ost_mixer_note_start(&e->mixer); /* stopped: no audio thread renders */
     ost_result r = e->running ? OST_OK : e->backend.ops->start(&e->backend);
     if (r == OST_OK) {
         e->running = 1;

@@ -30,6 +30,7 @@ ost_result ost_mixer_init(ost_mixer *m, const ost_config *c) {
     m->pairs = m->channels >= 2 ? m->channels / 2 : 1;
     m->latency = (uint32_t)lround(c->lookahead_ms * 1e-3 * c->sample_rate);
     m->limiter_gain = 1.0f;
+    m->burn_ns = (uint64_t)(c->test_burn_us * 1000.0);
     ost_result r;
     if ((r = ost_ring_init(&m->ring, (uint32_t)c->ring_capacity)) != OST_OK) goto fail;
     if ((r = ost_pending_init(&m->pending, (uint32_t)c->queue_capacity)) != OST_OK) goto fail;
@@ -92,6 +93,15 @@ void ost_mixer_free(ost_mixer *m) {
 static uint64_t monotonic_ns(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts); /* vDSO: no system call, no lock */
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* CPU time of the calling thread: what the render itself cost, whatever the
+   host's scheduler did meanwhile. A system call on Linux, but one that never
+   blocks; made twice per real-time callback. */
+static uint64_t thread_cpu_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
@@ -260,7 +270,13 @@ static void publish(ost_mixer *m, uint64_t end_ns) {
     t.sample_rate[0].f = m->rate;
     t.channels[0].u = m->channels;
     t.cpu_load[0].f = m->cpu_load;
-    t.xruns[0].u = m->xruns;
+    t.engine_overruns[0].u = m->overruns;
+    t.render_cpu_ns[0].u = m->render_cpu_ns;
+    t.render_max_ns[0].u = m->render_max_ns;
+    t.render_wall_max_ns[0].u = m->render_wall_max_ns;
+    for (int b = 0; b < OST_RENDER_HIST_BUCKETS; b++) t.render_hist[b].u = m->render_hist[b];
+    t.host_xruns[0].u = m->host_xruns;
+    t.callback_gap_max_ns[0].u = m->gap_max_ns;
     t.late_events[0].u = m->late;
     t.stolen_voices[0].u = m->voices.stolen;
     t.events_played[0].u = m->played;
@@ -285,8 +301,39 @@ static void publish(ost_mixer *m, uint64_t end_ns) {
     ost_telemetry_publish(&m->telemetry, &t);
 }
 
+/* The test hook: burns CPU time, as a render too heavy for its block would. */
+static void burn(uint64_t cpu_start, uint64_t ns) {
+    while (thread_cpu_ns() - cpu_start < ns) {
+    }
+}
+
+/* Where the render's CPU time falls, in shares of the block's duration. */
+static uint32_t hist_bucket(uint64_t cpu_ns, double budget_ns) {
+    static const double edges[OST_RENDER_HIST_BUCKETS - 1] = {1.0 / 16, 1.0 / 8, 1.0 / 4, 1.0 / 2, 3.0 / 4, 1.0, 2.0};
+    uint32_t b = 0;
+    while (b < OST_RENDER_HIST_BUCKETS - 1 && (double)cpu_ns >= edges[b] * budget_ns) b++;
+    return b;
+}
+
+/* Real-time accounting of one callback (not offline, where there is no
+   deadline): the engine's render time and the host's gap between callbacks. */
+static void account(ost_mixer *m, uint32_t frames, uint64_t start_ns, uint64_t end_ns, uint64_t cpu_ns) {
+    double budget_ns = frames * 1e9 / m->rate;
+    if ((double)cpu_ns > budget_ns) m->overruns++;
+    m->render_cpu_ns += cpu_ns;
+    if (cpu_ns > m->render_max_ns) m->render_max_ns = cpu_ns;
+    if (end_ns - start_ns > m->render_wall_max_ns) m->render_wall_max_ns = end_ns - start_ns;
+    m->render_hist[hist_bucket(cpu_ns, budget_ns)]++;
+    if (m->last_start_ns && start_ns - m->last_start_ns > m->gap_max_ns) m->gap_max_ns = start_ns - m->last_start_ns;
+    m->last_start_ns = start_ns;
+}
+
 void ost_mixer_render(ost_mixer *m, float *out, uint32_t frames) {
     uint64_t start_ns = monotonic_ns();
+    /* Relaxed: an independent flag, set before the backend started. */
+    int realtime = OST_LOAD(&m->backend_kind, OST_RELAXED) != OST_BACKEND_OFFLINE;
+    uint64_t cpu_start = realtime ? thread_cpu_ns() : 0;
+    if (realtime && m->burn_ns) burn(cpu_start, m->burn_ns);
 #if defined(__SSE__)
     /* Flush denormals to zero while we render (decaying filters would
        otherwise crawl through them); the caller's mode is restored after. */
@@ -309,6 +356,7 @@ void ost_mixer_render(ost_mixer *m, float *out, uint32_t frames) {
         double budget_ns = frames * 1e9 / m->rate;
         double load = (double)(end_ns - start_ns) / budget_ns;
         m->cpu_load += 0.1 * (load - m->cpu_load); /* one-pole smoothing, as pa_cpuload */
+        if (realtime) account(m, frames, start_ns, end_ns, thread_cpu_ns() - cpu_start);
     }
     m->blocks++;
     publish(m, end_ns);

@@ -37,7 +37,14 @@ typedef struct ost_mixer {
     ost_streams streams;
     ost_recorder recorder;
     /* counters owned by the audio thread, published in telemetry */
-    uint64_t blocks, late, played, unknown, cleared, xruns;
+    uint64_t blocks, late, played, unknown, cleared;
+    /* Real-time health, split by who owns it. The engine owns its render
+       time (CPU time of the callback's own thread, so a host that takes the
+       CPU away does not count against it); the host owns its scheduling of
+       the callbacks (missed periods, gaps). */
+    uint64_t overruns, render_cpu_ns, render_max_ns, render_wall_max_ns, render_hist[OST_RENDER_HIST_BUCKETS];
+    uint64_t host_xruns, gap_max_ns, last_start_ns; /**< last_start_ns 0: no callback yet since start */
+    uint64_t burn_ns;           /**< test hook (config test_burn_us): CPU time burnt per callback */
     double cpu_load;
     double peak[OST_MAX_CHANNELS];
     double peak_decay_per_frame; /**< ln of the meter's per-frame decay */
@@ -61,8 +68,13 @@ void ost_mixer_render(ost_mixer *m, float *out, uint32_t frames);
  *  the offline renderer calls it first to learn which streams to wait for).
  *  Thread: audio. */
 void ost_mixer_take_events(ost_mixer *m);
-/** Counts an output underflow reported by a backend. Thread: audio. */
-static inline void ost_mixer_note_xrun(ost_mixer *m) { m->xruns++; }
+/** Counts a period the host missed (an underflow the device reported, a
+ *  late wake-up). Thread: audio. */
+static inline void ost_mixer_note_xrun(ost_mixer *m) { m->host_xruns++; }
+/** Forgets the last callback's start, so the gap across a stop, start or
+ *  backend switch is not counted. Thread: control, with no audio thread
+ *  rendering (before a backend starts). */
+static inline void ost_mixer_note_start(ost_mixer *m) { m->last_start_ns = 0; }
 
 /** A telemetry snapshot, with the control-side fields and now_frame filled
  *  in. Thread: any. */

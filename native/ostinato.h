@@ -289,7 +289,8 @@ OST_API ost_result ost_event_layout(uint32_t *out);
     X(max_streams, 16, 0, 256, "long samples streaming from disk at once")                   \
     X(stream_threshold_mb, 16, 0, 65536, "decoded size above which a sample streams from disk, MiB") \
     X(record_buffer_s, 4, 0.25, 120, "seconds of output the recording ring holds")          \
-    X(lookahead_ms, 1, 0, 20, "master limiter lookahead: the output latency it adds, ms")
+    X(lookahead_ms, 1, 0, 20, "master limiter lookahead: the output latency it adds, ms") \
+    X(test_burn_us, 0, 0, 1000000, "test hook: CPU time each real-time callback burns before it renders, us (0 = off)")
 
 typedef struct ost_config {
 #define OST_X(name, def, lo, hi, doc) double name;
@@ -347,6 +348,8 @@ OST_API double ost_devices_low_latency(const ost_devices *devices, uint32_t inde
  * ==================================================================== */
 
 #define OST_MAX_CHANNELS 8
+/** Buckets of the render-time histogram (telemetry render_hist). */
+#define OST_RENDER_HIST_BUCKETS 8
 
 #define OST_TELEMETRY_TABLE(X)                                                                    \
     X(0, frames, 1, "frames rendered since open: the engine clock")                              \
@@ -356,7 +359,13 @@ OST_API double ost_devices_low_latency(const ost_devices *devices, uint32_t inde
     X(1, sample_rate, 1, "frames per second")                                                    \
     X(0, channels, 1, "output channels")                                                         \
     X(1, cpu_load, 1, "render time / block duration, smoothed (0..1, above 1 = too slow)")       \
-    X(0, xruns, 1, "output underflows reported by the backend")                                  \
+    X(0, engine_overruns, 1, "callbacks whose render took more CPU time than the block lasts: the engine's own fault") \
+    X(0, render_cpu_ns, 1, "CPU time of every real-time render so far, ns")                     \
+    X(0, render_max_ns, 1, "longest CPU time one callback's render took, ns (real-time backends)") \
+    X(0, render_wall_max_ns, 1, "longest wall-clock time one callback's render took, ns (includes time the host took the CPU away)") \
+    X(0, render_hist, OST_RENDER_HIST_BUCKETS, "callbacks by render CPU time per block duration: <1/16 <1/8 <1/4 <1/2 <3/4 <1 <2 >=2") \
+    X(0, host_xruns, 1, "periods the host missed: underflows the device reported, or null-backend wake-ups over a block late") \
+    X(0, callback_gap_max_ns, 1, "longest time between the starts of two callbacks, ns (the host's scheduling; nominal: one block)") \
     X(0, late_events, 1, "NOTE events that arrived after their frame and played at a block start") \
     X(0, stolen_voices, 1, "voices stopped early because the pool was full")                     \
     X(0, events_played, 1, "NOTE events that started a voice")                                   \

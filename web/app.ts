@@ -99,7 +99,7 @@ export function startApp(): App {
   const meters = new Meters($<HTMLCanvasElement>("meters"));
   const pianoroll = new Pianoroll($<HTMLCanvasElement>("pianoroll"), timeline, clock);
   const scope = new Scope($<HTMLCanvasElement>("scope"));
-  const status = new StatusDisplay({ xruns: $("xruns"), late: $("late"), cpu: $("cpu"), voices: $("voices"), device: $("device") });
+  const status = new StatusDisplay({ overruns: $("overruns"), hostXruns: $("host-xruns"), late: $("late"), cpu: $("cpu"), voices: $("voices"), device: $("device") });
   const connection = new ConnectionDisplay($("connection"));
   let clientId = "";
 

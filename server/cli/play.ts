@@ -6,7 +6,7 @@
  */
 import { readFileSync, watch } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { Engine, EngineError, type EngineConfig } from "../engine/index.ts";
+import { Engine, EngineError, health, type EngineConfig } from "../engine/index.ts";
 import { Recordings } from "../live/recording.ts";
 import { LiveSession, type LiveEvent } from "../live/session.ts";
 import { deviceOption, numberOption, parseCommand, routeOptions, UsageError, withUsage } from "./options.ts";
@@ -111,7 +111,9 @@ export function run(args: string[]): Promise<number> {
     });
     watcher?.close();
     const t = engine.telemetry();
-    console.log(`stopped: ${t.eventsPlayed} events, ${t.lateEvents} late, ${t.xruns} xruns`);
+    const h = health(t);
+    console.log(`stopped: ${t.eventsPlayed} events, ${t.lateEvents} late, ${h.engine.overruns} engine overruns, ${h.host.xruns} periods missed by the host`);
+    for (const problem of [h.engineProblem, h.hostProblem]) if (problem) console.log(`  ${problem}`);
     const take = recordings.close();
     if (take) console.log(`recorded ${take.seconds.toFixed(2)} s (${take.frames} frames${take.dropped ? `, ${take.dropped} dropped` : ""}) to ${take.path}`);
     return closeAll(live, engine, 0);

@@ -1,22 +1,30 @@
 /**
  * `ostinato selftest`: plays a short test phrase on the audio device (left,
  * right, centre, then a chord, as speaker-test does) and reports what the
- * engine measured: clock rate against nominal, xruns, late events, CPU load.
- * Exits 1 when the device is not keeping time or dropped audio.
+ * engine measured: clock rate against nominal, the engine's own overruns and
+ * late events, the periods the host missed, CPU load, the phrase's peak.
+ * Exits 1 when the engine could not keep up or the clock is off; periods the
+ * host missed are a warning with what to do (see server/engine/health.ts).
  * @module
  */
-import { Engine, EventBuffer, type BackendName, type Telemetry } from "../engine/index.ts";
+import { Engine, EventBuffer, health, type BackendName, type Telemetry } from "../engine/index.ts";
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const HELP = `usage: ostinato selftest [--device NAME] [--backend portaudio|null] [--seconds N] [--block FRAMES] [--rate HZ] [--json]
 
 Plays a test phrase and reports the clock rate (frames per second measured
-against CLOCK_MONOTONIC), xruns, late events and the callback's CPU load.
+against CLOCK_MONOTONIC), the engine's render time against each block's
+duration (an overrun is the engine's fault: it fails the test), the periods
+the audio system missed (the machine's: a warning, with what helps), late
+events, the callback's CPU load and the phrase's peak level.
   --device NAME   PortAudio device (exact name, see "ostinato devices"); default: the default output
   --backend B     portaudio (default) or null (no device, real-time pace)
   --seconds N     how long to play (default 5)
   --block FRAMES  frames per callback (default 256)
   --rate HZ       sample rate (default 48000)
-  --json          print the report as JSON`;
+  --json          print the report as JSON
+  --test-burn-us N  (for testing) burn N us of CPU in every callback, to see an overrun reported`;
 
 interface Options {
   device?: string;
@@ -25,10 +33,11 @@ interface Options {
   block: number;
   rate: number;
   json: boolean;
+  testBurnUs: number;
 }
 
 function parse(args: string[]): Options | string {
-  const o: Options = { backend: "portaudio", seconds: 5, block: 256, rate: 48000, json: false };
+  const o: Options = { backend: "portaudio", seconds: 5, block: 256, rate: 48000, json: false, testBurnUs: 0 };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const value = () => {
@@ -51,6 +60,7 @@ function parse(args: string[]): Options | string {
       else if (a === "--block") o.block = number(16, 8192);
       else if (a === "--rate") o.rate = number(8000, 384000);
       else if (a === "--json") o.json = true;
+      else if (a === "--test-burn-us") o.testBurnUs = number(0, 1_000_000);
       else return `unknown option ${a}`;
     } catch (e) {
       return (e as Error).message;
@@ -87,7 +97,7 @@ export async function run(args: string[]): Promise<number> {
   }
   let engine: Engine;
   try {
-    engine = Engine.open({ backend: o.backend, device: o.device, sampleRate: o.rate, blockFrames: o.block });
+    engine = Engine.open({ backend: o.backend, device: o.device, sampleRate: o.rate, blockFrames: o.block, testBurnUs: o.testBurnUs });
   } catch (e) {
     console.error(`ostinato selftest: ${(e as Error).message}`);
     if (o.backend === "portaudio") console.error('(no sound card? try "--backend null", or start a JACK server: jackd --no-realtime -d dummy -r 48000 -p 256 &)');
@@ -99,27 +109,47 @@ export async function run(args: string[]): Promise<number> {
     engine.start();
     const device = o.backend === "portaudio" ? (engine.devices().find((d) => d.index === engine.deviceIndex())?.name ?? "?") : "-";
     if (!o.json) console.log(`selftest: ${o.backend}${o.backend === "portaudio" ? ` device "${device}"` : ""}, ${o.rate} Hz, block ${o.block}, ${o.seconds} s, ${buf.length} notes`);
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
     const a = engine.telemetry();
-    await new Promise((r) => setTimeout(r, o.seconds * 1000 - 200));
+    // The phrase's peak: the meter decays, so follow it while the phrase plays.
+    const peak = [0, 0];
+    const until = Date.now() + o.seconds * 1000 - 200;
+    while (Date.now() < until) {
+      await sleep(Math.min(50, Math.max(0, until - Date.now())));
+      const t = engine.telemetry();
+      for (let c = 0; c < 2; c++) peak[c] = Math.max(peak[c]!, t.peak[Math.min(c, t.channels - 1)]!);
+    }
     const b: Telemetry = engine.telemetry();
     const seconds = (b.blockNs - a.blockNs) / 1e9;
     const rate = (b.frames - a.frames) / seconds;
+    const h = health(b);
     const report = {
       backend: engine.backend, device, nominalRate: o.rate, measuredRate: rate, ppm: (rate / o.rate - 1) * 1e6,
-      seconds, xruns: b.xruns, lateEvents: b.lateEvents, cpuLoad: b.cpuLoad, eventsPlayed: b.eventsPlayed,
-      deviceLost: b.deviceLost === 1, peak: [b.peak[0], b.peak[1]],
+      seconds, engineOverruns: h.engine.overruns, renderMaxMs: h.engine.renderMaxMs, budgetMs: h.engine.budgetMs,
+      hostXruns: h.host.xruns, callbackGapMaxMs: h.host.gapMaxMs, lateEvents: b.lateEvents, cpuLoad: b.cpuLoad,
+      eventsPlayed: b.eventsPlayed, deviceLost: b.deviceLost === 1, peak,
+      engineProblem: h.engineProblem, hostProblem: h.hostProblem,
     };
-    const ok = Math.abs(report.ppm) < 10000 && report.xruns === 0 && report.lateEvents === 0 && !report.deviceLost;
+    const clockOk = Math.abs(report.ppm) < 10000;
+    const ok = clockOk && h.engineProblem === null && !report.deviceLost;
     if (o.json) console.log(JSON.stringify({ ...report, ok }));
     else {
+      const share = (ms: number) => (h.engine.budgetMs > 0 ? ` (${((ms / h.engine.budgetMs) * 100).toFixed(0)} %)` : "");
       console.log(`clock      ${rate.toFixed(1)} frames/s measured over ${seconds.toFixed(2)} s (nominal ${o.rate}, ${report.ppm >= 0 ? "+" : ""}${report.ppm.toFixed(0)} ppm)`);
-      console.log(`xruns      ${b.xruns}`);
+      console.log(`engine     ${h.engine.overruns} overruns; the longest render took ${h.engine.renderMaxMs.toFixed(2)} ms of CPU for a ${h.engine.budgetMs.toFixed(2)} ms block${share(h.engine.renderMaxMs)}`);
+      console.log(`host       ${h.host.xruns} periods missed; the longest gap between callbacks was ${h.host.gapMaxMs.toFixed(1)} ms`);
       console.log(`late       ${b.lateEvents} of ${b.eventsPlayed} events played`);
       console.log(`cpu load   ${(b.cpuLoad * 100).toFixed(2)} % of the callback's time budget`);
-      console.log(`peak       L ${b.peak[0]!.toFixed(3)}  R ${b.peak[1]!.toFixed(3)}`);
+      console.log(`peak       L ${peak[0]!.toFixed(3)}  R ${peak[1]!.toFixed(3)} (the loudest moment of the phrase)`);
       if (report.deviceLost) console.log("device     LOST during the test (the engine fell back to the null backend)");
-      console.log(ok ? "selftest passed" : "selftest FAILED: the clock is off by 1% or more, or audio was dropped");
+      const reasons = [
+        ...(clockOk ? [] : [`the clock is ${Math.abs(report.ppm / 1e4).toFixed(1)} % off its nominal rate`]),
+        ...(h.engineProblem ? [h.engineProblem] : []),
+        ...(report.deviceLost ? ["the device was lost"] : []),
+      ];
+      if (!ok) console.log(`selftest FAILED: ${reasons.join("; ")}`);
+      else if (h.hostProblem) console.log(`selftest passed, with a warning: ${h.hostProblem}`);
+      else console.log("selftest passed");
     }
     return ok ? 0 : 1;
   } finally {

@@ -41,6 +41,12 @@ export interface EngineConfig {
   recordBufferSeconds?: number;
   /** Master limiter lookahead, ms (the output latency it adds; events still land on their frames). */
   lookaheadMs?: number;
+  /**
+   * Test hook: CPU time every real-time callback burns before it renders, µs
+   * (0 = off). Makes the engine overrun on purpose, so tests can see that an
+   * overrun is counted (telemetry engineOverruns).
+   */
+  testBurnUs?: number;
 }
 
 /** The config as the native ost_config (doubles in table order), plus the device name. */
@@ -55,6 +61,7 @@ const OPTION_TO_FIELD: Record<string, string> = {
   maxVoices: "max_voices", ringCapacity: "ring_capacity", queueCapacity: "queue_capacity",
   latency: "latency_s", seed: "seed", orbits: "orbits", maxSamples: "max_samples", maxStreams: "max_streams",
   streamThresholdMb: "stream_threshold_mb", recordBufferSeconds: "record_buffer_s", lookaheadMs: "lookahead_ms",
+  testBurnUs: "test_burn_us",
 };
 /** Options that may be fractional. */
 const REAL_OPTIONS = new Set(["latency", "streamThresholdMb", "recordBufferSeconds", "lookaheadMs"]);
@@ -113,6 +120,7 @@ export function encodeConfig(config: EngineConfig = {}): NativeConfig {
       streamThresholdMb: get("stream_threshold_mb"),
       recordBufferSeconds: get("record_buffer_s"),
       lookaheadMs: get("lookahead_ms"),
+      testBurnUs: get("test_burn_us"),
       device: deviceName || (deviceIndex >= 0 ? deviceIndex : null),
     },
   };

@@ -19,7 +19,27 @@ export interface Telemetry {
   channels: number;
   /** Render time / block duration, smoothed; above 1 the engine cannot keep up. */
   cpuLoad: number;
-  xruns: number;
+  /**
+   * Callbacks whose render took more CPU time than the block lasts: the
+   * engine's own fault (too much work per block), heard as a glitch.
+   */
+  engineOverruns: number;
+  /** CPU time of every real-time render so far, ns. */
+  renderCpuNs: number;
+  /** Longest CPU time one callback's render took, ns (real-time backends; 0 offline). */
+  renderMaxNs: number;
+  /** Longest wall-clock time one callback's render took, ns (includes time the host took the CPU away). */
+  renderWallMaxNs: number;
+  /** Callbacks by render CPU time per block duration: <1/16 <1/8 <1/4 <1/2 <3/4 <1 <2 >=2 (RENDER_HIST_EDGES). */
+  renderHist: Float64Array;
+  /**
+   * Periods the host missed: underflows the device reported, or null-backend
+   * wake-ups over a block late. The host owns these (a busy machine, no
+   * real-time scheduling); a larger block helps.
+   */
+  hostXruns: number;
+  /** Longest time between the starts of two callbacks, ns (nominal: one block). */
+  callbackGapMaxNs: number;
   lateEvents: number;
   stolenVoices: number;
   eventsPlayed: number;
@@ -58,6 +78,9 @@ export interface Telemetry {
   peak: Float64Array;
 }
 
+/** Upper edges of renderHist's buckets, in block durations (the last bucket is open). */
+export const RENDER_HIST_EDGES = [1 / 16, 1 / 8, 1 / 4, 1 / 2, 3 / 4, 1, 2] as const;
+
 const camel = (name: string) => name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
 /** A Telemetry object with every field zero, to be filled by readTelemetry. */
@@ -79,7 +102,8 @@ export function decodeTelemetry(u32: Uint32Array, f64: Float64Array, into: Telem
 function makeDecoder(): Decoder {
   const expected = Object.keys(createTelemetry());
   const declared: (keyof Telemetry)[] = [
-    "frames", "blockNs", "nowFrame", "blocks", "sampleRate", "channels", "cpuLoad", "xruns", "lateEvents",
+    "frames", "blockNs", "nowFrame", "blocks", "sampleRate", "channels", "cpuLoad", "engineOverruns", "renderCpuNs", "renderMaxNs",
+    "renderWallMaxNs", "renderHist", "hostXruns", "callbackGapMaxNs", "lateEvents",
     "stolenVoices", "eventsPlayed", "unknownSounds", "clearedEvents", "resetVoices", "activeVoices",
     "pendingEvents", "ringFill", "ringCapacity", "backend", "deviceLost", "running", "latencyFrames", "limiterGain",
     "samplesNotReady", "streamUnderruns", "streamsUnavailable", "streamsActive", "recording", "recordStartFrame",
@@ -98,7 +122,8 @@ function makeDecoder(): Decoder {
     for (const f of fields) {
       if (f.count > 1) {
         const arr = t[f.key] as Float64Array;
-        for (let i = 0; i < f.count; i++) arr[i] = f64[f.slot + i]!;
+        if (f.type === "f64") for (let i = 0; i < f.count; i++) arr[i] = f64[f.slot + i]!;
+        else for (let i = 0; i < f.count; i++) arr[i] = u32[f.word + 2 * i]! + u32[f.word + 2 * i + 1]! * 4294967296;
       } else if (f.type === "f64") {
         t[f.key] = f64[f.slot]!;
       } else {

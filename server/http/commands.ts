@@ -7,7 +7,7 @@
  */
 import { HTTPException } from "hono/http-exception";
 import type { DeviceInfo, Engine, Telemetry } from "../engine/index.ts";
-import { BACKENDS } from "../engine/index.ts";
+import { BACKENDS, health } from "../engine/index.ts";
 import type { RecordRequest } from "../live/program.ts";
 import { RecordingError, type FinishedRecording, type RecordingStatus, type Recordings } from "../live/recording.ts";
 import type { EvalOutcome, LiveSession } from "../live/session.ts";
@@ -134,8 +134,15 @@ export class Commands {
   }
 
   telemetry(t: Telemetry = this.ctx.engine.telemetry()): TelemetryInfo {
+    const h = health(t);
     return {
-      xruns: t.xruns,
+      engineOverruns: h.engine.overruns,
+      hostXruns: h.host.xruns,
+      renderMaxMs: h.engine.renderMaxMs,
+      budgetMs: h.engine.budgetMs,
+      callbackGapMaxMs: h.host.gapMaxMs,
+      engineProblem: h.engineProblem,
+      hostProblem: h.hostProblem,
       lateEvents: t.lateEvents,
       cpuLoad: t.cpuLoad,
       activeVoices: t.activeVoices,

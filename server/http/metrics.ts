@@ -3,6 +3,7 @@
  * counters and gauges, the live session, and the clients.
  * @module
  */
+import { health, RENDER_HIST_EDGES, type Telemetry } from "../engine/index.ts";
 import type { Commands } from "./commands.ts";
 
 type Metric = { name: string; type: "counter" | "gauge"; help: string; value: number };
@@ -12,7 +13,10 @@ export function metricsText(commands: Commands): string {
   const live = commands.ctx.live;
   const metrics: Metric[] = [
     { name: "ostinato_frames_total", type: "counter", help: "Frames rendered by the engine (its clock).", value: t.frames },
-    { name: "ostinato_xruns_total", type: "counter", help: "Buffer under/overruns reported by the audio device.", value: t.xruns },
+    { name: "ostinato_engine_overruns_total", type: "counter", help: "Renders that took more CPU time than their block lasts: the engine's own fault (fewer voices or a larger block help).", value: t.engineOverruns },
+    { name: "ostinato_host_xruns_total", type: "counter", help: "Periods the audio system missed: the host was busy (a larger block or real-time priority helps).", value: t.hostXruns },
+    { name: "ostinato_render_max_seconds", type: "gauge", help: "Longest CPU time of one render since the engine opened.", value: t.renderMaxNs / 1e9 },
+    { name: "ostinato_callback_gap_max_seconds", type: "gauge", help: "Longest time between two audio callbacks since the engine opened (nominal: one block).", value: t.callbackGapMaxNs / 1e9 },
     { name: "ostinato_late_events_total", type: "counter", help: "Events that arrived after their frame and played at the next block.", value: t.lateEvents },
     { name: "ostinato_events_played_total", type: "counter", help: "Events that started a voice.", value: t.eventsPlayed },
     { name: "ostinato_stolen_voices_total", type: "counter", help: "Voices stolen because the pool was full.", value: t.stolenVoices },
@@ -31,7 +35,23 @@ export function metricsText(commands: Commands): string {
   for (const m of metrics) {
     lines.push(`# HELP ${m.name} ${m.help}`, `# TYPE ${m.name} ${m.type}`, `${m.name} ${format(m.value)}`);
   }
+  lines.push(...renderHistogram(t));
   return `${lines.join("\n")}\n`;
+}
+
+/** The render-time histogram, in shares of the block's duration (1 = the whole budget). */
+function renderHistogram(t: Telemetry): string[] {
+  const name = "ostinato_render_budget_share";
+  const budgetNs = health(t).engine.budgetMs * 1e6;
+  const lines = [`# HELP ${name} CPU time of each audio callback's render over its block's duration (above 1: an engine overrun).`, `# TYPE ${name} histogram`];
+  let cumulative = 0;
+  RENDER_HIST_EDGES.forEach((edge, i) => {
+    cumulative += t.renderHist[i]!;
+    lines.push(`${name}_bucket{le="${edge}"} ${cumulative}`);
+  });
+  cumulative += t.renderHist[RENDER_HIST_EDGES.length]!;
+  lines.push(`${name}_bucket{le="+Inf"} ${cumulative}`, `${name}_sum ${format(budgetNs > 0 ? t.renderCpuNs / budgetNs : 0)}`, `${name}_count ${cumulative}`);
+  return lines;
 }
 
 function format(v: number): string {

@@ -62,7 +62,19 @@ export type DeviceState = {
 };
 
 export type TelemetryInfo = {
-  xruns: number;
+  /** The engine's own faults: renders over their block's duration (red in the editor: our problem). */
+  engineOverruns: number;
+  /** Periods the audio system missed: a busy host (shown with its cause; a larger block helps). */
+  hostXruns: number;
+  /** Longest CPU time of one render, ms, and the block's duration it must fit in. */
+  renderMaxMs: number;
+  budgetMs: number;
+  /** Longest gap between two callbacks, ms (host scheduling). */
+  callbackGapMaxMs: number;
+  /** What the engine did wrong, in words to act on; null when nothing. */
+  engineProblem: string | null;
+  /** What the host missed, with the cause and what helps; null when nothing. */
+  hostProblem: string | null;
   lateEvents: number;
   cpuLoad: number;
   activeVoices: number;

@@ -52,6 +52,8 @@ export type ServerOptions = {
   record?: string;
   /** Orbits sent to their own channel pairs: [orbit, first channel] (--route). */
   routes?: [number, number][];
+  /** Test hook: CPU time each audio callback burns, µs (EngineConfig.testBurnUs); not a command-line option. */
+  testBurnUs?: number;
 };
 
 export type RunningServer = {
@@ -145,7 +147,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
 /** Opens the requested device; without one, the null backend, saying so. */
 function openEngine(options: ServerOptions, log: (line: string) => void): Engine {
-  const base: EngineConfig = { sampleRate: options.sampleRate, blockFrames: options.blockFrames, channels: options.channels };
+  const base: EngineConfig = { sampleRate: options.sampleRate, blockFrames: options.blockFrames, channels: options.channels, testBurnUs: options.testBurnUs };
   if (options.backend === "null") return Engine.open({ ...base, backend: "null" });
   try {
     return Engine.open({ ...base, backend: "portaudio", device: options.device });

@@ -16,7 +16,7 @@ test("devices --json lists the JACK device with its host API, channels and rate"
   expect(run("devices").stdout).toContain(jack.name);
 });
 
-test("selftest plays a phrase and reports the clock rate, xruns and CPU load", () => {
+test("selftest plays a phrase and reports the clock rate, the engine's and the host's figures, CPU load and the peak", () => {
   const r = run("selftest", "--backend", "null", "--seconds", "2", "--json");
   expect(r.status, r.stderr).toBe(0);
   const report = JSON.parse(r.stdout);
@@ -24,6 +24,26 @@ test("selftest plays a phrase and reports the clock rate, xruns and CPU load", (
   expect(Math.abs(report.measuredRate / 48000 - 1)).toBeLessThan(0.01);
   expect(report.eventsPlayed).toBeGreaterThan(0);
   expect(report.cpuLoad).toBeGreaterThan(0);
+  // what the engine owns is asserted; what the host owns is reported, with its cause when it happened
+  expect(report.engineOverruns).toBe(0);
+  expect(report.engineProblem).toBeNull();
+  expect(report.renderMaxMs).toBeGreaterThan(0);
+  expect(report.renderMaxMs).toBeLessThan(report.budgetMs);
+  expect(report.hostXruns).toBeGreaterThanOrEqual(0);
+  expect(report.callbackGapMaxMs).toBeGreaterThan(0);
+  if (report.hostXruns > 0) expect(report.hostProblem).toMatch(/^the audio system missed \d+ periods?: the machine was busy .*try --block 512/);
+  else expect(report.hostProblem).toBeNull();
+  // the phrase's peak (a triangle at gain 0.25), not the meter's decayed value at the end
+  expect(report.peak[0]).toBeGreaterThan(0.2);
+  expect(report.peak[1]).toBeGreaterThan(0.2);
+});
+
+test("selftest fails when the engine overruns, and says so in words to act on", () => {
+  // the test hook burns 8 ms of CPU in every 5.3 ms callback
+  const r = run("selftest", "--backend", "null", "--seconds", "1", "--test-burn-us", "8000");
+  expect(r.status, r.stderr).toBe(1);
+  expect(r.stdout).toMatch(/^engine +\d+ overruns; the longest render took 8\.\d\d ms of CPU for a 5\.33 ms block \(15\d %\)$/m);
+  expect(r.stdout).toMatch(/^selftest FAILED: .*the engine overran \d+ blocks: one render took 8\.\d ms of CPU for a 5\.3 ms block; play fewer or lighter voices, or use a larger block \(--block 512\)/m);
 });
 
 test("an unknown device is a clear error with the device list", () => {

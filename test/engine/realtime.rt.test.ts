@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
-import { Engine, EventBuffer, type Telemetry } from "../../server/engine/index.ts";
+import { Engine, EventBuffer, health, type Telemetry } from "../../server/engine/index.ts";
 
 const RATE = 48000;
 const BLOCK = 256; // = the JACK period of test/setup/jackd.ts: no re-buffering in PortAudio
@@ -30,8 +30,34 @@ function phrase(count: number, seconds: number): EventBuffer {
 /** Clock rate between two snapshots, from the frames rendered and the monotonic time of the blocks. */
 const clockRate = (a: Telemetry, b: Telemetry) => (b.frames - a.frames) / ((b.blockNs - a.blockNs) / 1e9);
 
+/**
+ * What the engine owns, exactly: no render over its block's duration, no late
+ * event, every callback a whole block (every requested frame written, each
+ * counted once in the render histogram).
+ */
+function expectEngineKeptUp(t: Telemetry, block: number): void {
+  const h = health(t);
+  expect(h.engineProblem, "the engine's own figures").toBeNull();
+  expect(t.engineOverruns).toBe(0);
+  expect(t.lateEvents).toBe(0);
+  expect(t.frames).toBe(t.blocks * block);
+  expect(t.renderHist.reduce((a, b) => a + b, 0)).toBe(t.blocks);
+  expect(t.renderMaxNs).toBeGreaterThan(0);
+  expect(t.renderMaxNs).toBeLessThanOrEqual((block / RATE) * 1e9);
+}
+
+/** What the host owns, reported and never asserted: periods missed, the longest gap between callbacks. */
+function reportHost(label: string, t: Telemetry): void {
+  const h = health(t);
+  console.log(
+    `${label}: host missed ${h.host.xruns} periods, longest gap between callbacks ${h.host.gapMaxMs.toFixed(1)} ms ` +
+      `(block ${h.engine.budgetMs.toFixed(2)} ms); longest render ${h.engine.renderMaxMs.toFixed(3)} ms CPU, ` +
+      `${h.engine.renderWallMaxMs.toFixed(3)} ms wall${h.hostProblem ? `; ${h.hostProblem}` : ""}`,
+  );
+}
+
 describe("real-time backends", () => {
-  test("10 s on the PortAudio device: the clock runs at real-time pace (within 1%) with zero xruns", async () => {
+  test("10 s on the PortAudio device: the clock runs at real-time pace (within 1%), no engine overrun, no late event", async () => {
     const engine = Engine.open({ backend: "portaudio", device: jackDevice(), sampleRate: RATE, blockFrames: BLOCK });
     try {
       expect(engine.push(phrase(80, 10.5))).toBe(80);
@@ -41,17 +67,37 @@ describe("real-time backends", () => {
       await sleep(10_000);
       const b = engine.telemetry();
       const rate = clockRate(a, b);
-      console.log(`portaudio/JACK: clock ${rate.toFixed(1)} frames/s over ${((b.blockNs - a.blockNs) / 1e9).toFixed(2)} s, xruns ${b.xruns}, cpu load ${(b.cpuLoad * 100).toFixed(2)}%, late ${b.lateEvents}`);
+      console.log(`portaudio/JACK: clock ${rate.toFixed(1)} frames/s over ${((b.blockNs - a.blockNs) / 1e9).toFixed(2)} s, cpu load ${(b.cpuLoad * 100).toFixed(2)}%, late ${b.lateEvents}, engine overruns ${b.engineOverruns}`);
+      reportHost("portaudio/JACK", b);
       expect(b.backend).toBe(2);
       expect(Math.abs(rate / RATE - 1)).toBeLessThan(0.01);
-      expect(b.xruns).toBe(0);
-      expect(b.lateEvents).toBe(0);
+      expectEngineKeptUp(b, BLOCK);
       expect(b.eventsPlayed).toBe(80);
       expect(b.peak[0]).toBeGreaterThan(0);
     } finally {
       engine.close();
     }
   }, 30_000);
+
+  test("a render that burns more than its block is caught: engine overruns counted, the health check fails", async () => {
+    // test_burn_us makes every callback spend 1.5 blocks of CPU before it renders.
+    const burnUs = Math.round(1.5 * (BLOCK / RATE) * 1e6);
+    const engine = Engine.open({ backend: "portaudio", device: jackDevice(), sampleRate: RATE, blockFrames: BLOCK, testBurnUs: burnUs });
+    try {
+      engine.start();
+      await sleep(1000);
+      const t = engine.telemetry();
+      reportHost("burning portaudio/JACK", t);
+      expect(t.blocks).toBeGreaterThan(10);
+      expect(t.engineOverruns).toBe(t.blocks); // every render ran over
+      expect(t.renderMaxNs).toBeGreaterThanOrEqual(burnUs * 1000);
+      expect(t.renderHist[6]! + t.renderHist[7]!).toBe(t.blocks); // all in the "1-2 blocks" and ">= 2 blocks" buckets
+      expect(health(t).engineProblem).toMatch(/^the engine overran \d+ blocks: one render took [\d.]+ ms of CPU for a 5\.3 ms block; .*--block 512/);
+      expect(() => expectEngineKeptUp(t, BLOCK)).toThrow();
+    } finally {
+      engine.close();
+    }
+  }, 15_000);
 
   test("open, start, stop and close the PortAudio device 10 times", () => {
     const device = jackDevice();
@@ -81,6 +127,8 @@ describe("real-time backends", () => {
       expect(now).toBeGreaterThanOrEqual(b.frames);
       expect(t.nowFrame).toBeGreaterThanOrEqual(t.frames);
       expect(t.nowFrame - t.frames).toBeLessThan(BLOCK * 20);
+      reportHost("null backend", t);
+      expectEngineKeptUp(t, BLOCK);
     } finally {
       engine.close();
     }
@@ -108,8 +156,9 @@ describe("real-time backends", () => {
       expect(after.frames).toBeGreaterThan(onNull.frames);
       expect(after.activeVoices).toBeGreaterThanOrEqual(1); // the long note never stopped
       expect(after.eventsPlayed).toBe(2); // the queued note played, on the null backend
-      expect(after.lateEvents).toBe(0);
       expect(engine.deviceIndex()).toBeGreaterThanOrEqual(0);
+      reportHost("portaudio -> null -> portaudio", after);
+      expectEngineKeptUp(after, BLOCK);
     } finally {
       engine.close();
     }

@@ -101,10 +101,33 @@ describe("REST", () => {
     expect((await fetch(`${base}/api/state`)).status).toBe(401);
     expect((await fetch(`${base}/metrics`)).status).toBe(401);
     const text = await (await fetch(`${base}/metrics`, { headers: auth })).text();
-    for (const name of ["ostinato_xruns_total", "ostinato_late_events_total", "ostinato_cpu_load", "ostinato_active_voices", "ostinato_events_played_total", "ostinato_queue_fill", "ostinato_clients"]) {
+    for (const name of ["ostinato_engine_overruns_total", "ostinato_host_xruns_total", "ostinato_render_max_seconds", "ostinato_callback_gap_max_seconds", "ostinato_late_events_total", "ostinato_cpu_load", "ostinato_active_voices", "ostinato_events_played_total", "ostinato_queue_fill", "ostinato_clients"]) {
       expect(text).toMatch(new RegExp(`^# TYPE ${name} (counter|gauge)$`, "m"));
       expect(text).toMatch(new RegExp(`^${name} [0-9.e+-]+$`, "m"));
     }
+    // the render-time histogram: cumulative buckets in shares of a block, every callback counted once
+    expect(text).toMatch(/^# TYPE ostinato_render_budget_share histogram$/m);
+    const buckets = [...text.matchAll(/^ostinato_render_budget_share_bucket\{le="([^"]+)"\} (\d+)$/gm)].map((m) => [m[1], Number(m[2])] as const);
+    expect(buckets.map(([le]) => le)).toEqual(["0.0625", "0.125", "0.25", "0.5", "0.75", "1", "2", "+Inf"]);
+    for (let i = 1; i < buckets.length; i++) expect(buckets[i]![1]).toBeGreaterThanOrEqual(buckets[i - 1]![1]);
+    const count = Number(/^ostinato_render_budget_share_count (\d+)$/m.exec(text)![1]);
+    expect(count).toBe(buckets.at(-1)![1]);
+    expect(count).toBeGreaterThan(0);
+    expect(buckets.find(([le]) => le === "1")![1]).toBe(count); // no render over its block: no engine overrun
+    expect(text).toMatch(/^ostinato_engine_overruns_total 0$/m);
+  });
+
+  test("/api/state splits the engine's health from the host's", async () => {
+    const { telemetry: t, device } = await (await fetch(`${base}/api/state`, { headers: auth })).json();
+    expect(t.engineOverruns).toBe(0);
+    expect(t.engineProblem).toBeNull();
+    expect(t.budgetMs).toBeCloseTo((device.blockFrames / device.sampleRate) * 1000, 6);
+    expect(t.renderMaxMs).toBeGreaterThan(0);
+    expect(t.renderMaxMs).toBeLessThan(t.budgetMs);
+    expect(t.callbackGapMaxMs).toBeGreaterThan(0);
+    expect(typeof t.hostXruns).toBe("number");
+    if (t.hostXruns === 0) expect(t.hostProblem).toBeNull();
+    else expect(t.hostProblem).toMatch(/the machine was busy/);
   });
 
   test("Host: evil.example is refused (DNS rebinding); the real host is served", async () => {
@@ -244,5 +267,28 @@ describe("WebSocket", () => {
     const same = client({ headers: { origin: base } });
     await same.opened;
     same.ws.close();
+  });
+});
+
+describe("a server whose engine overruns (the test hook burns 1.5 blocks of CPU per callback)", () => {
+  let slow: RunningServer;
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ostinato-server-slow-"));
+    slow = await startServer({ port: 0, backend: "null", token: TOKEN, blockFrames: 256, testBurnUs: 8000, patternsDir: join(dir, "patterns"), stateDir: join(dir, "state"), log: () => {} });
+  });
+  afterAll(async () => {
+    await slow?.close();
+  });
+
+  test("/api/state and /metrics name the engine's overruns, with what to do", async () => {
+    await sleep(300);
+    const { telemetry: t } = await (await fetch(`${slow.url}/api/state`, { headers: auth })).json();
+    expect(t.engineOverruns).toBeGreaterThan(10);
+    expect(t.renderMaxMs).toBeGreaterThan(t.budgetMs);
+    expect(t.engineProblem).toMatch(/^the engine overran \d+ blocks: one render took 8\.\d ms of CPU for a 5\.3 ms block; .*--block 512/);
+    const text = await (await fetch(`${slow.url}/metrics`, { headers: auth })).text();
+    expect(Number(/^ostinato_engine_overruns_total (\d+)$/m.exec(text)![1])).toBeGreaterThan(10);
+    const underOne = Number(/^ostinato_render_budget_share_bucket\{le="1"\} (\d+)$/m.exec(text)![1]);
+    expect(underOne).toBe(0); // every render took more than its block
   });
 });

@@ -93,7 +93,8 @@ describe("the browser editor against the real server", () => {
     // The status line follows the engine's telemetry.
     await until("voices shown", async () => Number(await w.page.textContent("#voices")) > 0, 5000);
     const t = (await engineState(server)).telemetry;
-    expect(Number(await w.page.textContent("#xruns"))).toBeLessThanOrEqual(t.xruns);
+    expect(Number(await w.page.textContent("#overruns"))).toBeLessThanOrEqual(t.engineOverruns);
+    expect(Number(await w.page.textContent("#host-xruns"))).toBeLessThanOrEqual(t.hostXruns);
     expect(await w.page.textContent("#device")).toMatch(/null backend/);
   }, 60_000);
 

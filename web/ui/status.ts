@@ -1,24 +1,44 @@
 /**
- * The engine's health at a glance, from `state` pushes: xruns and late
- * events (a counter that just rose is shown in red for a few seconds, so
- * a glitch is noticed), CPU load of the audio callback, voices, device.
+ * The engine's health at a glance, from `state` pushes. The engine's own
+ * overruns and late events are red (ours to fix: fewer voices, a larger
+ * block, a deeper queue); periods the host missed are amber (the machine was
+ * busy: a larger block or real-time priority helps). A counter that just
+ * rose lights up for a few seconds, so a glitch is noticed, and its tooltip
+ * says what happened and what helps (server/engine/health.ts). Then CPU load
+ * of the audio callback, voices, device.
  * @module
  */
 import type { StateSnapshot } from "../../server/http/protocol.ts";
 
-export type StatusElements = { xruns: HTMLElement; late: HTMLElement; cpu: HTMLElement; voices: HTMLElement; device: HTMLElement };
+export type StatusElements = {
+  overruns: HTMLElement;
+  hostXruns: HTMLElement;
+  late: HTMLElement;
+  cpu: HTMLElement;
+  voices: HTMLElement;
+  device: HTMLElement;
+};
 
 const ALARM_MS = 4000;
 
+type Counter = "overruns" | "hostXruns" | "late";
+
+const TITLES: Record<Counter, string> = {
+  overruns: "engine overruns: renders that took longer than their block (our fault: fewer voices or a larger block help)",
+  hostXruns: "periods the audio system missed (a busy machine: a larger block or real-time priority helps)",
+  late: "events that arrived after their time",
+};
+
 export class StatusDisplay {
-  private last = { xruns: -1, late: -1 };
+  private last: Record<Counter, number> = { overruns: -1, hostXruns: -1, late: -1 };
 
   constructor(private readonly els: StatusElements) {}
 
   update(state: StateSnapshot): void {
     const t = state.telemetry;
-    this.counter(this.els.xruns, "xruns", t.xruns);
-    this.counter(this.els.late, "late", t.lateEvents);
+    this.counter("overruns", t.engineOverruns, "alarm", t.engineProblem);
+    this.counter("hostXruns", t.hostXruns, "warn", t.hostProblem);
+    this.counter("late", t.lateEvents, "alarm", t.lateEvents > 0 ? t.engineProblem : null);
     this.els.cpu.textContent = `${Math.round(t.cpuLoad * 100)}%`;
     this.els.cpu.classList.toggle("alarm", t.cpuLoad > 0.7);
     this.els.voices.textContent = String(t.activeVoices);
@@ -28,15 +48,18 @@ export class StatusDisplay {
     this.els.device.title = `${d.backend} backend, ${d.channels} channels, ${d.blockFrames} frames per block, lookahead ${Math.round(state.lookahead * 1000)} ms, ${state.clients} client(s)`;
   }
 
-  private counter(el: HTMLElement, key: "xruns" | "late", value: number): void {
+  /** Shows a counter; one that rose lights up in `kind` for a while. The tooltip carries the cause. */
+  private counter(key: Counter, value: number, kind: "alarm" | "warn", problem: string | null): void {
+    const el = this.els[key];
+    (el.parentElement ?? el).title = problem ? `${TITLES[key]}\n\n${problem}` : TITLES[key];
     if (value === this.last[key]) return;
     const rose = this.last[key] >= 0 && value > this.last[key];
     this.last[key] = value;
     el.textContent = String(value);
     if (rose) {
-      el.classList.add("alarm");
+      el.classList.add(kind);
       clearTimeout((el as unknown as { _t?: ReturnType<typeof setTimeout> })._t);
-      (el as unknown as { _t?: ReturnType<typeof setTimeout> })._t = setTimeout(() => el.classList.remove("alarm"), ALARM_MS);
+      (el as unknown as { _t?: ReturnType<typeof setTimeout> })._t = setTimeout(() => el.classList.remove(kind), ALARM_MS);
     }
   }
 }
