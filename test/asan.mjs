@@ -25,8 +25,12 @@ const env = {
   UBSAN_OPTIONS: "halt_on_error=1:print_stacktrace=1",
 };
 const bun = join(root, "node_modules", ".bin", "bun");
+// The sanitizers make the library several times slower (an offline render of
+// 157 s took 48 s with the other core busy); a time limit is a guard against
+// a hang, not an assertion, so this pass gives each test four times as long.
+const limits = ["--testTimeout", "120000", "--hookTimeout", "240000"];
 // The engine tests, then the engine's real-time tests alone (vitest.rt.config.ts).
 for (const config of ["vitest.config.ts", "vitest.rt.config.ts"]) {
-  const r = spawnSync(bun, ["--bun", "vitest", "run", "--config", config, "test/engine", ...process.argv.slice(2)], { cwd: root, stdio: "inherit", env });
+  const r = spawnSync(bun, ["--bun", "vitest", "run", "--config", config, ...limits, "test/engine", ...process.argv.slice(2)], { cwd: root, stdio: "inherit", env });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
