@@ -23,8 +23,12 @@ afterAll(async () => {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const played = () => engine.telemetry().eventsPlayed;
 
-/** Waits until `cond` holds, up to `ms`. */
-async function until(cond: () => boolean, ms = 2000): Promise<void> {
+/**
+ * Waits until `cond` holds, up to `ms`: patience for "eventually", not a time
+ * asserted (a fresh worker on a busy machine can take a second or two to
+ * start; how soon the session recovers is asserted where that is the point).
+ */
+async function until(cond: () => boolean, ms = 6000): Promise<void> {
   const end = performance.now() + ms;
   while (!cond()) {
     if (performance.now() > end) throw new Error("timed out");
@@ -68,7 +72,7 @@ describe("live session", () => {
   test("while(true) inside a pattern function at query time stops that slot alone", async () => {
     const ok = await live.evaluate(`$: note("c3*8").s("sine").decay(0.05).sustain(0)\n$: note("e3*4").s("sine").fmap(v => { while (true) {} })`);
     expect(ok.ok).toBe(true);
-    await until(() => live.slotStates().some((s) => s.id === "main/$2" && s.error !== undefined), 1500);
+    await until(() => live.slotStates().some((s) => s.id === "main/$2" && s.error !== undefined));
     const stopped = live.slotStates().find((s) => s.id === "main/$2")!;
     expect(stopped.error!.message).toMatch(/did not answer a query/);
     const before = played();
