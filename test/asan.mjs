@@ -30,7 +30,11 @@ const bun = join(root, "node_modules", ".bin", "bun");
 // a hang, not an assertion, so this pass gives each test four times as long.
 const limits = ["--testTimeout", "120000", "--hookTimeout", "240000"];
 // The engine tests, then the engine's real-time tests alone (vitest.rt.config.ts).
-for (const config of ["vitest.config.ts", "vitest.rt.config.ts"]) {
-  const r = spawnSync(bun, ["--bun", "vitest", "run", "--config", config, ...limits, "test/engine", ...process.argv.slice(2)], { cwd: root, stdio: "inherit", env });
+// The first pass runs three files at a time: its longest file (60 s of real-time
+// recording on the null backend) mostly sleeps, and would otherwise hold one of
+// the two workers while the CPU-bound sanitized renders queue behind the other.
+const passes = [["vitest.config.ts", "--maxWorkers", "3"], ["vitest.rt.config.ts"]];
+for (const [config, ...workers] of passes) {
+  const r = spawnSync(bun, ["--bun", "vitest", "run", "--config", config, ...workers, ...limits, "test/engine", ...process.argv.slice(2)], { cwd: root, stdio: "inherit", env });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
