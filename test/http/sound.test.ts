@@ -17,7 +17,11 @@ let dir: string;
 const auth = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const post = (path: string, body: unknown = {}) => fetch(`${base}${path}`, { method: "POST", headers: auth, body: JSON.stringify(body) });
-const evaluate = async (code: string) => (await post("/api/eval", { code })).json();
+const evaluate = async (code: string) => {
+  const outcome = await (await post("/api/eval", { code })).json();
+  if (!outcome.ok) console.log(`evaluation of ${JSON.stringify(code)} failed: ${JSON.stringify(outcome)}`); // for a failure's report
+  return outcome;
+};
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "ostinato-sound-"));
