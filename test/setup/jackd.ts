@@ -56,11 +56,17 @@ async function setProcessEnv(key: string, value: string): Promise<void> {
   libc.close();
 }
 
-export async function setup(period = JACK_PERIOD): Promise<void> {
+/**
+ * Starts the run's JACK server. Vitest calls this with its project object;
+ * the benchmark calls it with a period in frames.
+ */
+export async function setup(periodOrProject?: unknown): Promise<void> {
+  const period = typeof periodOrProject === "number" ? periodOrProject : JACK_PERIOD;
   await setProcessEnv("JACK_NO_START_SERVER", "1"); // a client must never start a server behind our back
   const given = process.env.JACK_DEFAULT_SERVER;
   if (given && jackAnswers(given)) return;
   if (!jackAvailable()) return;
+  reapOrphans();
   const name = `ostinato-test-${process.pid}`;
   for (const realtime of [["-R", "-P", "70"], ["--no-realtime"]]) {
     const child = spawn("jackd", [...realtime, "-n", name, "-d", "dummy", "-r", String(JACK_RATE), "-p", String(period)], {
@@ -69,12 +75,35 @@ export async function setup(period = JACK_PERIOD): Promise<void> {
     });
     if (await jackUp(child, name)) {
       started = { child, name };
+      // Should this process end without teardown (killed, or vitest exiting
+      // early), the server goes with it rather than outliving the run.
+      process.once("exit", () => child.kill("SIGKILL"));
       await setProcessEnv("JACK_DEFAULT_SERVER", name);
       return;
     }
     child.kill("SIGKILL");
   }
   throw new Error(`jackd did not come up within 5 s (jackd -n ${name} -d dummy, with and without -R)`);
+}
+
+/**
+ * Stops the servers of earlier runs whose test process is gone (a run that was
+ * killed cannot stop its own): JACK's registry holds a handful of servers per
+ * machine, and a full one keeps new servers from starting.
+ */
+function reapOrphans(): void {
+  const r = spawnSync("pgrep", ["-a", "jackd"], { encoding: "utf8", env: toolEnv("default"), timeout: 5000 });
+  for (const line of (r.stdout ?? "").split("\n")) {
+    const m = /^(\d+) .*-n ostinato-test-(\d+) /.exec(line);
+    if (!m) continue;
+    try {
+      process.kill(Number(m[2]), 0); // the run that started it is alive: leave it
+    } catch {
+      try {
+        process.kill(Number(m[1]), "SIGKILL");
+      } catch {}
+    }
+  }
 }
 
 async function jackUp(child: ChildProcess, name: string): Promise<boolean> {
