@@ -18,7 +18,7 @@ export async function run(args: string[]): Promise<number> {
   }
   const unknown = args.filter((a) => a !== "--json");
   if (unknown.length) {
-    console.error(`ostinato devices: unknown option ${unknown[0]}\n\n${HELP}`);
+    console.error(`ostinato devices: unknown option ${unknown[0]}; see "npx ostinato devices --help"`);
     return 2;
   }
   const devices = listDevices();

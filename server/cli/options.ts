@@ -3,7 +3,10 @@
  * parseArgs, with errors that name the option and show the command's help.
  * @module
  */
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { reportFailure } from "./failure.ts";
 
 export class UsageError extends Error {}
 
@@ -34,17 +37,30 @@ export function deviceOption(value: string | undefined): string | number | undef
   return /^\d+$/.test(value) ? Number(value) : value;
 }
 
-/** Runs a command body, turning UsageError into exit code 2 with the help text. */
-export async function withUsage(help: string, body: () => Promise<number>): Promise<number> {
+/**
+ * Runs a command body. A usage error is one line and exit code 2 (the whole
+ * help when the command was given nothing at all); any other failure is one
+ * line and exit code 1 (see failure.ts).
+ */
+export async function withUsage(command: string, args: string[], help: string, body: () => Promise<number>): Promise<number> {
   try {
     return await body();
   } catch (err) {
-    if (err instanceof UsageError) {
-      console.error(`${err.message}\n\n${help}`);
+    if (err instanceof UsageError && args.length === 0) {
+      console.error(help);
       return 2;
     }
-    throw err;
+    return reportFailure(command, err);
   }
+}
+
+/** --samples values, each an existing folder or file, resolved; a missing one is a usage error. */
+export function samplesOption(values: string[] | undefined): string[] | undefined {
+  return values?.map((v) => {
+    const full = resolve(v);
+    if (!existsSync(full)) throw new UsageError(`--samples ${v}: no such folder or JSON file (${full}); give a Dirt-Samples folder or a JSON sample map`);
+    return full;
+  });
 }
 
 /** --route ORBIT:CHANNEL values: an orbit to the output channel pair starting at CHANNEL (even). */

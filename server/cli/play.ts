@@ -9,7 +9,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { Engine, EngineError, health, type EngineConfig } from "../engine/index.ts";
 import { Recordings } from "../live/recording.ts";
 import { LiveSession, type LiveEvent } from "../live/session.ts";
-import { deviceOption, numberOption, parseCommand, routeOptions, UsageError, withUsage } from "./options.ts";
+import { deviceOption, numberOption, parseCommand, routeOptions, samplesOption, UsageError, withUsage } from "./options.ts";
 import { formatProgramError } from "./report.ts";
 
 const HELP = `usage: ostinato play FILE [options]
@@ -29,7 +29,7 @@ Plays a pattern file until Ctrl+C (or for --cycles N).
   A program's record("name") writes takes to recordings/ beside FILE.`;
 
 export function run(args: string[]): Promise<number> {
-  return withUsage(HELP, async () => {
+  return withUsage("play", args, HELP, async () => {
     const { values, positionals } = parseCommand(
       "play",
       args,
@@ -52,6 +52,7 @@ export function run(args: string[]): Promise<number> {
     let source = readSource(file);
     const cycles = numberOption("cycles", values.cycles, 1e-6, 1e9);
     const routes = routeOptions(values.route);
+    const samples = samplesOption(values.samples);
     const engine = openEngine(values.backend === "null", deviceOption(values.device), numberOption("channels", values.channels, 1, 8, true));
     try {
       for (const [orbit, channel] of routes) engine.routeOrbit(orbit, channel);
@@ -66,7 +67,7 @@ export function run(args: string[]): Promise<number> {
       engine,
       lookahead: numberOption("lookahead", values.lookahead, 0, 2),
       queueAhead: numberOption("queue", values.queue, 0, 5),
-      samples: values.samples?.map((d) => resolve(d)),
+      samples,
       baseDir: dirname(file),
     });
     live.subscribe((e) => report(e, file, () => source, recordings));

@@ -1,21 +1,28 @@
 /**
- * `ostinato render FILE -o OUT.wav --cycles N`: a pattern file to a WAV,
- * offline, faster than real time, deterministically.
+ * `ostinato render FILE -o OUT.wav --cycles N`: a pattern file to an audio
+ * file, offline, faster than real time, deterministically. A 32-bit float
+ * WAV is written as it renders; other formats are encoded from the whole
+ * render in memory (libsndfile, through the engine).
  * @module
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
+import { Engine, type AudioFileFormat } from "../engine/index.ts";
 import { ProgramError } from "../live/errors.ts";
-import { renderToWav } from "../live/render.ts";
-import { numberOption, parseCommand, UsageError, withUsage } from "./options.ts";
+import { renderProgram, renderToWav, type RenderOptions, type RenderResult } from "../live/render.ts";
+import { audioFormat } from "./audio-format.ts";
+import { CommandFailure } from "./failure.ts";
+import { numberOption, parseCommand, samplesOption, UsageError, withUsage } from "./options.ts";
 import { formatProgramError } from "./report.ts";
 
 const HELP = `usage: ostinato render FILE -o OUT.wav --cycles N [options]
 
-Renders a pattern file offline into a 32-bit float WAV, as fast as the
-machine can; the same file and options always give the same samples.
+Renders a pattern file offline into an audio file, as fast as the machine
+can; the same file and options always give the same samples. The format
+follows OUT's extension: .wav (32-bit float), .flac, .ogg, .mp3, .aiff.
 
-  -o, --out FILE    the WAV file to write (required)
+  -o, --out FILE    the audio file to write (required; its folder must exist)
+  --format F        wav, wav16, wav24, flac, ogg, mp3 or aiff, whatever the extension
   --cycles N        length in cycles (required)
   --cps X           tempo when the program sets none (default 0.5)
   --rate R          sample rate (default 48000)
@@ -23,12 +30,12 @@ machine can; the same file and options always give the same samples.
   --samples DIR     sample folder (Dirt-Samples layout) or JSON sample map (repeatable)`;
 
 export function run(args: string[]): Promise<number> {
-  return withUsage(HELP, async () => {
+  return withUsage("render", args, HELP, async () => {
     const { values, positionals } = parseCommand(
       "render",
       args,
       {
-        out: { type: "string", short: "o" }, cycles: { type: "string" }, cps: { type: "string" }, rate: { type: "string" }, channels: { type: "string" },
+        out: { type: "string", short: "o" }, format: { type: "string" }, cycles: { type: "string" }, cps: { type: "string" }, rate: { type: "string" }, channels: { type: "string" },
         samples: { type: "string", multiple: true },
       },
       true,
@@ -41,18 +48,21 @@ export function run(args: string[]): Promise<number> {
     if (!values.out) throw new UsageError("-o OUT.wav is required");
     const cycles = numberOption("cycles", values.cycles, 1e-6, 1e6);
     if (cycles === undefined) throw new UsageError("--cycles N is required");
+    const format = audioFormat(values.out, values.format);
+    const samples = samplesOption(values.samples);
     const file = positionals[0]!;
     const source = readSource(file);
+    checkOutputFolder(values.out);
     const bar = progressBar(process.stderr);
     try {
-      const r = await renderToWav(source, values.out, {
+      const r = await renderToFile(source, values.out, format, {
         cycles,
         cps: numberOption("cps", values.cps, 0.01, 100),
         sampleRate: numberOption("rate", values.rate, 8000, 384000, true),
         channels: numberOption("channels", values.channels, 1, 64, true),
         onProgress: bar.update,
         onWarning: (m) => bar.note(`warning: ${m}`),
-        samples: values.samples?.map((d) => resolve(d)),
+        samples,
         baseDir: dirname(resolve(file)),
       });
       bar.done();
@@ -68,6 +78,21 @@ export function run(args: string[]): Promise<number> {
       throw err;
     }
   });
+}
+
+/** The 32-bit float WAV streams to disk; other formats are encoded at the end. */
+async function renderToFile(source: string, out: string, format: AudioFileFormat, options: RenderOptions): Promise<RenderResult> {
+  if (format === "wav-float") return renderToWav(source, out, options);
+  const { samples, ...result } = await renderProgram(source, options);
+  Engine.writeAudioFile(out, format, options.channels ?? 2, options.sampleRate ?? 48000, samples);
+  return result;
+}
+
+/** Refuses before rendering when OUT cannot be written where it is. */
+function checkOutputFolder(out: string): void {
+  const folder = dirname(resolve(out));
+  if (!existsSync(folder)) throw new CommandFailure(`cannot write ${out}: the folder ${folder} does not exist; create it or choose another -o`);
+  if (!statSync(folder).isDirectory()) throw new CommandFailure(`cannot write ${out}: ${folder} is not a folder`);
 }
 
 function readSource(file: string): string {

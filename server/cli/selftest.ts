@@ -92,15 +92,15 @@ export async function run(args: string[]): Promise<number> {
   }
   const o = parse(args);
   if (typeof o === "string") {
-    console.error(`ostinato selftest: ${o}\n\n${HELP}`);
+    console.error(`ostinato selftest: ${o}; see "npx ostinato selftest --help"`);
     return 2;
   }
   let engine: Engine;
   try {
     engine = Engine.open({ backend: o.backend, device: o.device, sampleRate: o.rate, blockFrames: o.block, testBurnUs: o.testBurnUs });
   } catch (e) {
-    console.error(`ostinato selftest: ${(e as Error).message}`);
-    if (o.backend === "portaudio") console.error('(no sound card? try "--backend null", or start a JACK server: jackd --no-realtime -d dummy -r 48000 -p 256 &)');
+    const hint = o.backend === "portaudio" ? '; no sound card? try --backend null, or start a JACK server (jackd --no-realtime -d dummy -r 48000 -p 256 &)' : "";
+    console.error(`ostinato selftest: ${(e as Error).message.replace(/^Engine\.open: /, "")}${hint}`);
     return 1;
   }
   try {

@@ -2,16 +2,15 @@
  * `ostinato serve`: the server, the editor, the engine on a device.
  * @module
  */
-import { resolve } from "node:path";
 import { startServer } from "../http/server.ts";
-import { deviceOption, numberOption, parseCommand, routeOptions, UsageError, withUsage } from "./options.ts";
+import { deviceOption, numberOption, parseCommand, routeOptions, samplesOption, UsageError, withUsage } from "./options.ts";
 
 const HELP = `usage: ostinato serve [options]
 
 Starts the server and prints the URL that opens the editor (it carries the
 session token). Without a sound card the engine runs on the null backend.
 
-  --port P            TCP port (default 4321; 0 picks a free one)
+  --port P            TCP port (default 4321, or OSTINATO_PORT; 0 picks a free one)
   --host H            address to listen on (default 127.0.0.1; 0.0.0.0 needs the token, as always)
   --token T           fixed session token (or OSTINATO_TOKEN); random otherwise
   --device NAME|N     audio device by exact name or PortAudio index (see: ostinato devices)
@@ -30,7 +29,7 @@ session token). Without a sound card the engine runs on the null backend.
   --route O:C         send orbit O to channels C and C+1 instead of the master (repeatable; C even)`;
 
 export function run(args: string[]): Promise<number> {
-  return withUsage(HELP, async () => {
+  return withUsage("serve", args, HELP, async () => {
     const { values } = parseCommand("serve", args, {
       port: { type: "string" },
       host: { type: "string" },
@@ -60,7 +59,7 @@ export function run(args: string[]): Promise<number> {
     const token = values.token ?? process.env.OSTINATO_TOKEN;
     if (token !== undefined && token.length < 8) throw new UsageError("--token must be at least 8 characters");
     const server = await startServer({
-      port: numberOption("port", values.port, 0, 65535, true),
+      port: numberOption("port", values.port ?? process.env.OSTINATO_PORT, 0, 65535, true),
       host: values.host,
       token,
       backend: values.backend as "null" | "portaudio" | undefined,
@@ -72,7 +71,7 @@ export function run(args: string[]): Promise<number> {
       patternsDir: values.patterns,
       stateDir: values.state,
       allowHosts: values["allow-host"],
-      samples: values.samples?.map((d) => resolve(d)),
+      samples: samplesOption(values.samples),
       recordingsDir: values.recordings,
       record: values.record,
       channels: numberOption("channels", values.channels, 1, 8, true),

@@ -18,8 +18,9 @@ import { metricsText } from "./metrics.ts";
 import { liveRoutes } from "./routes/live.ts";
 import { mountStatic } from "./static.ts";
 import { Hub } from "./ws.ts";
+import { VERSION } from "../version.ts";
 
-export const VERSION = "0.1.0";
+export { VERSION };
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 export type ServerOptions = {
@@ -113,12 +114,21 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     mountStatic: (a) => mountStatic(a, options.webDir ?? join(ROOT, "web", "dist")),
   });
 
-  const server = Bun.serve({
-    port: options.port ?? 4321,
-    hostname: host,
-    fetch: (req, srv) => app.fetch(req, srv),
-    websocket: hub.handlers,
-  });
+  let server: ReturnType<typeof Bun.serve>;
+  try {
+    server = Bun.serve({
+      port: options.port ?? 4321,
+      hostname: host,
+      fetch: (req, srv) => app.fetch(req, srv),
+      websocket: hub.handlers,
+    });
+  } catch (err) {
+    // a busy port: undo what started, so the process can exit with the error
+    await live.close();
+    recordings.close();
+    engine.close();
+    throw Object.assign(err as Error, { port: options.port ?? 4321 });
+  }
   hub.start();
   const shownHost = host.includes(":") ? `[${host}]` : host === "0.0.0.0" ? "127.0.0.1" : host;
   const url = `http://${shownHost}:${server.port}`;

@@ -56,9 +56,11 @@ describe("ostinato play --watch", () => {
     child.stdout.on("data", (d) => (out += d));
     child.stderr.on("data", (d) => (err += d));
     const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-    await sleep(700);
+    // the first save only once the watcher is there (not after a fixed time: a busy machine starts slower)
+    while (!out.includes("watching")) await sleep(20);
+    await sleep(300);
     writeFileSync(file, `setcps(2)\nnote("c3*4").s("sine"\n`);
-    await sleep(500);
+    while (!err.includes("syntax error")) await sleep(20);
     writeFileSync(file, `setcps(2)\nnote("e3*8").s("sine").decay(0.05).sustain(0)\n`);
     const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
     expect(code, err).toBe(0);
