@@ -5,12 +5,12 @@
  * engine without a socket (`app.request()`), and `serve.ts` puts it on one.
  * @module
  */
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import type { BufferStore, PatternStore } from "../store/index.ts";
 import { requireToken, tokenLanding } from "./auth.ts";
-import { errorResponse } from "./errors.ts";
+import { ApiError, errorJson, errorResponse, SECURITY_HEADERS } from "./errors.ts";
 import { hostGuard, originGuard } from "./origin.ts";
 import { patternRoutes } from "./routes/patterns.ts";
 
@@ -32,8 +32,15 @@ export type AppDeps = {
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   app.onError(errorResponse);
-  app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
+  app.notFound((c) => {
+    const allow = allowedMethods(app, c.req.path);
+    if (allow.length) {
+      throw new ApiError(405, "method_not_allowed", `${c.req.method} is not a method of ${c.req.path}; it takes ${allow.join(", ")}`, { allow });
+    }
+    return c.json(errorJson({ message: `no route for ${c.req.method} ${c.req.path}`, code: "not_found" }), 404);
+  });
 
+  app.use("*", securityHeaders());
   app.use("*", hostGuard(deps.allowHosts));
   app.use("*", originGuard());
   app.use("/", tokenLanding(deps.token));
@@ -52,4 +59,29 @@ export function createApp(deps: AppDeps): Hono {
   deps.mountLive?.(app);
   deps.mountStatic?.(app);
   return app;
+}
+
+/**
+ * Headers on every answer, errors included: no MIME sniffing, no framing; and
+ * no caching of anything but the editor's static files, since API answers
+ * and the token's landing page are the user's (and carry the token).
+ */
+function securityHeaders(): MiddlewareHandler {
+  return async function securityHeaders(c, next) {
+    await next();
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(k, v);
+    if (!c.res.headers.has("cache-control") || c.req.query("token") !== undefined) c.res.headers.set("cache-control", "no-store");
+  };
+}
+
+/** The methods routes registered for `path` take (catch-alls and middleware aside), for a 405's Allow. */
+function allowedMethods(app: Hono, path: string): string[] {
+  const methods = new Set<string>();
+  for (const r of app.routes) {
+    if (r.method === "ALL" || r.path.includes("*")) continue;
+    const pattern = new RegExp(`^${r.path.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/:[^/]+/g, "[^/]+")}/?$`);
+    if (pattern.test(path)) methods.add(r.method);
+  }
+  if (methods.has("GET")) methods.add("HEAD");
+  return [...methods].sort();
 }

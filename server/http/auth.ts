@@ -8,6 +8,7 @@ import { randomBytes, timingSafeEqual } from "node:crypto";
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import { HTTPException } from "hono/http-exception";
+import { errorJson } from "./errors.ts";
 
 export const TOKEN_COOKIE = "ostinato_token";
 
@@ -36,7 +37,7 @@ export function requireToken(token: string): MiddlewareHandler {
   return async (c, next) => {
     if (!tokenMatches(token, presentedToken(c))) {
       throw new HTTPException(401, {
-        res: new Response(JSON.stringify({ error: "missing or wrong token: open the URL the server printed, or send Authorization: Bearer TOKEN" }), {
+        res: new Response(JSON.stringify(errorJson({ message: "missing or wrong token: open the URL the server printed, or send Authorization: Bearer TOKEN", code: "unauthorized" })), {
           status: 401,
           headers: { "content-type": "application/json", "www-authenticate": 'Bearer realm="ostinato"' },
         }),

@@ -13,7 +13,8 @@ import { RecordingError, type FinishedRecording, type RecordingStatus, type Reco
 import type { EvalOutcome, LiveSession } from "../live/session.ts";
 import type { BufferStore, PatternStore } from "../store/index.ts";
 import { checkName } from "../store/index.ts";
-import type { DeviceState, StateSnapshot, TelemetryInfo } from "./protocol.ts";
+import { ApiError } from "./errors.ts";
+import type { ApiErrorInfo, DeviceState, StateSnapshot, TelemetryInfo } from "./protocol.ts";
 import { RateLimiter, EVAL_RATE } from "./rate-limit.ts";
 
 export type ServerContext = {
@@ -27,7 +28,12 @@ export type ServerContext = {
   onBufferSaved?: (buffer: string, code: string, by: string) => void;
   /** Takes of the output (recordStart / recordStop). */
   recordings: Recordings;
+  /** Tells every client something went wrong beside a command's answer (a failed save). */
+  onWarning?: (message: string) => void;
 };
+
+/** An evaluation's answer: its outcome, and the save's failure when the buffer could not be saved. */
+export type EvalAnswer = EvalOutcome & { saveError?: ApiErrorInfo };
 
 export class Commands {
   private readonly evalLimiter = new RateLimiter(EVAL_RATE);
@@ -36,25 +42,31 @@ export class Commands {
   constructor(readonly ctx: ServerContext) {}
 
   /**
-   * Saves the buffer, then evaluates the code; rate-limited per client.
+   * Saves the buffer and evaluates the code; rate-limited per client.
    * `text` is the whole buffer when `code` is a block of it (it is what is saved).
+   * A save that fails (a full disk) does not undo or hide the evaluation: the
+   * answer is the evaluation's, with `saveError` beside it, and every client is warned.
    */
-  async evaluate(code: string, opts: { buffer?: string; quantize?: boolean; client: string; text?: string }): Promise<EvalOutcome> {
+  async evaluate(code: string, opts: { buffer?: string; quantize?: boolean; client: string; text?: string }): Promise<EvalAnswer> {
     const wait = this.evalLimiter.take(opts.client);
     if (wait > 0) {
-      throw new HTTPException(429, { message: `too many evaluations from this client: wait ${wait.toFixed(2)} s (limit ${EVAL_RATE.perSecond}/s)` });
+      throw new ApiError(429, "rate_limited", `too many evaluations from this client: wait ${wait.toFixed(2)} s (limit ${EVAL_RATE.perSecond}/s)`, { retryAfter: wait });
     }
     const buffer = checkName(opts.buffer ?? "main");
     const text = opts.text ?? code;
     // The save (three fsyncs) runs beside the evaluation, not before it, so the
     // disk is not between the keypress and the sound; the answer waits for both,
     // and the live worker runs the code in another thread, so a hang cannot stop the save.
-    const saved = this.ctx.buffers.save(buffer, text, { evaluated: true });
+    const saved = this.ctx.buffers.save(buffer, text, { evaluated: true }).then(
+      () => undefined,
+      (err: Error) => err,
+    );
     const outcome = await this.ctx.live.evaluate(code, { buffer, quantize: opts.quantize, by: opts.client });
-    try {
-      await saved;
-    } catch (err) {
-      throw new HTTPException(500, { message: `evaluated (${outcome.ok ? "playing" : "failed"}), but saving buffer "${buffer}" failed: ${(err as Error).message}` });
+    const failed = await saved;
+    if (failed) {
+      const message = `saving buffer "${buffer}" failed: ${failed.message}; the evaluation ${outcome.ok ? "plays" : "failed"} all the same, copy your code somewhere safe`;
+      this.ctx.onWarning?.(message);
+      return { ...outcome, saveError: { message, code: "save_failed" } };
     }
     this.ctx.onBufferSaved?.(buffer, text, opts.client);
     return outcome;

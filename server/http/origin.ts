@@ -61,8 +61,12 @@ export function crossOriginReason(origin: string | undefined, host: string | und
   return undefined;
 }
 
+/** A Host header's form: a name or an IPv4 literal, or a bracketed IPv6 one, then an optional port. Nothing else ("127.0.0.1:4321@evil.com"). */
+const HOST_FORM = /^(?:[a-z0-9.-]+|\[[0-9a-f:.]+\])(?::\d{1,5})?$/;
+
 function hostnameOf(host: string): string | undefined {
   const h = host.trim().toLowerCase();
+  if (!HOST_FORM.test(h)) return undefined;
   if (h.startsWith("[")) {
     const end = h.indexOf("]");
     return end > 0 ? h.slice(1, end) : undefined;

@@ -1,7 +1,9 @@
 /**
  * The WebSocket protocol at /ws, shared by the server and the browser editor
  * (which imports only its types). JSON text frames. Every client message may
- * carry an `id`; the server answers it with a `reply` of the same id.
+ * carry an `id`; the server answers it with a `reply` of the same id. A
+ * message without an `id` gets no reply when it succeeds (nothing waits for
+ * one) and a reply with `id: null` when it fails (a mistake is never silent).
  * Pushes (clock, peaks, scope, events, ...) go to every client subscribed to
  * their topic; a new client is subscribed to everything but `scope`.
  * README.md ("WebSocket") documents each message with an example.
@@ -45,6 +47,16 @@ export const ClientMessage = z.discriminatedUnion("type", [
 export type ClientMessage = z.infer<typeof ClientMessage>;
 
 // ------------------------------------------------------------ server → client
+
+/**
+ * The one error shape of the API, REST and WebSocket: `message` for people,
+ * `code` for programs (bad_request, invalid_json, invalid_request,
+ * invalid_name, unauthorized, forbidden, not_found, method_not_allowed,
+ * conflict, too_large, program_error, upgrade_required, rate_limited,
+ * save_failed, internal), and details by code (program_error: phase, line,
+ * column, slot; rate_limited: retryAfter seconds; method_not_allowed: allow).
+ */
+export type ApiErrorInfo = { message: string; code: string; [detail: string]: unknown };
 
 export type ErrorInfo = { message: string; phase: "syntax" | "evaluate" | "query"; line?: number; column?: number; slot?: string };
 
@@ -123,7 +135,7 @@ export type ServerMessage =
       programs: { buffer: string; code: string }[];
     }
   | { type: "reply"; id: number; ok: true; data?: unknown }
-  | { type: "reply"; id: number; ok: false; error: string; detail?: ErrorInfo }
+  | { type: "reply"; id: number | null; ok: false; error: ApiErrorInfo }
   | { type: "clock"; frame: number; cycle: number; cps: number; sampleRate: number; serverTime: number }
   /** `clipped`: the channel reached the limiter's ceiling; `limiting`: the master limiter is reducing gain. */
   | { type: "peaks"; peaks: number[]; clipped: boolean[]; limiting: boolean }

@@ -12,6 +12,7 @@ import { Recordings } from "../live/recording.ts";
 import { LiveSession } from "../live/session.ts";
 import { BufferStore, PatternStore } from "../store/index.ts";
 import { createApp } from "./app.ts";
+import { plainErrorResponse } from "./errors.ts";
 import { newToken } from "./auth.ts";
 import { Commands } from "./commands.ts";
 import { metricsText } from "./metrics.ts";
@@ -98,6 +99,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     buffers,
     clientCount: () => hub?.count ?? 0,
     onBufferSaved: (buffer, code, by) => hub?.bufferSaved(buffer, code, by),
+    onWarning: (message) => hub?.warn(message),
     recordings,
   });
   hub = new Hub(commands, VERSION);
@@ -121,6 +123,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       hostname: host,
       fetch: (req, srv) => app.fetch(req, srv),
       websocket: hub.handlers,
+      // Never Bun's development error page (paths, source lines): a request
+      // Hono cannot even parse (a malformed Host) gets the API's error shape.
+      development: false,
+      error: (err) => {
+        console.error("ostinato: a request failed before routing:", err.message);
+        return plainErrorResponse(400, "bad_request", "malformed request");
+      },
     });
   } catch (err) {
     // a busy port: undo what started, so the process can exit with the error

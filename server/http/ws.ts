@@ -13,9 +13,9 @@ import type { Server, ServerWebSocket, WebSocketHandler } from "bun";
 import { HTTPException } from "hono/http-exception";
 import type { ScheduledEvent } from "../live/scheduler.ts";
 import type { LiveEvent } from "../live/session.ts";
-import { InvalidNameError, PatternNotFoundError } from "../store/index.ts";
 import type { Commands } from "./commands.ts";
-import { ClientMessage, MAX_WS_MESSAGE_BYTES, TOPICS, type EventInfo, type ServerMessage, type Topic } from "./protocol.ts";
+import { describeError, programFailure } from "./errors.ts";
+import { ClientMessage, MAX_WS_MESSAGE_BYTES, TOPICS, type ApiErrorInfo, type EventInfo, type ServerMessage, type Topic } from "./protocol.ts";
 import { describeIssues } from "./validate.ts";
 
 export const CLOCK_HZ = 40;
@@ -127,27 +127,37 @@ export class Hub {
     if (!this.stopped) this.updateHighlight();
   }
 
+  /** Answers a message: a reply to one with an `id`; to one without, only a failure (with `id: null`). */
   private async message(ws: Socket, raw: string | Buffer): Promise<void> {
     if (this.stopped) return;
     let json: unknown;
     try {
       json = JSON.parse(typeof raw === "string" ? raw : raw.toString("utf8"));
     } catch (err) {
-      return this.send(ws, { type: "reply", id: -1, ok: false, error: `malformed JSON: ${(err as Error).message}` });
+      return this.fail(ws, null, { message: `malformed JSON: ${(err as Error).message}`, code: "invalid_json" });
     }
     const parsed = ClientMessage.safeParse(json);
-    const id = typeof (json as { id?: unknown })?.id === "number" ? (json as { id: number }).id : -1;
-    if (!parsed.success) return this.send(ws, { type: "reply", id, ok: false, error: `invalid message: ${describeIssues(parsed.error)}` });
+    const id = typeof (json as { id?: unknown })?.id === "number" ? (json as { id: number }).id : null;
+    if (!parsed.success) return this.fail(ws, id, { message: `invalid message: ${describeIssues(parsed.error)}`, code: "invalid_request" });
+    let data: unknown;
     try {
-      const data = await this.dispatch(ws, parsed.data);
-      if (data && typeof data === "object" && "ok" in data && data.ok === false && "error" in data) {
-        const detail = data.error as { message: string };
-        return this.send(ws, { type: "reply", id, ok: false, error: detail.message, detail: data.error as never });
-      }
-      this.send(ws, { type: "reply", id, ok: true, data });
+      data = await this.dispatch(ws, parsed.data);
     } catch (err) {
-      this.send(ws, { type: "reply", id, ok: false, error: errorText(err) });
+      return this.fail(ws, id, describeError(err, `WebSocket ${parsed.data.type}`).error);
     }
+    if (data && typeof data === "object" && "ok" in data && data.ok === false && "error" in data) {
+      return this.fail(ws, id, programFailure(data as never).error);
+    }
+    if (id !== null) this.send(ws, { type: "reply", id, ok: true, data });
+  }
+
+  private fail(ws: Socket, id: number | null, error: ApiErrorInfo): void {
+    this.send(ws, { type: "reply", id, ok: false, error });
+  }
+
+  /** Tells every client (topic `log`) something went wrong beside an answer. */
+  warn(message: string): void {
+    this.broadcast("log", { type: "warning", message });
   }
 
   private async dispatch(ws: Socket, m: ClientMessage): Promise<unknown> {
@@ -316,8 +326,3 @@ function summarise(value: unknown): Record<string, string | number> {
   return out;
 }
 
-function errorText(err: unknown): string {
-  if (err instanceof HTTPException || err instanceof InvalidNameError || err instanceof PatternNotFoundError || err instanceof RangeError) return err.message;
-  console.error("ostinato: a WebSocket command failed:", err);
-  return `internal error: ${(err as Error).message}`;
-}

@@ -23,7 +23,7 @@ describe("token", () => {
   test("no token: 401, and nothing is written", async () => {
     const res = await app.request("/api/patterns/x", { method: "PUT", body: "s('bd')", headers: { host: HOST } });
     expect(res.status).toBe(401);
-    expect((await res.json()).error).toMatch(/token/);
+    expect((await res.json()).error.message).toMatch(/token/);
     expect((await req("/api/patterns/x")).status).toBe(404);
   });
   test("wrong token: 401; bearer, query and cookie tokens work", async () => {
@@ -48,7 +48,7 @@ describe("origin and host", () => {
   test("Host: evil.example is refused (DNS rebinding)", async () => {
     const res = await req("/api/patterns", { headers: { host: "evil.example" } });
     expect(res.status).toBe(403);
-    expect((await res.json()).error).toMatch(/Host "evil.example"/);
+    expect((await res.json()).error.message).toMatch(/Host "evil.example"/);
   });
   test("localhost and IP literals are accepted", async () => {
     for (const host of ["localhost:7000", "127.0.0.1:7000", "[::1]:7000", "192.168.1.20:7000"]) {
@@ -72,17 +72,17 @@ describe("bodies", () => {
   test("a 10 MB body gets 413", async () => {
     const res = await req("/api/patterns/big", { method: "PUT", body: "x".repeat(10 * 1024 * 1024) });
     expect(res.status).toBe(413);
-    expect((await res.json()).error).toMatch(String(MAX_BODY_BYTES));
+    expect((await res.json()).error.message).toMatch(String(MAX_BODY_BYTES));
   });
   test("malformed JSON gets 400 with a message", async () => {
     const res = await req("/api/patterns/j", { method: "PUT", body: "{nope", headers: { "content-type": "application/json" } });
     expect(res.status).toBe(400);
-    expect((await res.json()).error).toMatch(/malformed JSON/);
+    expect((await res.json()).error.message).toMatch(/malformed JSON/);
   });
   test("a wrong field gets 400 naming the field", async () => {
     const res = await req("/api/patterns/j", { method: "PUT", body: JSON.stringify({ code: 42 }), headers: { "content-type": "application/json" } });
     expect(res.status).toBe(400);
-    expect((await res.json()).error).toMatch(/field `code`/);
+    expect((await res.json()).error.message).toMatch(/field `code`/);
   });
 });
 

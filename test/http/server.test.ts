@@ -90,7 +90,7 @@ describe("REST", () => {
     const res = await fetch(`${base}/api/eval`, { method: "POST", headers: auth, body: JSON.stringify({ code: `s("bd")\n  .fast(` }) });
     expect(res.status).toBe(422);
     const body = await res.json();
-    expect(body.error).toMatchObject({ phase: "syntax", line: 2 });
+    expect(body).toMatchObject({ ok: false, error: { code: "program_error", phase: "syntax", line: 2, message: expect.any(String) } });
     const before = await eventsPlayed();
     await sleep(600);
     expect(await eventsPlayed()).toBeGreaterThan(before);
@@ -103,7 +103,7 @@ describe("REST", () => {
     expect((await (await fetch(`${base}/api/tempo`, { headers: auth })).json()).cps).toBeCloseTo(0.6);
     const bad = await put({ cps: 1e9 });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error).toMatch(/between 0.01 and 100/);
+    expect((await bad.json()).error.message).toMatch(/between 0.01 and 100/);
   });
 
   test("no token: 401 over real HTTP; metrics with the token in Prometheus format", async () => {
@@ -148,9 +148,13 @@ describe("REST", () => {
   test("a 10 MB body gets 413; malformed JSON gets 400 with a message", async () => {
     const big = await fetch(`${base}/api/eval`, { method: "POST", headers: auth, body: "x".repeat(10 * 1024 * 1024) });
     expect(big.status).toBe(413);
-    const bad = await fetch(`${base}/api/eval`, { method: "POST", headers: auth, body: "{not json" });
+    const bad = await fetch(`${base}/api/eval`, { method: "POST", headers: { ...auth, "content-type": "application/json" }, body: "{not json" });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error).toMatch(/malformed JSON/);
+    expect((await bad.json()).error).toMatchObject({ code: "invalid_json", message: expect.stringMatching(/malformed JSON/) });
+    // without a JSON content type, a body that is no JSON object is the code itself (the body rule)
+    const code = await fetch(`${base}/api/eval`, { method: "POST", headers: auth, body: "{not json" });
+    expect(code.status).toBe(422);
+    expect((await code.json()).error).toMatchObject({ code: "program_error", phase: "syntax" });
   });
 
   test("../../etc/passwd as a pattern name is refused", async () => {
@@ -221,9 +225,9 @@ describe("WebSocket", () => {
     a.ws.send("{bad json");
     a.ws.send(JSON.stringify({ type: "mute", id: 9, slot: 3 }));
     await sleep(300);
-    expect(a.messages.find((m) => m.type === "reply" && m.id === 8)).toMatchObject({ ok: false, detail: { phase: "syntax" } });
-    expect(a.messages.find((m) => m.type === "reply" && m.id === -1)).toMatchObject({ ok: false, error: expect.stringMatching(/malformed JSON/) });
-    expect(a.messages.find((m) => m.type === "reply" && m.id === 9)).toMatchObject({ ok: false, error: expect.stringMatching(/field `slot`/) });
+    expect(a.messages.find((m) => m.type === "reply" && m.id === 8)).toMatchObject({ ok: false, error: { code: "program_error", phase: "syntax", message: expect.any(String) } });
+    expect(a.messages.find((m) => m.type === "reply" && m.id === null)).toMatchObject({ ok: false, error: { code: "invalid_json", message: expect.stringMatching(/malformed JSON/) } });
+    expect(a.messages.find((m) => m.type === "reply" && m.id === 9)).toMatchObject({ ok: false, error: { code: "invalid_request", message: expect.stringMatching(/field `slot`/) } });
     a.ws.close();
     b.ws.close();
   });

@@ -105,7 +105,7 @@ describe("recording", () => {
     await post("/api/record/stop");
     const bad = await post("/api/record", { name: "../outside" });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error ?? "").toMatch(/letters, digits/);
+    expect((await bad.json()).error).toMatchObject({ code: "bad_request", message: expect.stringMatching(/letters, digits/) });
   });
 
   test("WebSocket: record, recordStatus, recordStop", async () => {

@@ -80,10 +80,10 @@ describe("Socket", () => {
     const b = h.socket.request({ type: "hush" });
     const [ma, mb] = h.last().sent;
     expect(ma).toEqual({ type: "state", id: 1 });
-    h.last().push({ type: "reply", id: mb.id, ok: false, error: "nope", detail: { line: 2 } });
+    h.last().push({ type: "reply", id: mb.id, ok: false, error: { message: "nope", code: "program_error", line: 2 } });
     h.last().push({ type: "reply", id: ma.id, ok: true, data: { cps: 1 } });
     await expect(a).resolves.toEqual({ cps: 1 });
-    await expect(b).rejects.toMatchObject({ message: "nope", detail: { line: 2 } });
+    await expect(b).rejects.toMatchObject({ message: "nope", detail: { code: "program_error", line: 2 } });
     expect(h.messages).toHaveLength(2);
   });
 

@@ -17,7 +17,7 @@
  * - `queue: "drop"`: fails at once when offline.
  * @module
  */
-import type { ClientMessage, ServerMessage } from "../../server/http/protocol.ts";
+import type { ApiErrorInfo, ClientMessage, ServerMessage } from "../../server/http/protocol.ts";
 
 /** A client message without its id (the socket numbers requests). */
 export type Request = ClientMessage extends infer M ? (M extends { id?: number } ? Omit<M, "id"> : never) : never;
@@ -29,11 +29,11 @@ export type SocketStatus =
 
 export type SendOptions = { queue?: "keep" | "expire" | "drop"; key?: string; maxAgeMs?: number };
 
-/** A request the server refused: `message` is the server's reason, `detail` its position. */
+/** A request the server refused: `message` is the server's reason, `detail` the whole error ({ message, code, ...details }: a program error's line and column). */
 export class RequestError extends Error {
   constructor(
     message: string,
-    readonly detail?: unknown,
+    readonly detail?: ApiErrorInfo,
   ) {
     super(message);
     this.name = "RequestError";
@@ -246,11 +246,12 @@ export class Socket {
   }
 
   private answer(msg: Extract<ServerMessage, { type: "reply" }>): void {
+    if (msg.id === null) return; // a failure of a message sent without an id (not by this socket)
     const p = this.inFlight.get(msg.id);
     if (!p) return;
     this.inFlight.delete(msg.id);
     if (msg.ok) p.resolve(msg.data);
-    else p.reject(new RequestError(msg.error, msg.detail));
+    else p.reject(new RequestError(msg.error.message, msg.error));
   }
 
   /** Requests that were sent but not answered when the connection dropped. */

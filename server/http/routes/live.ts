@@ -3,14 +3,17 @@
  * POST /api/slots/:slot/mute|solo, GET|PUT /api/tempo, GET /api/state,
  * GET /api/devices, PUT /api/device, GET /api/buffers,
  * GET /api/record, POST /api/record {name?}, POST /api/record/stop.
- * Bodies are JSON, validated; see README ("REST") for a curl example of each.
+ * Bodies are JSON, validated (POST /api/eval also takes the code as text:
+ * the body rule in validate.ts); see README ("REST") for a curl example of
+ * each. A failure is `{ ok: false, error: { message, code, ... } }` (errors.ts).
  * @module
  */
 import { Hono } from "hono";
 import { getConnInfo } from "hono/bun";
 import { z } from "zod";
 import type { Commands } from "../commands.ts";
-import { readJson } from "../validate.ts";
+import { programFailure } from "../errors.ts";
+import { readCodeBody, readJson } from "../validate.ts";
 
 const EvalBody = z.object({
   code: z.string().max(1024 * 1024),
@@ -28,9 +31,9 @@ const RecordBody = z.object({ name: z.string().min(1).max(104).optional() });
 export function liveRoutes(commands: Commands): Hono {
   const app = new Hono();
   app.post("/eval", async (c) => {
-    const body = await readJson(c, EvalBody);
+    const body = await readCodeBody(c, EvalBody);
     const outcome = await commands.evaluate(body.code, { buffer: body.buffer ?? body.slot, quantize: body.quantize, client: clientOf(c), text: body.text });
-    return c.json(outcome, outcome.ok ? 200 : 422);
+    return outcome.ok ? c.json(outcome) : c.json(programFailure(outcome), 422);
   });
   app.post("/hush", (c) => {
     commands.hush();
@@ -56,11 +59,19 @@ export function liveRoutes(commands: Commands): Hono {
   return app;
 }
 
-/** The client a request comes from, for rate limiting: its address (a socket-less test request is "local"). */
+/**
+ * The client a request comes from, for rate limiting and for `by` in what
+ * other clients are told: the name a script gives itself (X-Ostinato-Client),
+ * else its address and User-Agent, so two scripts on one machine (every
+ * client of a server on 127.0.0.1 has the same address) are two clients.
+ */
 function clientOf(c: Parameters<typeof getConnInfo>[0]): string {
+  const named = c.req.header("x-ostinato-client");
+  if (named) return `http:${named.slice(0, 100)}`;
+  let address = "local"; // a socket-less test request
   try {
-    return `http:${getConnInfo(c).remote.address ?? "unknown"}`;
-  } catch {
-    return "http:local";
-  }
+    address = getConnInfo(c).remote.address ?? "unknown";
+  } catch {}
+  const agent = c.req.header("user-agent");
+  return `http:${address}${agent ? ` ${agent.slice(0, 100)}` : ""}`;
 }

@@ -1,12 +1,12 @@
 /**
  * Pattern files: GET /api/patterns, GET|PUT|DELETE /api/patterns/:name.
- * PUT takes the file's text as the body (any content type) or JSON `{ code }`.
+ * PUT takes JSON `{ code }` or the file's text (the body rule: validate.ts).
  * @module
  */
 import { Hono } from "hono";
 import { z } from "zod";
 import type { PatternStore } from "../../store/index.ts";
-import { readJson } from "../validate.ts";
+import { readCodeBody } from "../validate.ts";
 
 const PutBody = z.object({ code: z.string() });
 
@@ -18,8 +18,7 @@ export function patternRoutes(store: PatternStore): Hono {
     return c.json({ name, code: await store.read(name) });
   });
   app.put("/:name", async (c) => {
-    const isJson = c.req.header("content-type")?.includes("application/json");
-    const code = isJson ? (await readJson(c, PutBody)).code : await c.req.text();
+    const { code } = await readCodeBody(c, PutBody);
     return c.json(await store.write(c.req.param("name"), code));
   });
   app.delete("/:name", async (c) => {
