@@ -297,6 +297,9 @@ static void publish(ost_mixer *m, uint64_t end_ns) {
     t.record_start_frame[0].u = OST_LOAD(&m->recorder.start_frame, OST_RELAXED);
     t.record_frames[0].u = OST_LOAD(&m->recorder.frames, OST_RELAXED);
     t.record_dropped[0].u = OST_LOAD(&m->recorder.dropped, OST_RELAXED);
+    /* Relaxed: the writer thread's counters, for reading only. */
+    t.record_lost[0].u = OST_LOAD(&m->recorder.lost, OST_RELAXED);
+    t.record_error[0].u = OST_LOAD(&m->recorder.error, OST_RELAXED);
     for (int c = 0; c < OST_MAX_CHANNELS; c++) t.peak[c].f = m->peak[c];
     ost_telemetry_publish(&m->telemetry, &t);
 }

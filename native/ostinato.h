@@ -389,6 +389,8 @@ OST_API double ost_devices_low_latency(const ost_devices *devices, uint32_t inde
     X(0, record_start_frame, 1, "engine frame of the recording's first frame")                  \
     X(0, record_frames, 1, "frames handed to the recording writer since it started")            \
     X(0, record_dropped, 1, "frames the recording ring had no room for (0 in a healthy recording)") \
+    X(0, record_lost, 1, "frames the disk refused (full): the take ends where it was whole (0 in a healthy recording)") \
+    X(0, record_error, 1, "errno of the recording's first failed write, or 0")                 \
     X(1, peak, OST_MAX_CHANNELS, "per-channel peak |sample|: instant attack, -20 dB in 300 ms")
 
 typedef struct ost_telemetry {
@@ -522,8 +524,10 @@ OST_API ost_result ost_audio_file_write(const char *path, uint32_t format, uint3
 OST_API ost_result ost_engine_record_start(ost_engine *engine, const char *path);
 /** Stops at the next block (or at once when the engine is not rendering),
  *  writes out what the ring holds and closes the file. Writes {first frame,
- *  frames written, frames dropped} into out[3] (out may be NULL).
- *  OST_WRONG_STATE when no recording runs. Thread: any. */
+ *  frames handed to the writer, frames dropped (ring full), frames the disk
+ *  refused, errno of the first failed write or 0} into out[5] (out may be
+ *  NULL). OST_WRONG_STATE when no recording runs; OST_FILE_ERROR when the
+ *  disk refused frames (the file holds what was written before). Thread: any. */
 OST_API ost_result ost_engine_record_stop(ost_engine *engine, double *out);
 
 /* ======================================================================

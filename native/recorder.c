@@ -1,10 +1,14 @@
 /* recorder.c — see recorder.h. */
 #include "recorder.h"
 
-#include <sndfile.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+
+#include "wavfile.h"
 
 static void sleep_ms(long ms) {
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
@@ -25,11 +29,47 @@ ost_result ost_recorder_init(ost_recorder *r, float rate, uint32_t channels, dou
     OST_INIT(&r->start_frame, 0);
     OST_INIT(&r->frames, 0);
     OST_INIT(&r->dropped, 0);
+    OST_INIT(&r->lost, 0);
+    OST_INIT(&r->error, 0);
+    r->fd = -1;
     pthread_mutex_init(&r->lock, NULL);
     return OST_OK;
 }
 
-/* Writes what the ring holds; returns the frames written. */
+/* The header for the frames written so far, in place: a take cut short by a
+   crash is still a valid file of what was written. */
+static void update_header(ost_recorder *r) {
+    uint8_t header[OST_WAV_HEADER_BYTES];
+    ost_wav_float_header(header, r->channels, (uint32_t)r->rate, r->file_frames);
+    if (pwrite(r->fd, header, sizeof header, 0) != (ssize_t)sizeof header) r->write_error = r->write_error ? r->write_error : errno;
+}
+
+/* Appends frames; on a short write (a full disk) records the error and counts
+   the frames that did not make it (what was written stays a valid file). */
+static void append(ost_recorder *r, const float *frames, uint64_t n) {
+    const size_t bytes = (size_t)n * r->channels * sizeof(float);
+    const size_t frame_bytes = (size_t)r->channels * sizeof(float);
+    const off_t at = (off_t)(OST_WAV_HEADER_BYTES + r->file_frames * frame_bytes);
+    size_t done = 0;
+    while (!r->write_error && done < bytes) {
+        ssize_t w = pwrite(r->fd, (const char *)frames + done, bytes - done, at + (off_t)done);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) {
+            r->write_error = w < 0 ? errno : ENOSPC;
+            break;
+        }
+        done += (size_t)w;
+    }
+    const uint64_t whole = done / frame_bytes;
+    if (done % frame_bytes && ftruncate(r->fd, at + (off_t)(whole * frame_bytes)) != 0) {
+        /* a torn frame stays; the header's size still ends before it */
+    }
+    r->file_frames += whole;
+    /* Relaxed: a counter for telemetry, read by the audio thread's snapshot. */
+    if (whole < n) OST_STORE(&r->lost, OST_LOAD(&r->lost, OST_RELAXED) + (n - whole), OST_RELAXED);
+}
+
+/* Writes what the ring holds; returns the frames taken from it. */
 static uint64_t drain(ost_recorder *r) {
     /* Acquire: the audio thread's frames are in the ring. */
     uint64_t w = OST_LOAD(&r->written, OST_ACQUIRE), rd = OST_LOAD(&r->read, OST_RELAXED);
@@ -38,12 +78,14 @@ static uint64_t drain(ost_recorder *r) {
         uint64_t at = rd % r->capacity;
         uint64_t n = w - rd;
         if (n > r->capacity - at) n = r->capacity - at; /* up to the ring's end */
-        if (!r->write_error && sf_writef_float(r->file, r->ring + at * r->channels, (sf_count_t)n) != (sf_count_t)n)
-            r->write_error = 1;
+        append(r, r->ring + at * r->channels, n);
         rd += n;
         /* Release: done with those frames before the audio thread reuses them. */
         OST_STORE(&r->read, rd, OST_RELEASE);
     }
+    if (total) update_header(r);
+    /* Relaxed: read by telemetry only. */
+    if (r->write_error) OST_STORE(&r->error, (uint64_t)r->write_error, OST_RELAXED);
     return total;
 }
 
@@ -57,8 +99,9 @@ static void *writer_main(void *arg) {
         sleep_ms(5);
     }
     drain(r);
-    sf_close(r->file);
-    r->file = NULL;
+    update_header(r);
+    if (close(r->fd) != 0 && !r->write_error) r->write_error = errno;
+    r->fd = -1;
     return NULL;
 }
 
@@ -69,31 +112,31 @@ ost_result ost_recorder_start(ost_recorder *r, const char *path) {
         pthread_mutex_unlock(&r->lock);
         return OST_WRONG_STATE;
     }
-    SF_INFO info;
-    memset(&info, 0, sizeof info);
-    info.samplerate = (int)r->rate;
-    info.channels = (int)r->channels;
-    /* RF64 that writes a plain WAV unless the file passes 4 GB */
-    info.format = SF_FORMAT_RF64 | SF_FORMAT_FLOAT;
-    SNDFILE *f = sf_open(path, SFM_WRITE, &info);
-    if (!f) {
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
         pthread_mutex_unlock(&r->lock);
         return OST_FILE_ERROR;
     }
-    sf_command(f, SFC_RF64_AUTO_DOWNGRADE, NULL, SF_TRUE);
-    /* the header follows every write: a recording cut short by a crash is
-       still a valid file of what was written */
-    sf_command(f, SFC_SET_UPDATE_HEADER_AUTO, NULL, SF_TRUE);
-    r->file = f;
+    r->fd = fd;
+    r->file_frames = 0;
     r->write_error = 0;
+    update_header(r);
+    if (r->write_error) {
+        close(fd);
+        r->fd = -1;
+        pthread_mutex_unlock(&r->lock);
+        return OST_FILE_ERROR;
+    }
     /* no audio thread touches these while IDLE */
     OST_STORE(&r->written, 0, OST_RELAXED);
     OST_STORE(&r->read, 0, OST_RELAXED);
     OST_STORE(&r->frames, 0, OST_RELAXED);
     OST_STORE(&r->dropped, 0, OST_RELAXED);
+    OST_STORE(&r->lost, 0, OST_RELAXED);
+    OST_STORE(&r->error, 0, OST_RELAXED);
     if (pthread_create(&r->writer, NULL, writer_main, r) != 0) {
-        sf_close(f);
-        r->file = NULL;
+        close(fd);
+        r->fd = -1;
         pthread_mutex_unlock(&r->lock);
         return OST_THREAD_ERROR;
     }
@@ -136,6 +179,8 @@ ost_result ost_recorder_stop(ost_recorder *r, int rendering, double wait_s, doub
         out[0] = (double)OST_LOAD(&r->start_frame, OST_RELAXED);
         out[1] = (double)OST_LOAD(&r->frames, OST_RELAXED);
         out[2] = (double)OST_LOAD(&r->dropped, OST_RELAXED);
+        out[3] = (double)OST_LOAD(&r->lost, OST_RELAXED);
+        out[4] = (double)r->write_error;
     }
     ost_result result = r->write_error ? OST_FILE_ERROR : OST_OK;
     OST_STORE(&r->state, OST_REC_IDLE, OST_RELEASE);

@@ -3,9 +3,13 @@
  *
  * The audio thread copies every rendered block into a ring (SPSC: the audio
  * thread writes, the writer thread reads) and never touches the file; the
- * writer thread drains the ring into the file through libsndfile every few
- * milliseconds. A full ring drops the block and counts it (it never waits);
- * with the default 4 s ring that takes a disk stalled for seconds.
+ * writer thread drains the ring into the file every few milliseconds and
+ * rewrites the header after each drain (wavfile.h: a standard float WAV,
+ * RF64 past 4 GB). A full ring drops the block and counts it (it never
+ * waits); with the default 4 s ring that takes a disk stalled for seconds.
+ * A disk that refuses frames (full) ends the file where it was whole; the
+ * frames it refused are counted (`lost`) and the error kept (`error`), so the
+ * take's status says so while it runs.
  *
  * States, through one atomic: IDLE -> ARMED (a control thread opened the
  * file and started the writer) -> RUNNING (the audio thread took it at a
@@ -35,12 +39,15 @@ typedef struct ost_recorder {
     ost_atomic_u64 written;    /**< frames put in the ring (audio thread) */
     ost_atomic_u64 read;       /**< frames taken out (writer thread) */
     ost_atomic_u64 start_frame, frames, dropped; /**< published by the audio thread */
+    ost_atomic_u64 lost;       /**< frames the disk refused (writer thread) */
+    ost_atomic_u64 error;      /**< errno of the first write that failed, 0 (writer thread) */
     /* control side, under `lock` */
     pthread_mutex_t lock;
     pthread_t writer;
     int writer_started;
-    void *file;                /**< SNDFILE* */
-    int write_error;
+    int fd;                    /**< the take's file (writer thread while it runs) */
+    uint64_t file_frames;      /**< frames in the file (writer thread) */
+    int write_error;           /**< errno of the first failed write (writer thread) */
 } ost_recorder;
 
 /** Allocates (and touches) a ring of buffer_s seconds. Thread: control. */
@@ -53,7 +60,7 @@ ost_result ost_recorder_start(ost_recorder *r, const char *path);
 /** Asks the audio thread to stop at its next block, waits for it (at most
  *  `wait_s`; `rendering` 0 means no audio thread renders now and the stop
  *  takes effect at once), waits for the writer to finish the file.
- *  out[3] = {first frame, frames, dropped}. Thread: any (not audio). */
+ *  out[5] = {first frame, frames, dropped, lost, errno}. Thread: any (not audio). */
 ost_result ost_recorder_stop(ost_recorder *r, int rendering, double wait_s, double *out);
 /** Takes in a rendered block that starts at engine frame `frame`.
  *  Thread: audio. */

@@ -117,6 +117,7 @@ export function run(args: string[]): Promise<number> {
     for (const problem of [h.engineProblem, h.hostProblem]) if (problem) console.log(`  ${problem}`);
     const take = recordings.close();
     if (take) console.log(`recorded ${take.seconds.toFixed(2)} s (${take.frames} frames${take.dropped ? `, ${take.dropped} dropped` : ""}) to ${take.path}`);
+    if (take?.problem) console.error(`warning: recording: ${take.problem}`);
     return closeAll(live, engine, 0);
   });
 }

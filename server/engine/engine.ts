@@ -13,6 +13,7 @@
  * engine.close();
  * @module
  */
+import { constants as osConstants } from "node:os";
 import { BACKENDS, encodeConfig, type BackendName, type EngineConfig, type NativeConfig } from "./config.ts";
 import { listDevices, type DeviceInfo } from "./devices.ts";
 import { check, EngineError } from "./errors.ts";
@@ -48,6 +49,22 @@ export interface RecordingInfo {
   frames: number;
   /** Frames lost because the writer fell behind (0 in a healthy recording). */
   dropped: number;
+  /** Frames the disk refused (full): the file ends where it was whole (0 in a healthy recording). */
+  lost: number;
+  /** Why the disk refused them ("ENOSPC: the disk is full"), when it did. */
+  writeError?: string;
+}
+
+const WRITE_ERRORS: Record<string, string> = {
+  ENOSPC: "the disk is full", EDQUOT: "the disk quota is used up", EFBIG: "the file is larger than this file system or limit allows",
+  EIO: "the disk reported an I/O error", EROFS: "the file system became read-only",
+};
+
+/** An errno from the recorder, in words: "ENOSPC: the disk is full". */
+export function writeErrorText(errno: number): string | undefined {
+  if (!errno) return undefined;
+  const name = Object.entries(osConstants.errno).find(([, v]) => v === errno)?.[0] ?? `errno ${errno}`;
+  return `${name}: ${WRITE_ERRORS[name] ?? "the write failed"}`;
 }
 
 /** Formats Engine.writeAudioFile writes, in ost_file_format's order. */
@@ -317,14 +334,21 @@ export class Engine {
     check("Engine.recordStart", result, path);
   }
 
-  /** Stops the recording at the next block and closes its file; what it holds. */
+  /**
+   * Stops the recording at the next block and closes its file; what it holds.
+   * A take the disk refused frames of (full) is still a file of what was
+   * written: its info says how many frames were lost and why.
+   */
   recordStop(): RecordingInfo {
     const handle = this.#live("recordStop");
-    const out = new Float64Array(3);
+    const out = new Float64Array(5);
     const result = native().ost_engine_record_stop(handle, out);
     if (result === -3) throw new EngineError("Engine.recordStop", "no recording is running", result);
-    const info = { startFrame: out[0]!, frames: out[1]!, dropped: out[2]! };
-    if (result === -10) throw new EngineError("Engine.recordStop", `the recording could not be written completely (${info.frames} frames)`, result);
+    const info: RecordingInfo = { startFrame: out[0]!, frames: out[1]!, dropped: out[2]!, lost: out[3]! };
+    if (result === -10) {
+      info.writeError = writeErrorText(out[4]!) ?? "the file could not be written completely";
+      return info;
+    }
     check("Engine.recordStop", result);
     return info;
   }

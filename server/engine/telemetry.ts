@@ -74,6 +74,10 @@ export interface Telemetry {
   recordFrames: number;
   /** Frames the recording ring had no room for (0 in a healthy recording). */
   recordDropped: number;
+  /** Frames the disk refused (full): the take ends where it was whole (0 in a healthy recording). */
+  recordLost: number;
+  /** errno of the recording's first failed write, or 0. */
+  recordError: number;
   /** Per-channel peak |sample| with meter ballistics (instant attack, -20 dB in 300 ms). */
   peak: Float64Array;
 }
@@ -107,7 +111,7 @@ function makeDecoder(): Decoder {
     "stolenVoices", "eventsPlayed", "unknownSounds", "clearedEvents", "resetVoices", "activeVoices",
     "pendingEvents", "ringFill", "ringCapacity", "backend", "deviceLost", "running", "latencyFrames", "limiterGain",
     "samplesNotReady", "streamUnderruns", "streamsUnavailable", "streamsActive", "recording", "recordStartFrame",
-    "recordFrames", "recordDropped", "peak",
+    "recordFrames", "recordDropped", "recordLost", "recordError", "peak",
   ];
   // The Telemetry type above is for the type checker; the library is the
   // authority. A field added on one side only fails here, loudly.

@@ -158,7 +158,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       // a take still running is finished (its file closed) first.
       await live.close();
       const take = recordings.close();
-      if (take) log(`ostinato: recorded ${take.seconds.toFixed(1)} s to ${take.path}`);
+      if (take) log(`ostinato: recorded ${take.seconds.toFixed(1)} s to ${take.path}${take.problem ? ` (${take.problem})` : ""}`);
       engine.close();
     },
   };

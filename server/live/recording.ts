@@ -9,13 +9,16 @@
  */
 import { existsSync, mkdirSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
-import type { Engine, RecordingInfo } from "../engine/index.ts";
+import { writeErrorText, type Engine, type RecordingInfo } from "../engine/index.ts";
 
 /** A take's name: letters, digits, - _ . (the folder is fixed; ".wav" is added). */
 const NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$/;
 
-export type RecordingStatus = { recording: false } | { recording: true; path: string; name: string; frames: number; seconds: number; dropped: number };
-export type FinishedRecording = RecordingInfo & { path: string; name: string; seconds: number };
+/** `problem`: what went wrong with the take, in words to act on (frames lost to a full disk or a slow one); absent when healthy. */
+export type RecordingStatus =
+  | { recording: false }
+  | { recording: true; path: string; name: string; frames: number; seconds: number; dropped: number; lost: number; problem?: string };
+export type FinishedRecording = RecordingInfo & { path: string; name: string; seconds: number; problem?: string };
 
 export class RecordingError extends Error {}
 
@@ -57,17 +60,33 @@ export class Recordings {
     if (!current) throw new RecordingError("nothing is being recorded");
     this.#current = undefined;
     const info = this.engine.recordStop();
-    return { ...info, ...current, seconds: info.frames / this.engine.sampleRate };
+    const rate = this.engine.sampleRate;
+    const problem = takeProblem(info.lost, info.dropped, info.writeError, info.frames - info.lost, rate);
+    return { ...info, ...current, seconds: (info.frames - info.lost) / rate, ...(problem ? { problem } : {}) };
   }
 
   status(): RecordingStatus {
     if (!this.#current) return { recording: false };
     const t = this.engine.telemetry();
-    return { recording: true, ...this.#current, frames: t.recordFrames, seconds: t.recordFrames / t.sampleRate, dropped: t.recordDropped };
+    const problem = takeProblem(t.recordLost, t.recordDropped, writeErrorText(t.recordError), t.recordFrames - t.recordLost, t.sampleRate);
+    return {
+      recording: true, ...this.#current, frames: t.recordFrames, seconds: t.recordFrames / t.sampleRate, dropped: t.recordDropped, lost: t.recordLost,
+      ...(problem ? { problem } : {}),
+    };
   }
 
   /** Stops a running take (the host is closing). */
   close(): FinishedRecording | undefined {
     return this.#current ? this.stop() : undefined;
   }
+}
+
+/** What is wrong with a take, or undefined: frames a full disk refused, frames a slow disk made the ring drop. */
+function takeProblem(lost: number, dropped: number, writeError: string | undefined, kept: number, rate: number): string | undefined {
+  const parts: string[] = [];
+  if (lost > 0 || writeError) {
+    parts.push(`the disk refused ${lost} frames (${writeError ?? "write failed"}): the take ends at ${(Math.max(0, kept) / rate).toFixed(1)} s; free some space and start a new take`);
+  }
+  if (dropped > 0) parts.push(`${dropped} frames were dropped because the disk was too slow; record to a faster disk`);
+  return parts.length ? parts.join("; ") : undefined;
 }

@@ -1,6 +1,7 @@
 // Recording the output: a writer thread drains a ring into a 32-bit float
 // WAV; the file holds exactly the frames rendered between start and stop.
-import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
@@ -44,7 +45,7 @@ describe("recording", () => {
       const b = engine.render(12345);
       const rec = engine.recordStop();
       engine.render(1000); // after it
-      expect(rec).toEqual({ startFrame: 10000, frames: 24000 + 12345, dropped: 0 });
+      expect(rec).toEqual({ startFrame: 10000, frames: 24000 + 12345, lost: 0, dropped: 0 });
       expect(() => engine.recordStop()).toThrow(/no recording is running/);
       const file = readBack(path);
       expect(file.length).toBe((24000 + 12345) * 2);
@@ -117,4 +118,54 @@ describe("recording", () => {
       engine.close();
     }
   }, 90_000);
+});
+
+describe("a take on a disk that fills up", () => {
+  test("soxi reads a take with no warning (a plain 18-byte float fmt chunk)", () => {
+    const engine = Engine.open({ backend: "offline" });
+    const path = join(dir, "plain.wav");
+    try {
+      engine.recordStart(path);
+      engine.render(4800);
+      engine.recordStop();
+    } finally {
+      engine.close();
+    }
+    const soxi = spawnSync("soxi", [path], { encoding: "utf8" });
+    expect(soxi.stderr).toBe("");
+    expect(soxi.stdout).toMatch(/32-bit Floating Point PCM/);
+    expect(soxi.stdout).toMatch(/= 4800 samples/);
+  });
+
+  test("the status says frames were lost and why while it runs; the file holds what was written", () => {
+    // A real refusal from the kernel: the child's file size limit (EFBIG), as a full disk refuses (ENOSPC).
+    const path = join(dir, "full.wav");
+    const script = join(dir, "full.ts");
+    writeFileSync(script, `
+      import { Engine } from ${JSON.stringify(join(process.cwd(), "server/engine/index.ts"))};
+      import { Recordings } from ${JSON.stringify(join(process.cwd(), "server/live/recording.ts"))};
+      const engine = Engine.open({ backend: "offline" });
+      const takes = new Recordings(engine, ${JSON.stringify(dir)});
+      takes.startAt(${JSON.stringify(path)});
+      for (let i = 0; i < 40; i++) { engine.render(4800); Bun.sleepSync(10); }
+      const status = takes.status();
+      const stopped = takes.stop();
+      engine.close();
+      console.log(JSON.stringify({ status, stopped }));
+    `);
+    const r = spawnSync("sh", ["-c", `trap '' XFSZ; ulimit -f 200; exec "$0" "$1"`, join(process.cwd(), "node_modules", ".bin", "bun"), script], { encoding: "utf8", timeout: 30_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const { status, stopped } = JSON.parse(r.stdout);
+    expect(status).toMatchObject({ recording: true, frames: 192000 });
+    expect(status.lost).toBeGreaterThan(0);
+    expect(status.problem).toMatch(/^the disk refused \d+ frames \(EFBIG: the file is larger than this file system or limit allows\): the take ends at [\d.]+ s; free some space and start a new take$/);
+    expect(stopped.lost).toBeGreaterThanOrEqual(status.lost); // the last blocks were still in the ring
+    expect(stopped.writeError).toMatch(/^EFBIG/);
+    // what was written is a valid file of whole frames, and says how many
+    const kept = stopped.frames - stopped.lost;
+    const soxi = spawnSync("soxi", [path], { encoding: "utf8" });
+    expect(soxi.stderr).toBe("");
+    expect(soxi.stdout).toContain(`= ${kept} samples`);
+    expect(statSync(path).size).toBe(94 + kept * 8);
+  });
 });
