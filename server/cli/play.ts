@@ -135,6 +135,7 @@ function report(e: LiveEvent, file: string, source: () => string, recordings: Re
       console.error(`warning: record: ${(err as Error).message}`);
     }
   } else if (e.type === "evaluated" && !e.outcome.ok) console.error(formatProgramError(file, source(), e.outcome.error));
+  else if (e.type === "evaluated" && e.outcome.ok) for (const w of e.outcome.warnings ?? []) console.error(`warning: ${w}`);
   else if (e.type === "error") console.error(formatProgramError(file, source(), e.error));
   else if (e.type === "warning") console.error(`warning: ${e.message}`);
   else if (e.type === "restarted") console.error(`warning: ${e.reason}`);

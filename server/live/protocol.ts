@@ -52,7 +52,7 @@ export type ToWorker =
   | { type: "stop" };
 
 export type EvalReply =
-  | { type: "evalResult"; id: number; ok: true; slots: string[] }
+  | { type: "evalResult"; id: number; ok: true; slots: string[]; warnings?: string[] }
   | { type: "evalResult"; id: number; ok: false; error: ProgramErrorJSON };
 
 /** The worker's state after every change, so a successor can take over. */

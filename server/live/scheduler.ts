@@ -240,6 +240,11 @@ export class Scheduler {
     return taken;
   }
 
+  /** A warning already given elsewhere (an evaluation reports unknown sounds itself): not repeated here. */
+  markWarned(key: string): void {
+    this.warned.add(key);
+  }
+
   private warnOnce(key: string, message: string): void {
     if (this.warned.has(key)) return;
     this.warned.add(key);

@@ -44,7 +44,8 @@ export const DEFAULT_QUEUE_AHEAD = 0.15;
 export const DEFAULT_TICK_MS = 5;
 export const DEFAULT_HANG_TIMEOUT_MS = 400;
 
-export type EvalOutcome = { ok: true; buffer: string; slots: string[] } | { ok: false; buffer: string; error: ProgramErrorJSON };
+/** `warnings`: what the program names that will not sound (unknown sounds, with the closest names), at every evaluation. */
+export type EvalOutcome = { ok: true; buffer: string; slots: string[]; warnings?: string[] } | { ok: false; buffer: string; error: ProgramErrorJSON };
 
 export type LiveEvent =
   | { type: "evaluated"; buffer: string; code: string; outcome: EvalOutcome; by?: string }
@@ -230,7 +231,9 @@ export class LiveSession {
         const p = this.pending.get(msg.id);
         if (!p) return;
         this.pending.delete(msg.id);
-        const outcome: EvalOutcome = msg.ok ? { ok: true, buffer: p.buffer, slots: msg.slots } : { ok: false, buffer: p.buffer, error: msg.error };
+        const outcome: EvalOutcome = msg.ok
+          ? { ok: true, buffer: p.buffer, slots: msg.slots, ...(msg.warnings ? { warnings: msg.warnings } : {}) }
+          : { ok: false, buffer: p.buffer, error: msg.error };
         if (msg.ok) this.programs = [...this.programs.filter((r) => r.buffer !== p.buffer), { buffer: p.buffer, code: p.code }];
         p.resolve(outcome);
         this.emit({ type: "evaluated", buffer: p.buffer, code: p.code, outcome, by: p.by });

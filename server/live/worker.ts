@@ -15,6 +15,8 @@ import { ratio, type Rational } from "../pattern/rational.ts";
 import { ProgramError, type ProgramErrorJSON } from "./errors.ts";
 import { evaluate } from "./program.ts";
 import { soundValues } from "./preload.ts";
+import { unknownSoundWarnings } from "./sound-names.ts";
+import { libraryTables } from "../engine/tables.ts";
 import { addSampleSources } from "./sample-sources.ts";
 import { PHASE, SHARED, type FromWorker, type ToWorker, type WorkerInit } from "./protocol.ts";
 import { Scheduler } from "./scheduler.ts";
@@ -187,12 +189,14 @@ async function runEval(id: number, buffer: string, code: string, quantize: boole
       Atomics.store(cells, SHARED.PHASE, PHASE.EVALUATING);
     });
     await library.preload(values, 10000);
+    const warnings = unknownSoundWarnings(values, knownSound, knownSoundNames);
+    for (const v of values) if (typeof v.s === "string") scheduler.markWarned(`sound:${typeof v.bank === "string" ? `${v.bank}_${v.s}` : v.s}`);
     beat();
     if (program.effects.hush) scheduler.hush();
     const ids = install(buffer, program, quantize, keepFailed);
     if (program.effects.cps !== undefined) scheduler.setCps(program.effects.cps);
     if (program.effects.record) post({ type: "record", request: program.effects.record });
-    post({ type: "evalResult", id, ok: true, slots: ids });
+    post({ type: "evalResult", id, ok: true, slots: ids, ...(warnings.length ? { warnings } : {}) });
   } catch (err) {
     const error = err instanceof ProgramError ? err : ProgramError.fromRuntime(err, "evaluate", undefined, 0);
     post({ type: "evalResult", id, ok: false, error: error.toJSON() });
@@ -200,6 +204,15 @@ async function runEval(id: number, buffer: string, code: string, quantize: boole
     Atomics.store(cells, SHARED.PHASE, PHASE.IDLE);
     postState();
   }
+}
+
+/** A sound the engine plays: a sample bank the library resolves, or a built-in synth or drum. */
+function knownSound(s: string, bank: string | undefined): boolean {
+  return library.resolve(s, 0, bank, 60) !== undefined || (!s.startsWith("_") && libraryTables().soundIndex.has(s));
+}
+
+function knownSoundNames(): string[] {
+  return [...library.names(), ...libraryTables().soundIndex.keys()];
 }
 
 /**

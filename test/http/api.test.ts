@@ -177,3 +177,21 @@ describe("a failed save does not hide a successful evaluation", () => {
     }
   });
 });
+
+describe("unknown sounds", () => {
+  test("every evaluation that uses one says so, with the closest names", async () => {
+    const evaluate = async () => (await api("/api/eval", { method: "POST", headers: { "x-ostinato-client": "sounds" }, body: JSON.stringify({ code: `s("kick sd snare bdd")`, buffer: "sounds" }) })).json();
+    for (let i = 0; i < 2; i++) {
+      const body = await evaluate();
+      expect(body).toMatchObject({ ok: true, slots: ["sounds"] });
+      expect(body.warnings).toEqual([
+        "bdd: unknown sound; did you mean bd? (it plays nothing)",
+        "kick: unknown sound; did you mean bd? (it plays nothing)",
+        "snare: unknown sound; did you mean sd? (it plays nothing)",
+      ]);
+    }
+    const known = await (await api("/api/eval", { method: "POST", headers: { "x-ostinato-client": "sounds" }, body: JSON.stringify({ code: `s("bd sd")`, buffer: "sounds" }) })).json();
+    expect(known.warnings).toBeUndefined();
+    await api("/api/hush", { method: "POST" });
+  });
+});

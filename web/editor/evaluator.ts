@@ -65,7 +65,7 @@ export class Evaluator {
     const timings: EvalTimings = { keyAt, frameAtKey: clock.ready ? clock.frameAt(keyAt) : undefined };
     this.lastEval = timings;
     try {
-      const data = (await this.d.socket.request({ type: "eval", code: range.text, text, buffer }, { queue: "expire", maxAgeMs: EVAL_MAX_AGE_MS })) as { slots?: string[]; saveError?: { message: string } };
+      const data = (await this.d.socket.request({ type: "eval", code: range.text, text, buffer }, { queue: "expire", maxAgeMs: EVAL_MAX_AGE_MS })) as { slots?: string[]; warnings?: string[]; saveError?: { message: string } };
       timings.repliedAt = performance.now();
       const slots = data?.slots ?? [];
       timings.slots = slots;
@@ -75,6 +75,7 @@ export class Evaluator {
       clearErrors(monaco, model);
       const ms = Math.round(timings.repliedAt - keyAt);
       say(slots.length ? `▶ ${slots.join(", ")}  (${ms} ms)` : `evaluated: nothing plays (${ms} ms)`, "ok");
+      if (data?.warnings?.length) say(`▶ ${slots.join(", ")}  ⚠ ${data.warnings.join("; ")}`, "warn");
       if (data?.saveError) say(`⚠ ${data.saveError.message}`, "warn");
       // A pattern may fail at its first query, before this answer came.
       for (const slot of slots) {
