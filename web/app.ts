@@ -19,8 +19,9 @@ import { ClockEstimator } from "./live/clock.ts";
 import { Timeline } from "./live/timeline.ts";
 import { Socket } from "./net/socket.ts";
 import { PatternBrowser } from "./ui/browser.ts";
-import { ClockDisplay } from "./ui/clock.ts";
-import { ConnectionDisplay } from "./ui/connection.ts";
+import { ClockDisplay, MAX_CPM, MIN_CPM } from "./ui/clock.ts";
+import { Banner } from "./ui/banner.ts";
+import { ConnectionDisplay, hasToken } from "./ui/connection.ts";
 import { HelpOverlay, KEYMAP_STORAGE } from "./ui/help.ts";
 import { MessageLine, type MessageKind } from "./ui/messages.ts";
 import { Meters } from "./ui/meters.ts";
@@ -64,7 +65,8 @@ export function startApp(): App {
 
   defineStageTheme(monaco);
   installPatternLanguage().catch((err) => say(`completion and hover docs unavailable: ${(err as Error).message}`, "warn"));
-  const fontSize = clampFont(Number(storage.getItem(FONT_STORAGE)) || 20);
+  // A projector-sized window starts with larger type (read from the back of a room); F1 lists the keys that change it.
+  const fontSize = clampFont(Number(storage.getItem(FONT_STORAGE)) || (window.innerWidth >= 1800 ? 24 : 20));
   const editor = monaco.editor.create($("editor"), {
     theme: THEME,
     fontSize,
@@ -100,7 +102,6 @@ export function startApp(): App {
   const pianoroll = new Pianoroll($<HTMLCanvasElement>("pianoroll"), timeline, clock);
   const scope = new Scope($<HTMLCanvasElement>("scope"));
   const status = new StatusDisplay({ overruns: $("overruns"), hostXruns: $("host-xruns"), late: $("late"), cpu: $("cpu"), voices: $("voices"), device: $("device") });
-  const connection = new ConnectionDisplay($("connection"));
   let clientId = "";
 
   const wsUrl = new URL("/ws", location.href);
@@ -115,6 +116,13 @@ export function startApp(): App {
         clock.clear();
       }
     },
+  });
+
+  const banner = new Banner($("banner"), socket, say);
+  // A page without the token stops retrying and says what to open.
+  const connection = new ConnectionDisplay($("connection"), () => {
+    socket.stop();
+    banner.noToken();
   });
 
   const workspace = new EditorWorkspace(monaco, editor, socket, storage, {
@@ -135,6 +143,7 @@ export function startApp(): App {
         .request({ type: "tempo", cpm }, { queue: "expire" })
         .then(() => say(`tempo ${cpm} cycles per minute`, "ok"))
         .catch((err) => say(`tempo not changed: ${(err as Error).message}`, "error")),
+    (typed) => say(`tempo not changed: "${typed}" is not a number of cycles per minute (${MIN_CPM} to ${MAX_CPM})`, "error"),
   );
 
   const slots = new SlotList($("slots"), (slot, what, on) => {
@@ -261,6 +270,7 @@ export function startApp(): App {
 
   function onState(state: StateSnapshot): void {
     status.update(state);
+    banner.device(state.device);
     slots.update(state.slots);
     const playing = new Set(state.slots.map((s) => s.id));
     highlighter.keepSlots(playing);
@@ -283,7 +293,14 @@ export function startApp(): App {
   requestAnimationFrame(frame);
 
   window.addEventListener("pagehide", () => workspace.persistLocal());
-  socket.connect();
+  // Ask first whether this page has the token: without it the socket would only be refused, again and again.
+  hasToken()
+    .then((ok) => {
+      if (ok) return socket.connect();
+      connection.refused();
+      banner.noToken();
+    })
+    .catch(() => socket.connect());
   editor.focus();
   (window as unknown as { ostinato: App }).ostinato = app;
   return app;

@@ -9,7 +9,7 @@ import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import type { BufferStore, PatternStore } from "../store/index.ts";
-import { requireToken, tokenLanding } from "./auth.ts";
+import { presentedToken, requireToken, tokenLanding, tokenMatches } from "./auth.ts";
 import { ApiError, errorJson, errorResponse, SECURITY_HEADERS } from "./errors.ts";
 import { hostGuard, originGuard } from "./origin.ts";
 import { patternRoutes } from "./routes/patterns.ts";
@@ -55,6 +55,10 @@ export function createApp(deps: AppDeps): Hono {
     }),
   );
 
+  // Whether this request carries the token: the editor asks before it opens
+  // its socket, so a page opened without the token can say what to open
+  // instead of retrying (it tells nothing a 401 does not).
+  app.get("/auth", (c) => c.json({ ok: true, authenticated: tokenMatches(deps.token, presentedToken(c)) }));
   app.route("/api/patterns", patternRoutes(deps.patterns));
   deps.mountLive?.(app);
   deps.mountStatic?.(app);

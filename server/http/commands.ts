@@ -57,7 +57,8 @@ export class Commands {
     // The save (three fsyncs) runs beside the evaluation, not before it, so the
     // disk is not between the keypress and the sound; the answer waits for both,
     // and the live worker runs the code in another thread, so a hang cannot stop the save.
-    const saved = this.ctx.buffers.save(buffer, text, { evaluated: true }).then(
+    // A script's buffer (REST) is saved but not opened in the musicians' tabs.
+    const saved = this.ctx.buffers.save(buffer, text, { evaluated: true, open: !opts.client.startsWith("http:") }).then(
       () => undefined,
       (err: Error) => err,
     );

@@ -64,16 +64,24 @@ export class BufferStore {
     return readFile(this.bufferPath(checkName(name)), "utf8").catch(() => undefined);
   }
 
-  /** Saves a buffer's text (and opens it); `evaluated` also records a history version. */
-  save(name: string, code: string, opts: { evaluated?: boolean } = {}): Promise<void> {
+  /**
+   * Saves a buffer's text (and opens it); `evaluated` also records a history
+   * version. `open: false` (a script's evaluation) keeps a buffer that is not
+   * open in an editor out of the editors' tabs: it is saved, not opened.
+   */
+  save(name: string, code: string, opts: { evaluated?: boolean; open?: boolean } = {}): Promise<void> {
     checkName(name);
     const bytes = Buffer.byteLength(code, "utf8");
     if (bytes > MAX_PATTERN_BYTES) return Promise.reject(new RangeError(`buffer "${name}" is ${bytes} bytes; the limit is ${MAX_PATTERN_BYTES}`));
     return this.serial(async () => {
       await writeFileAtomic(this.bufferPath(name), code);
       if (opts.evaluated) await this.addHistory(name, code);
-      if (!this.session.open.includes(name)) this.session.open.push(name);
-      this.session.closed = this.session.closed.filter((n) => n !== name);
+      if (opts.open === false && !this.session.open.includes(name)) {
+        if (!this.session.closed.includes(name)) this.session.closed.push(name);
+      } else {
+        if (!this.session.open.includes(name)) this.session.open.push(name);
+        this.session.closed = this.session.closed.filter((n) => n !== name);
+      }
       this.session.updated[name] = new Date().toISOString();
       await this.writeSession();
     });

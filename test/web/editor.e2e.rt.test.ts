@@ -8,6 +8,9 @@
  * A real-time test (`.rt`): it checks highlighting against the audio clock
  * and runs Chromium and a server, so it runs in the real-time pass, alone,
  * where it neither disturbs the engine's real-time tests nor is disturbed.
+ *
+ * The layout is measured from the DOM (e2e/layout.ts) at 1024x640, 1280x720
+ * and 1920x1080, with a screenshot of each in test/artifacts/.
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -31,6 +34,7 @@ import {
   type RunningServer,
   type Watched,
 } from "./e2e/harness.ts";
+import { layoutProblems } from "./e2e/layout.ts";
 
 const TOKEN = "e2e-token-0123456789";
 const ARTIFACTS = join(ROOT, "test", "artifacts");
@@ -400,4 +404,128 @@ describe("the browser editor against the real server", () => {
     expect(w.blocked).toEqual([]);
     expect(w.errors).toEqual([]);
   });
+});
+
+describe("the editor's edges: layout, no token, no device, bad input, scripts", () => {
+  const SIZES = [
+    { width: 1024, height: 640 },
+    { width: 1280, height: 720 },
+    { width: 1920, height: 1080 },
+  ];
+  for (const viewport of SIZES) {
+    test(`at ${viewport.width}x${viewport.height} nothing is clipped and nothing overlaps`, async () => {
+      const v = await openPage(browser, () => server.origin, viewport);
+      try {
+        await v.page.goto(server.url);
+        await v.page.waitForFunction(() => document.querySelector("#connection")?.getAttribute("data-state") === "open", null, { timeout: 20_000 });
+        await v.page.waitForSelector(".monaco-editor .view-lines");
+        await until("the pattern list", () => v.page.$(".pattern[data-name='acid.js']"));
+        // the null backend: the no-device banner is part of the page as a newcomer sees it
+        await v.page.waitForSelector("#banner:not([hidden])");
+        // something playing, so the live parts hold what they hold on stage
+        await v.page.evaluate(() => (window as any).ostinato.evaluate("all"));
+        await until("a slot playing", () => v.page.$(".slot"), 10_000);
+        await v.page.waitForTimeout(500);
+        mkdirSync(ARTIFACTS, { recursive: true });
+        await v.page.screenshot({ path: join(ARTIFACTS, `editor-${viewport.width}x${viewport.height}.png`) });
+        expect(await layoutProblems(v.page)).toEqual([]);
+        // and with the help open: inside the window
+        await v.page.keyboard.press("F1");
+        await v.page.waitForSelector("#help:not([hidden])");
+        const box = await v.page.$eval(".help-box", (e) => e.getBoundingClientRect().toJSON());
+        expect(box.top).toBeGreaterThanOrEqual(0);
+        expect(box.bottom).toBeLessThanOrEqual(viewport.height);
+        await v.page.keyboard.press("Escape");
+        expect(v.blocked).toEqual([]);
+        expect(v.errors).toEqual([]);
+      } finally {
+        await v.page.evaluate(() => (window as any).ostinato?.hush()).catch(() => {});
+        await v.context.close();
+      }
+    }, 60_000);
+  }
+
+  test("the address without the token says what to open and does not retry", async () => {
+    const v = await openPage(browser, () => server.origin, { width: 1280, height: 720 });
+    const sockets: string[] = [];
+    v.page.on("websocket", (ws) => sockets.push(ws.url()));
+    try {
+      await v.page.goto(`${server.origin}/`);
+      await v.page.waitForSelector("#banner[data-kind='token']:not([hidden])");
+      const text = await v.page.textContent("#banner");
+      expect(text).toContain("no session token");
+      expect(text).toContain(`Open the URL that "npx ostinato serve" (or "npm start") printed in its terminal: ${server.origin}/?token=`);
+      expect(await v.page.getAttribute("#connection", "data-state")).toBe("unauthorised");
+      await v.page.waitForTimeout(3000);
+      expect(sockets).toEqual([]); // no retries, so no failed WebSocket in the console
+      expect(v.errors).toEqual([]);
+      expect(await layoutProblems(v.page)).toEqual([]);
+      await v.page.screenshot({ path: join(ARTIFACTS, "editor-no-token.png") });
+    } finally {
+      await v.context.close();
+    }
+  }, 30_000);
+
+  test("no audio output: a banner with the device list; picking one plays on it; it can be dismissed", async () => {
+    const v = await openPage(browser, () => server.origin, { width: 1280, height: 720 });
+    const auth = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" };
+    try {
+      await v.page.goto(server.url);
+      await v.page.waitForSelector("#banner[data-kind='device']:not([hidden])");
+      expect(await v.page.textContent("#banner")).toMatch(/^No audio output: nothing is heard/);
+      // the test run's JACK server is the machine's one device
+      const options = await until("the device list", async () => {
+        const o = await v.page.$$eval("#banner-devices option", (els) => els.map((e) => e.textContent ?? ""));
+        return o.length ? o : undefined;
+      });
+      expect(options!.some((o) => /JACK/.test(o))).toBe(true);
+      await v.page.screenshot({ path: join(ARTIFACTS, "editor-no-device.png") });
+      await v.page.click("#banner-use");
+      await until("the engine on the device", async () => (await engineState(server)).device.backend === "portaudio", 10_000);
+      await v.page.waitForSelector("#banner", { state: "hidden" });
+      // back to no output (as the other tests run): the banner is back, and × hides it
+      await fetch(`${server.origin}/api/device`, { method: "PUT", headers: auth, body: JSON.stringify({ device: "null" }) });
+      await v.page.waitForSelector("#banner[data-kind='device']:not([hidden])", { timeout: 5000 });
+      await v.page.click("#banner .dismiss");
+      await v.page.waitForSelector("#banner", { state: "hidden" });
+    } finally {
+      await v.context.close();
+    }
+  }, 30_000);
+
+  /** The shared page on the editor (when this part runs alone, nothing opened it). */
+  const onEditor = async () => {
+    if (!w.page.url().startsWith(server.origin)) await w.page.goto(server.url);
+    await connected();
+  };
+
+  test("the tempo box refuses \"abc\" and says why; the tempo stays", async () => {
+    await onEditor();
+    const cps = (await engineState(server)).cps;
+    await w.page.fill("#tempo", "abc");
+    await w.page.press("#tempo", "Enter");
+    expect(await w.page.getAttribute("#tempo", "aria-invalid")).toBe("true");
+    expect(await messageLine()).toMatch(/tempo not changed: "abc" is not a number of cycles per minute \(0\.6 to 6000\)/);
+    await w.page.waitForTimeout(300);
+    expect((await engineState(server)).cps).toBe(cps);
+    await w.page.click(".monaco-editor .view-lines"); // leaving the box shows the tempo again
+    expect(await w.page.inputValue("#tempo")).toBe(String(Math.round(cps * 60 * 100) / 100));
+  }, 20_000);
+
+  test("a script's evaluation into a new buffer does not open a tab, now or after a reload", async () => {
+    await onEditor();
+    const res = await fetch(`${server.origin}/api/eval`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json", "x-ostinato-client": "e2e-script" },
+      body: JSON.stringify({ code: 'scripted: note("c3").s("sine").gain(0.2)', buffer: "from-script" }),
+    });
+    expect(res.status).toBe(200);
+    await until("the script's slot in the page", () => w.page.$(".slot[data-slot='scripted']"), 5000);
+    expect(await w.page.$$eval(".tab .name", (els) => els.map((e) => e.textContent))).not.toContain("from-script");
+    await w.page.reload();
+    await connected();
+    expect(await w.page.$$eval(".tab .name", (els) => els.map((e) => e.textContent))).not.toContain("from-script");
+    await w.page.evaluate(() => (window as any).ostinato.hush());
+    expect(w.errors).toEqual([]);
+  }, 30_000);
 });

@@ -82,11 +82,16 @@ export class EditorWorkspace {
     this.events.onChange();
   }
 
-  /** Another client saved a buffer. */
+  /**
+   * Another client saved a buffer. A buffer this editor does not have is
+   * opened as a tab when a musician's editor made it, not when a script did
+   * (REST, `by` "http:…"): scripts do not take over the musicians' tabs.
+   */
   remoteUpdate(name: string, code: string, by: string): void {
     if (!isValidName(name)) return;
     const doc = this.ws.docs[name];
     if (doc && doc.code === code) return;
+    if (!doc && by.startsWith("http:")) return;
     if (doc && !doc.synced) {
       this.events.onMessage(`"${name}" was changed in another window (${by}); your unsaved text is kept`, "warn");
       return;

@@ -10,6 +10,9 @@ import type { ClockEstimator } from "../live/clock.ts";
 export type ClockElements = { cycle: HTMLElement; beats: HTMLElement; tempo: HTMLInputElement; slower: HTMLElement; faster: HTMLElement; cps: HTMLElement };
 
 const BEATS = 4;
+/** The tempo the server takes, in cycles per minute (0.01 to 100 cps). */
+export const MIN_CPM = 0.6;
+export const MAX_CPM = 6000;
 
 export class ClockDisplay {
   private shownCycle = -1;
@@ -21,6 +24,8 @@ export class ClockDisplay {
     private readonly els: ClockElements,
     private readonly clock: ClockEstimator,
     private readonly setTempo: (cpm: number) => void,
+    /** Called with what was typed when it is not a tempo ("abc"): nothing is sent, the box shows it is wrong. */
+    private readonly refuse: (typed: string) => void = () => {},
   ) {
     this.beatEls = Array.from({ length: BEATS }, () => {
       const b = document.createElement("span");
@@ -29,7 +34,13 @@ export class ClockDisplay {
       return b;
     });
     const send = (cpm: number) => {
-      if (!Number.isFinite(cpm) || cpm <= 0) return;
+      const typed = els.tempo.value.trim();
+      if (!/^\d+(\.\d*)?$|^\.\d+$/.test(typed) || !Number.isFinite(cpm) || cpm < MIN_CPM || cpm > MAX_CPM) {
+        els.tempo.setAttribute("aria-invalid", "true");
+        this.refuse(typed);
+        return;
+      }
+      els.tempo.removeAttribute("aria-invalid");
       const rounded = Math.round(cpm * 100) / 100;
       els.tempo.value = String(rounded);
       this.setTempo(rounded);
@@ -45,7 +56,11 @@ export class ClockDisplay {
         els.tempo.blur();
       }
     });
-    els.tempo.addEventListener("blur", () => (els.tempo.value = this.cpmText()));
+    els.tempo.addEventListener("input", () => els.tempo.toggleAttribute("aria-invalid", !/^\s*(\d+(\.\d*)?|\.\d+)?\s*$/.test(els.tempo.value)));
+    els.tempo.addEventListener("blur", () => {
+      els.tempo.value = this.cpmText();
+      els.tempo.removeAttribute("aria-invalid");
+    });
     els.slower.addEventListener("click", () => send(Number(els.tempo.value) - 1));
     els.faster.addEventListener("click", () => send(Number(els.tempo.value) + 1));
   }

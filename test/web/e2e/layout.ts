@@ -13,13 +13,20 @@ export const PARTS = [
   "#tabs", "#editor", "#pianoroll", "#scope", "#slots", "#patterns", "#pattern-save-box", "#message", "#device",
 ];
 
+/** The least room a part needs to be of use (the pattern list: three rows). */
+const MIN_SIZE: Record<string, { width?: number; height?: number }> = {
+  "#editor": { width: 400, height: 200 },
+  "#patterns": { height: 88 },
+  "#slots": { height: 28 },
+};
+
 /** Boxes whose text is ellipsised by design (the whole line is in their tooltip). */
 const ELLIPSISED = ["#message", ".pattern-name", ".tab .name"];
 
 /** Every problem with the layout now, as "what: why" lines (empty when there is none). */
 export function layoutProblems(page: Page): Promise<string[]> {
   return page.evaluate(
-    ([parts, ellipsised]) => {
+    ([parts, ellipsised, minSize]) => {
       const problems: string[] = [];
       const W = window.innerWidth;
       const H = window.innerHeight;
@@ -39,6 +46,14 @@ export function layoutProblems(page: Page): Promise<string[]> {
         const r = el.getBoundingClientRect();
         if (r.left < -EPS || r.top < -EPS || r.right > W + EPS || r.bottom > H + EPS) {
           problems.push(`${name(el)}: outside the window (${Math.round(r.left)},${Math.round(r.top)} to ${Math.round(r.right)},${Math.round(r.bottom)} in ${W}x${H})`);
+        }
+      }
+      for (const [sel, min] of Object.entries(minSize)) {
+        const el = document.querySelector(sel);
+        if (!el || !visible(el)) continue;
+        const r = el.getBoundingClientRect();
+        if ((min.width && r.width < min.width) || (min.height && r.height < min.height)) {
+          problems.push(`${sel}: too small to use (${Math.round(r.width)}x${Math.round(r.height)}; needs ${min.width ?? "-"}x${min.height ?? "-"})`);
         }
       }
       for (let i = 0; i < shown.length; i++) {
@@ -81,6 +96,6 @@ export function layoutProblems(page: Page): Promise<string[]> {
       }
       return [...new Set(problems)];
     },
-    [PARTS, ELLIPSISED] as const,
+    [PARTS, ELLIPSISED, MIN_SIZE] as const,
   );
 }
