@@ -101,7 +101,7 @@ export function startApp(): App {
   const meters = new Meters($<HTMLCanvasElement>("meters"));
   const pianoroll = new Pianoroll($<HTMLCanvasElement>("pianoroll"), timeline, clock);
   const scope = new Scope($<HTMLCanvasElement>("scope"));
-  const status = new StatusDisplay({ overruns: $("overruns"), hostXruns: $("host-xruns"), late: $("late"), cpu: $("cpu"), voices: $("voices"), device: $("device") });
+  const status = new StatusDisplay({ overruns: $("overruns"), hostXruns: $("host-xruns"), late: $("late"), cpu: $("cpu"), voices: $("voices"), device: $("device") }, (problem, kind) => say(problem, kind));
   let clientId = "";
 
   const wsUrl = new URL("/ws", location.href);

@@ -4,8 +4,11 @@
  * block, a deeper queue); periods the host missed are amber (the machine was
  * busy: a larger block or real-time priority helps). A counter that just
  * rose lights up for a few seconds, so a glitch is noticed, and its tooltip
- * says what happened and what helps (server/engine/health.ts). Then CPU load
- * of the audio callback, voices, device.
+ * says what happened and what helps (server/engine/health.ts); for the
+ * engine's own overruns (ours to fix) the same words go to the message line
+ * too, at most every 30 s, so nobody has to hover to learn it (the host's
+ * misses stay in their tooltip: a busy machine should not cover the
+ * evaluation's message). Then CPU load of the audio callback, voices, device.
  * @module
  */
 import type { StateSnapshot } from "../../server/http/protocol.ts";
@@ -20,6 +23,8 @@ export type StatusElements = {
 };
 
 const ALARM_MS = 4000;
+/** The least time between two messages about one counter. */
+const TELL_EVERY_MS = 30_000;
 
 type Counter = "overruns" | "hostXruns" | "late";
 
@@ -31,8 +36,13 @@ const TITLES: Record<Counter, string> = {
 
 export class StatusDisplay {
   private last: Record<Counter, number> = { overruns: -1, hostXruns: -1, late: -1 };
+  private told: Record<Counter, number> = { overruns: -Infinity, hostXruns: -Infinity, late: -Infinity };
 
-  constructor(private readonly els: StatusElements) {}
+  /** `tell`: a counter rose, with its cause and what helps (the message line). */
+  constructor(
+    private readonly els: StatusElements,
+    private readonly tell: (problem: string, kind: "error") => void = () => {},
+  ) {}
 
   update(state: StateSnapshot): void {
     const t = state.telemetry;
@@ -56,6 +66,10 @@ export class StatusDisplay {
     const rose = this.last[key] >= 0 && value > this.last[key];
     this.last[key] = value;
     el.textContent = String(value);
+    if (rose && problem && key === "overruns" && performance.now() - this.told[key] > TELL_EVERY_MS) {
+      this.told[key] = performance.now();
+      this.tell(`⚠ ${problem}`, "error");
+    }
     if (rose) {
       el.classList.add(kind);
       clearTimeout((el as unknown as { _t?: ReturnType<typeof setTimeout> })._t);
