@@ -71,3 +71,9 @@ export function routeOptions(values: string[] | undefined): [number, number][] {
     return [Number(m[1]), Number(m[2])];
   });
 }
+
+/** --record FILE: a take is a 32-bit float WAV, so its name says .wav (a WAV named .mp3 helps no one). */
+export function recordOption(value: string | undefined): string | undefined {
+  if (value !== undefined && !/\.wav$/i.test(value)) throw new UsageError(`--record ${value}: a take is a 32-bit float WAV; name it .wav (render converts to other formats)`);
+  return value;
+}

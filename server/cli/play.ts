@@ -9,7 +9,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { Engine, EngineError, health, type EngineConfig } from "../engine/index.ts";
 import { Recordings } from "../live/recording.ts";
 import { LiveSession, type LiveEvent } from "../live/session.ts";
-import { deviceOption, numberOption, parseCommand, routeOptions, samplesOption, UsageError, withUsage } from "./options.ts";
+import { deviceOption, numberOption, parseCommand, recordOption, routeOptions, samplesOption, UsageError, withUsage } from "./options.ts";
 import { formatProgramError } from "./report.ts";
 
 const HELP = `usage: ostinato play FILE [options]
@@ -53,6 +53,7 @@ export function run(args: string[]): Promise<number> {
     const cycles = numberOption("cycles", values.cycles, 1e-6, 1e9);
     const routes = routeOptions(values.route);
     const samples = samplesOption(values.samples);
+    const record = recordOption(values.record);
     const engine = openEngine(values.backend === "null", deviceOption(values.device), numberOption("channels", values.channels, 1, 8, true));
     try {
       for (const [orbit, channel] of routes) engine.routeOrbit(orbit, channel);
@@ -61,7 +62,7 @@ export function run(args: string[]): Promise<number> {
       throw new UsageError((err as Error).message);
     }
     const recordings = new Recordings(engine, join(dirname(file), "recordings"));
-    if (values.record) console.log(`recording to ${recordings.startAt(values.record).path}`);
+    if (record) console.log(`recording to ${recordings.startAt(record).path}`);
     engine.start();
     const live = await LiveSession.start({
       engine,

@@ -3,7 +3,7 @@
  * @module
  */
 import { startServer } from "../http/server.ts";
-import { deviceOption, numberOption, parseCommand, routeOptions, samplesOption, UsageError, withUsage } from "./options.ts";
+import { deviceOption, numberOption, parseCommand, recordOption, routeOptions, samplesOption, UsageError, withUsage } from "./options.ts";
 
 const HELP = `usage: ostinato serve [options]
 
@@ -73,7 +73,7 @@ export function run(args: string[]): Promise<number> {
       allowHosts: values["allow-host"],
       samples: samplesOption(values.samples),
       recordingsDir: values.recordings,
-      record: values.record,
+      record: recordOption(values.record),
       channels: numberOption("channels", values.channels, 1, 8, true),
       routes: routeOptions(values.route),
     });

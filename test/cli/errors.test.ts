@@ -63,6 +63,11 @@ describe("usage errors: one line, exit 2", () => {
     failsWith(cli(["render", tune, "-o", join(dir, "x.wav"), "--format", "midi", "--cycles", "1"]), 2, /--format must be one of wav, .*mp3 \(got "midi"\)/);
   });
 
+  test("--record with a name that is not .wav", () => {
+    failsWith(cli(["play", tune, "--backend", "null", "--cycles", "1", "--record", join(dir, "take.mp3")]), 2, /^ostinato play: --record .*take\.mp3: a take is a 32-bit float WAV; name it \.wav/);
+    failsWith(cli(["serve", "--backend", "null", "--port", "0", "--record", "take.flac"]), 2, /^ostinato serve: --record take\.flac: a take is a 32-bit float WAV/);
+  });
+
   test("an unknown command, an unknown option", () => {
     failsWith(cli(["bogus"]), 2, /^ostinato: unknown command "bogus"; commands: serve, play, render, devices, selftest/);
     failsWith(cli(["render", tune, "--frobnicate"]), 2, /^ostinato render: .*--frobnicate.*; see "npx ostinato render --help"$/);
