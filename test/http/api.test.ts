@@ -87,6 +87,34 @@ describe("one error shape", () => {
   });
 });
 
+describe("GET /auth", () => {
+  test("says whether the request carries the token, never with a 401 (the editor asks before it connects)", async () => {
+    const without = await fetch(`${base}/auth`);
+    expect(without.status).toBe(200);
+    expect(await without.json()).toEqual({ ok: true, authenticated: false });
+    expect(await (await fetch(`${base}/auth`, { headers: { cookie: `ostinato_token=${TOKEN}` } })).json()).toEqual({ ok: true, authenticated: true });
+    expect(await (await fetch(`${base}/auth`, { headers: { cookie: "ostinato_token=wrong-token-000" } })).json()).toEqual({ ok: true, authenticated: false });
+  });
+});
+
+describe("a script's buffers", () => {
+  test("a REST evaluation into a new buffer saves it without opening it in the editors' tabs; an open one stays open", async () => {
+    const evalInto = (buffer: string) => api("/api/eval", { method: "POST", headers: { "x-ostinato-client": "buffers" }, body: JSON.stringify({ code: "silence", buffer }) });
+    expect((await evalInto("script-only")).status).toBe(200);
+    const listed = async () => ((await (await api("/api/buffers")).json()).buffers as { name: string }[]).map((b) => b.name);
+    expect(await listed()).not.toContain("script-only");
+    expect(readFileSync(join(dir, "state", "buffers", "script-only.js"), "utf8")).toBe("silence");
+    // a buffer a musician's editor has open is not closed by a script's evaluation
+    const ws = new WebSocket(`${base.replace("http", "ws")}/ws?token=${TOKEN}`);
+    await new Promise<void>((resolve) => (ws.onopen = () => resolve()));
+    ws.send(JSON.stringify({ type: "save", id: 1, buffer: "shared-open", code: "// mine" }));
+    for (let i = 0; i < 100 && !(await listed()).includes("shared-open"); i++) await sleep(20);
+    ws.close();
+    expect((await evalInto("shared-open")).status).toBe(200);
+    expect(await listed()).toContain("shared-open");
+  });
+});
+
 describe("methods and limits", () => {
   test("a wrong method is 405 with Allow", async () => {
     const res = await api("/api/state", { method: "POST" });
