@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Engine, EngineError, type EngineConfig } from "../engine/index.ts";
 import { Recordings } from "../live/recording.ts";
-import { LiveSession } from "../live/session.ts";
+import { LiveSession, type LiveOptions } from "../live/session.ts";
 import { BufferStore, PatternStore } from "../store/index.ts";
 import { createApp } from "./app.ts";
 import { plainErrorResponse } from "./errors.ts";
@@ -56,6 +56,8 @@ export type ServerOptions = {
   routes?: [number, number][];
   /** Test hook: CPU time each audio callback burns, µs (EngineConfig.testBurnUs); not a command-line option. */
   testBurnUs?: number;
+  /** The watchdog's limits (tests shorten them): hang, evaluation deadline, worker start, memory ceiling. */
+  limits?: Pick<LiveOptions, "hangTimeoutMs" | "evalTimeoutMs" | "startTimeoutMs" | "memoryLimitMb">;
 };
 
 export type RunningServer = {
@@ -85,7 +87,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   }
   engine.start();
   const patternsDir = options.patternsDir ?? join(ROOT, "patterns");
-  const live = await LiveSession.start({ engine, lookahead: options.lookahead, queueAhead: options.queueAhead, samples: options.samples, baseDir: patternsDir });
+  const live = await LiveSession.start({ engine, lookahead: options.lookahead, queueAhead: options.queueAhead, samples: options.samples, baseDir: patternsDir, ...options.limits });
   const recordings = new Recordings(engine, options.recordingsDir ?? join(patternsDir, "recordings"));
   if (options.record) log(`ostinato: recording to ${recordings.startAt(options.record).path}`);
   const patterns = await PatternStore.open(patternsDir);

@@ -11,6 +11,23 @@ export type ErrorPhase = "syntax" | "evaluate" | "query";
 /** The file name generated code carries in stack traces (`//# sourceURL`). */
 export const PROGRAM_URL = "ostinato-program.js";
 
+/**
+ * The file name of one evaluation's code (`ostinato-program-7.js`): an
+ * error caught later, outside the evaluation (an unhandled rejection, a
+ * timer), names the program it came from in its stack.
+ */
+export function programUrl(id?: number): string {
+  return id === undefined ? PROGRAM_URL : PROGRAM_URL.replace(/\.js$/, `-${id}.js`);
+}
+
+const FRAME = /ostinato-program(?:-(\d+))?\.js:(\d+):(\d+)/;
+
+/** The evaluation id named by the first program frame of a stack (see programUrl), if any. */
+export function programIdOf(stack: string): number | undefined {
+  const m = FRAME.exec(stack);
+  return m?.[1] === undefined ? undefined : Number(m[1]);
+}
+
 export type ProgramErrorJSON = { message: string; phase: ErrorPhase; line?: number; column?: number; slot?: string };
 
 export class ProgramError extends Error {
@@ -82,8 +99,8 @@ export class ProgramError extends Error {
 
 /** The first `ostinato-program.js:L:C` frame of a stack, with the wrapper's lines taken off. */
 function programFrame(stack: string, lineOffset: number): { line: number; column: number } | undefined {
-  const m = new RegExp(`${PROGRAM_URL.replace(/\./g, "\\.")}:(\\d+):(\\d+)`).exec(stack);
+  const m = FRAME.exec(stack);
   if (!m) return undefined;
-  const line = Number(m[1]) - lineOffset;
-  return line >= 1 ? { line, column: Number(m[2]) } : undefined;
+  const line = Number(m[2]) - lineOffset;
+  return line >= 1 ? { line, column: Number(m[3]) } : undefined;
 }

@@ -6,7 +6,7 @@
  * the user's code.
  * @module
  */
-import { ProgramError, PROGRAM_URL } from "./errors.ts";
+import { ProgramError, PROGRAM_URL, programUrl } from "./errors.ts";
 import { transpile, type Transpiled } from "./transpile.ts";
 import type { PositionMap } from "./position-map.ts";
 
@@ -52,6 +52,8 @@ export async function evaluateProgram<P>(
   library: Record<string, unknown>,
   helpers: ProgramHelpers,
   hooks: PatternHooks<P>,
+  /** Names this evaluation's code in stack traces (see programUrl), so errors caught later find their program. */
+  id?: number,
 ): Promise<ProgramOutput<P>> {
   const transpiled = transpile(source);
   const played: PlayedPattern<P>[] = [];
@@ -62,7 +64,7 @@ export async function evaluateProgram<P>(
     played.push({ label: muted ? label.slice(1) : label, pattern: asPattern(value, hooks, label), muted });
   };
   const names = Object.keys(scope).filter((n) => IDENTIFIER.test(n));
-  const body = `return (async () => {\n${transpiled.code}\n})()\n//# sourceURL=${PROGRAM_URL}`;
+  const body = `return (async () => {\n${transpiled.code}\n})()\n//# sourceURL=${programUrl(id)}`;
   let fn: (...a: unknown[]) => Promise<unknown>;
   try {
     fn = new AsyncFunction(...names, body);
@@ -78,6 +80,11 @@ export async function evaluateProgram<P>(
   }
   if (last !== undefined) played.push({ pattern: asPattern(last, hooks), muted: false });
   return { played, transpiled };
+}
+
+/** Places an exception the worker caught outside an evaluation (a timer, a rejection) in the user's code. */
+export function runtimeError(err: unknown, phase: "evaluate" | "query", map: PositionMap | undefined): ProgramError {
+  return ProgramError.fromRuntime(err, phase, map, LINE_OFFSET);
 }
 
 /** Places a query-time exception of one slot in the user's code. */

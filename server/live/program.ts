@@ -43,7 +43,12 @@ const hooks: PatternHooks<Pattern> = {
 };
 
 
-export async function evaluate(source: string): Promise<EvaluatedProgram> {
+/**
+ * Evaluates a program. `host` adds names the program sees (the live
+ * worker's timers, which belong to the evaluation); `id` names its code in
+ * stack traces.
+ */
+export async function evaluate(source: string, options: { id?: number; host?: Record<string, unknown> } = {}): Promise<EvaluatedProgram> {
   const effects: ProgramEffects = {};
   const helpers = {
     setcps: (cps: unknown) => void (effects.cps = checkCps(Number(cps))),
@@ -68,6 +73,6 @@ export async function evaluate(source: string): Promise<EvaluatedProgram> {
       else effects.record = { start: typeof name === "string" && name ? name : "take" };
     },
   };
-  const { played, transpiled } = await evaluateProgram(source, library, helpers, hooks);
+  const { played, transpiled } = await evaluateProgram(source, library, { ...options.host, ...helpers }, hooks, options.id);
   return { played, map: transpiled.map, effects };
 }

@@ -39,20 +39,35 @@ export type WorkerInit = {
   samples: (string | SampleMap)[];
   /** Where relative paths in samples(...) start. */
   baseDir: string;
+  /** The control channel: user code has no reference to it (it can reassign `self.onmessage`, not this). */
+  port: MessagePort;
+  /** The deadline of an evaluation, awaits and sample loads included, in milliseconds. */
+  evalTimeoutMs: number;
 };
+
+/**
+ * Commands that must reach the engine whatever user code does. Each carries a
+ * sequence number; the worker stores the last one it applied in
+ * SHARED.CONTROL_ACK, and schedules nothing while one is outstanding, so no
+ * event is pushed between a command and its effect. A worker that does not
+ * acknowledge in time is replaced (see session.ts).
+ */
+export type Control =
+  | { type: "hush"; seq: number }
+  | { type: "mute"; seq: number; slot: string; on: boolean }
+  | { type: "solo"; seq: number; slot: string; on: boolean }
+  | { type: "setCps"; seq: number; cps: number; frame: number };
 
 export type ToWorker =
   | WorkerInit
   | { type: "eval"; id: number; buffer: string; code: string; quantize: boolean; keepFailed?: { id: string; error: ProgramErrorJSON }[] }
-  | { type: "hush" }
-  | { type: "mute"; slot: string; on: boolean }
-  | { type: "solo"; slot: string; on: boolean }
-  | { type: "setCps"; cps: number }
+  | Control
   | { type: "highlight"; on: boolean }
   | { type: "stop" };
 
 export type EvalReply =
-  | { type: "evalResult"; id: number; ok: true; slots: string[]; warnings?: string[] }
+  /** `stopped`: the slots of this evaluation that are stopped (with why), although the program installed; `warnings`: what will not sound. */
+  | { type: "evalResult"; id: number; ok: true; slots: string[]; stopped: ProgramErrorJSON[]; warnings?: string[] }
   | { type: "evalResult"; id: number; ok: false; error: ProgramErrorJSON };
 
 /** The worker's state after every change, so a successor can take over. */
@@ -64,7 +79,8 @@ export type WorkerState = {
 };
 
 export type FromWorker =
-  | { type: "ready" }
+  /** `dropped`: programs that failed when replayed into this worker; they are not replayed again. */
+  | { type: "ready"; dropped: { buffer: string; error: ProgramErrorJSON }[] }
   | EvalReply
   | WorkerState
   | { type: "error"; error: ProgramErrorJSON }
@@ -87,12 +103,27 @@ export const SHARED = {
   SLOT_TAG: 2,
   /** The id of the evaluation running (PHASE.EVALUATING). */
   EVAL_ID: 3,
+  /** The sequence number of the last control command sent (written by the main thread). */
+  CONTROL_SEQ: 4,
+  /** The sequence number of the last control command applied (written by the worker). */
+  CONTROL_ACK: 5,
+  /** Int32 cells in all. */
+  CELLS: 8,
   /** Float64 cells from this byte offset: the horizon as numerator, denominator. */
-  HORIZON_BYTE_OFFSET: 16,
-  /** Int32 length then UTF-8 bytes of the id of the slot being queried (PHASE.QUERYING). */
-  SLOT_ID_BYTE_OFFSET: 32,
+  HORIZON_BYTE_OFFSET: 32,
+  /**
+   * Int32 length then UTF-8 bytes of a name: the slot being queried
+   * (PHASE.QUERYING), or the buffer whose timer runs (PHASE.TIMER) or whose
+   * program is being replayed (PHASE.REPLAYING).
+   */
+  SLOT_ID_BYTE_OFFSET: 48,
   SLOT_ID_MAX_BYTES: 400,
-  SIZE_BYTES: 32 + 4 + 400,
+  SIZE_BYTES: 48 + 4 + 400,
 } as const;
 
-export const PHASE = { IDLE: 0, EVALUATING: 1, QUERYING: 2, STARTING: 3 } as const;
+/**
+ * What the worker is doing, so that the watchdog blames the right code:
+ * TIMER is a program's timer callback, REPLAYING a program replayed into a
+ * fresh worker (both name their buffer).
+ */
+export const PHASE = { IDLE: 0, EVALUATING: 1, QUERYING: 2, STARTING: 3, TIMER: 4, REPLAYING: 5 } as const;

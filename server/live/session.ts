@@ -10,15 +10,26 @@
  * fails with a clear error; if it hung querying a slot, that slot is
  * stopped alone. Meanwhile the engine plays what is queued and its clock
  * never stops: it lives on the main thread and in native code.
+ *
+ * The main thread does not trust the worker to obey: hush and mute cut the
+ * engine's queue and voices from here at once; every control command
+ * (hush, mute, solo, tempo) is mirrored here first and must be acknowledged
+ * in shared memory, and a worker that does not (a program took its message
+ * handler, or keeps it busy) is replaced by one started from the mirror.
+ * The watchdog also ends a worker whose user code passes the memory
+ * ceiling, that exits, or that floods the main thread; it blames the code
+ * that ran (see watchdog.ts), and a program that fails when replayed into a
+ * fresh worker is not replayed again.
  * @module
  */
-import type { Engine, SampleMap } from "../engine/index.ts";
+import { EventBuffer, SLOT_ALL, type Engine, type SampleMap } from "../engine/index.ts";
 import type { RecordRequest } from "./program.ts";
 import { ProgramError, type ProgramErrorJSON } from "./errors.ts";
 import { PHASE, SHARED, type FromWorker, type ProgramRecord, type ToWorker, type WorkerState } from "./protocol.ts";
 import type { ScheduledEvent } from "./scheduler.ts";
 import type { SlotState } from "./slots.ts";
 import { TempoMap, checkCps, type TempoPiece } from "./tempo.ts";
+import { defaultMemoryLimitMb, judge, residentMb, type Cause } from "./watchdog.ts";
 
 export type LiveOptions = {
   engine: Engine;
@@ -36,6 +47,12 @@ export type LiveOptions = {
   samples?: string[];
   /** Where relative paths in a program's samples(...) start (default: the working directory). */
   baseDir?: string;
+  /** The deadline of an evaluation, awaits and sample loads included. */
+  evalTimeoutMs?: number;
+  /** How long a new worker may take to start (loading modules on a slow or throttled machine). */
+  startTimeoutMs?: number;
+  /** The ceiling of user code's memory: MB of the server's resident memory above its level at start. */
+  memoryLimitMb?: number;
 };
 
 /** The default change latency and queue depth in seconds; see README ("Timing") for the measurements behind them. */
@@ -43,9 +60,24 @@ export const DEFAULT_LOOKAHEAD = 0.01;
 export const DEFAULT_QUEUE_AHEAD = 0.15;
 export const DEFAULT_TICK_MS = 5;
 export const DEFAULT_HANG_TIMEOUT_MS = 400;
+export const DEFAULT_EVAL_TIMEOUT_MS = 10000;
+export const DEFAULT_START_TIMEOUT_MS = 20000;
+/** Messages a second on the worker's global channel (where only a program could post) that count as a flood. */
+const FLOOD_PER_SECOND = 500;
+/** Restarts within RESTART_WINDOW_MS that count as a restart loop: every program is then stopped. */
+const RESTART_LOOP = 4;
+const RESTART_WINDOW_MS = 10000;
 
-/** `warnings`: what the program names that will not sound (unknown sounds, with the closest names), at every evaluation. */
-export type EvalOutcome = { ok: true; buffer: string; slots: string[]; warnings?: string[] } | { ok: false; buffer: string; error: ProgramErrorJSON };
+/**
+ * An evaluation's outcome. A program that installed but one of whose slots
+ * is stopped (it hung or threw while being looked ahead) is not ok: `error`
+ * says which slot and why, `slots` what it installed. `warnings`: what the
+ * program names that will not sound (unknown sounds, with the closest names),
+ * at every evaluation.
+ */
+export type EvalOutcome =
+  | { ok: true; buffer: string; slots: string[]; warnings?: string[] }
+  | { ok: false; buffer: string; error: ProgramErrorJSON; slots?: string[] };
 
 export type LiveEvent =
   | { type: "evaluated"; buffer: string; code: string; outcome: EvalOutcome; by?: string }
@@ -58,12 +90,13 @@ export type LiveEvent =
   /** A program asked to start or stop recording (the host owns the recordings). */
   | { type: "record"; request: RecordRequest };
 
-type Pending = { resolve: (o: EvalOutcome) => void; buffer: string; code: string; by?: string };
+type Pending = { resolve: (o: EvalOutcome) => void; buffer: string; code: string; by?: string; sentAt: number };
 
 export class LiveSession {
   private worker!: Worker;
+  private port!: MessagePort;
   private readonly shared = new SharedArrayBuffer(SHARED.SIZE_BYTES);
-  private readonly cells = new Int32Array(this.shared, 0, 4);
+  private readonly cells = new Int32Array(this.shared, 0, SHARED.CELLS);
   private readonly horizonCells = new Float64Array(this.shared, SHARED.HORIZON_BYTE_OFFSET, 2);
   private readonly listeners = new Set<(e: LiveEvent) => void>();
   private readonly pending = new Map<number, Pending>();
@@ -81,6 +114,21 @@ export class LiveSession {
   private watchdog?: ReturnType<typeof setInterval>;
   private ready!: Promise<void>;
   private closed = false;
+  /** Set once the current worker beat (until then it may take startTimeoutMs to load). */
+  private started = false;
+  private controlSeq = 0;
+  /** When the oldest control command not yet acknowledged was sent (0: none outstanding). */
+  private controlSentAt = 0;
+  private controlName = "";
+  /** Messages on the worker's global channel in the current second. */
+  private strayMessages = 0;
+  private strayWindowAt = 0;
+  private restartTimes: number[] = [];
+  /** Slots blamed for a hang while an evaluation was under way: they stay stopped when it is sent again (until nothing is pending). */
+  private readonly blamedSlots = new Map<string, ProgramErrorJSON>();
+  private readonly memoryBaseMb: number;
+  /** A small batch for the cuts the main thread makes itself (hush, mute). */
+  private readonly cuts: EventBuffer;
   /** Times the watchdog restarted the worker. */
   restarts = 0;
 
@@ -88,12 +136,20 @@ export class LiveSession {
   readonly queueAhead: number;
   readonly tickMs: number;
   readonly hangTimeoutMs: number;
+  readonly evalTimeoutMs: number;
+  readonly startTimeoutMs: number;
+  readonly memoryLimitMb: number;
 
   private constructor(readonly engine: Engine, options: LiveOptions) {
     this.lookahead = options.lookahead ?? DEFAULT_LOOKAHEAD;
     this.queueAhead = Math.max(this.lookahead, options.queueAhead ?? DEFAULT_QUEUE_AHEAD);
     this.tickMs = options.tickMs ?? DEFAULT_TICK_MS;
     this.hangTimeoutMs = options.hangTimeoutMs ?? DEFAULT_HANG_TIMEOUT_MS;
+    this.evalTimeoutMs = options.evalTimeoutMs ?? DEFAULT_EVAL_TIMEOUT_MS;
+    this.startTimeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
+    this.memoryLimitMb = options.memoryLimitMb ?? defaultMemoryLimitMb();
+    this.memoryBaseMb = residentMb();
+    this.cuts = new EventBuffer(8);
     const rate = engine.sampleRate;
     this.tempo = new TempoMap(rate, checkCps(options.cps ?? 0.5), { frame: engine.now(), cycle: 0 });
     this.baseDir = options.baseDir ?? process.cwd();
@@ -115,32 +171,40 @@ export class LiveSession {
     const buffer = options.buffer ?? "main";
     const id = this.nextEvalId++;
     return new Promise((resolve) => {
-      this.pending.set(id, { resolve, buffer, code, by: options.by });
+      this.pending.set(id, { resolve, buffer, code, by: options.by, sentAt: performance.now() });
       this.send({ type: "eval", id, buffer, code, quantize: options.quantize ?? false });
     });
   }
 
-  /** Stops every slot at once; queued events are dropped and voices fade out. */
+  /**
+   * Stops every slot at once: the engine's queue is cleared and its voices
+   * fade out from here, whatever the worker does; then the worker is told.
+   */
   hush(): void {
     this.assertOpen();
     this.programs = [];
-    this.send({ type: "hush" });
+    this.slots = [];
+    this.cut(SLOT_ALL);
+    this.control({ type: "hush", seq: 0 }, "hush");
   }
 
   setMuted(slot: string, on: boolean): void {
-    this.requireSlot(slot);
-    this.send({ type: "mute", slot, on });
+    this.changeAudibility(this.requireSlot(slot), (s) => (s.muted = on));
+    this.control({ type: "mute", seq: 0, slot, on }, `mute ${slot}`);
   }
 
   setSolo(slot: string, on: boolean): void {
-    this.requireSlot(slot);
-    this.send({ type: "solo", slot, on });
+    this.changeAudibility(this.requireSlot(slot), (s) => (s.solo = on));
+    this.control({ type: "solo", seq: 0, slot, on }, `solo ${slot}`);
   }
 
-  /** Changes the tempo from the scheduler's horizon on. */
+  /** Changes the tempo from the change frame on. */
   setCps(cps: number): void {
     this.assertOpen();
-    this.send({ type: "setCps", cps: checkCps(cps) });
+    checkCps(cps);
+    const frame = Math.ceil(this.engine.now() + this.lookahead * this.engine.sampleRate);
+    this.tempo.setCps(cps, frame);
+    this.control({ type: "setCps", seq: 0, cps, frame }, "tempo");
   }
 
   /** Tempo now, in cycles per second. */
@@ -185,7 +249,8 @@ export class LiveSession {
     this.closed = true;
     if (this.watchdog) clearInterval(this.watchdog);
     this.worker.terminate();
-    for (const [id, p] of this.pending) p.resolve({ ok: false, buffer: p.buffer, error: { message: "the live session closed", phase: "evaluate" } });
+    this.port.close();
+    for (const [, p] of this.pending) p.resolve({ ok: false, buffer: p.buffer, error: { message: "the live session closed", phase: "evaluate" } });
     this.pending.clear();
   }
 
@@ -193,36 +258,58 @@ export class LiveSession {
 
   private spawn(horizon: [number, number] | null, failed: { id: string; error: ProgramErrorJSON }[]): void {
     const worker = new Worker(new URL("./worker.ts", import.meta.url).href, { type: "module" });
+    const channel = new MessageChannel();
     this.worker = worker;
+    this.port = channel.port1;
+    this.started = false;
+    // Until its first beat the worker is loading modules (slow on a throttled machine): startTimeoutMs applies.
+    Atomics.store(this.cells, SHARED.HEARTBEAT, 0);
+    this.lastBeat = 0;
     Atomics.store(this.cells, SHARED.PHASE, PHASE.STARTING);
+    // Everything sent so far is in the init: nothing is outstanding for the new worker.
+    Atomics.store(this.cells, SHARED.CONTROL_ACK, this.controlSeq);
+    Atomics.store(this.cells, SHARED.CONTROL_SEQ, this.controlSeq);
+    this.controlSentAt = 0;
     this.lastBeatAt = performance.now();
     let markReady!: () => void;
     this.ready = new Promise((r) => (markReady = r));
-    worker.onmessage = (ev: MessageEvent<FromWorker>) => {
+    channel.port1.onmessage = (ev: MessageEvent<FromWorker>) => {
       if (worker !== this.worker) return; // a terminated predecessor's last words
       if (ev.data.type === "ready") markReady();
       this.receive(ev.data);
     };
+    // Only a program could post here (the worker itself uses its port): count, and end a flood.
+    worker.onmessage = () => {
+      if (worker === this.worker) this.strayMessages++;
+    };
     worker.onerror = (ev) => this.emit({ type: "warning", message: `live worker error: ${ev.message}` });
+    worker.addEventListener("close", (ev) => {
+      if (worker === this.worker && !this.closed) this.restart({ kind: "exit", code: (ev as Event & { code?: number }).code ?? 0 });
+    });
     const muted = this.slots.filter((s) => s.muted).map((s) => s.id);
     const solo = this.slots.filter((s) => s.solo).map((s) => s.id);
-    worker.postMessage({
-      type: "init",
-      engine: this.engine.share(),
-      tempo: this.tempo.toPieces(),
-      horizon,
-      lookahead: this.lookahead,
-      queueAhead: this.queueAhead,
-      tickMs: this.tickMs,
-      programs: this.programs,
-      muted,
-      solo,
-      failed,
-      highlight: this.highlight,
-      shared: this.shared,
-      samples: this.sampleSources,
-      baseDir: this.baseDir,
-    } satisfies ToWorker);
+    worker.postMessage(
+      {
+        type: "init",
+        engine: this.engine.share(),
+        tempo: this.tempo.toPieces(),
+        horizon,
+        lookahead: this.lookahead,
+        queueAhead: this.queueAhead,
+        tickMs: this.tickMs,
+        programs: this.programs,
+        muted,
+        solo,
+        failed,
+        highlight: this.highlight,
+        shared: this.shared,
+        samples: this.sampleSources,
+        baseDir: this.baseDir,
+        port: channel.port2,
+        evalTimeoutMs: this.evalTimeoutMs,
+      } satisfies ToWorker,
+      [channel.port2],
+    );
   }
 
   private receive(msg: FromWorker): void {
@@ -231,12 +318,15 @@ export class LiveSession {
         const p = this.pending.get(msg.id);
         if (!p) return;
         this.pending.delete(msg.id);
-        const outcome: EvalOutcome = msg.ok
-          ? { ok: true, buffer: p.buffer, slots: msg.slots, ...(msg.warnings ? { warnings: msg.warnings } : {}) }
-          : { ok: false, buffer: p.buffer, error: msg.error };
+        const outcome: EvalOutcome = !msg.ok
+          ? { ok: false, buffer: p.buffer, error: msg.error }
+          : msg.stopped.length
+            ? { ok: false, buffer: p.buffer, error: msg.stopped[0]!, slots: msg.slots }
+            : { ok: true, buffer: p.buffer, slots: msg.slots, ...(msg.warnings ? { warnings: msg.warnings } : {}) };
         if (msg.ok) this.programs = [...this.programs.filter((r) => r.buffer !== p.buffer), { buffer: p.buffer, code: p.code }];
         p.resolve(outcome);
         this.emit({ type: "evaluated", buffer: p.buffer, code: p.code, outcome, by: p.by });
+        if (this.pending.size === 0) this.blamedSlots.clear();
         return;
       }
       case "state":
@@ -258,72 +348,150 @@ export class LiveSession {
       case "record":
         return this.emit({ type: "record", request: msg.request });
       case "ready":
+        for (const d of msg.dropped) this.dropProgram(d.buffer);
         return;
     }
   }
 
+  /** A program that is not to be replayed again, and its slots. */
+  private dropProgram(buffer: string): void {
+    this.programs = this.programs.filter((p) => p.buffer !== buffer);
+    this.slots = this.slots.filter((s) => s.buffer !== buffer);
+  }
+
   private adoptState(state: WorkerState): void {
+    // Sent before a control command was applied: the mirror is newer (the worker sends its state again when it applies it).
+    if (Atomics.load(this.cells, SHARED.CONTROL_ACK) < this.controlSeq) return;
     this.slots = state.slots;
     this.tempo = TempoMap.fromPieces(this.engine.sampleRate, state.tempo as TempoPiece[]);
   }
 
+  /** Every 25 ms: is the worker alive, obedient, within its memory, quiet on the global channel? */
   private checkHeartbeat(): void {
+    if (this.closed) return;
     const beat = Atomics.load(this.cells, SHARED.HEARTBEAT);
     const now = performance.now();
+    const seconds = (this.hangTimeoutMs / 1000).toFixed(1);
     if (beat !== this.lastBeat) {
       this.lastBeat = beat;
       this.lastBeatAt = now;
-      return;
+      this.started = true;
+    } else if (now - this.lastBeatAt > (this.started ? this.hangTimeoutMs : this.startTimeoutMs)) {
+      return this.restart({ kind: "hang", seconds: this.started ? seconds : (this.startTimeoutMs / 1000).toFixed(1) });
     }
-    if (now - this.lastBeatAt > this.hangTimeoutMs) this.restart();
+    if (this.controlSentAt && now - this.controlSentAt > this.hangTimeoutMs) {
+      if (Atomics.load(this.cells, SHARED.CONTROL_ACK) >= this.controlSeq) this.controlSentAt = 0;
+      else return this.restart({ kind: "ignored", command: this.controlName });
+    }
+    if (residentMb() - this.memoryBaseMb > this.memoryLimitMb) return this.restart({ kind: "memory", limitMb: this.memoryLimitMb });
+    if (now - this.strayWindowAt >= 1000) {
+      const flood = this.strayMessages > FLOOD_PER_SECOND;
+      this.strayMessages = 0;
+      this.strayWindowAt = now;
+      if (flood) return this.restart({ kind: "flood" });
+    }
+    // The worker's own deadline answers an evaluation; this is the backstop should it not.
+    for (const [id, p] of this.pending) {
+      if (now - p.sentAt < this.evalTimeoutMs + 2 * this.hangTimeoutMs + 1000) continue;
+      this.pending.delete(id);
+      this.fail(p, `the evaluation did not answer within ${(this.evalTimeoutMs / 1000).toFixed(1)} s: it was dropped, and the previous program keeps playing`);
+    }
   }
 
-  /** Terminates a hung worker and starts a fresh one from the mirrored state. */
-  private restart(): void {
+  private fail(p: Pending, message: string): void {
+    const outcome: EvalOutcome = { ok: false, buffer: p.buffer, error: new ProgramError(message, "evaluate").toJSON() };
+    p.resolve(outcome);
+    this.emit({ type: "evaluated", buffer: p.buffer, code: p.code, outcome, by: p.by });
+  }
+
+  /**
+   * Terminates the worker and starts a fresh one from the mirrored state,
+   * blaming the code that ran (see watchdog.ts): a hung or oversized
+   * evaluation fails, a slot is stopped, a buffer's program is dropped.
+   */
+  private restart(cause: Cause): void {
     const phase = Atomics.load(this.cells, SHARED.PHASE);
     this.worker.terminate();
+    this.port.close();
     this.restarts++;
-    const seconds = (this.hangTimeoutMs / 1000).toFixed(1);
+    // Whatever the worker queued may belong to the code that is blamed; the new worker schedules again from its horizon.
     const failed = this.slots.filter((s) => s.error).map((s) => ({ id: s.id, error: s.error! }));
-    let reason: string;
-    if (phase === PHASE.EVALUATING) {
-      const id = Atomics.load(this.cells, SHARED.EVAL_ID);
-      reason = `the program did not finish evaluating within ${seconds} s (an endless loop?): it was stopped, and the previous program keeps playing`;
-      const p = this.pending.get(id);
+    for (const [id, error] of this.blamedSlots) if (!failed.some((f) => f.id === id)) failed.push({ id, error });
+    const verdict = judge(phase, cause, { evalId: Atomics.load(this.cells, SHARED.EVAL_ID), name: this.blamedName() });
+    if (verdict.blame === "evaluation") {
+      const p = this.pending.get(verdict.id);
       if (p) {
-        this.pending.delete(id);
-        const outcome: EvalOutcome = { ok: false, buffer: p.buffer, error: new ProgramError(reason, "evaluate").toJSON() };
-        p.resolve(outcome);
-        this.emit({ type: "evaluated", buffer: p.buffer, code: p.code, outcome, by: p.by });
+        this.pending.delete(verdict.id);
+        this.fail(p, verdict.reason);
       }
-    } else if (phase === PHASE.QUERYING) {
-      const id = this.queriedSlotId();
-      reason = `slot "${id}" did not answer a query within ${seconds} s (an endless loop in a pattern function?): it was stopped, the others keep playing`;
-      const error = new ProgramError(reason, "query", undefined, undefined, id).toJSON();
-      failed.push({ id, error });
-      const known = this.slots.find((s) => s.id === id);
+    } else if (verdict.blame === "slot") {
+      const error = new ProgramError(verdict.reason, "query", undefined, undefined, verdict.slot).toJSON();
+      failed.push({ id: verdict.slot, error });
+      this.blamedSlots.set(verdict.slot, error);
+      const known = this.slots.find((s) => s.id === verdict.slot);
       if (known) known.error = error;
       this.emit({ type: "error", error });
-    } else {
-      reason = `the live worker stopped responding for ${seconds} s; it was restarted`;
+    } else if (verdict.blame === "buffer") {
+      this.dropProgram(verdict.buffer);
+      this.emit({ type: "error", error: new ProgramError(verdict.reason, "evaluate").toJSON() });
     }
-    // Evaluations queued behind the hung one are re-sent to the new worker.
+    let reason = verdict.reason;
+    const now = performance.now();
+    this.restartTimes = [...this.restartTimes.filter((t) => now - t < RESTART_WINDOW_MS), now];
+    if (this.restartTimes.length >= RESTART_LOOP) {
+      // A loop nobody could be blamed for: stop replaying, so the server stays useful.
+      this.restartTimes = [];
+      this.programs = [];
+      this.slots = [];
+      this.cut(SLOT_ALL);
+      reason = `the live worker was restarted ${RESTART_LOOP} times in ${RESTART_WINDOW_MS / 1000} s (${verdict.reason}): every program was stopped; evaluate again to play`;
+      this.emit({ type: "error", error: new ProgramError(reason, "evaluate").toJSON() });
+    }
+    // Evaluations under way in the old worker are sent again to the new one.
     const requeue = [...this.pending.entries()];
     const [n, d] = [this.horizonCells[0]!, this.horizonCells[1]!];
     this.spawn(d > 0 ? [n, d] : null, failed);
     for (const [id, p] of requeue) this.send({ type: "eval", id, buffer: p.buffer, code: p.code, quantize: false, keepFailed: failed });
     this.emit({ type: "restarted", reason });
+    this.emit({ type: "state" });
   }
 
-  /** The id of the slot the worker was querying when it stopped. */
-  private queriedSlotId(): string {
+  /** Sends a control command, mirrored here first; the watchdog checks that the worker applies it. */
+  private control(msg: ToWorker & { seq: number }, name: string): void {
+    msg.seq = ++this.controlSeq;
+    Atomics.store(this.cells, SHARED.CONTROL_SEQ, msg.seq);
+    if (!this.controlSentAt) this.controlSentAt = performance.now();
+    this.controlName = name;
+    this.send(msg);
+    this.emit({ type: "state" });
+  }
+
+  /** Applies a mute/solo change to the mirror; slots that fall silent are cut in the engine from here at once. */
+  private changeAudibility(slot: SlotState, change: (s: SlotState) => void): void {
+    const before = new Set(audibleTags(this.slots));
+    change(slot);
+    const after = new Set(audibleTags(this.slots));
+    for (const tag of before) if (!after.has(tag)) this.cut(tag);
+  }
+
+  /** Drops a slot's (or every slot's) queued events and fades its voices, natively, from the main thread. */
+  private cut(tag: number): void {
+    const now = this.engine.now();
+    this.cuts.addClear(tag, 0);
+    this.cuts.addRelease(tag, now);
+    this.engine.push(this.cuts);
+    this.cuts.drop(this.cuts.length);
+  }
+
+  /** The slot or buffer the worker named as running when it stopped. */
+  private blamedName(): string {
     const length = new Int32Array(this.shared, SHARED.SLOT_ID_BYTE_OFFSET, 1)[0]!;
     const bytes = new Uint8Array(this.shared, SHARED.SLOT_ID_BYTE_OFFSET + 4, Math.min(length, SHARED.SLOT_ID_MAX_BYTES));
     return new TextDecoder().decode(bytes.slice());
   }
 
   private send(msg: ToWorker): void {
-    this.worker.postMessage(msg);
+    this.port.postMessage(msg);
   }
 
   private emit(e: LiveEvent): void {
@@ -340,10 +508,17 @@ export class LiveSession {
     if (this.closed) throw new Error("the live session is closed");
   }
 
-  private requireSlot(slot: string): void {
+  private requireSlot(slot: string): SlotState {
     this.assertOpen();
-    if (!this.slots.some((s) => s.id === slot)) {
-      throw new RangeError(`no slot "${slot}" (playing: ${this.slots.map((s) => s.id).join(", ") || "none"})`);
-    }
+    const found = this.slots.find((s) => s.id === slot);
+    if (!found) throw new RangeError(`no slot "${slot}" (playing: ${this.slots.map((s) => s.id).join(", ") || "none"})`);
+    return found;
   }
+}
+
+/** The tags of the slots that sound, by the rule of SlotTable.audible. */
+function audibleTags(slots: readonly SlotState[]): number[] {
+  const live = slots.filter((s) => !s.error);
+  const soloed = live.some((s) => s.solo);
+  return live.filter((s) => (soloed ? s.solo : !s.muted && !s.silenced)).map((s) => s.tag);
 }

@@ -6,13 +6,21 @@
  * terminates it and starts a fresh one from the state mirrored there
  * (see protocol.ts). The heartbeat and the current phase are written to
  * shared memory so the watchdog can tell a hang and blame the right code.
+ *
+ * Evaluations run side by side, each with a deadline: one that awaits
+ * forever fails when its time is up and holds no other back. An older
+ * evaluation of a buffer that finishes after a newer one is dropped.
+ * What user code could take from the worker is guarded in guard.ts.
  * @module
  */
 /// <reference lib="webworker" />
 import { Engine, SampleLibrary } from "../engine/index.ts";
 import type { Pattern } from "../pattern/pattern.ts";
 import { ratio, type Rational } from "../pattern/rational.ts";
-import { ProgramError, type ProgramErrorJSON } from "./errors.ts";
+import { ProgramError, programIdOf, type ProgramErrorJSON } from "./errors.ts";
+import { runtimeError } from "./evaluate.ts";
+import { atomic, catchStrays, clock, disarmProcess, fetchWithSite, hidePostMessage, TimerScope, type TimerHooks } from "./guard.ts";
+import type { PositionMap } from "./position-map.ts";
 import { evaluate } from "./program.ts";
 import { soundValues } from "./preload.ts";
 import { unknownSoundWarnings } from "./sound-names.ts";
@@ -25,6 +33,9 @@ import { TempoMap } from "./tempo.ts";
 
 declare const self: Worker;
 
+let port: MessagePort;
+/** MessagePort.prototype.postMessage, captured before any program runs. */
+const portPost = MessagePort.prototype.postMessage;
 let cells: Int32Array;
 let horizonCells: Float64Array;
 let slotIdLength: Int32Array;
@@ -37,54 +48,108 @@ let scheduler: Scheduler;
 let highlight = false;
 let library: SampleLibrary;
 let baseDir = ".";
+let evalTimeoutMs = 10000;
 /** Set when a slot failed during a tick: the main thread needs the new state. */
 let stateDirty = false;
 let timer: ReturnType<typeof setInterval> | undefined;
-/** Evaluations run one at a time, in the order they arrived. */
-let evalChain: Promise<unknown> = Promise.resolve();
 
-const post = (msg: FromWorker) => self.postMessage(msg);
+/** An evaluation under way. */
+type Flight = { id: number; buffer: string; timers: TimerScope };
+const inFlight = new Map<number, Flight>();
+/** Per buffer, the id of the evaluation that installed last (an older one finishing later is dropped). */
+const installedId = new Map<string, number>();
+/** The timers of the program that plays in each buffer. */
+const bufferTimers = new Map<string, TimerScope>();
+/** Where each recent evaluation's code is, to place errors caught outside it. */
+const programMaps = new Map<number, { buffer: string; map: PositionMap }>();
+const MAX_PROGRAM_MAPS = 64;
+/** Errors caught outside evaluations already reported (each is reported once). */
+const reported = new Set<string>();
+
+const apply = Reflect.apply;
+const post = (msg: FromWorker) => apply(portPost, port, [msg]);
+
+const timerHooks: TimerHooks = {
+  enter(owner) {
+    const before = atomic.load(cells, SHARED.PHASE);
+    phaseStack.push(before);
+    showName(owner);
+    atomic.store(cells, SHARED.PHASE, PHASE.TIMER);
+  },
+  leave() {
+    atomic.store(cells, SHARED.PHASE, phaseStack.pop() ?? PHASE.IDLE);
+  },
+  error(owner, err) {
+    reportStray(err, "an exception in a timer", owner);
+  },
+};
+const phaseStack: number[] = [];
 
 self.onmessage = (ev: MessageEvent<ToWorker>) => {
   const msg = ev.data;
+  if (msg.type !== "init" || port) return;
+  port = msg.port;
+  port.onmessage = (e: MessageEvent<ToWorker>) => receive(e.data);
+  // From here on the worker listens on its port only: a program that
+  // reassigns self.onmessage or posts to the global changes nothing.
+  hidePostMessage(self as unknown as { postMessage?: unknown });
+  disarmProcess();
+  catchStrays((err, kind) => reportStray(err, `an ${kind}`));
+  void init(msg).catch((err) => post({ type: "fatal", message: `live worker failed to start: ${(err as Error).stack ?? err}` }));
+};
+
+function receive(msg: ToWorker): void {
   try {
     switch (msg.type) {
-      case "init":
-        void init(msg).catch((err) => post({ type: "fatal", message: `live worker failed to start: ${(err as Error).stack ?? err}` }));
-        return;
       case "eval":
-        evalChain = evalChain.then(() => runEval(msg.id, msg.buffer, msg.code, msg.quantize, msg.keepFailed ?? []));
+        void runEval(msg.id, msg.buffer, msg.code, msg.quantize, msg.keepFailed ?? []);
         return;
       case "hush":
-        scheduler.hush();
-        return postState();
+        hushAll();
+        return acknowledge(msg.seq);
       case "mute":
-        changeAudibility(() => slots.setMuted(msg.slot, msg.on));
-        return postState();
+        if (slots.has(msg.slot)) changeAudibility(() => slots.setMuted(msg.slot, msg.on));
+        return acknowledge(msg.seq);
       case "solo":
-        changeAudibility(() => slots.setSolo(msg.slot, msg.on));
-        return postState();
+        if (slots.has(msg.slot)) changeAudibility(() => slots.setSolo(msg.slot, msg.on));
+        return acknowledge(msg.seq);
       case "setCps":
-        scheduler.setCps(msg.cps);
-        return postState();
+        scheduler.setCps(msg.cps, Math.max(msg.frame, scheduler.changeFrame()));
+        return acknowledge(msg.seq);
       case "highlight":
         highlight = msg.on;
         return;
       case "stop":
-        if (timer) clearInterval(timer);
+        if (timer) clock.clearInterval(timer);
         return;
     }
   } catch (err) {
     post({ type: "warning", message: (err as Error).message });
+    if ("seq" in msg) acknowledge(msg.seq);
   }
-};
+}
+
+/** Marks a control command applied and tells the main thread the new state. */
+function acknowledge(seq: number): void {
+  atomic.store(cells, SHARED.CONTROL_ACK, seq);
+  postState();
+}
+
+/** Stops every slot and every program's timers (but those of `keep`, a program that called hush() itself). */
+function hushAll(keep?: TimerScope): void {
+  scheduler.hush();
+  for (const t of bufferTimers.values()) t.clear();
+  bufferTimers.clear();
+  for (const f of inFlight.values()) if (f.timers !== keep) f.timers.clear();
+}
 
 async function init(msg: WorkerInit): Promise<void> {
-  cells = new Int32Array(msg.shared, 0, 4);
+  cells = new Int32Array(msg.shared, 0, SHARED.CELLS);
   horizonCells = new Float64Array(msg.shared, SHARED.HORIZON_BYTE_OFFSET, 2);
   slotIdLength = new Int32Array(msg.shared, SHARED.SLOT_ID_BYTE_OFFSET, 1);
   slotIdBytes = new Uint8Array(msg.shared, SHARED.SLOT_ID_BYTE_OFFSET + 4, SHARED.SLOT_ID_MAX_BYTES);
-  Atomics.store(cells, SHARED.PHASE, PHASE.STARTING);
+  atomic.store(cells, SHARED.PHASE, PHASE.STARTING);
+  evalTimeoutMs = msg.evalTimeoutMs;
   engine = Engine.attach(msg.engine);
   const tempo = TempoMap.fromPieces(msg.engine.sampleRate, msg.tempo);
   baseDir = msg.baseDir;
@@ -97,23 +162,17 @@ async function init(msg: WorkerInit): Promise<void> {
     }
   }
   slots = new SlotTable<Pattern>();
-  for (const program of msg.programs) {
-    beat();
-    try {
-      const p = await evaluate(program.code);
-      addSampleSources(library, p.effects.samples ?? [], baseDir);
-      slots.apply(program.buffer, p.played, p.map);
-    } catch (err) {
-      post({ type: "warning", message: `could not restore buffer "${program.buffer}": ${(err as Error).message}` });
-    }
-  }
+  const dropped = await replay(msg.programs);
   for (const id of msg.muted) if (slots.has(id)) slots.setMuted(id, true);
   for (const id of msg.solo) if (slots.has(id)) slots.setSolo(id, true);
   for (const f of msg.failed) if (slots.has(f.id)) slots.fail(f.id, toProgramError(f.id, f.error));
   highlight = msg.highlight;
-  // Resume where the last worker stopped, unless that is already in the past.
-  const nowCycle = tempo.cycleAt(engine.now());
-  const resume: Rational | undefined = msg.horizon && msg.horizon[0] / msg.horizon[1] > nowCycle ? ratio(msg.horizon[0], msg.horizon[1]) : undefined;
+  // Resume where the last worker stopped, unless that is already too close
+  // to be heard on time: then from the change frame on (an event pushed
+  // after its frame would play late, off its frame; one missing is better).
+  const earliest = tempo.cycleAt(engine.now() + msg.lookahead * msg.engine.sampleRate);
+  const resume: Rational =
+    msg.horizon && msg.horizon[0] / msg.horizon[1] > earliest ? ratio(msg.horizon[0], msg.horizon[1]) : ratio(Math.ceil(earliest * 2 ** 20), 2 ** 20);
   scheduler = new Scheduler(
     engine,
     slots,
@@ -137,72 +196,115 @@ async function init(msg: WorkerInit): Promise<void> {
       samples: library,
       beforeQuery: (slot) => {
         showQueried(slot.id, slot.tag);
-        Atomics.store(cells, SHARED.PHASE, PHASE.QUERYING);
+        atomic.store(cells, SHARED.PHASE, PHASE.QUERYING);
       },
     },
     resume,
   );
-  Atomics.store(cells, SHARED.PHASE, PHASE.IDLE);
-  timer = setInterval(tick, msg.tickMs);
+  atomic.store(cells, SHARED.PHASE, PHASE.IDLE);
+  timer = clock.setInterval(tick, msg.tickMs);
   tick();
-  post({ type: "ready" });
+  post({ type: "ready", dropped });
   postState();
+}
+
+/**
+ * Evaluates the programs that played in the worker before this one, in
+ * order, without their side effects (the tempo comes with the init). Each
+ * runs marked as REPLAYING its buffer, so a hang is blamed on it; one that
+ * fails or passes its deadline is dropped and not replayed again.
+ */
+async function replay(programs: WorkerInit["programs"]): Promise<{ buffer: string; error: ProgramErrorJSON }[]> {
+  const dropped: { buffer: string; error: ProgramErrorJSON }[] = [];
+  let id = -1;
+  for (const program of programs) {
+    beat();
+    showName(program.buffer);
+    atomic.store(cells, SHARED.PHASE, PHASE.REPLAYING);
+    const timers = new TimerScope(program.buffer, timerHooks);
+    const evalId = id--;
+    try {
+      const p = await withDeadline(evaluate(program.code, { id: evalId, host: programNames(timers) }), evalTimeoutMs, program.buffer);
+      rememberMap(evalId, program.buffer, p.map);
+      addSampleSources(library, p.effects.samples ?? [], baseDir);
+      slots.apply(program.buffer, p.played, p.map);
+      bufferTimers.set(program.buffer, timers);
+    } catch (err) {
+      timers.clear();
+      const reason = err instanceof Error ? err.message : String(err);
+      const error = new ProgramError(`buffer "${program.buffer}" failed when replayed into a fresh live worker (${reason}): it was stopped and will not be replayed again`, "evaluate").toJSON();
+      dropped.push({ buffer: program.buffer, error });
+      post({ type: "error", error });
+    }
+  }
+  return dropped;
 }
 
 function tick(): void {
   beat();
-  const before = Atomics.load(cells, SHARED.PHASE);
+  // A control command is on its way: push nothing until it is applied (hush means hush).
+  if (atomic.load(cells, SHARED.CONTROL_SEQ) > atomic.load(cells, SHARED.CONTROL_ACK)) return;
+  const before = atomic.load(cells, SHARED.PHASE);
   try {
     scheduler.tick();
   } catch (err) {
     post({ type: "warning", message: `scheduler: ${(err as Error).message}` });
   }
-  Atomics.store(cells, SHARED.PHASE, before === PHASE.QUERYING ? PHASE.IDLE : before);
+  atomic.store(cells, SHARED.PHASE, before === PHASE.QUERYING ? PHASE.IDLE : before);
   const h = scheduler.horizonCycle;
   horizonCells[0] = h.n;
   horizonCells[1] = h.d;
   if (stateDirty) postState();
 }
 
+/** Rejects with a clear error when `work` has not settled within `ms`. */
+function withDeadline<T>(work: Promise<T>, ms: number, buffer: string): Promise<T> {
+  work.catch(() => undefined); // settles after the deadline: nobody waits for it any more
+  let timeout: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timeout = clock.setTimeout(() => {
+      const seconds = (ms / 1000).toFixed(1);
+      reject(new ProgramError(`the program in buffer "${buffer}" did not finish within ${seconds} s (an await that never resolves, or samples that do not load?): it was stopped, and the previous program keeps playing`, "evaluate"));
+    }, ms);
+  });
+  return Promise.race([work, deadline]).finally(() => clock.clearTimeout(timeout));
+}
+
+/** What a program sees besides the library: its own timers, and a fetch whose failures name the program's line. */
+function programNames(timers: TimerScope): Record<string, unknown> {
+  return { ...timers.names(), fetch: fetchWithSite() };
+}
+
 async function runEval(id: number, buffer: string, code: string, quantize: boolean, keepFailed: { id: string; error: ProgramErrorJSON }[]): Promise<void> {
   beat();
-  Atomics.store(cells, SHARED.EVAL_ID, id);
-  Atomics.store(cells, SHARED.PHASE, PHASE.EVALUATING);
+  const flight: Flight = { id, buffer, timers: new TimerScope(buffer, timerHooks) };
+  inFlight.set(id, flight);
+  showEvaluating(id);
+  const started = clock.now();
   try {
-    const program = await evaluate(code);
-    const known = library.sources.length;
-    addSampleSources(library, program.effects.samples ?? [], baseDir, (message) => post({ type: "warning", message }));
-    if (library.sources.length !== known) post({ type: "samples", sources: [...library.sources] });
-    // Load what the program names before it plays, so no first hit is
-    // silent (a file that fails is reported once, by the library, with its
-    // name and the reason). Looking ahead runs the program's pattern code:
-    // each pattern is queried as its slot, so a hang there is blamed on
-    // that slot, as in a scheduler tick.
-    const ahead = slotIds(buffer, program.played);
-    const stopped = new Set(keepFailed.map((f) => f.id));
-    const values: Record<string, unknown>[] = [];
-    program.played.forEach((p, i) => {
-      if (stopped.has(ahead[i]!)) return;
-      showQueried(ahead[i]!, 0);
-      Atomics.store(cells, SHARED.PHASE, PHASE.QUERYING);
-      values.push(...soundValues([p.pattern], scheduler.horizonCycle.valueOf()));
-      Atomics.store(cells, SHARED.PHASE, PHASE.EVALUATING);
-    });
-    await library.preload(values, 10000);
+    const { program, values } = await withDeadline(prepare(flight, code, keepFailed, started), evalTimeoutMs, buffer);
+    showEvaluating(id);
     const warnings = unknownSoundWarnings(values, knownSound, knownSoundNames);
     for (const v of values) if (typeof v.s === "string") scheduler.markWarned(`sound:${typeof v.bank === "string" ? `${v.bank}_${v.s}` : v.s}`);
     beat();
-    if (program.effects.hush) scheduler.hush();
+    if ((installedId.get(buffer) ?? 0) > id) {
+      throw new ProgramError(`a later evaluation of buffer "${buffer}" finished first: this one was dropped`, "evaluate");
+    }
+    installedId.set(buffer, id);
+    if (program.effects.hush) hushAll(flight.timers);
+    bufferTimers.get(buffer)?.clear();
+    bufferTimers.set(buffer, flight.timers);
     const ids = install(buffer, program, quantize, keepFailed);
     if (program.effects.cps !== undefined) scheduler.setCps(program.effects.cps);
     if (program.effects.record) post({ type: "record", request: program.effects.record });
-    post({ type: "evalResult", id, ok: true, slots: ids, ...(warnings.length ? { warnings } : {}) });
+    const stopped = ids.map((s) => slots.get(s)?.error?.toJSON()).filter((e): e is ProgramErrorJSON => e !== undefined);
+    finish(id);
+    post({ type: "evalResult", id, ok: true, slots: ids, stopped, ...(warnings.length ? { warnings } : {}) });
   } catch (err) {
+    flight.timers.clear();
     const error = err instanceof ProgramError ? err : ProgramError.fromRuntime(err, "evaluate", undefined, 0);
+    finish(id);
     post({ type: "evalResult", id, ok: false, error: error.toJSON() });
-  } finally {
-    Atomics.store(cells, SHARED.PHASE, PHASE.IDLE);
-    postState();
   }
 }
 
@@ -213,6 +315,49 @@ function knownSound(s: string, bank: string | undefined): boolean {
 
 function knownSoundNames(): string[] {
   return [...library.names(), ...libraryTables().soundIndex.keys()];
+}
+
+/** An evaluation is over: the watchdog blames another one still under way, if any; the main thread gets the state before the result. */
+function finish(id: number): void {
+  inFlight.delete(id);
+  const other = [...inFlight.keys()].at(-1);
+  if (other !== undefined) showEvaluating(other);
+  else atomic.store(cells, SHARED.PHASE, PHASE.IDLE);
+  postState();
+}
+
+/** Runs the program and loads what it names; everything before the patterns are put in place. */
+async function prepare(
+  flight: Flight,
+  code: string,
+  keepFailed: { id: string }[],
+  started: number,
+): Promise<{ program: Awaited<ReturnType<typeof evaluate>>; values: Record<string, unknown>[] }> {
+  const { id, buffer } = flight;
+  const program = await evaluate(code, { id, host: programNames(flight.timers) });
+  showEvaluating(id);
+  rememberMap(id, buffer, program.map);
+  const known = library.sources.length;
+  addSampleSources(library, program.effects.samples ?? [], baseDir, (message) => post({ type: "warning", message }));
+  if (library.sources.length !== known) post({ type: "samples", sources: [...library.sources] });
+  // Load what the program names before it plays, so no first hit is
+  // silent (a file that fails is reported once, by the library, with its
+  // name and the reason). Looking ahead runs the program's pattern code:
+  // each pattern is queried as its slot, so a hang there is blamed on
+  // that slot, as in a scheduler tick.
+  const ahead = slotIds(buffer, program.played);
+  const stopped = new Set(keepFailed.map((f) => f.id));
+  const values: Record<string, unknown>[] = [];
+  program.played.forEach((p, i) => {
+    if (stopped.has(ahead[i]!)) return;
+    showQueried(ahead[i]!, 0);
+    atomic.store(cells, SHARED.PHASE, PHASE.QUERYING);
+    values.push(...soundValues([p.pattern], scheduler.horizonCycle.valueOf()));
+    showEvaluating(id);
+  });
+  // The loads share the evaluation's deadline; what is not ready by then plays when it is.
+  await library.preload(values, Math.max(0, evalTimeoutMs - (clock.now() - started) - 50));
+  return { program, values };
 }
 
 /**
@@ -258,14 +403,53 @@ function toProgramError(slot: string, e: ProgramErrorJSON): ProgramError {
 
 /** Tells the watchdog which slot's pattern code runs now (read only after a hang). */
 function showQueried(id: string, tag: number): void {
-  if (id !== slotIdShown) {
-    // The watchdog reads this only after a hang, so the slot it blames may be one the main thread has not heard of yet.
-    slotIdShown = id;
-    slotIdLength[0] = utf8.encodeInto(id, slotIdBytes).written;
-  }
-  Atomics.store(cells, SHARED.SLOT_TAG, tag);
+  // The watchdog reads this only after a hang, so the slot it blames may be one the main thread has not heard of yet.
+  showName(id);
+  atomic.store(cells, SHARED.SLOT_TAG, tag);
+}
+
+/** Marks an evaluation as the code that runs now (what the watchdog blames if the worker hangs). */
+function showEvaluating(id: number): void {
+  atomic.store(cells, SHARED.EVAL_ID, id);
+  atomic.store(cells, SHARED.PHASE, PHASE.EVALUATING);
+}
+
+/** Writes a buffer or slot name where the watchdog reads it after a hang. */
+function showName(name: string): void {
+  if (name === slotIdShown) return;
+  slotIdShown = name;
+  slotIdLength[0] = utf8.encodeInto(name, slotIdBytes).written;
+}
+
+function rememberMap(id: number, buffer: string, map: PositionMap): void {
+  programMaps.set(id, { buffer, map });
+  if (programMaps.size > MAX_PROGRAM_MAPS) programMaps.delete(programMaps.keys().next().value!);
+}
+
+/**
+ * Reports, once, an error caught outside any evaluation: an unhandled
+ * rejection, an uncaught exception, a timer that threw. It is placed in the
+ * program it came from when its stack (or, for fetch, its call site) names
+ * one; nothing stops: the slots keep their patterns.
+ */
+function reportStray(err: unknown, what: string, owner?: string): void {
+  const e = err instanceof Error ? err : new Error(String(err));
+  const site = (e as Error & { programSite?: string }).programSite;
+  const stack = programIdOf(e.stack ?? "") === undefined && site ? site : (e.stack ?? "");
+  const id = programIdOf(stack);
+  const known = id === undefined ? undefined : programMaps.get(id);
+  const located = Object.assign(new Error(e.message), { name: e.name, stack });
+  const placed = runtimeError(located, "evaluate", known?.map);
+  const buffer = owner ?? known?.buffer;
+  const key = `${buffer}|${id}|${placed.message}`;
+  if (reported.has(key)) return;
+  if (reported.size > 1000) reported.clear();
+  reported.add(key);
+  const where = buffer === undefined ? "a program" : `buffer "${buffer}"`;
+  const error = new ProgramError(`${what} in ${where}: ${placed.reason}; it was caught, and the music plays on`, "evaluate", placed.line, placed.column);
+  post({ type: "error", error: error.toJSON() });
 }
 
 function beat(): void {
-  Atomics.add(cells, SHARED.HEARTBEAT, 1);
+  atomic.add(cells, SHARED.HEARTBEAT, 1);
 }

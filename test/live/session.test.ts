@@ -70,8 +70,14 @@ describe("live session", () => {
   });
 
   test("while(true) inside a pattern function at query time stops that slot alone", async () => {
-    const ok = await live.evaluate(`$: note("c3*8").s("sine").decay(0.05).sustain(0)\n$: note("e3*4").s("sine").fmap(v => { while (true) {} })`);
-    expect(ok.ok).toBe(true);
+    const outcome = await live.evaluate(`$: note("c3*8").s("sine").decay(0.05).sustain(0)\n$: note("e3*4").s("sine").fmap(v => { while (true) {} })`);
+    // installed, but honest: the slot that hung while being looked ahead is named, stopped, with why
+    expect(outcome.ok).toBe(false);
+    if (!outcome.ok) {
+      expect(outcome.slots).toEqual(["main/$1", "main/$2"]);
+      expect(outcome.error).toMatchObject({ slot: "main/$2", phase: "query" });
+      expect(outcome.error.message).toMatch(/did not answer a query/);
+    }
     await until(() => live.slotStates().some((s) => s.id === "main/$2" && s.error !== undefined));
     const stopped = live.slotStates().find((s) => s.id === "main/$2")!;
     expect(stopped.error!.message).toMatch(/did not answer a query/);
