@@ -11,6 +11,11 @@ ost_result ost_buses_init(ost_buses *b, uint32_t count, float rate, uint32_t cha
     b->orbits = calloc(count, sizeof *b->orbits);
     if (!b->orbits) return OST_OUT_OF_MEMORY;
     b->count = count;
+    b->wet_l = aligned_alloc(64, OST_MIX_BLOCK * sizeof(float));
+    b->wet_r = aligned_alloc(64, OST_MIX_BLOCK * sizeof(float));
+    if (!b->wet_l || !b->wet_r) goto oom;
+    memset(b->wet_l, 0, OST_MIX_BLOCK * sizeof(float));
+    memset(b->wet_r, 0, OST_MIX_BLOCK * sizeof(float));
     for (uint32_t i = 0; i < 32; i++) OST_INIT(&b->route[i], 0);
     for (uint32_t o = 0; o < count; o++) {
         ost_orbit *orb = &b->orbits[o];
@@ -43,6 +48,9 @@ void ost_buses_free(ost_buses *b) {
         ost_reverb_free(&orb->reverb);
     }
     free(b->orbits);
+    free(b->wet_l);
+    free(b->wet_r);
+    b->wet_l = b->wet_r = NULL;
     b->orbits = NULL;
     b->count = 0;
 }
@@ -83,23 +91,67 @@ static void sum_lanes(const ost_orbit *o, int bus, float *out, uint32_t n) {
     for (uint32_t i = 0; i < n; i++) out[i] = ost_vf_sum(a[i]);
 }
 
+void ost_buses_fade_fx(ost_buses *b, uint32_t frames) {
+    if (frames == 0) frames = 1;
+    for (uint32_t i = 0; i < b->count; i++) {
+        ost_orbit *o = &b->orbits[i];
+        if (o->delay.sleeping && o->reverb.sleeping) continue;
+        o->fx_fade_total = o->fx_fade_left = frames;
+    }
+}
+
+/* The delay and reverb of an orbit whose tails are fading: their output goes
+   through the wet buffers and a linear ramp to zero; once at zero, the orbit
+   is marked for clearing. */
+static void faded_tails(ost_buses *b, ost_orbit *o, float *l, float *r, uint32_t n) {
+    float *wl = b->wet_l, *wr = b->wet_r;
+    memset(wl, 0, n * sizeof(float));
+    memset(wr, 0, n * sizeof(float));
+    ost_delay_process(&o->delay, o->sum[OST_BUS_DELAY_L], o->sum[OST_BUS_DELAY_R], wl, wr, n,
+                      !(o->live & (3u << OST_BUS_DELAY_L)));
+    ost_reverb_process(&o->reverb, o->sum[OST_BUS_REVERB_L], o->sum[OST_BUS_REVERB_R], wl, wr, n,
+                       !(o->live & (3u << OST_BUS_REVERB_L)));
+    float step = 1.0f / (float)o->fx_fade_total;
+    for (uint32_t j = 0; j < n; j++) {
+        float g = o->fx_fade_left ? (float)o->fx_fade_left * step : 0.0f;
+        if (o->fx_fade_left) o->fx_fade_left--;
+        l[j] += wl[j] * g;
+        r[j] += wr[j] * g;
+    }
+    if (!o->fx_fade_left) o->fx_clear = 1;
+}
+
 void ost_buses_finish(ost_buses *b, uint32_t n, float *const *pair_l, float *const *pair_r) {
     for (uint32_t p = 0; p < b->pairs; p++) {
         memset(pair_l[p], 0, n * sizeof(float));
         memset(pair_r[p], 0, n * sizeof(float));
     }
+    int cleared = 0;
     for (uint32_t i = 0; i < b->count; i++) {
         ost_orbit *o = &b->orbits[i];
+        if (o->fx_clear && !cleared) {
+            /* Bounded work: one orbit's lines per step (the same clearing a
+               tail that died away gets); the others stay silent until their turn. */
+            ost_delay_clear(&o->delay);
+            ost_reverb_clear(&o->reverb);
+            o->fx_clear = 0;
+            cleared = 1;
+        }
         int sleeping = o->delay.sleeping && o->reverb.sleeping && o->phaser.sleeping;
-        if (!o->live && sleeping) continue; /* nothing played into it, no tail rings on */
+        if (!o->live && sleeping && !o->fx_clear) continue; /* nothing played into it, no tail rings on */
         for (int k = 0; k < OST_BUS_COUNT; k++) sum_lanes(o, k, o->sum[k], n);
         float *l = o->sum[OST_BUS_DRY_L], *r = o->sum[OST_BUS_DRY_R];
         ost_phaser_process(&o->phaser, o->sum[OST_BUS_PHASER_L], o->sum[OST_BUS_PHASER_R], l, r, n,
                            !(o->live & (3u << OST_BUS_PHASER_L)));
-        ost_delay_process(&o->delay, o->sum[OST_BUS_DELAY_L], o->sum[OST_BUS_DELAY_R], l, r, n,
-                          !(o->live & (3u << OST_BUS_DELAY_L)));
-        ost_reverb_process(&o->reverb, o->sum[OST_BUS_REVERB_L], o->sum[OST_BUS_REVERB_R], l, r, n,
-                           !(o->live & (3u << OST_BUS_REVERB_L)));
+        if (o->fx_fade_left || o->fx_clear) {
+            if (o->fx_fade_left) faded_tails(b, o, l, r, n);
+            /* else: waiting to be cleared: the tails are not heard */
+        } else {
+            ost_delay_process(&o->delay, o->sum[OST_BUS_DELAY_L], o->sum[OST_BUS_DELAY_R], l, r, n,
+                              !(o->live & (3u << OST_BUS_DELAY_L)));
+            ost_reverb_process(&o->reverb, o->sum[OST_BUS_REVERB_L], o->sum[OST_BUS_REVERB_R], l, r, n,
+                               !(o->live & (3u << OST_BUS_REVERB_L)));
+        }
         ost_compressor_process(&o->compressor, l, r, n);
         /* Relaxed: a routing change takes effect from some step on; nothing
            else is published through it. */

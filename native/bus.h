@@ -56,6 +56,9 @@ typedef struct ost_orbit {
     ost_reverb reverb;
     ost_phaser phaser;
     ost_compressor compressor;
+    uint32_t fx_fade_left;      /**< frames left of a fade of the effect tails (0: none) */
+    uint32_t fx_fade_total;
+    int fx_clear;               /**< faded out: clear the delay and reverb at the next step */
 } ost_orbit;
 
 typedef struct ost_buses {
@@ -65,6 +68,7 @@ typedef struct ost_buses {
     uint32_t pairs;             /**< output pairs the engine has (1 for mono and stereo) */
     ost_atomic_u32 route[32];   /**< output pair of each orbit */
     float rate;
+    float *wet_l, *wet_r;       /**< OST_MIX_BLOCK frames: an orbit's effect outputs while they fade */
 } ost_buses;
 
 /** Allocates `count` orbits (and touches their memory). Thread: control. */
@@ -88,6 +92,11 @@ static inline ost_vf *ost_buses_acquire(ost_buses *b, uint32_t orbit, uint32_t b
 /** Takes an event's effect settings into its orbit (the effects it sends
  *  to). Thread: audio. */
 void ost_buses_configure(ost_buses *b, const float *params);
+/** Fades every orbit's effect tails (delay, reverb) out over `frames`
+ *  frames, then clears them; an orbit whose effects sleep is left alone.
+ *  The clearing is one orbit per step at most, so the work per step stays
+ *  bounded (a cleared orbit is silent until then). Thread: audio. */
+void ost_buses_fade_fx(ost_buses *b, uint32_t frames);
 /** Sums the accumulators, runs every orbit's effects and adds each orbit
  *  into its output pair: pair_l[p] / pair_r[p] (zeroed here first), for
  *  `frames` frames. Thread: audio. */

@@ -40,6 +40,14 @@ void ost_delay_set(ost_delay *d, float time_s, float feedback) {
     d->feedback = feedback < 0.0f ? 0.0f : (feedback > 0.98f ? 0.98f : feedback);
 }
 
+void ost_delay_clear(ost_delay *d) {
+    memset(d->line_l, 0, d->size * sizeof(float));
+    memset(d->line_r, 0, d->size * sizeof(float));
+    d->sleeping = 1;
+    d->idle = 0;
+    d->time = d->target;
+}
+
 /* Frames until an echo chain has fallen below -100 dB. */
 static uint64_t tail_frames(const ost_delay *d) {
     float fb = d->feedback;
@@ -54,10 +62,7 @@ void ost_delay_process(ost_delay *d, const float *in_l, const float *in_r, float
         d->idle += n;
         if (d->idle > tail_frames(d)) {
             /* The tail is gone: clear the lines so the next send starts clean. */
-            memset(d->line_l, 0, d->size * sizeof(float));
-            memset(d->line_r, 0, d->size * sizeof(float));
-            d->sleeping = 1;
-            d->time = d->target;
+            ost_delay_clear(d);
             return;
         }
     } else {

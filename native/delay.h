@@ -35,6 +35,9 @@ void ost_delay_free(ost_delay *d);
 /** Sets time (seconds) and feedback; a sleeping delay takes the time at
  *  once, a running one glides to it. Thread: audio. */
 void ost_delay_set(ost_delay *d, float time_s, float feedback);
+/** Empties the lines and puts the delay to sleep (its tail is gone at once).
+ *  Bounded: one pass over the lines. Thread: audio. */
+void ost_delay_clear(ost_delay *d);
 /** Adds `frames` frames of echoes of in_l/in_r into out_l/out_r.
  *  `silent` says the input is all zero (the caller knows: nothing sent).
  *  Thread: audio. */

@@ -230,7 +230,7 @@ int32_t ost_engine_push(ost_engine *e, const ost_event *events, uint32_t count) 
     if (!e || (!events && count > 0) || count > INT32_MAX) return OST_INVALID_ARGS;
     for (uint32_t i = 0; i < count; i++) {
         uint32_t k = events[i].kind;
-        if (k != OST_EVENT_NOTE && k != OST_EVENT_RELEASE && k != OST_EVENT_CLEAR) return OST_BAD_EVENT;
+        if (k != OST_EVENT_NOTE && k != OST_EVENT_RELEASE && k != OST_EVENT_CLEAR && k != OST_EVENT_FADE_FX) return OST_BAD_EVENT;
     }
     /* The ring has one producer at a time: threads that push (the live
        worker, a main thread that hushes) take turns here. The consumer, the

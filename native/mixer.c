@@ -180,6 +180,9 @@ static void apply_event(ost_mixer *m, const ost_event *e, int late, uint32_t off
         ost_voices_release(&m->voices, e->slot, fade);
         break;
     }
+    case OST_EVENT_FADE_FX:
+        ost_buses_fade_fx(&m->buses, e->dur_frames ? e->dur_frames : (uint32_t)(0.01f * m->rate));
+        break;
     default: /* pushes are validated; nothing else reaches the queue */
         break;
     }

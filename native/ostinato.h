@@ -244,6 +244,11 @@ typedef enum ost_event_kind {
      *  one and start at or after start_frame (0 = all of them). Takes effect as
      *  soon as the audio thread drains it, not at start_frame. */
     OST_EVENT_CLEAR = 3,
+    /** Fade the effect tails (delay, reverb) of every orbit to silence from
+     *  start_frame over dur_frames (0 = 10 ms), then clear them (hush: a
+     *  delay at feedback 0.98 must not ring on). Voices and sends that
+     *  arrive afterwards play into clean effects. */
+    OST_EVENT_FADE_FX = 4,
 } ost_event_kind;
 
 /** slot value meaning every slot (RELEASE and CLEAR). */

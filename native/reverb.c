@@ -130,6 +130,12 @@ static void clear(ost_reverb *r) {
     r->in_lp_l = r->in_lp_r = 0.0f;
 }
 
+void ost_reverb_clear(ost_reverb *r) {
+    clear(r);
+    r->sleeping = 1;
+    r->idle = 0;
+}
+
 static inline float diffuse(ost_reverb *r, int c, float x) {
     for (int k = 0; k < OST_REVERB_DIFFUSERS; k++) {
         float *buf = r->diff[c][k];
@@ -151,8 +157,7 @@ void ost_reverb_process(ost_reverb *r, const float *in_l, const float *in_r, flo
         r->idle += n;
         /* -100 dB after 100/60 RT60, plus the longest line */
         if ((float)r->idle > r->rt60 * 1.67f * r->rate + (float)r->line_size) {
-            clear(r);
-            r->sleeping = 1;
+            ost_reverb_clear(r);
             return;
         }
     } else {

@@ -49,6 +49,9 @@ typedef struct ost_reverb {
     int sleeping;
 } ost_reverb;
 
+/** Empties the lines and diffusers and puts the reverb to sleep (its tail is
+ *  gone at once). Bounded: one pass over its memory. Thread: audio. */
+void ost_reverb_clear(ost_reverb *r);
 /** Allocates (and touches) everything for the largest size. Thread: control. */
 ost_result ost_reverb_init(ost_reverb *r, float rate);
 /** Thread: control. */

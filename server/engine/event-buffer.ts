@@ -35,6 +35,8 @@ import { libraryTables, type Tables } from "./tables.ts";
 export const EVENT_NOTE = 1;
 export const EVENT_RELEASE = 2;
 export const EVENT_CLEAR = 3;
+/** OST_EVENT_FADE_FX: the orbits' delay and reverb tails fade out and are cleared (hush). */
+export const EVENT_FADE_FX = 4;
 /** OST_SLOT_ALL: every slot (release, clear). */
 export const SLOT_ALL = 0xffffffff;
 /** OST_DUR_FOREVER: no automatic note-off. */
@@ -238,6 +240,15 @@ export class EventBuffer {
   /** Appends a CLEAR: the events of `slot` pushed before this one that start at or after `fromFrame` are dropped. */
   addClear(slot: number, fromFrame = 0): boolean {
     const base = this.#begin(EVENT_CLEAR, fromFrame, 0, slot);
+    if (base < 0) return false;
+    this.#f32.set(this.#tables.defaults, base + this.#tables.event.params / 4);
+    this.length++;
+    return true;
+  }
+
+  /** Appends a FADE_FX: every orbit's delay and reverb tails fade out from `atFrame` over `fadeFrames` (0 = 10 ms) and are cleared. */
+  addFadeEffects(atFrame: number, fadeFrames = 0): boolean {
+    const base = this.#begin(EVENT_FADE_FX, atFrame, fadeFrames, SLOT_ALL);
     if (base < 0) return false;
     this.#f32.set(this.#tables.defaults, base + this.#tables.event.params / 4);
     this.length++;

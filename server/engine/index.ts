@@ -3,7 +3,7 @@
  * @module
  */
 export { Engine, SCOPE_MAX_FRAMES, AUDIO_FILE_FORMATS, writeErrorText, type SharedEngine, type SampleInfo, type RecordingInfo, type AudioFileFormat } from "./engine.ts";
-export { EventBuffer, EVENT_NOTE, EVENT_RELEASE, EVENT_CLEAR, SLOT_ALL, DUR_FOREVER, drumKitOf, type Controls, type SampleResolver, type SampleRef, type EventBufferOptions } from "./event-buffer.ts";
+export { EventBuffer, EVENT_NOTE, EVENT_RELEASE, EVENT_CLEAR, EVENT_FADE_FX, SLOT_ALL, DUR_FOREVER, drumKitOf, type Controls, type SampleResolver, type SampleRef, type EventBufferOptions } from "./event-buffer.ts";
 export { SampleLibrary, SampleError, AUDIO_EXTENSIONS, type SampleMap, type SampleLoader } from "./samples.ts";
 export { EngineError } from "./errors.ts";
 export { BACKENDS, type BackendName, type EngineConfig } from "./config.ts";

@@ -474,11 +474,16 @@ export class LiveSession {
     for (const tag of before) if (!after.has(tag)) this.cut(tag);
   }
 
-  /** Drops a slot's (or every slot's) queued events and fades its voices, natively, from the main thread. */
+  /**
+   * Drops a slot's (or every slot's) queued events and fades its voices,
+   * natively, from the main thread; for every slot (hush) the delay and
+   * reverb tails fade out too.
+   */
   private cut(tag: number): void {
     const now = this.engine.now();
     this.cuts.addClear(tag, 0);
     this.cuts.addRelease(tag, now);
+    if (tag === SLOT_ALL) this.cuts.addFadeEffects(now);
     this.engine.push(this.cuts);
     this.cuts.drop(this.cuts.length);
   }

@@ -211,3 +211,24 @@ describe("hangs are blamed on the right code and do not loop", () => {
     await expectNextWorks();
   });
 });
+
+describe("hush", () => {
+  test("hush also ends the delay and reverb tails (a delay at feedback 0.98 does not ring on)", async () => {
+    const ringing = `ring: s("square").note("c4").decay(0.05).sustain(0).delay(0.8).delaytime(0.125).delayfeedback(0.98).room(0.6).roomsize(8)`;
+    await h.post("/api/hush"); // the click off: what is heard is the ring alone
+    await sleep(100);
+    expect(await h.evaluate(ringing, "ring")).toMatchObject({ ok: true });
+    const level = () => Math.max(...Array.from(h.server.engine.scope(4096), Math.abs));
+    // the first note comes at the next cycle; then let it ring on its echoes
+    for (let i = 0; i < 60 && level() < 0.05; i++) await sleep(50);
+    await sleep(300);
+    const loud = level();
+    expect(loud).toBeGreaterThan(0.05);
+    await h.post("/api/hush");
+    await sleep(400);
+    const after = level();
+    console.log(`hostile: hush with a 0.98 delay and a long reverb: output before ${loud.toFixed(3)}, 0.4 s after hush ${after.toExponential(2)}`);
+    expect(after).toBeLessThan(1e-4);
+    expect(await h.evaluate(CLICK, "click")).toMatchObject({ ok: true });
+  });
+});
