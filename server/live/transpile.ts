@@ -15,8 +15,9 @@
  * back to the user's line and column.
  * @module
  */
+import { createRequire } from "node:module";
 import { parse, type Node } from "acorn";
-import { transformSync } from "amaro";
+import type * as Amaro from "amaro";
 import { ProgramError } from "./errors.ts";
 import { PositionMap, type Edit } from "./position-map.ts";
 
@@ -34,7 +35,15 @@ const PLAIN_STRING_CALLEES = new Set(["samples", "setcps", "setcpm", "setCps", "
 const PLAIN_STRING_OPERATORS = new Set(["==", "===", "!=", "!==", "+", "<", ">", "<=", ">=", "in", "instanceof"]);
 const PLAIN_STRING_OBJECTS = new Set(["console", "JSON", "Object", "Math", "Number", "String", "Date", "Reflect", "Symbol"]);
 
+/**
+ * How deep brackets may nest: the TypeScript stripper (amaro, WebAssembly)
+ * overflows its stack somewhere past 150 and is then broken for every later
+ * call, so a program is refused before it gets there.
+ */
+export const MAX_NESTING = 100;
+
 export function transpile(source: string): Transpiled {
+  checkNesting(source);
   const js = stripTypes(source);
   const program = parseJs(js, source);
   const edits: Edit[] = [];
@@ -60,14 +69,88 @@ export function transpile(source: string): Transpiled {
   return { code: map.apply(js), map, labels };
 }
 
+const require = createRequire(import.meta.url);
+const AMARO = require.resolve("amaro");
+let amaro = loadAmaro();
+
+/** A new instance of the stripper (its WebAssembly memory is its own). */
+function loadAmaro(): typeof Amaro {
+  delete require.cache[AMARO];
+  return require(AMARO) as typeof Amaro;
+}
+
 function stripTypes(source: string): string {
   try {
-    return transformSync(source, { mode: "strip-only" }).code;
+    return amaro.transformSync(source, { mode: "strip-only" }).code;
   } catch (err) {
+    if (err instanceof WebAssembly.RuntimeError || /RuntimeError|memory access/.test(String(err))) {
+      // The stripper trapped: its memory may be corrupt, so the next program gets a fresh one.
+      amaro = loadAmaro();
+      parseJs(source, source);
+      throw new ProgramError(`syntax error: the TypeScript stripper could not handle this program (${(err as Error).message.split(" (")[0]}); simplify the deepest part`, "syntax", 1, 1);
+    }
     // A plain JavaScript parse error has the most precise position; amaro's
     // message is better for TypeScript-only constructs (enum, namespaces).
     parseJs(source, source);
     throw ProgramError.fromAmaro(String(err), source);
+  }
+}
+
+/**
+ * Refuses a program whose brackets ((, [, {, and `${` in templates) nest
+ * deeper than MAX_NESTING, naming where. Strings and comments are skipped;
+ * a regular expression's brackets may be counted, which only matters for a
+ * program already that deep.
+ */
+function checkNesting(source: string): void {
+  let depth = 0;
+  /** For each open bracket, whether it is a template's `${` (its `}` goes back into the template). */
+  const opened: boolean[] = [];
+  let i = 0;
+  const n = source.length;
+  const template = (): void => {
+    // inside a template literal, after its opening backtick or a `}` that closed a `${`
+    for (; i < n; i++) {
+      const c = source[i];
+      if (c === "\\") i++;
+      else if (c === "`") return void i++;
+      else if (c === "$" && source[i + 1] === "{") {
+        i += 2;
+        open(true, i - 2);
+        return;
+      }
+    }
+  };
+  const open = (isTemplate: boolean, at: number): void => {
+    opened.push(isTemplate);
+    if (++depth > MAX_NESTING) {
+      throw ProgramError.at(`syntax error: brackets nest ${depth} deep here; the limit is ${MAX_NESTING} (split the expression, or name its parts)`, source, at);
+    }
+  };
+  while (i < n) {
+    const c = source[i]!;
+    if (c === "/" && source[i + 1] === "/") {
+      while (i < n && source[i] !== "\n") i++;
+    } else if (c === "/" && source[i + 1] === "*") {
+      const end = source.indexOf("*/", i + 2);
+      i = end < 0 ? n : end + 2;
+    } else if (c === '"' || c === "'") {
+      for (i++; i < n && source[i] !== c && source[i] !== "\n"; i++) if (source[i] === "\\") i++;
+      i++;
+    } else if (c === "`") {
+      i++;
+      template();
+    } else if (c === "(" || c === "[" || c === "{") {
+      open(false, i);
+      i++;
+    } else if (c === ")" || c === "]" || c === "}") {
+      const wasTemplate = opened.pop();
+      depth = Math.max(0, depth - 1);
+      i++;
+      if (wasTemplate && c === "}") template();
+    } else {
+      i++;
+    }
   }
 }
 

@@ -232,3 +232,17 @@ describe("hush", () => {
     expect(await h.evaluate(CLICK, "click")).toMatchObject({ ok: true });
   });
 });
+
+describe("the transpiler", () => {
+  test("a program 180 brackets deep gets a clear error with its position; the click never notices and the next evaluation works", async () => {
+    const t = await take(h, async () => {
+      const outcome = await h.evaluate(`$: s("bd").gain(${"(".repeat(180)}0${")".repeat(180)})`, "deep");
+      expect(outcome.ok).toBe(false);
+      expect(outcome.error).toMatchObject({ phase: "syntax", line: 1 });
+      expect(outcome.error!.message).toMatch(/brackets nest 101 deep here; the limit is 100/);
+      await expectNextWorks();
+      expect(await h.evaluate(`let n: number = 0\n$: s("bd").gain(n)`, "typed")).toMatchObject({ ok: true });
+    });
+    expectClean("180 brackets deep", t, 0.9);
+  });
+});

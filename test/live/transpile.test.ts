@@ -87,3 +87,35 @@ function catchError(fn: () => unknown): ProgramError {
   }
   throw new Error("expected an error");
 }
+
+describe("the transpiler cannot be poisoned", () => {
+  const nest = (open: string, close: string, n: number) => `note(${open.repeat(n)}1${close.repeat(n)})`;
+
+  test("brackets nested past the limit get a clear error at the bracket that goes too deep; the next program transpiles", () => {
+    for (const [open, close] of [["(", ")"], ["[", "]"], ["{a:", "}"]] as const) {
+      const source = `// deep\n${nest(open, close, 180)}`;
+      let error: ProgramError | undefined;
+      try {
+        transpile(source);
+      } catch (err) {
+        error = err as ProgramError;
+      }
+      expect(error, open).toBeInstanceOf(ProgramError);
+      expect(error!.message).toMatch(/brackets nest 101 deep here; the limit is 100/);
+      expect(error!.line).toBe(2);
+      expect(error!.column).toBe(5 + 99 * open.length + 1); // note( is the first level
+      expect(transpile(`let x: number = 1\nx`).code).toContain("let x");
+    }
+  });
+
+  test("nesting up to the limit, with strings, comments and templates around it, still transpiles", () => {
+    const source = `const s = "(((" + '[[[' + \`\${"{"}\` // ((((\n/* [[[[ */ x = ${"(".repeat(98)}1${")".repeat(98)}`;
+    expect(() => transpile(source)).not.toThrow();
+  });
+
+  test("a stripper trap on a construct the depth guard does not count fails that program alone", () => {
+    const chain = `x = ${"a?b:".repeat(2000)}1`;
+    expect(() => transpile(chain)).toThrow(ProgramError);
+    expect(transpile(`let y: string = "a"\ny`).code).toContain("let y");
+  });
+});
