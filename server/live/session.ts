@@ -127,6 +127,9 @@ export class LiveSession {
   /** Slots blamed for a hang while an evaluation was under way: they stay stopped when it is sent again (until nothing is pending). */
   private readonly blamedSlots = new Map<string, ProgramErrorJSON>();
   private readonly memoryBaseMb: number;
+  /** After a restart, the memory ceiling is not enforced until the old worker's memory went back (or this time passed). */
+  private memoryHoldUntil = 0;
+  private memoryBelowSince = 0;
   /** A small batch for the cuts the main thread makes itself (hush, mute). */
   private readonly cuts: EventBuffer;
   /** Times the watchdog restarted the worker. */
@@ -383,7 +386,15 @@ export class LiveSession {
       if (Atomics.load(this.cells, SHARED.CONTROL_ACK) >= this.controlSeq) this.controlSentAt = 0;
       else return this.restart({ kind: "ignored", command: this.controlName });
     }
-    if (residentMb() - this.memoryBaseMb > this.memoryLimitMb) return this.restart({ kind: "memory", limitMb: this.memoryLimitMb });
+    if (residentMb() - this.memoryBaseMb > this.memoryLimitMb) {
+      // A terminated worker's memory takes a moment to go back (about 150 ms,
+      // more if it was inside a long native call): not the new worker's fault.
+      this.memoryBelowSince = 0;
+      if (now >= this.memoryHoldUntil) return this.restart({ kind: "memory", limitMb: this.memoryLimitMb });
+    } else if (this.memoryHoldUntil) {
+      this.memoryBelowSince ||= now;
+      if (now - this.memoryBelowSince > 250) this.memoryHoldUntil = 0;
+    }
     if (now - this.strayWindowAt >= 1000) {
       const flood = this.strayMessages > FLOOD_PER_SECOND;
       this.strayMessages = 0;
@@ -414,6 +425,7 @@ export class LiveSession {
     this.worker.terminate();
     this.port.close();
     this.restarts++;
+    this.memoryHoldUntil = performance.now() + 5000;
     // Whatever the worker queued may belong to the code that is blamed; the new worker schedules again from its horizon.
     const failed = this.slots.filter((s) => s.error).map((s) => ({ id: s.id, error: s.error! }));
     for (const [id, error] of this.blamedSlots) if (!failed.some((f) => f.id === id)) failed.push({ id, error });

@@ -12,7 +12,7 @@ let h: Hostile;
 const errors: { message: string; line?: number; column?: number }[] = [];
 
 beforeAll(async () => {
-  h = await startHostile({ limits: { evalTimeoutMs: 1000, hangTimeoutMs: 400 } });
+  h = await startHostile({ limits: { evalTimeoutMs: 1000, hangTimeoutMs: 400, memoryLimitMb: 600 } });
   h.server.live.subscribe((e) => {
     if (e.type === "error") errors.push(e.error);
   });
@@ -244,5 +244,52 @@ describe("the transpiler", () => {
       expect(await h.evaluate(`let n: number = 0\n$: s("bd").gain(n)`, "typed")).toMatchObject({ ok: true });
     });
     expectClean("180 brackets deep", t, 0.9);
+  });
+});
+
+describe("memory", () => {
+  test("a pattern function that leaks memory is stopped at the ceiling with a clear message; the server and the click live on", async () => {
+    errors.length = 0;
+    const restarts = h.server.live.restarts;
+    const reasons: string[] = [];
+    const off = h.server.live.subscribe((e) => e.type === "restarted" && reasons.push(e.reason));
+    const leak = `leak: s("bd*16").gain(0).fmap((v) => { (globalThis.hog ??= []).push(new Float64Array(2e7).fill(1)); return v })`;
+    const t = await take(
+      h,
+      async () => {
+        await h.evaluate(leak, "leak");
+        for (let i = 0; i < 100 && h.server.live.restarts === restarts; i++) await sleep(50);
+        await sleep(1000);
+      },
+      500,
+    );
+    off();
+    report("a leaking pattern", t);
+    expect(h.server.live.restarts, reasons.join("; ")).toBe(restarts + 1);
+    // 160 MB a call: the ceiling is passed within a few calls, well before the hang timeout (on a very slow host the hang may be seen first)
+    const stopped = errors.find((e) => /slot "leak" (used more than 600 MB of memory|did not answer a query within 0\.4 s)/.test(e.message));
+    expect(stopped, JSON.stringify(errors)).toBeDefined();
+    console.log(`hostile: the leak was stopped: ${stopped!.message}`);
+    expect(t.worstOffset).toBeLessThanOrEqual(2);
+    expect(t.onsets.at(-1)!).toBeGreaterThan(h.server.engine.now() - 0.7 * 48000);
+    await expectNextWorks();
+  });
+
+  test("new Array(1e9).fill(0) at evaluation time fails that evaluation at the ceiling (or its deadline); no restart loop", async () => {
+    const restarts = h.server.live.restarts;
+    const reasons: string[] = [];
+    const off = h.server.live.subscribe((e) => e.type === "restarted" && reasons.push(e.reason));
+    const outcome = await h.evaluate(`new Array(1e9).fill(0)\n$: s("bd").gain(0)`, "huge");
+    expect(outcome.ok).toBe(false);
+    expect(outcome.error!.message).toMatch(/used more than 600 MB of memory|did not finish evaluating within 0\.4 s/);
+    await sleep(1500);
+    off();
+    // A terminated worker inside one long native call (the fill) finishes that call before it ends, and its
+    // memory may be seen once more: one more restart of the programs that worked is possible, a loop is not.
+    console.log(`hostile: new Array(1e9).fill(0): ${reasons.join("; ")}`);
+    expect(h.server.live.restarts - restarts).toBeGreaterThanOrEqual(1);
+    expect(h.server.live.restarts - restarts).toBeLessThanOrEqual(2);
+    expect((await h.state()).slots.map((s) => s.id)).toContain("click");
+    await expectNextWorks();
   });
 });
