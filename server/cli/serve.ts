@@ -26,7 +26,9 @@ session token). Without a sound card the engine runs on the null backend.
   --recordings DIR    where takes go (default <patterns>/recordings)
   --record FILE       record the output from the start to FILE (32-bit float WAV)
   --channels C        output channels (default 2)
-  --route O:C         send orbit O to channels C and C+1 instead of the master (repeatable; C even)`;
+  --route O:C         send orbit O to channels C and C+1 instead of the master (repeatable; C even)
+  --no-resume         start silent (by default what played when the server stopped plays again)
+  --memory-limit MB   ceiling of the programs' memory (default a quarter of the machine's, 256-4096)`;
 
 export function run(args: string[]): Promise<number> {
   return withUsage("serve", args, HELP, async () => {
@@ -48,6 +50,8 @@ export function run(args: string[]): Promise<number> {
       record: { type: "string" },
       channels: { type: "string" },
       route: { type: "string", multiple: true },
+      "no-resume": { type: "boolean" },
+      "memory-limit": { type: "string" },
     });
     if (values.help) {
       console.log(HELP);
@@ -76,6 +80,8 @@ export function run(args: string[]): Promise<number> {
       record: recordOption(values.record),
       channels: numberOption("channels", values.channels, 1, 8, true),
       routes: routeOptions(values.route),
+      resume: !values["no-resume"],
+      limits: { memoryLimitMb: numberOption("memory-limit", values["memory-limit"], 64, 1 << 20, true) },
     });
     const device = server.engine.telemetry();
     console.log(`ostinato ${server.url} (${["offline", "null", "portaudio"][device.backend]} backend, ${device.sampleRate} Hz)`);

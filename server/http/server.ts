@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { Engine, EngineError, type EngineConfig } from "../engine/index.ts";
 import { Recordings } from "../live/recording.ts";
 import { LiveSession, type LiveOptions } from "../live/session.ts";
-import { BufferStore, PatternStore } from "../store/index.ts";
+import { BufferStore, PatternStore, PlayingStore } from "../store/index.ts";
 import { createApp } from "./app.ts";
 import { plainErrorResponse } from "./errors.ts";
 import { newToken } from "./auth.ts";
@@ -56,6 +56,8 @@ export type ServerOptions = {
   routes?: [number, number][];
   /** Test hook: CPU time each audio callback burns, µs (EngineConfig.testBurnUs); not a command-line option. */
   testBurnUs?: number;
+  /** Play again what was playing when the server last stopped (default true; --no-resume). */
+  resume?: boolean;
   /** The watchdog's limits (tests shorten them): hang, evaluation deadline, worker start, memory ceiling. */
   limits?: Pick<LiveOptions, "hangTimeoutMs" | "evalTimeoutMs" | "startTimeoutMs" | "memoryLimitMb">;
 };
@@ -87,11 +89,30 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   }
   engine.start();
   const patternsDir = options.patternsDir ?? join(ROOT, "patterns");
-  const live = await LiveSession.start({ engine, lookahead: options.lookahead, queueAhead: options.queueAhead, samples: options.samples, baseDir: patternsDir, ...options.limits });
+  const stateDir = options.stateDir ?? join(patternsDir, ".ostinato");
+  const playing = new PlayingStore(stateDir, (m) => log(`ostinato: ${m}`));
+  const before = options.resume === false ? undefined : await playing.load();
+  const live = await LiveSession.start({
+    engine,
+    lookahead: options.lookahead,
+    queueAhead: options.queueAhead,
+    samples: options.samples,
+    baseDir: patternsDir,
+    ...options.limits,
+    cps: before?.cps,
+    resume: before,
+  });
+  if (before?.programs.length) log(`ostinato: playing again what played before (${before.programs.map((p) => p.buffer).join(", ")}) at ${before.cps} cps; --no-resume starts silent`);
+  // What plays is saved whenever it changes, so a killed server plays it again.
+  live.subscribe((e) => {
+    if (e.type !== "state" && e.type !== "evaluated") return;
+    const slots = live.slotStates();
+    playing.save({ programs: live.playingPrograms(), muted: slots.filter((s) => s.muted).map((s) => s.id), solo: slots.filter((s) => s.solo).map((s) => s.id), cps: live.targetCps });
+  });
   const recordings = new Recordings(engine, options.recordingsDir ?? join(patternsDir, "recordings"));
   if (options.record) log(`ostinato: recording to ${recordings.startAt(options.record).path}`);
   const patterns = await PatternStore.open(patternsDir);
-  const buffers = await BufferStore.open(options.stateDir ?? join(patternsDir, ".ostinato"));
+  const buffers = await BufferStore.open(stateDir, (m) => log(`ostinato: ${m}`));
 
   let hub: Hub | undefined;
   const commands = new Commands({
@@ -159,6 +180,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       // Teardown order: nothing may push to the engine once it is closed;
       // a take still running is finished (its file closed) first.
       await live.close();
+      await playing.flush();
       const take = recordings.close();
       if (take) log(`ostinato: recorded ${take.seconds.toFixed(1)} s to ${take.path}${take.problem ? ` (${take.problem})` : ""}`);
       engine.close();

@@ -53,6 +53,8 @@ export type LiveOptions = {
   startTimeoutMs?: number;
   /** The ceiling of user code's memory: MB of the server's resident memory above its level at start. */
   memoryLimitMb?: number;
+  /** What played before a restart, to play again: replayed like a fresh worker's programs (without their side effects). */
+  resume?: { programs: ProgramRecord[]; muted: string[]; solo: string[] };
 };
 
 /** The default change latency and queue depth in seconds; see README ("Timing") for the measurements behind them. */
@@ -124,6 +126,8 @@ export class LiveSession {
   private strayMessages = 0;
   private strayWindowAt = 0;
   private restartTimes: number[] = [];
+  /** Mute and solo of the slots a resumed session starts with (until the worker tells its state). */
+  private resumeAudibility?: { muted: string[]; solo: string[] };
   /** Slots blamed for a hang while an evaluation was under way: they stay stopped when it is sent again (until nothing is pending). */
   private readonly blamedSlots = new Map<string, ProgramErrorJSON>();
   private readonly memoryBaseMb: number;
@@ -162,6 +166,10 @@ export class LiveSession {
   /** Starts the live worker on an open, running engine. */
   static async start(options: LiveOptions): Promise<LiveSession> {
     const session = new LiveSession(options.engine, options);
+    if (options.resume) {
+      session.programs = options.resume.programs.map((p) => ({ buffer: p.buffer, code: p.code }));
+      session.resumeAudibility = { muted: options.resume.muted, solo: options.resume.solo };
+    }
     session.spawn(null, []);
     await session.ready;
     session.watchdog = setInterval(() => session.checkHeartbeat(), 25);
@@ -213,6 +221,11 @@ export class LiveSession {
   /** Tempo now, in cycles per second. */
   get cps(): number {
     return this.tempo.cps(this.engine.now());
+  }
+
+  /** The tempo once the changes already made take effect (a change is heard a lookahead after it is made). */
+  get targetCps(): number {
+    return this.tempo.toPieces().at(-1)!.cps;
   }
 
   /** The cycle position the engine is rendering now. */
@@ -289,8 +302,9 @@ export class LiveSession {
     worker.addEventListener("close", (ev) => {
       if (worker === this.worker && !this.closed) this.restart({ kind: "exit", code: (ev as Event & { code?: number }).code ?? 0 });
     });
-    const muted = this.slots.filter((s) => s.muted).map((s) => s.id);
-    const solo = this.slots.filter((s) => s.solo).map((s) => s.id);
+    const muted = this.resumeAudibility?.muted ?? this.slots.filter((s) => s.muted).map((s) => s.id);
+    const solo = this.resumeAudibility?.solo ?? this.slots.filter((s) => s.solo).map((s) => s.id);
+    this.resumeAudibility = undefined;
     worker.postMessage(
       {
         type: "init",

@@ -28,11 +28,15 @@ export class BufferStore {
   private session: Session = { open: [], closed: [], updated: {} };
   /** Writes to session.json and to history are serialised through this chain. */
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly skipped = new Set<string>();
 
-  private constructor(readonly dir: string) {}
+  private constructor(
+    readonly dir: string,
+    private readonly onWarning: (message: string) => void,
+  ) {}
 
-  static async open(dir: string): Promise<BufferStore> {
-    const store = new BufferStore(dir);
+  static async open(dir: string, onWarning: (message: string) => void = (m) => console.warn(`ostinato: ${m}`)): Promise<BufferStore> {
+    const store = new BufferStore(dir, onWarning);
     await mkdir(join(dir, "buffers"), { recursive: true });
     await mkdir(join(dir, "history"), { recursive: true });
     await removeStaleTemps(dir);
@@ -46,7 +50,7 @@ export class BufferStore {
     const onDisk = (await readdir(join(this.dir, "buffers")))
       .filter((f) => f.endsWith(".js") && !f.startsWith("."))
       .map((f) => f.slice(0, -3))
-      .filter((n) => !this.session.closed.includes(n));
+      .filter((n) => this.isValid(n) && !this.session.closed.includes(n));
     const rank = (n: string) => {
       const i = this.session.open.indexOf(n);
       return i < 0 ? Number.MAX_SAFE_INTEGER : i;
@@ -135,6 +139,20 @@ export class BufferStore {
     const run = this.queue.then(fn, fn);
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  /** A file whose name no buffer may have (café.js, song's.js) is skipped, with a warning once; it is never fatal. */
+  private isValid(name: string): boolean {
+    try {
+      checkName(name);
+      return true;
+    } catch (err) {
+      if (!this.skipped.has(name)) {
+        this.skipped.add(name);
+        this.onWarning(`buffers: skipped ${JSON.stringify(`${name}.js`)} in ${join(this.dir, "buffers")}: ${(err as Error).message}`);
+      }
+      return false;
+    }
   }
 
   private bufferPath(name: string): string {

@@ -7,3 +7,4 @@ export { writeFileAtomic, removeStaleTemps } from "./atomic.ts";
 export { InvalidNameError, checkName, patternFileName, PATTERN_EXTENSIONS } from "./names.ts";
 export { PatternStore, PatternNotFoundError, MAX_PATTERN_BYTES, type PatternInfo } from "./patterns.ts";
 export { BufferStore, HISTORY_SIZE, type BufferState, type HistoryEntry } from "./buffers.ts";
+export { PlayingStore, type PlayingState } from "./playing.ts";

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { spawn, type ChildProcess } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,9 +16,9 @@ afterAll(() => {
   for (const c of children) c.kill("SIGKILL");
 });
 
-async function startServe(): Promise<{ child: ChildProcess; url: string }> {
+async function startServe(extra: string[] = []): Promise<{ child: ChildProcess; url: string }> {
   const bun = join(process.cwd(), "node_modules", ".bin", "bun");
-  const child = spawn(bun, ["server/cli.ts", "serve", "--port", "0", "--backend", "null", "--token", TOKEN, "--patterns", patternsDir, "--state", stateDir], {
+  const child = spawn(bun, ["server/cli.ts", "serve", "--port", "0", "--backend", "null", "--token", TOKEN, "--patterns", patternsDir, "--state", stateDir, ...extra], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   children.push(child);
@@ -105,5 +105,59 @@ describe("a killed server loses nothing", () => {
     const listed = await (await fetch(`${second.url}/api/patterns`, { headers: { authorization: `Bearer ${TOKEN}` } })).json();
     for (const p of listed.patterns) expect(p.name).toMatch(/^pat\d\.js$/);
     second.child.kill("SIGTERM");
+  }, 40_000);
+});
+
+describe("a killed server plays again", () => {
+  const headers = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" };
+  const api = (url: string, path: string, body?: unknown, method = body === undefined ? "GET" : "POST") =>
+    fetch(`${url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }).then((r) => r.json());
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  test("kill -9 while playing, restart: the same slots play again within 2 s, muted as they were, at the same tempo; files with any name are skipped; --no-resume starts silent", async () => {
+    const first = await startServe();
+    expect(await api(first.url, "/api/eval", { buffer: "song", code: `$: s("bd*4").gain(0.2)\nlead: note("c4 e4").s("sine").gain(0.2)` })).toMatchObject({ ok: true });
+    expect(await api(first.url, "/api/eval", { buffer: "other", code: `hats: s("hh*8").gain(0.1)` })).toMatchObject({ ok: true });
+    await api(first.url, "/api/slots/lead/mute", { on: true });
+    await api(first.url, "/api/tempo", { cps: 0.7 }, "PUT");
+    await sleep(500); // saved within 100 ms of a change
+    first.child.kill("SIGKILL");
+    await new Promise((r) => first.child.once("exit", r));
+    // names no buffer may have, left in the buffers folder by hand
+    writeFileSync(join(stateDir, "buffers", "café.js"), `s("bd")`);
+    writeFileSync(join(stateDir, "buffers", "song's.js"), `s("bd")`);
+
+    const t0 = performance.now();
+    const second = await startServe();
+    let state = await api(second.url, "/api/state");
+    while (performance.now() - t0 < 5000 && state.slots.length < 3) {
+      await sleep(50);
+      state = await api(second.url, "/api/state");
+    }
+    const before = state.telemetry.eventsPlayed;
+    await sleep(600);
+    state = await api(second.url, "/api/state");
+    console.log(`crash: playing again ${((performance.now() - t0) / 1000).toFixed(2)} s after the restart began (process start included)`);
+    expect(state.slots.map((s: { id: string }) => s.id).sort()).toEqual(["hats", "lead", "song/$1"]);
+    expect(state.slots.find((s: { id: string }) => s.id === "lead")).toMatchObject({ muted: true });
+    expect(state.cps).toBeCloseTo(0.7, 9);
+    expect(state.telemetry.eventsPlayed).toBeGreaterThan(before);
+    // the odd names are skipped: the buffers list (what hello carries) still answers
+    const buffers = await api(second.url, "/api/buffers");
+    expect(buffers.buffers.map((b: { name: string }) => b.name)).toEqual(expect.arrayContaining(["song", "other"]));
+    const ws = new WebSocket(`${second.url.replace("http", "ws")}/ws?token=${TOKEN}`);
+    const hello = await new Promise<{ type: string }>((resolve, reject) => {
+      ws.onmessage = (e) => resolve(JSON.parse(String(e.data)));
+      ws.onerror = () => reject(new Error("ws refused"));
+    });
+    expect(hello.type).toBe("hello");
+    ws.close();
+    second.child.kill("SIGKILL");
+    await new Promise((r) => second.child.once("exit", r));
+
+    const third = await startServe(["--no-resume"]);
+    await sleep(300);
+    expect((await api(third.url, "/api/state")).slots).toEqual([]);
+    third.child.kill("SIGTERM");
   }, 40_000);
 });
