@@ -126,6 +126,9 @@ export class LiveSession {
   private strayMessages = 0;
   private strayWindowAt = 0;
   private restartTimes: number[] = [];
+  /** A worker started ahead, waiting for its init (see spawn). */
+  private spare?: Worker;
+  private spareTimer?: ReturnType<typeof setTimeout>;
   /** Mute and solo of the slots a resumed session starts with (until the worker tells its state). */
   private resumeAudibility?: { muted: string[]; solo: string[] };
   /** Slots blamed for a hang while an evaluation was under way: they stay stopped when it is sent again (until nothing is pending). */
@@ -264,6 +267,8 @@ export class LiveSession {
     if (this.closed) return;
     this.closed = true;
     if (this.watchdog) clearInterval(this.watchdog);
+    if (this.spareTimer) clearTimeout(this.spareTimer);
+    this.spare?.terminate();
     this.worker.terminate();
     this.port.close();
     for (const [, p] of this.pending) p.resolve({ ok: false, buffer: p.buffer, error: { message: "the live session closed", phase: "evaluate" } });
@@ -273,7 +278,13 @@ export class LiveSession {
   // ------------------------------------------------------------------ worker
 
   private spawn(horizon: [number, number] | null, failed: { id: string; error: ProgramErrorJSON }[]): void {
-    const worker = new Worker(new URL("./worker.ts", import.meta.url).href, { type: "module" });
+    // A spare worker has its modules loaded already: a restart costs the replay, not the start-up.
+    const worker = this.spare ?? newWorker();
+    this.spare = undefined;
+    if (this.spareTimer) clearTimeout(this.spareTimer);
+    this.spareTimer = setTimeout(() => {
+      if (!this.closed) this.spare ??= newWorker();
+    }, 1000);
     const channel = new MessageChannel();
     this.worker = worker;
     this.port = channel.port1;
@@ -545,6 +556,10 @@ export class LiveSession {
     if (!found) throw new RangeError(`no slot "${slot}" (playing: ${this.slots.map((s) => s.id).join(", ") || "none"})`);
     return found;
   }
+}
+
+function newWorker(): Worker {
+  return new Worker(new URL("./worker.ts", import.meta.url).href, { type: "module" });
 }
 
 /** The tags of the slots that sound, by the rule of SlotTable.audible. */

@@ -65,6 +65,8 @@ export type Take = {
   /** The slowest answer of GET /api/state while the take ran, ms, and how many were asked. */
   slowestAnswerMs: number;
   answers: number;
+  /** Events the engine played late during the take (pushed after their frame: the host starved the worker). */
+  late: number;
 };
 
 /**
@@ -88,6 +90,7 @@ export async function take(h: Hostile, during: () => Promise<void>, afterMs = 60
       await sleep(20);
     }
   })();
+  const lateBefore = h.server.engine.telemetry().lateEvents;
   let info;
   try {
     await sleep(300);
@@ -100,10 +103,11 @@ export async function take(h: Hostile, during: () => Promise<void>, afterMs = 60
   }
   const left = readLeft(path);
   const onsets = findOnsets(left).map((i) => info.startFrame + i);
-  return { ...judgeOnsets(h, onsets), onsets, slowestAnswerMs: slowest, answers };
+  const late = h.server.engine.telemetry().lateEvents - lateBefore;
+  return { ...judgeOnsets(h, onsets), onsets, slowestAnswerMs: slowest, answers, late };
 }
 
-function judgeOnsets(h: Hostile, onsets: number[]): Omit<Take, "onsets" | "slowestAnswerMs" | "answers"> {
+function judgeOnsets(h: Hostile, onsets: number[]): Pick<Take, "worstOffset" | "missing" | "longestGap"> {
   const live = h.server.live;
   let worstOffset = 0;
   let missing = 0;
@@ -161,6 +165,6 @@ function findOnsets(x: Float32Array): number[] {
 /** One line of host figures for the test log. */
 export function report(name: string, t: Take): void {
   console.log(
-    `hostile: ${name}: ${t.onsets.length} clicks, worst ${t.worstOffset.toFixed(1)} frames off, ${t.missing} missing (longest gap ${t.longestGap.toFixed(3)} s); slowest of ${t.answers} answers ${t.slowestAnswerMs.toFixed(1)} ms`,
+    `hostile: ${name}: ${t.onsets.length} clicks, worst ${t.worstOffset.toFixed(1)} frames off, ${t.missing} missing (longest gap ${t.longestGap.toFixed(3)} s), ${t.late} events late; slowest of ${t.answers} answers ${t.slowestAnswerMs.toFixed(1)} ms`,
   );
 }
