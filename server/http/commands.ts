@@ -143,6 +143,7 @@ export class Commands {
       lookahead: live.lookahead,
       queueAhead: live.queueAhead,
       clients: this.ctx.clientCount(),
+      restarts: live.restarts,
     };
   }
 

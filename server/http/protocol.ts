@@ -107,6 +107,8 @@ export type StateSnapshot = {
   /** Seconds of events queued ahead of the clock. */
   queueAhead: number;
   clients: number;
+  /** Times the watchdog replaced the live worker since the server started (each is also reported with its reason). */
+  restarts: number;
 };
 
 /** An event that starts sounding: when, for how long, from which code. */
