@@ -138,6 +138,15 @@ export function hostileSuite(strict: boolean): void {
         const forged = await h.evaluate(`for (let i = 0; i < 100000; i++) postMessage({ type: "state", slots: [], tempo: [], horizon: [0, 1] })`, "forge");
         expect(forged.ok).toBe(false);
         expect(forged.error!.message).toMatch(/postMessage is not available in a program/);
+        // nor is there another way to the worker's global channel
+        const routes = [
+          `self.postMessage({ type: "state" })`,
+          `Object.getPrototypeOf(globalThis).postMessage.call(globalThis, { type: "state" })`,
+          `delete self.postMessage; self.postMessage({ type: "state" })`,
+          `Object.defineProperty(self, "postMessage", { value: 1 })`,
+        ];
+        const bypass = `let sent = 0\n${routes.map((r) => `try { ${r}; sent++ } catch {}`).join("\n")}\nif (sent) throw new Error("reached the channel " + sent + " times")\n$: s("bd").gain(0)`;
+        expect(await h.evaluate(bypass, "forge")).toMatchObject({ ok: true });
         expect((await h.post("/api/tempo", { cps: CPS }, "PUT")).status).toBe(200);
         await sleep(200);
         expect((await h.state()).cps).toBe(CPS);
