@@ -43,6 +43,12 @@ export type WorkerInit = {
   port: MessagePort;
   /** The deadline of an evaluation, awaits and sample loads included, in milliseconds. */
   evalTimeoutMs: number;
+  /**
+   * Seconds of events queued before an evaluation starts, beyond the queue
+   * depth: its synchronous work (and a hang in it, until the watchdog has
+   * replaced the worker) does not starve the engine.
+   */
+  evalCushion: number;
 };
 
 /**

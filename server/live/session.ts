@@ -69,6 +69,8 @@ const FLOOD_PER_SECOND = 500;
 /** Restarts within RESTART_WINDOW_MS that count as a restart loop: every program is then stopped. */
 const RESTART_LOOP = 4;
 const RESTART_WINDOW_MS = 10000;
+/** How long a terminated worker that has not ended yet keeps the memory ceiling from judging its successor. */
+const ZOMBIE_MS = 10000;
 
 /**
  * An evaluation's outcome. A program that installed but one of whose slots
@@ -137,6 +139,8 @@ export class LiveSession {
   /** After a restart, the memory ceiling is not enforced until the old worker's memory went back (or this time passed). */
   private memoryHoldUntil = 0;
   private memoryBelowSince = 0;
+  /** Terminated workers that have not ended yet, and when they were terminated. */
+  private readonly zombies = new Map<Worker, number>();
   /** A small batch for the cuts the main thread makes itself (hush, mute). */
   private readonly cuts: EventBuffer;
   /** Times the watchdog restarted the worker. */
@@ -335,6 +339,8 @@ export class LiveSession {
         baseDir: this.baseDir,
         port: channel.port2,
         evalTimeoutMs: this.evalTimeoutMs,
+        // the watchdog's timeout, its round, and a restart from a spare
+        evalCushion: this.hangTimeoutMs / 1000 + 0.3,
       } satisfies ToWorker,
       [channel.port2],
     );
@@ -411,11 +417,13 @@ export class LiveSession {
       if (Atomics.load(this.cells, SHARED.CONTROL_ACK) >= this.controlSeq) this.controlSentAt = 0;
       else return this.restart({ kind: "ignored", command: this.controlName });
     }
+    for (const [w, at] of this.zombies) if (now - at > ZOMBIE_MS) this.zombies.delete(w);
     if (residentMb() - this.memoryBaseMb > this.memoryLimitMb) {
-      // A terminated worker's memory takes a moment to go back (about 150 ms,
-      // more if it was inside a long native call): not the new worker's fault.
+      // A terminated worker runs on until it leaves the native call it was in
+      // (a fill of 8 GB), and its memory takes a moment to go back after that
+      // (about 150 ms): neither is the new worker's fault.
       this.memoryBelowSince = 0;
-      if (now >= this.memoryHoldUntil) return this.restart({ kind: "memory", limitMb: this.memoryLimitMb });
+      if (now >= this.memoryHoldUntil && this.zombies.size === 0) return this.restart({ kind: "memory", limitMb: this.memoryLimitMb });
     } else if (this.memoryHoldUntil) {
       this.memoryBelowSince ||= now;
       if (now - this.memoryBelowSince > 250) this.memoryHoldUntil = 0;
@@ -447,7 +455,10 @@ export class LiveSession {
    */
   private restart(cause: Cause): void {
     const phase = Atomics.load(this.cells, SHARED.PHASE);
-    this.worker.terminate();
+    const old = this.worker;
+    this.zombies.set(old, performance.now());
+    old.addEventListener("close", () => this.zombies.delete(old));
+    old.terminate();
     this.port.close();
     this.restarts++;
     this.memoryHoldUntil = performance.now() + 5000;
@@ -474,7 +485,9 @@ export class LiveSession {
     }
     let reason = verdict.reason;
     const now = performance.now();
-    this.restartTimes = [...this.restartTimes.filter((t) => now - t < RESTART_WINDOW_MS), now];
+    // A restart that blamed code removed it (the evaluation failed, the slot or the buffer was stopped):
+    // only the others can repeat, so only they count towards a loop.
+    if (verdict.blame === "none") this.restartTimes = [...this.restartTimes.filter((t) => now - t < RESTART_WINDOW_MS), now];
     if (this.restartTimes.length >= RESTART_LOOP) {
       // A loop nobody could be blamed for: stop replaying, so the server stays useful.
       this.restartTimes = [];

@@ -49,6 +49,7 @@ let highlight = false;
 let library: SampleLibrary;
 let baseDir = ".";
 let evalTimeoutMs = 10000;
+let evalCushion = 0;
 /** Set when a slot failed during a tick: the main thread needs the new state. */
 let stateDirty = false;
 let timer: ReturnType<typeof setInterval> | undefined;
@@ -150,6 +151,7 @@ async function init(msg: WorkerInit): Promise<void> {
   slotIdBytes = new Uint8Array(msg.shared, SHARED.SLOT_ID_BYTE_OFFSET + 4, SHARED.SLOT_ID_MAX_BYTES);
   atomic.store(cells, SHARED.PHASE, PHASE.STARTING);
   evalTimeoutMs = msg.evalTimeoutMs;
+  evalCushion = msg.evalCushion;
   engine = Engine.attach(msg.engine);
   const tempo = TempoMap.fromPieces(msg.engine.sampleRate, msg.tempo);
   baseDir = msg.baseDir;
@@ -257,6 +259,27 @@ function tick(): void {
   if (stateDirty) postState();
 }
 
+/**
+ * Before user code runs on this thread: events are queued `evalCushion`
+ * seconds further ahead than usual, so that neither its synchronous work nor
+ * a hang in it (until a new worker took over from the horizon) starves the
+ * engine. What the evaluation changes is retracted from its change frame as
+ * always, and hush, mute and tempo retract what they must however far ahead.
+ */
+function queueCushion(): void {
+  if (atomic.load(cells, SHARED.CONTROL_SEQ) > atomic.load(cells, SHARED.CONTROL_ACK)) return;
+  const before = atomic.load(cells, SHARED.PHASE);
+  try {
+    scheduler.tick(engine.now() + evalCushion * engine.sampleRate);
+  } catch (err) {
+    post({ type: "warning", message: `scheduler: ${(err as Error).message}` });
+  }
+  atomic.store(cells, SHARED.PHASE, before === PHASE.QUERYING ? PHASE.IDLE : before);
+  const h = scheduler.horizonCycle;
+  horizonCells[0] = h.n;
+  horizonCells[1] = h.d;
+}
+
 /** Rejects with a clear error when `work` has not settled within `ms`. */
 function withDeadline<T>(work: Promise<T>, ms: number, buffer: string): Promise<T> {
   work.catch(() => undefined); // settles after the deadline: nobody waits for it any more
@@ -277,6 +300,7 @@ function programNames(timers: TimerScope): Record<string, unknown> {
 
 async function runEval(id: number, buffer: string, code: string, quantize: boolean, keepFailed: { id: string; error: ProgramErrorJSON }[]): Promise<void> {
   beat();
+  queueCushion();
   const flight: Flight = { id, buffer, timers: new TimerScope(buffer, timerHooks) };
   inFlight.set(id, flight);
   showEvaluating(id);

@@ -182,6 +182,32 @@ export function hostileSuite(strict: boolean): void {
     });
   });
 
+  describe("an evaluation's own work does not starve the others", () => {
+    test("300 ms of synchronous work in an evaluation: every click there, on its frame", async () => {
+      const t = await take(h, async () => {
+        const outcome = await h.evaluate(`const t0 = Date.now(); while (Date.now() - t0 < 300) {}\n$: s("bd").gain(0)`, "heavy");
+        expect(outcome).toMatchObject({ ok: true });
+      });
+      expectClean("300 ms of synchronous evaluation", t, 1.2);
+    });
+
+    test("while (true) {} at evaluation time: the evaluation fails, the worker is replaced, and no click is lost", async () => {
+      const restarts = h.server.live.restarts;
+      const t = await take(h, async () => {
+        const outcome = await h.evaluate(`while (true) {}`, "spin-eval");
+        expect(outcome.ok).toBe(false);
+        expect(outcome.error!.message).toMatch(/did not finish evaluating within 0\.4 s/);
+      });
+      report("while (true) at evaluation", t);
+      expect(h.server.live.restarts).toBe(restarts + 1);
+      // events were queued a cushion ahead before the program ran: the new worker takes over from there
+      if (strict) expect(t.missing).toBe(0);
+      else expect(t.missing).toBeLessThanOrEqual(2);
+      expectOnFrames(t);
+      await expectNextWorks();
+    });
+  });
+
   describe("hangs are blamed on the right code and do not loop", () => {
     test("a setInterval whose callback hangs: that buffer's program is stopped, once; the click plays on", async () => {
       errors.length = 0;
