@@ -51,9 +51,17 @@ export function describeError(err: unknown, where: string): { status: Contentful
   return { status: 500, error: { message: "internal error: the server logged it; the request changed nothing it could not finish", code: "internal" }, headers: {} };
 }
 
-/** A failed evaluation's answer: the program's error (phase, line, column, slot) in the one shape. */
-export function programFailure(outcome: { ok: false; buffer: string; error: { message: string } }): { ok: false; buffer: string; error: ApiErrorInfo } {
-  return { ok: false, buffer: outcome.buffer, error: { ...outcome.error, code: "program_error" } };
+/**
+ * A failed evaluation's answer: the program's error (phase, line, column, slot) in the one shape; `slots`
+ * when the program installed but one of its slots is stopped (the error names it).
+ */
+export function programFailure(outcome: { ok: false; buffer: string; error: { message: string }; slots?: string[] }): {
+  ok: false;
+  buffer: string;
+  error: ApiErrorInfo;
+  slots?: string[];
+} {
+  return { ok: false, buffer: outcome.buffer, error: { ...outcome.error, code: "program_error" }, ...(outcome.slots ? { slots: outcome.slots } : {}) };
 }
 
 /** The JSON body of a failure. */
