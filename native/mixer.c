@@ -237,6 +237,7 @@ static void write_out(ost_mixer *m, float *out, uint32_t n) {
     }
     double decay = exp(m->peak_decay_per_frame * n);
     for (uint32_t c = 0; c < ch && c < OST_MAX_CHANNELS; c++) m->peak[c] = fmax(bp[c], m->peak[c] * decay);
+    for (uint32_t c = 0; c < ch && c < OST_MAX_CHANNELS; c++) m->peak_max[c] = fmax(bp[c], m->peak_max[c]);
 }
 
 /* The voices run `latency` frames ahead of the output, so that the
@@ -304,6 +305,7 @@ static void publish(ost_mixer *m, uint64_t end_ns) {
     t.record_lost[0].u = OST_LOAD(&m->recorder.lost, OST_RELAXED);
     t.record_error[0].u = OST_LOAD(&m->recorder.error, OST_RELAXED);
     for (int c = 0; c < OST_MAX_CHANNELS; c++) t.peak[c].f = m->peak[c];
+    for (int c = 0; c < OST_MAX_CHANNELS; c++) t.peak_max[c].f = m->peak_max[c];
     ost_telemetry_publish(&m->telemetry, &t);
 }
 

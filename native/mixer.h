@@ -47,6 +47,7 @@ typedef struct ost_mixer {
     uint64_t burn_ns;           /**< test hook (config test_burn_us): CPU time burnt per callback */
     double cpu_load;
     double peak[OST_MAX_CHANNELS];
+    double peak_max[OST_MAX_CHANNELS]; /**< the loudest |sample| since open, no decay */
     double peak_decay_per_frame; /**< ln of the meter's per-frame decay */
     float limiter_gain;          /**< lowest master gain in the last render call */
     ost_telemetry_box telemetry;

@@ -396,7 +396,8 @@ OST_API double ost_devices_low_latency(const ost_devices *devices, uint32_t inde
     X(0, record_dropped, 1, "frames the recording ring had no room for (0 in a healthy recording)") \
     X(0, record_lost, 1, "frames the disk refused (full): the take ends where it was whole (0 in a healthy recording)") \
     X(0, record_error, 1, "errno of the recording's first failed write, or 0")                 \
-    X(1, peak, OST_MAX_CHANNELS, "per-channel peak |sample|: instant attack, -20 dB in 300 ms")
+    X(1, peak, OST_MAX_CHANNELS, "per-channel peak |sample|: instant attack, -20 dB in 300 ms") \
+    X(1, peak_max, OST_MAX_CHANNELS, "per-channel loudest |sample| since the engine opened (no decay)")
 
 typedef struct ost_telemetry {
 #define OST_X(type, name, count, doc) \

@@ -111,14 +111,7 @@ export async function run(args: string[]): Promise<number> {
     if (!o.json) console.log(`selftest: ${o.backend}${o.backend === "portaudio" ? ` device "${device}"` : ""}, ${o.rate} Hz, block ${o.block}, ${o.seconds} s, ${buf.length} notes`);
     await sleep(200);
     const a = engine.telemetry();
-    // The phrase's peak: the meter decays, so follow it while the phrase plays.
-    const peak = [0, 0];
-    const until = Date.now() + o.seconds * 1000 - 200;
-    while (Date.now() < until) {
-      await sleep(Math.min(50, Math.max(0, until - Date.now())));
-      const t = engine.telemetry();
-      for (let c = 0; c < 2; c++) peak[c] = Math.max(peak[c]!, t.peak[Math.min(c, t.channels - 1)]!);
-    }
+    await sleep(o.seconds * 1000 - 200);
     const b: Telemetry = engine.telemetry();
     const seconds = (b.blockNs - a.blockNs) / 1e9;
     const rate = (b.frames - a.frames) / seconds;
@@ -127,7 +120,7 @@ export async function run(args: string[]): Promise<number> {
       backend: engine.backend, device, nominalRate: o.rate, measuredRate: rate, ppm: (rate / o.rate - 1) * 1e6,
       seconds, engineOverruns: h.engine.overruns, renderMaxMs: h.engine.renderMaxMs, budgetMs: h.engine.budgetMs,
       hostXruns: h.host.xruns, callbackGapMaxMs: h.host.gapMaxMs, lateEvents: b.lateEvents, cpuLoad: b.cpuLoad,
-      eventsPlayed: b.eventsPlayed, deviceLost: b.deviceLost === 1, peak,
+      eventsPlayed: b.eventsPlayed, deviceLost: b.deviceLost === 1, peak: [b.peakMax[0]!, b.peakMax[Math.min(1, b.channels - 1)]!],
       engineProblem: h.engineProblem, hostProblem: h.hostProblem,
     };
     // The clock advances by the frames the device asks for: a host that skips
@@ -146,7 +139,7 @@ export async function run(args: string[]): Promise<number> {
       console.log(`host       ${h.host.xruns} periods missed; the longest gap between callbacks was ${h.host.gapMaxMs.toFixed(1)} ms`);
       console.log(`late       ${b.lateEvents} of ${b.eventsPlayed} events played`);
       console.log(`cpu load   ${(b.cpuLoad * 100).toFixed(2)} % of the callback's time budget`);
-      console.log(`peak       L ${peak[0]!.toFixed(3)}  R ${peak[1]!.toFixed(3)} (the loudest moment of the phrase)`);
+      console.log(`peak       L ${report.peak[0]!.toFixed(3)}  R ${report.peak[1]!.toFixed(3)} (the loudest moment of the phrase)`);
       if (report.deviceLost) console.log("device     LOST during the test (the engine fell back to the null backend)");
       const reasons = [
         ...(clockOk ? [] : [`the clock is ${Math.abs(report.ppm / 1e4).toFixed(1)} % off its nominal rate (is the device running at ${o.rate} Hz?)`]),

@@ -80,6 +80,8 @@ export interface Telemetry {
   recordError: number;
   /** Per-channel peak |sample| with meter ballistics (instant attack, -20 dB in 300 ms). */
   peak: Float64Array;
+  /** Per-channel loudest |sample| since the engine opened (no decay). */
+  peakMax: Float64Array;
 }
 
 /** Upper edges of renderHist's buckets, in block durations (the last bucket is open). */
@@ -111,7 +113,7 @@ function makeDecoder(): Decoder {
     "stolenVoices", "eventsPlayed", "unknownSounds", "clearedEvents", "resetVoices", "activeVoices",
     "pendingEvents", "ringFill", "ringCapacity", "backend", "deviceLost", "running", "latencyFrames", "limiterGain",
     "samplesNotReady", "streamUnderruns", "streamsUnavailable", "streamsActive", "recording", "recordStartFrame",
-    "recordFrames", "recordDropped", "recordLost", "recordError", "peak",
+    "recordFrames", "recordDropped", "recordLost", "recordError", "peak", "peakMax",
   ];
   // The Telemetry type above is for the type checker; the library is the
   // authority. A field added on one side only fails here, loudly.

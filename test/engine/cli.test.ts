@@ -42,8 +42,13 @@ test("selftest fails when the engine overruns, and says so in words to act on", 
   // the test hook burns 8 ms of CPU in every 5.3 ms callback
   const r = run("selftest", "--backend", "null", "--seconds", "1", "--test-burn-us", "8000");
   expect(r.status, r.stderr).toBe(1);
-  expect(r.stdout).toMatch(/^engine +\d+ overruns; the longest render took 8\.\d\d ms of CPU for a 5\.33 ms block \(15\d %\)$/m);
-  expect(r.stdout).toMatch(/^selftest FAILED: .*the engine overran \d+ blocks: one render took 8\.\d ms of CPU for a 5\.3 ms block; play fewer or lighter voices, or use a larger block \(--block 512\)/m);
+  // at least the 8 ms burnt (a busy virtual machine can charge the thread a little more)
+  const engine = /^engine +(\d+) overruns; the longest render took (\d+\.\d\d) ms of CPU for a 5\.33 ms block \((\d+) %\)$/m.exec(r.stdout);
+  expect(engine, r.stdout).not.toBeNull();
+  expect(Number(engine![1])).toBeGreaterThan(0);
+  expect(Number(engine![2])).toBeGreaterThanOrEqual(8);
+  expect(Number(engine![3])).toBeGreaterThanOrEqual(150);
+  expect(r.stdout).toMatch(/^selftest FAILED: .*the engine overran \d+ blocks: one render took \d+\.\d ms of CPU for a 5\.3 ms block; play fewer or lighter voices, or use a larger block \(--block 512\)/m);
 });
 
 test("an unknown device is a clear error with the device list", () => {

@@ -308,7 +308,7 @@ describe("a server whose engine overruns (the test hook burns 1.5 blocks of CPU 
     const { telemetry: t } = await (await fetch(`${slow.url}/api/state`, { headers: auth })).json();
     expect(t.engineOverruns).toBeGreaterThan(10);
     expect(t.renderMaxMs).toBeGreaterThan(t.budgetMs);
-    expect(t.engineProblem).toMatch(/^the engine overran \d+ blocks: one render took 8\.\d ms of CPU for a 5\.3 ms block; .*--block 512/);
+    expect(t.engineProblem).toMatch(/^the engine overran \d+ blocks: one render took \d+\.\d ms of CPU for a 5\.3 ms block; .*--block 512/);
     const text = await (await fetch(`${slow.url}/metrics`, { headers: auth })).text();
     expect(Number(/^ostinato_engine_overruns_total (\d+)$/m.exec(text)![1])).toBeGreaterThan(10);
     const underOne = Number(/^ostinato_render_budget_share_bucket\{le="1"\} (\d+)$/m.exec(text)![1]);
