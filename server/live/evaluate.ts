@@ -17,6 +17,12 @@ export type PatternHooks<P> = {
   isPattern(x: unknown): x is P;
   /** Turns a plain value (number, string, array) into a pattern; throws for what cannot be one. */
   reify(x: unknown): P;
+  /**
+   * Switches the library to REPL strings (plain values) while the program
+   * runs; returns the previous setting. Optional: a library without the
+   * distinction leaves it out.
+   */
+  plainStrings?(on: boolean): boolean;
 };
 
 /** One pattern the program asked to play. */
@@ -73,10 +79,13 @@ export async function evaluateProgram<P>(
     throw new ProgramError(`syntax error: ${(err as Error).message}`, "syntax");
   }
   let last: unknown;
+  const was = hooks.plainStrings?.(true);
   try {
     last = await fn(...names.map((n) => scope[n]));
   } catch (err) {
     throw ProgramError.fromRuntime(err, "evaluate", transpiled.map, LINE_OFFSET);
+  } finally {
+    if (was !== undefined) hooks.plainStrings!(was);
   }
   if (last !== undefined) played.push({ pattern: asPattern(last, hooks), muted: false });
   return { played, transpiled };

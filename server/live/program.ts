@@ -6,7 +6,7 @@
  * program's patterns, so a program that fails halfway changes nothing.
  * @module
  */
-import { isPattern, mini, reify, type Pattern, type PatternLike } from "../pattern/index.ts";
+import { isPattern, mini, reify, setPlainStrings, type Pattern, type PatternLike } from "../pattern/index.ts";
 import { library } from "../pattern/library.ts";
 import { evaluateProgram, type PatternHooks, type PlayedPattern } from "./evaluate.ts";
 import type { PositionMap } from "./position-map.ts";
@@ -40,6 +40,7 @@ const hooks: PatternHooks<Pattern> = {
     if (x === null || (typeof x === "object" && !Array.isArray(x))) throw new TypeError("not patternable");
     return reify(x as PatternLike<unknown>);
   },
+  plainStrings: setPlainStrings,
 };
 
 

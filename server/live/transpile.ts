@@ -6,6 +6,9 @@
  *   every line and column stays where the user wrote it.
  * - Double-quoted and backtick strings become `__mini(str, offset)`, a
  *   mini-notation pattern that knows where in the program it was written.
+ *   Single-quoted strings stay plain values, as in Strudel's REPL. A
+ *   program's top-level string statements (`"bd sd"`, `"c3 e3".note()`) are
+ *   patterns too, never directives.
  * - `$: pat` and `name: pat` become `__play("name", pat)`; a leading `_`
  *   (`_$:`, `_bass:`) keeps the slot but mutes it, as in Strudel.
  * - The last expression statement becomes `return expr`.
@@ -48,8 +51,14 @@ export function transpile(source: string): Transpiled {
   const program = parseJs(js, source);
   const edits: Edit[] = [];
   const labels: string[] = [];
+  // First, so that `return ` comes before a `__mini(` at the same offset.
+  const last = (program as Node & { body: Node[] }).body.at(-1);
+  if (last?.type === "ExpressionStatement") edits.push({ at: last.start, remove: 0, insert: "return " });
+  // A block's closing parenthesis goes after any closing its last string gets at the same offset.
+  const closings: Edit[] = [];
+  const topStatements = new Set<Node>((program as Node & { body: Node[] }).body);
   visit(program, null, null, false, (node, parent, key, plain) => {
-    if (!plain && isMiniString(node, parent, key)) {
+    if (!plain && isMiniString(node, parent, key, topStatements)) {
       const contentStart = node.start + 1; // after the opening quote or backtick
       edits.push({ at: node.start, remove: 0, insert: "__mini(" });
       edits.push({ at: node.end, remove: 0, insert: `, ${contentStart})` });
@@ -58,13 +67,10 @@ export function transpile(source: string): Transpiled {
       if (stmt.body.type !== "ExpressionStatement" || !stmt.body.expression) return;
       labels.push(stmt.label.name);
       edits.push({ at: stmt.start, remove: stmt.body.start - stmt.start, insert: `__play(${JSON.stringify(stmt.label.name)}, ` });
-      edits.push({ at: stmt.body.expression.end, remove: 0, insert: ")" });
+      closings.push({ at: stmt.body.expression.end, remove: 0, insert: ")" });
     }
   });
-  const last = (program as Node & { body: (Node & { directive?: string })[] }).body.at(-1);
-  if (last?.type === "ExpressionStatement" && last.directive === undefined) {
-    edits.push({ at: last.start, remove: 0, insert: "return " });
-  }
+  edits.push(...closings);
   const map = new PositionMap(js, edits);
   return { code: map.apply(js), map, labels };
 }
@@ -172,7 +178,7 @@ function parseJs(js: string, source: string): Node {
 
 type AnyNode = Node & Record<string, unknown>;
 
-function isMiniString(node: Node, parent: Node | null, key: string | null): boolean {
+function isMiniString(node: Node, parent: Node | null, key: string | null, topStatements: Set<Node>): boolean {
   const n = node as AnyNode;
   const isDoubleQuoted = n.type === "Literal" && typeof n.value === "string" && typeof n.raw === "string" && n.raw.startsWith('"');
   const isPlainTemplate =
@@ -182,7 +188,8 @@ function isMiniString(node: Node, parent: Node | null, key: string | null): bool
   const p = parent as AnyNode;
   if ((p.type === "Property" || p.type === "MethodDefinition" || p.type === "PropertyDefinition") && key === "key") return false;
   if (p.type === "ImportDeclaration" || p.type === "ExportNamedDeclaration" || p.type === "ExportAllDeclaration" || p.type === "ImportExpression") return false;
-  if (p.type === "ExpressionStatement" && typeof p.directive === "string") return false;
+  // A directive inside a function ("use strict") stays one; at the top level it is a pattern.
+  if (p.type === "ExpressionStatement" && typeof p.directive === "string" && !topStatements.has(p)) return false;
   // Contexts where a string is a string, never a pattern: `new Error("…")`,
   // comparisons and concatenation, `throw "…"`, `case "…":`.
   if (p.type === "NewExpression" && key === "arguments") return false;

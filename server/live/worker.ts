@@ -15,7 +15,7 @@
  */
 /// <reference lib="webworker" />
 import { Engine, SampleLibrary } from "../engine/index.ts";
-import type { Pattern } from "../pattern/pattern.ts";
+import { setPlainStrings, type Pattern } from "../pattern/pattern.ts";
 import { ratio, type Rational } from "../pattern/rational.ts";
 import { ProgramError, programIdOf, type ProgramErrorJSON } from "./errors.ts";
 import { runtimeError } from "./evaluate.ts";
@@ -30,6 +30,10 @@ import { PHASE, SHARED, type FromWorker, type ToWorker, type WorkerInit } from "
 import { Scheduler } from "./scheduler.ts";
 import { SlotTable, slotIds } from "./slots.ts";
 import { TempoMap } from "./tempo.ts";
+
+// This thread only hosts REPL programs: a plain string that reaches the
+// library while a pattern is queried is a value, as it was when evaluated.
+setPlainStrings(true);
 
 declare const self: Worker;
 

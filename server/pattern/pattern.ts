@@ -324,11 +324,25 @@ export function mapSplitAtCycles<T, U>(pat: Pattern<T>, f: (v: T) => U): Pattern
 export type PatternLike<T = Any> = Pattern<T> | T | string | readonly PatternLike<T>[];
 
 let parseString: ((s: string) => Pattern<Any>) | undefined;
+/** Strudel's REPL reads a plain (single-quoted) string as a value, not as mini-notation. */
+let plainStrings = false;
 let sequenceOf: ((items: readonly unknown[]) => Pattern<Any>) | undefined;
 
 /** Installs the mini-notation parser used for strings (done by mini/). */
 export function setStringParser(parser: (s: string) => Pattern<Any>): void {
   parseString = parser;
+}
+/**
+ * Whether {@link reify} reads strings as plain values (Strudel's REPL, where
+ * only double-quoted and backtick strings are mini-notation and the
+ * transpiler has already turned those into patterns) or as mini-notation
+ * (the library called directly). Returns the previous setting, so a caller
+ * can restore it.
+ */
+export function setPlainStrings(on: boolean): boolean {
+  const was = plainStrings;
+  plainStrings = on;
+  return was;
 }
 /** Installs the sequence builder used for arrays (done by structure.ts). */
 export function setSequenceBuilder(builder: (items: readonly unknown[]) => Pattern<Any>): void {
@@ -336,12 +350,14 @@ export function setSequenceBuilder(builder: (items: readonly unknown[]) => Patte
 }
 
 /**
- * Anything as a pattern: strings are mini-notation, arrays are sequences,
- * other values are pure.
+ * Anything as a pattern: strings are mini-notation (plain values in a REPL
+ * program, see {@link setPlainStrings}), arrays are sequences, other values
+ * are pure.
  */
 export function reify<T = Any>(x: PatternLike<T>): Pattern<T> {
   if (x instanceof Pattern) return x;
   if (typeof x === "string") {
+    if (plainStrings) return pure(x as T);
     if (!parseString) throw new Error("no mini-notation parser installed (import server/pattern/index.ts)");
     return parseString(x) as Pattern<T>;
   }

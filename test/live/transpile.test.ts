@@ -119,3 +119,19 @@ describe("the transpiler cannot be poisoned", () => {
     expect(transpile(`let y: string = "a"\ny`).code).toContain("let y");
   });
 });
+
+describe("Strudel's REPL forms", () => {
+  test("a last expression that starts with a string is returned, the string a pattern", () => {
+    expect(transpile(`"c3 e3".note()`).code).toBe(`return __mini("c3 e3", 1).note()`);
+    expect(transpile("`<c e>`.note()").code).toBe("return __mini(`<c e>`, 1).note()");
+  });
+
+  test("a program that is only a string is a pattern, not a directive", () => {
+    expect(transpile(`"bd sd"`).code).toBe(`return __mini("bd sd", 1)`);
+    expect(transpile(`$: "bd sd"`).code).toBe(`__play("$", __mini("bd sd", 4))`);
+  });
+
+  test("a directive inside a function stays a directive", () => {
+    expect(transpile(`function f() { "use strict"; return 1 }`).code).toBe(`function f() { "use strict"; return 1 }`);
+  });
+});

@@ -8,6 +8,7 @@ import * as ours from "../../server/pattern/index.ts";
 import { library } from "../../server/pattern/library.ts";
 import { loadStrudel, type StrudelPeer } from "./peer/strudel.ts";
 import { DIFFERENT, MALFORMED, SAME } from "./differential-corpus.ts";
+import { isOnset, normalise } from "./peer/haps.ts";
 
 let peer: StrudelPeer | undefined;
 beforeAll(async () => {
@@ -15,32 +16,6 @@ beforeAll(async () => {
 }, 120_000);
 
 const CYCLES = 4;
-
-function fraction(t: any): string {
-  const n = Number(t.n ?? t.numerator ?? NaN);
-  const d = Number(t.d ?? t.denominator ?? NaN);
-  const s = t.s !== undefined ? Number(t.s) : 1;
-  if (Number.isFinite(n) && Number.isFinite(d)) return `${s * n}/${d}`;
-  return String(t);
-}
-
-function normaliseValue(v: unknown): unknown {
-  if (v === null || typeof v !== "object") return typeof v === "number" ? Math.round(v * 1e9) / 1e9 : v;
-  if (Array.isArray(v)) return v.map(normaliseValue);
-  const o: Record<string, unknown> = {};
-  for (const k of Object.keys(v as object).sort()) o[k] = normaliseValue((v as Record<string, unknown>)[k]);
-  return o;
-}
-
-/** Haps as sorted strings: whole, part, value (keys sorted, floats rounded). */
-export function normalise(haps: any[]): string[] {
-  return haps
-    .map((h) => {
-      const w = h.whole ? `${fraction(h.whole.begin)}-${fraction(h.whole.end)}` : "~";
-      return `${w} ${fraction(h.part.begin)}-${fraction(h.part.end)} ${JSON.stringify(normaliseValue(h.value))}`;
-    })
-    .sort();
-}
 
 function evaluate(lib: Record<string, unknown>, code: string): any {
   const names = Object.keys(lib).filter((k) => /^[A-Za-z_$][\w$]*$/.test(k));
@@ -73,7 +48,7 @@ function slicedOnsets(lib: Record<string, unknown>, code: string): string[] {
   const haps: any[] = [];
   for (let i = 0; i < 28; i++) {
     for (const h of pat.queryArc(i / 7, (i + 1) / 7)) {
-      if (h.whole && fraction(h.whole.begin) === fraction(h.part.begin)) haps.push(h);
+      if (isOnset(h)) haps.push(h);
     }
   }
   return normalise(haps);
