@@ -9,6 +9,7 @@
  */
 import { type Any, Pattern, type PatternLike, mapSplitAtCycles, reify } from "./pattern.ts";
 import { OPERATORS } from "./register.ts";
+import { MORE_ALIASES, MORE_CONTROLS } from "./controls-more.ts";
 
 /** One control: its names (canonical key first), the keys a list fills, and what it does. */
 export interface ControlSpec {
@@ -27,8 +28,7 @@ const c = (names: string | string[], doc: string, example: string, listKeys?: st
   example,
 });
 
-/** Every control, with its aliases. The engine reads the canonical keys. */
-export const CONTROLS: readonly ControlSpec[] = [
+const BASE_CONTROLS: readonly ControlSpec[] = [
   c(["s", "sound"], "The sound: a sample bank entry or a synth name. `bd:3` also sets n (and a third part gain).", '"bd:3 sd"', ["s", "n", "gain"]),
   c("n", "The sample number within the sound's folder, or a scale degree for `scale`.", '"0 1 2"'),
   c("note", "The pitch: a note name (\"c3\", \"eb4\") or a MIDI number.", '"c3 e3 g3"', ["note", "n"]),
@@ -103,10 +103,19 @@ export const CONTROLS: readonly ControlSpec[] = [
   c("ccn", "MIDI control change number.", '"74"'),
   c("ccv", "MIDI control change value.", '"64"'),
   c("color", "Colour for visualisation. A list also sets colour.", '"red"', ["color", "colour"]),
-  c("compressor", "Compressor threshold. A list also sets ratio, knee and attack.", '"-20"', ["compressor", "compressorRatio", "compressorKnee", "compressorAttack"]),
+  c("compressor", "Compressor threshold. A list also sets ratio, knee, attack and release.", '"-20"', ["compressor", "compressorRatio", "compressorKnee", "compressorAttack", "compressorRelease"]),
   c(["ir", "iresponse"], "Impulse response sample for the reverb. A list also sets its index i.", '"hall"', ["ir", "i"]),
   c("cps", "Tempo in cycles per second, set from a pattern.", '"0.5"'),
   c("lock", "Locks delay time to the tempo.", '"1"'),
+];
+
+/** Every control, with its aliases. The engine reads the canonical keys. */
+export const CONTROLS: readonly ControlSpec[] = [
+  ...BASE_CONTROLS.map((spec) => {
+    const more = MORE_ALIASES[spec.names[0]!];
+    return more ? { ...spec, names: [...spec.names, ...more] } : spec;
+  }),
+  ...MORE_CONTROLS,
 ];
 
 /** The canonical key of a control name or alias (undefined for unknown names). */

@@ -85,8 +85,12 @@ describe("controls match Strudel's keys, aliases and list keys", () => {
   const names = ours.CONTROLS.flatMap((c) => c.names);
   it.each(names)("%s", (name) => {
     if (!peer) return;
+    // A few documented synonyms are not exported by Strudel (tremsync, duckons ...): compare with a sibling it has.
+    const spec = ours.CONTROL_BY_NAME.get(name)!;
+    const theirName = typeof peer.core[name] === "function" ? name : spec.names.find((n) => typeof peer!.core[n] === "function");
+    expect(theirName, `Strudel has no function for ${spec.names.join("/")}`).toBeDefined();
     for (const value of ["1", "1:2:3:4", "bd"]) {
-      const theirs = normalise(peer.core[name](peer.mini.mini(value)).queryArc(0, 1));
+      const theirs = normalise(peer.core[theirName!](peer.mini.mini(value)).queryArc(0, 1));
       const mine = normalise(ours.controls[name]!(value).queryArc(0, 1));
       expect(mine).toEqual(theirs);
     }

@@ -13,6 +13,7 @@ function fraction(t: any): string {
 }
 
 function normaliseValue(v: unknown): unknown {
+  if (typeof v === "bigint") return Number(v);
   if (v === null || typeof v !== "object") return typeof v === "number" ? Math.round(v * 1e9) / 1e9 : v;
   if (Array.isArray(v)) return v.map(normaliseValue);
   const o: Record<string, unknown> = {};
