@@ -18,7 +18,7 @@
  */
 import { isNoteName, noteToMidi } from "./note.ts";
 import { type Any, Pattern, type PatternLike, mapSplitAtCycles, reify } from "./pattern.ts";
-import { OPERATORS } from "./register.ts";
+import { OPERATORS, register } from "./register.ts";
 import { fastcat } from "./structure.ts";
 import { isControlObject, unionControls } from "./controls.ts";
 
@@ -330,3 +330,15 @@ export const and = makeTop("and", OPS.and!);
  * s("hh*4").struct("1 0 0 1".or("0 1 0 0"))
  */
 export const or = makeTop("or", OPS.or!);
+
+/**
+ * Reads `a:b` values as the ratio a / b (`a:b:c` as a / b / c); plain numbers stay. In a program this is `ratio`.
+ * @example
+ * ratio("1, 5:4, 3:2").mul(110).freq().s("piano")
+ */
+export const ratioValues = register(
+  "ratio",
+  (pat: Pattern<Any>) =>
+    pat.fmap((v: unknown) => (Array.isArray(v) ? v.slice(1).reduce((acc: number, x) => acc / Number(x), Number(v[0])) : v)),
+  { args: [] },
+);

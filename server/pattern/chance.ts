@@ -136,3 +136,10 @@ export const someCyclesBy = register(
  */
 export const someCycles = register("someCycles", (f: unknown, pat: Pattern<Any>) => pat.someCyclesBy(0.5, f), { args: ["raw"] });
 
+
+/**
+ * Keeps exactly the half of the events that `degrade` drops.
+ * @example
+ * s("hh*8").undegrade()
+ */
+export const undegrade = register("undegrade", (pat: Pattern<Any>) => degradeWith(rand, 0.5, false, pat), { args: [] });

@@ -224,3 +224,23 @@ export const brak = register(
 );
 
 export { fastRaw };
+
+/**
+ * Keeps the events (haps) for which `test` is true.
+ * @example
+ * s("hh!7 oh").filter((hap) => hap.value.s === "hh")
+ */
+export const filter = register("filter", (test: unknown, pat: Pattern<Any>) => pat.filterHaps(test as (h: Hap<Any>) => boolean), {
+  args: ["raw"],
+});
+
+/**
+ * Keeps the events whose start (in cycles) passes `test`.
+ * @example
+ * s("bd*4").filterWhen((t) => t < 1)
+ */
+export const filterWhen = register(
+  "filterWhen",
+  (test: unknown, pat: Pattern<Any>) => pat.filterHaps((h) => h.whole !== undefined && (test as (t: unknown) => boolean)(h.whole.begin)),
+  { args: ["raw"] },
+);

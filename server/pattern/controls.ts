@@ -8,7 +8,7 @@
  * @module
  */
 import { type Any, Pattern, type PatternLike, mapSplitAtCycles, reify } from "./pattern.ts";
-import { OPERATORS } from "./register.ts";
+import { OPERATORS, register } from "./register.ts";
 import { MORE_ALIASES, MORE_CONTROLS } from "./controls-more.ts";
 
 /** One control: its names (canonical key first), the keys a list fills, and what it does. */
@@ -231,3 +231,22 @@ export const pan = controls.pan!;
  * chord("<C Am F G>").voicing()
  */
 export const chord = controls.chord!;
+
+/**
+ * Names the parts of each value as controls: `"c:.5 a:1".as("note:clip")` sets note and clip (aliases give their canonical keys).
+ * @example
+ * "c:.5 a:1 f:.25 e:.8".as("note:clip")
+ */
+export const as = register(
+  "as",
+  (mapping: unknown, pat: Pattern<Any>) => {
+    const names = (Array.isArray(mapping) ? mapping : String(mapping).split(":")).map((n) => CONTROL_KEY.get(String(n)) ?? String(n));
+    return pat.fmap((v: unknown) => {
+      const parts = Array.isArray(v) ? v : [v];
+      const o: Record<string, unknown> = {};
+      for (let i = 0; i < Math.min(parts.length, names.length); i++) o[names[i]!] = parts[i];
+      return o;
+    });
+  },
+  { args: ["raw"] },
+);

@@ -6,7 +6,7 @@
  */
 import { Hap } from "./hap.ts";
 import { type Any, Pattern, pure, silence } from "./pattern.ts";
-import { int } from "./rational.ts";
+import { int, rational } from "./rational.ts";
 import { register } from "./register.ts";
 import { fastcat } from "./structure.ts";
 import { TimeSpan } from "./timespan.ts";
@@ -121,3 +121,29 @@ function legatoRaw(k: unknown, n: unknown, r: unknown, pat: Pattern<Any>): Patte
   });
   return structure.appLeft(pat, (_a: unknown, b: unknown) => b);
 }
+
+/**
+ * A rhythm from positions on a grid of `div` steps per cycle: `beat("0,7,10", 16)` plays steps 0, 7 and 10.
+ * @example
+ * s("bd").beat("0,7,10", 16)
+ */
+export const beat = register(
+  "beat",
+  (step: unknown, div: unknown, pat: Pattern<Any>) => {
+    const d = Number(div);
+    const k = Number(step);
+    if (!(d > 0) || !Number.isFinite(k)) return silence;
+    const at = rational(k).div(rational(d));
+    const len = int(1).div(rational(d));
+    const structure = new Pattern<boolean>((state, out) => {
+      state.span.eachCycle((span) => {
+        const b = span.begin.sam().add(at);
+        const whole = new TimeSpan(b, b.add(len));
+        const part = whole.intersection(span);
+        if (part) out.push(new Hap(whole, part, true));
+      });
+    });
+    return pat.struct(structure);
+  },
+  { args: ["p", "p"] },
+);

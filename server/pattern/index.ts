@@ -32,3 +32,4 @@ export * from "./conditional.ts";
 export * from "./select.ts";
 export * from "./sampler.ts";
 export * from "./tonal.ts";
+export * from "./visual.ts";

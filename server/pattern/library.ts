@@ -8,4 +8,5 @@
 import * as pattern from "./index.ts";
 
 /** Name → function or pattern, for a program's scope. */
-export const library: Readonly<Record<string, unknown>> = Object.freeze({ ...pattern, ...pattern.controls });
+// `ratio` in a program is Strudel's ratio of list values, not the rational-number constructor.
+export const library: Readonly<Record<string, unknown>> = Object.freeze({ ...pattern, ...pattern.controls, ratio: pattern.ratioValues });

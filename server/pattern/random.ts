@@ -210,3 +210,54 @@ export const scramble = register("scramble", (n: unknown, pat: Pattern<Any>) => 
   const picks = fastRaw(k, pure(true)).appLeft(rand, (_a: boolean, r: number) => Math.floor(r * k));
   return picks.squeezeBind((i: number) => zoomRaw(int(i).div(int(k)), int(i + 1).div(int(k)), pat));
 });
+
+/**
+ * Berlin noise: like perlin, with sawtooth ramps between random heights, in [0, 1).
+ * @example
+ * n("0!16".add(berlin.fast(4).mul(14))).scale("d:minor")
+ */
+export const berlin: Pattern<number> = signal((t) => {
+  const c = Math.floor(t);
+  return (timeToRand(c) + (t - c) * timeToRand(c + 1)) / 2;
+});
+
+/** A weight's value at the start of a cycle (weights may be patterns). */
+function weightAt(w: unknown, cycle: number): number {
+  if (typeof w === "number") return w;
+  const h = reify(w as Any).queryArc(cycle, cycle + 1).find((x) => x.whole?.begin.valueOf() === cycle) ?? reify(w as Any).queryArc(cycle, cycle + 1)[0];
+  return Number(h?.value ?? 0);
+}
+
+/**
+ * Picks one of the patterns each cycle at random, by weight: `[pattern, weight]` pairs (weights may be patterns).
+ * @example
+ * wchooseCycles(["bd", 10], ["hh", 1], ["sd", 1]).s().fast(8)
+ */
+export function wchooseCycles<T>(...pairs: readonly (readonly [PatternLike<T>, unknown])[]): Pattern<T> {
+  const pats = pairs.map(([p]) => reify(p));
+  return new Pattern<T>((state, out) => {
+    state.span.eachCycle((span) => {
+      const cycle = Math.floor(span.begin.valueOf());
+      const weights = pairs.map(([, w]) => weightAt(w, cycle));
+      const total = weights.reduce((a, b) => a + b, 0);
+      const target = timeToRand(cycle) * total;
+      let acc = 0;
+      let k = pats.length - 1;
+      for (let i = 0; i < weights.length; i++) {
+        acc += weights[i]!;
+        if (target < acc) {
+          k = i;
+          break;
+        }
+      }
+      pats[k]?.run(state.setSpan(span), out);
+    });
+  });
+}
+
+/**
+ * Alias of {@link wchooseCycles}.
+ * @example
+ * wrandcat(["bd", 3], ["sd", 1]).s()
+ */
+export const wrandcat = wchooseCycles;

@@ -97,6 +97,8 @@ export interface RegisterOptions {
   noMethod?: boolean;
   /** Keep the plain argument list as is, even for one-argument operators. */
   noArgSequence?: boolean;
+  /** How many arguments a method call needs at least (the rest are optional); default all. */
+  minArgs?: number;
 }
 
 /** A top-level operator: direct with all arguments and the pattern, curried without the pattern. */
@@ -122,7 +124,7 @@ export function register(
       if (!sequenceOfArgs) throw new Error("no sequence builder installed");
       args = [sequenceOfArgs(args)];
     }
-    if (args.length < arity) {
+    if (args.length < (options.minArgs ?? arity)) {
       throw new TypeError(`.${list[0]}() expects ${arity} argument${arity === 1 ? "" : "s"}, got ${args.length}`);
     }
     return applyPatterned(impl, kinds, args, this, join);

@@ -227,3 +227,52 @@ export const arp = register(
 );
 
 export { fastcat };
+
+/**
+ * Like {@link arp}, with a function that picks from the events sounding together (given as haps); its result plays.
+ * @example
+ * note("<[c,eb,g] [c,f,ab]>").arpWith((haps) => haps[2])
+ */
+export const arpWith = register(
+  "arpWith",
+  (f: unknown, pat: Pattern<Any>) =>
+    collect(pat).fmap((haps: Hap<Any>[]) => {
+      const got = (f as (h: Hap<Any>[]) => unknown)(haps);
+      return got instanceof Hap ? got.value : got;
+    }),
+  { args: ["raw"] },
+);
+
+/**
+ * Picks which function of a list to apply with a pattern of indices (clamped to the list).
+ * @example
+ * s("bd [rim hh]").pickF("<0 1 2>", [rev, jux(rev), fast(2)])
+ */
+export const pickF = register(
+  "pickF",
+  (indices: unknown, funcs: unknown, pat: Pattern<Any>) => {
+    const fs = funcs as unknown[];
+    return reify(indices as Any).innerBind((i: unknown) => {
+      const k = Math.min(fs.length - 1, Math.max(0, Math.floor(Number(i))));
+      return callFn(fs[k], pat);
+    });
+  },
+  { args: ["raw", "raw"] },
+);
+
+/**
+ * Like {@link pickF}, with the indices wrapping around the list.
+ * @example
+ * s("bd sd").pickmodF("<0 1 2>", [rev, fast(2)])
+ */
+export const pickmodF = register(
+  "pickmodF",
+  (indices: unknown, funcs: unknown, pat: Pattern<Any>) => {
+    const fs = funcs as unknown[];
+    return reify(indices as Any).innerBind((i: unknown) => {
+      const n = fs.length;
+      return callFn(fs[((Math.floor(Number(i)) % n) + n) % n], pat);
+    });
+  },
+  { args: ["raw", "raw"] },
+);

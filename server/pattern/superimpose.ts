@@ -3,10 +3,10 @@
  * echoes (echo, stut, echoWith, off) and layers (superimpose, layer).
  * @module
  */
-import { type Any, Pattern, mapSplitAtCycles } from "./pattern.ts";
+import { type Any, Pattern, type PatternLike, mapSplitAtCycles, pure, reify } from "./pattern.ts";
 import { int } from "./rational.ts";
 import { register } from "./register.ts";
-import { stack } from "./structure.ts";
+import { fastcat, stack } from "./structure.ts";
 import { callFn, lateRaw, t } from "./time.ts";
 
 type Fn = (p: Pattern<Any>) => Pattern<Any>;
@@ -74,3 +74,37 @@ export function layerRaw(fs: Fn[], pat: Pattern<Any>): Pattern<Any> {
   return stack(...fs.map((f) => callFn(f, pat)));
 }
 
+
+/**
+ * Repeats each event `factor` times within its span, applying `f` once more to each repeat (the first plays as it is).
+ * @example
+ * "<0 [2 4]>".plyWith(4, (p) => p.add(2)).scale("C:minor").note()
+ */
+export const plyWith = register(
+  ["plyWith", "plywith"],
+  (factor: unknown, f: unknown, pat: Pattern<Any>) => {
+    const n = Math.max(0, Math.floor(Number(factor)));
+    return pat.squeezeBind((v: unknown) => {
+      const copies: Pattern<Any>[] = [];
+      let p: Pattern<Any> = pure(v);
+      for (let k = 0; k < n; k++) {
+        copies.push(p);
+        p = callFn(f, p);
+      }
+      return fastcat(...copies);
+    });
+  },
+  { args: ["p", "raw"] },
+);
+
+/**
+ * Cross-fades two patterns by `pos` from 0 (only `a`) through 0.5 (both at full gain) to 1 (only `b`).
+ * @example
+ * xfade(s("bd*2"), "<0 .25 .5 .75 1>", s("hh*8"))
+ */
+export function xfade(a: PatternLike, pos: PatternLike, b: PatternLike): Pattern<Any> {
+  const p = reify(pos);
+  const gainA = p.fmap((x: number) => Math.min(1, 2 * (1 - Number(x))));
+  const gainB = p.fmap((x: number) => Math.min(1, 2 * Number(x)));
+  return stack(reify(a).gain(gainA), reify(b).gain(gainB));
+}

@@ -300,3 +300,33 @@ export const press = register("press", (pat: Pattern<Any>) => pat.squeezeBind((v
 const HALF_T = int(1).div(int(2));
 
 export { focusSpan };
+
+/**
+ * Plays the pattern at a tempo in cycles per minute, relative to one cycle per second: `cpm(90)` is `fast(1.5)`.
+ * @example
+ * s("<bd sd>, hh*2").cpm(90)
+ */
+export const cpm = register("cpm", (x: unknown, pat: Pattern<Any>) => fastRaw(t(x).div(int(60)), pat));
+
+/**
+ * Plays the span from `b` to `e` (in cycles) of each cycle, stretched to the whole cycle, without the gaps of `compress`.
+ * @example
+ * s("bd hh sd hh").focus(1/4, 3/4)
+ */
+export const focus = register("focus", (b: unknown, e: unknown, pat: Pattern<Any>) => focusSpan(pat, t(b), t(e)), {
+  args: ["p", "p"],
+});
+
+/**
+ * Reverses the whole pattern in time (`rev` reverses each cycle): cycle -1 plays backwards in cycle 0.
+ * @example
+ * note("<[c d] [e g]>").revv()
+ */
+export const revv = register(
+  "revv",
+  (pat: Pattern<Any>) =>
+    pat
+      .withQuerySpan((span) => new TimeSpan(span.end.neg(), span.begin.neg()))
+      .withHapSpan((span) => new TimeSpan(span.end.neg(), span.begin.neg())),
+  { args: [] },
+);

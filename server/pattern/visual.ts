@@ -1,0 +1,90 @@
+/**
+ * Strudel's drawing and output methods. Headless (the live worker, offline
+ * renders) they have nowhere to draw or send to, so each leaves its pattern
+ * unchanged; the editor draws the ones it knows from the program's text
+ * (the `_` forms under their line, the others in the visual panel).
+ * `.osc()` and `.midi()` keep the pattern as it is until those targets
+ * exist; their controls are carried as values meanwhile.
+ * @module
+ */
+import { type Any, Pattern } from "./pattern.ts";
+import { register } from "./register.ts";
+
+const unchanged = (pat: Pattern<Any>): Pattern<Any> => pat;
+
+/**
+ * Draws a piano roll of the pattern (`_pianoroll` draws it inline, under its line). Headless, the pattern is unchanged.
+ * @example
+ * note("c3 e3 g3").pianoroll()
+ */
+export const pianoroll = register(["pianoroll", "_pianoroll"], unchanged, { args: [] });
+
+/**
+ * Draws the events as a punch card, like a piano roll by event (`_punchcard` inline). Headless, unchanged.
+ * @example
+ * s("bd sd").punchcard()
+ */
+export const punchcard = register(["punchcard", "_punchcard"], unchanged, { args: [] });
+
+/**
+ * Draws the sound's waveform (`_scope` inline; `tscope` in time, `fscope` in frequency). Headless, unchanged.
+ * @example
+ * note("c2").s("sawtooth").scope()
+ */
+export const scope = register(["scope", "_scope", "tscope", "_tscope", "fscope", "_fscope"], unchanged, { args: [] });
+
+/**
+ * Draws the events on a spiral, one turn per cycle (`_spiral` inline). Headless, unchanged.
+ * @example
+ * note("c3 e3 g3").spiral()
+ */
+export const spiral = register(["spiral", "_spiral"], unchanged, { args: [] });
+
+/**
+ * Draws the notes on a wheel of pitch classes (`_pitchwheel` inline). Headless, unchanged.
+ * @example
+ * note("c3 e3 g3").pitchwheel()
+ */
+export const pitchwheel = register(["pitchwheel", "_pitchwheel"], unchanged, { args: [] });
+
+/**
+ * Draws the sound's spectrum (`_spectrum` inline). Headless, unchanged.
+ * @example
+ * note("c2").s("sawtooth").spectrum()
+ */
+export const spectrum = register(["spectrum", "_spectrum"], unchanged, { args: [] });
+
+/**
+ * Styles the events' marks in the editor with CSS. Headless, unchanged.
+ * @example
+ * s("bd sd").markcss('text-decoration: underline')
+ */
+export const markcss = register("markcss", (_css: unknown, pat: Pattern<Any>) => pat, { args: ["raw"], minArgs: 0 });
+
+/**
+ * Sends the events over OSC (to SuperDirt). Not a target here yet: the pattern plays as it is.
+ * @example
+ * s("bd sd").osc()
+ */
+export const osc = register(["osc"], unchanged, { args: [] });
+
+/**
+ * Sends the events to a MIDI port. Not a target here yet: the pattern plays as it is, its MIDI controls carried as values.
+ * @example
+ * note("c4 e4").midichan(1).midi()
+ */
+export const midi = register("midi", (_port: unknown, pat: Pattern<Any>) => pat, { args: ["raw"], minArgs: 0 });
+
+/**
+ * Logs each event as it plays, in Strudel's browser console. Headless, unchanged.
+ * @example
+ * s("bd sd").log()
+ */
+export const log = register(["log", "logValues"], (_f: unknown, pat: Pattern<Any>) => pat, { args: ["raw"], minArgs: 0 });
+
+/**
+ * Draws the pattern with a custom function (Strudel's `draw`, `onPaint`). Headless, unchanged.
+ * @example
+ * s("bd sd").draw(() => {})
+ */
+export const draw = register(["draw", "onPaint"], (_f: unknown, pat: Pattern<Any>) => pat, { args: ["raw"], minArgs: 0 });
