@@ -89,6 +89,7 @@ export const MORE_CONTROLS: readonly ControlSpec[] = [
   ...tableFamily("warp", "warp"),
   c(["wtphaserand", "wavetablePhaseRand"], "Random start phase of the wavetable's voices, from 0 to 1.", '"0 1"'),
   c(["source", "src"], "A custom sound source (a function), for Strudel's web audio output.", '"0"'),
+  c("density", "Density of the crackle noise source (events per second, roughly).", '"0.1 0.5"'),
   c("chorus", "Chorus amount, from 0 to 1.", '"0.5"'),
   c(["loopBegin", "loopb"], "Where a looping sample's loop starts, from 0 to 1.", '"0 0.25"'),
   c(["loopEnd", "loope"], "Where a looping sample's loop ends, from 0 to 1.", '"1 0.75"'),

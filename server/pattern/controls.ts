@@ -175,8 +175,8 @@ for (const spec of CONTROLS) {
   const fn = (value: PatternLike, ...more: PatternLike[]) =>
     controlPattern(spec, more.length > 0 ? ([value, ...more] as PatternLike[]) : value);
   const method = function (this: Pattern<Any>, ...args: PatternLike[]): Pattern<Any> {
-    // `"c3 e3".note()`: no argument wraps the pattern's own values.
-    if (args.length === 0) return controlPattern(spec, this);
+    // `"c3 e3".note()`: no argument wraps the pattern's own values, objects included (`s("sd").delay()` is `{ delay: { s: "sd" } }` in Strudel).
+    if (args.length === 0) return this.fmap((v: unknown) => (isControlObject(v) ? { [spec.names[0]!]: v } : controlValue(spec, v)));
     const [value, ...more] = args as [PatternLike, ...PatternLike[]];
     return setControl(spec, this, more.length > 0 ? ([value, ...more] as PatternLike[]) : value);
   };
@@ -240,6 +240,7 @@ export const chord = controls.chord!;
 export const as = register(
   "as",
   (mapping: unknown, pat: Pattern<Any>) => {
+    // A mini-notation mapping ("note:clip") arrives as the list it parses to; a plain one is split here.
     const names = (Array.isArray(mapping) ? mapping : String(mapping).split(":")).map((n) => CONTROL_KEY.get(String(n)) ?? String(n));
     return pat.fmap((v: unknown) => {
       const parts = Array.isArray(v) ? v : [v];
@@ -248,5 +249,5 @@ export const as = register(
       return o;
     });
   },
-  { args: ["raw"] },
+  { args: ["p"] },
 );

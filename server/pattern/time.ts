@@ -143,13 +143,13 @@ export function plyRaw(n: unknown, pat: Pattern<Any>): Pattern<Any> {
 }
 
 /**
- * Speeds up a pattern by a factor (Strudel's `fast`, alias `density`). Used by `*` in mini-notation.
+ * Speeds up a pattern by a factor. Used by `*` in mini-notation. (`density` is a control in Strudel 1.2.6, not an alias.)
  * @example
  * s("bd sd").fast(2) // s("[bd sd]*2")
  * @example
  * s("bd sd").fast("<1 2>")
  */
-export const fast = register(["fast", "density"], fastRaw);
+export const fast = register("fast", fastRaw);
 
 /**
  * Slows down a pattern by a factor (alias `sparsity`). Used by `/` in mini-notation.

@@ -36,9 +36,9 @@ export function parseScale(name: string): ScaleInfo {
   return info;
 }
 
-/** The note name of scale degree `degree` (rounded; negative and large degrees wrap by octaves). */
+/** The note name of scale degree `degree` (a fraction rounds up, as in Strudel; negative and large degrees wrap by octaves). */
 export function scaleDegreeToNote(scale: ScaleInfo, degree: number): string {
-  const d = Math.round(degree);
+  const d = Math.ceil(degree) + 0; // + 0: -0 is 0
   const len = scale.intervals.length;
   const octave = Math.floor(d / len);
   const idx = d - octave * len;

@@ -43,7 +43,8 @@ export interface Token {
 }
 
 const PUNCT = new Set(["[", "]", "<", ">", "{", "}", "(", ")", ",", "|", "*", "/", "!", "@", "?", ":", "~", "%"]);
-const NUMBER = /^-?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+// Hexadecimal and binary literals (0x77, 0b101) are numbers too, as in Strudel (MIDI SysEx bytes).
+const NUMBER = /^(-?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|0x[0-9a-fA-F]+|0b[01]+)$/;
 
 function isWordChar(c: string): boolean {
   return /[A-Za-z0-9_#'^$&=+\-.\\]/.test(c);
