@@ -251,3 +251,99 @@ export const as = register(
   },
   { args: ["p"] },
 );
+
+/**
+ * Sets the whole envelope at once: `adsr("a:d:s:r")` is attack, decay, sustain and release (a shorter list sets the first ones).
+ * @example
+ * note("[c3 bb2 f3 eb3]*2").sound("sawtooth").lpf(600).adsr(".1:.1:.5:.2")
+ */
+export const adsr = register("adsr", (v: unknown, pat: Pattern<Any>) => {
+  const parts = Array.isArray(v) ? v : [v];
+  const keys = ["attack", "decay", "sustain", "release"];
+  const o: Record<string, unknown> = {};
+  for (let i = 0; i < Math.min(parts.length, keys.length); i++) o[keys[i]!] = parts[i];
+  return mapSplitAtCycles(pat, (x: unknown) => unionControls(x, o));
+});
+
+/**
+ * A MIDI SysEx message: `sysex([id, data])` sets sysexid and sysexdata (carried as values until MIDI output exists).
+ * @example
+ * note("c4").sysex(["0x77", "0x01:0x02:0x03:0x04"]).midichan(1).midi()
+ */
+export const sysex = register(
+  "sysex",
+  (msg: unknown, pat: Pattern<Any>) => {
+    const [id, data] = msg as [PatternLike, PatternLike];
+    return pat.sysexid(id).sysexdata(data);
+  },
+  { args: ["raw"] },
+);
+
+/** One of Strudel's distortion shorthands: `.diode(x)` is distort x with distorttype "diode" (a list also sets distortvol). */
+function distortion(type: string) {
+  return register(type, (v: unknown, pat: Pattern<Any>) => {
+    const [amount, vol] = Array.isArray(v) ? v : [v];
+    const o = { distort: amount, distorttype: type, distortvol: vol ?? 1 };
+    return mapSplitAtCycles(pat, (x: unknown) => unionControls(x, o));
+  });
+}
+
+/**
+ * Soft-clipping distortion (Strudel's shorthand for distort with distorttype "soft"); `hard`, `cubic`, `diode`, `asym`, `fold`, `sinefold` and `chebyshev` name the other types.
+ * @example
+ * s("sawtooth").note("c2").soft(0.5)
+ */
+export const soft = distortion("soft");
+/**
+ * Hard-clipping distortion (see {@link soft}).
+ * @example
+ * s("sawtooth").note("c2").hard(0.5)
+ */
+export const hard = distortion("hard");
+/**
+ * Cubic distortion (see {@link soft}).
+ * @example
+ * s("sawtooth").note("c2").cubic(0.5)
+ */
+export const cubic = distortion("cubic");
+/**
+ * Diode distortion (see {@link soft}).
+ * @example
+ * s("sawtooth").note("c2").diode(0.3)
+ */
+export const diode = distortion("diode");
+/**
+ * Asymmetric distortion (see {@link soft}).
+ * @example
+ * s("sawtooth").note("c2").asym(0.5)
+ */
+export const asym = distortion("asym");
+/**
+ * Wave-folding distortion (see {@link soft}).
+ * @example
+ * s("sawtooth").note("c2").fold(0.5)
+ */
+export const fold = distortion("fold");
+/**
+ * Sine wave-folding distortion (see {@link soft}).
+ * @example
+ * s("sawtooth").note("c2").sinefold(0.5)
+ */
+export const sinefold = distortion("sinefold");
+/**
+ * Chebyshev polynomial distortion (see {@link soft}).
+ * @example
+ * s("sawtooth").note("c2").chebyshev(0.5)
+ */
+export const chebyshev = distortion("chebyshev");
+
+/**
+ * Tags the events (Strudel keeps tags for filtering in its editor); the values are unchanged.
+ * @example
+ * s("bd sd").tag("drums")
+ */
+export const tag = register(
+  "tag",
+  (name: unknown, pat: Pattern<Any>) => pat.withContext((ctx) => ({ ...ctx, tags: [...((ctx.tags as unknown[]) ?? []), name] })),
+  { args: ["raw"] },
+);

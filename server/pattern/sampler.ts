@@ -151,3 +151,18 @@ export const juxBy = register(["juxBy", "juxby"], (by: unknown, f: unknown, pat:
 });
 
 export { fastRaw };
+
+/**
+ * Like {@link loopAt}, with the tempo given (cycles per second) instead of read from the scheduler.
+ * @example
+ * s("rhodes").loopAtCps(4, 0.5)
+ */
+export const loopAtCps = register(
+  ["loopAtCps", "loopatcps"],
+  (n: unknown, cps: unknown, pat: Pattern<Any>) => {
+    const factor = Number(n);
+    const c = Number(cps);
+    return slowRaw(n, pat).fmap((v: unknown) => ({ ...asControls(v), speed: (1 / factor) * c, unit: "c" }));
+  },
+  { args: ["p", "p"] },
+);

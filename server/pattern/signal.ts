@@ -176,3 +176,29 @@ export const fromBipolar = register("fromBipolar", (pat: Pattern<Any>) => pat.fm
  * n(sine.toBipolar().range2(0, 7).segment(4))
  */
 export const toBipolar = register("toBipolar", (pat: Pattern<Any>) => pat.fmap((v: number) => v * 2 - 1), { args: [] });
+
+/**
+ * The length of the events it is combined with, in cycles: it takes its structure from the other side (`.note(cyclesPer.range(50, 100))`).
+ * @example
+ * sound("saw saw [saw saw] saw").note(cyclesPer.range(50, 100))
+ */
+export const cyclesPer: Pattern<number> = new Pattern<number>((state, out) => {
+  out.push(new Hap(undefined, state.span, state.span.end.sub(state.span.begin).valueOf()));
+});
+
+/**
+ * How many of the events it is combined with fit in a cycle (the reciprocal of {@link cyclesPer}); alias `perCycle`.
+ * @example
+ * n("0 0*2 0 0*2").sound("bd").distort(per.div(2))
+ */
+export const per: Pattern<number> = new Pattern<number>((state, out) => {
+  const d = state.span.end.sub(state.span.begin).valueOf();
+  out.push(new Hap(undefined, state.span, d === 0 ? 0 : 1 / d));
+});
+
+/**
+ * Alias of {@link per}.
+ * @example
+ * n("0 0*2").sound("bd").distort(perCycle)
+ */
+export const perCycle = per;

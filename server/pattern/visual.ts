@@ -7,8 +7,8 @@
  * exist; their controls are carried as values meanwhile.
  * @module
  */
-import { type Any, Pattern } from "./pattern.ts";
-import { register } from "./register.ts";
+import { type Any, Pattern, silence } from "./pattern.ts";
+import { addMethod, register } from "./register.ts";
 
 const unchanged = (pat: Pattern<Any>): Pattern<Any> => pat;
 
@@ -88,3 +88,6 @@ export const log = register(["log", "logValues"], (_f: unknown, pat: Pattern<Any
  * s("bd sd").draw(() => {})
  */
 export const draw = register(["draw", "onPaint"], (_f: unknown, pat: Pattern<Any>) => pat, { args: ["raw"], minArgs: 0 });
+
+// `.hush()` silences this pattern only; `hush()` alone is the live helper that stops everything.
+addMethod("hush", () => silence);
