@@ -33,3 +33,4 @@ export * from "./select.ts";
 export * from "./sampler.ts";
 export * from "./tonal.ts";
 export * from "./visual.ts";
+export * from "./stepwise.ts";

@@ -16,6 +16,8 @@ import { State } from "./state.ts";
 import { TimeSpan } from "./timespan.ts";
 import { installJoins } from "./join.ts";
 
+const ONE_STEP = int(1);
+
 /** A query: append the haps of `state.span` to `out`. */
 export type Query<T> = (state: State, out: Hap<T>[]) => void;
 
@@ -32,6 +34,13 @@ export class Pattern<T = Any> {
    * operators whose argument is a pure pattern skip the join.
    */
   _pure?: { value: T };
+  /**
+   * Steps per cycle, where known (Strudel's "tactus"): a mini-notation
+   * sequence has one per element. Kept by value maps and by the left side of
+   * a combination; the stepwise functions (take, drop, pace, stepcat ...)
+   * read it. Undefined when unknown.
+   */
+  _steps?: Rational;
 
   // Operators are attached to the prototype by their families (see register.ts).
   [method: string]: Any;
@@ -87,7 +96,7 @@ export class Pattern<T = Any> {
         const h = out[i] as unknown as Hap<T>;
         out[i] = new Hap(h.whole, h.part, f(h.value), h.context);
       }
-    });
+    }).withSteps(src._steps);
   }
 
   /** Keeps the haps for which `pred` is true. */
@@ -215,7 +224,7 @@ export class Pattern<T = Any> {
    */
   appLeft<U, V>(other: Pattern<U>, op: (a: T, b: U) => V): Pattern<V> {
     const left = this;
-    return new Pattern<V>((state, out) => {
+    return withStepsOf(left, new Pattern<V>((state, out) => {
       const haps = left.query(state);
       const inner: Hap<U>[] = [];
       for (let i = 0; i < haps.length; i++) {
@@ -229,7 +238,7 @@ export class Pattern<T = Any> {
           out.push(new Hap(l.whole, part, op(l.value, r.value), combineContexts(l.context, r.context)));
         }
       }
-    });
+    }));
   }
 
   /** Structure from `other`: the mirror of {@link appLeft}. */
@@ -275,6 +284,12 @@ export class Pattern<T = Any> {
     });
   }
 
+  /** Sets the steps per cycle (on a pattern just built); undefined leaves them unknown. */
+  withSteps(steps: Rational | undefined): this {
+    if (steps !== undefined) this._steps = steps;
+    return this;
+  }
+
   /** Marks this as a pure value (used by {@link pure}). */
   withPure(value: T): this {
     this._pure = { value };
@@ -296,7 +311,7 @@ export class Pattern<T = Any> {
  * events that cross a cycle boundary fragment exactly as in Strudel.
  */
 export function mapSplitAtCycles<T, U>(pat: Pattern<T>, f: (v: T) => U): Pattern<U> {
-  return new Pattern<U>((state, out) => {
+  return withStepsOf(pat, new Pattern<U>((state, out) => {
     const start = out.length;
     pat.run(state, out as unknown as Hap<T>[]);
     const end = out.length;
@@ -317,7 +332,12 @@ export function mapSplitAtCycles<T, U>(pat: Pattern<T>, f: (v: T) => U): Pattern
       }
     }
     if (extra) for (const h of extra) out.push(h);
-  });
+  }));
+}
+
+/** `made` with the steps per cycle of `src` (a value map keeps its source's steps). */
+export function withStepsOf<T, U>(src: Pattern<T>, made: Pattern<U>): Pattern<U> {
+  return made.withSteps(src._steps);
 }
 
 /** Anything that can stand for a pattern: a pattern, a mini-notation string, an array (a sequence) or a plain value. */
@@ -396,7 +416,7 @@ export function pure<T>(value: T, context?: HapContext): Pattern<T> {
       b = next;
     }
   });
-  return p.withPure(value);
+  return p.withPure(value).withSteps(ONE_STEP);
 }
 
 /**

@@ -63,9 +63,13 @@ function build(node: MiniNode, offset: number): Pattern<Any> {
     }
     case "rest":
       return silence;
-    case "seq":
+    case "seq": {
       if (node.steps.length === 1 && node.steps[0]!.weight === 1) return build(node.steps[0]!.node, offset);
-      return weightedSequence(node.steps.map((s) => ({ weight: fromFloat(s.weight), pat: build(s.node, offset) })));
+      // One step per element (weights count): what the stepwise functions read.
+      let total = 0;
+      for (const st of node.steps) total += st.weight;
+      return weightedSequence(node.steps.map((s) => ({ weight: fromFloat(s.weight), pat: build(s.node, offset) }))).withSteps(fromFloat(total));
+    }
     case "stack":
       return stack(...node.layers.map((l) => build(l, offset)));
     case "choice":

@@ -1,0 +1,143 @@
+/**
+ * Strudel's stepwise functions (experimental in Strudel 1.2.6): they read a
+ * pattern's steps per cycle (`_steps`, one per mini-notation element) and
+ * work in steps rather than cycles. `take(2)` keeps the first two steps,
+ * `stepcat` concatenates in proportion to steps, `pace(4)` plays four steps
+ * per cycle. A patterned argument gives one result per event of the
+ * argument, concatenated in the cycle by their steps (Strudel's step join).
+ * A pattern whose steps are unknown is left as it is.
+ * @module
+ */
+import { type Any, Pattern, type PatternLike, reify, silence } from "./pattern.ts";
+import { type Rational, ZERO, int, rational } from "./rational.ts";
+import { register } from "./register.ts";
+import { weightedSequence } from "./structure.ts";
+import { fastRaw, zoomRaw } from "./time.ts";
+
+/** The results of `f` for each event of `arg` in a cycle, side by side in proportion to their steps. */
+function stepJoin(arg: unknown, pat: Pattern<Any>, f: (v: unknown, pat: Pattern<Any>) => Pattern<Any>): Pattern<Any> {
+  const a = reify(arg as Any);
+  if (a._pure) return f(a._pure.value, pat);
+  const resultsIn = (cycle: number) =>
+    a
+      .queryArc(cycle, cycle + 1)
+      .filter((h) => h.whole && h.whole.begin.eq(h.part.begin))
+      .sort((x, y) => x.whole!.begin.compare(y.whole!.begin))
+      .map((h) => f(h.value, pat));
+  const joined = new Pattern<Any>((state, out) => {
+    state.span.eachCycle((span) => {
+      const results = resultsIn(Math.floor(span.begin.valueOf())).filter((r) => r._steps && r._steps.n > 0);
+      if (results.length === 0) return;
+      weightedSequence(results.map((r) => ({ weight: r._steps!, pat: r }))).run(state.setSpan(span), out);
+    });
+  });
+  const first = resultsIn(0).reduce((acc: Rational, r) => acc.add(r._steps ?? ZERO), ZERO);
+  return joined.withSteps(first.n > 0 ? first : undefined);
+}
+
+function takeSteps(k: number, pat: Pattern<Any>): Pattern<Any> {
+  const steps = pat._steps;
+  if (!steps || k === 0) return k === 0 ? silence : pat;
+  const n = rational(Math.min(Math.abs(k), steps.valueOf()));
+  const frac = n.div(steps);
+  const zoomed = k > 0 ? zoomRaw(ZERO, frac, pat) : zoomRaw(int(1).sub(frac), int(1), pat);
+  return zoomed.withSteps(n);
+}
+
+/**
+ * Keeps the first `n` steps of each cycle (the last ones for a negative `n`).
+ * @example
+ * "bd cp ht mt".take("1 2 3").sound()
+ */
+export const take = register("take", (n: unknown, pat: Pattern<Any>) => stepJoin(n, pat, (k, p) => takeSteps(Number(k), p)), {
+  args: ["raw"],
+});
+
+/**
+ * Drops the first `n` steps of each cycle (the last ones for a negative `n`).
+ * @example
+ * "tha dhi thom nam".drop("0 1 2 3").sound().bank("mridangam")
+ */
+export const drop = register(
+  "drop",
+  (n: unknown, pat: Pattern<Any>) =>
+    stepJoin(n, pat, (k, p) => {
+      const steps = p._steps;
+      const d = Number(k);
+      if (!steps) return p;
+      const keep = steps.valueOf() - Math.abs(d);
+      if (keep <= 0) return silence;
+      return takeSteps(d >= 0 ? -keep : keep, p);
+    }),
+  { args: ["raw"] },
+);
+
+/**
+ * Plays `n` steps per cycle: speeds the pattern up or down to fit.
+ * @example
+ * sound("bd sd cp").pace(4)
+ */
+export const pace = register(
+  "pace",
+  (n: unknown, pat: Pattern<Any>) =>
+    stepJoin(n, pat, (k, p) => {
+      const steps = p._steps;
+      if (!steps || steps.n === 0) return p;
+      const target = rational(Number(k));
+      return fastRaw(target.div(steps), p).withSteps(target);
+    }),
+  { args: ["raw"] },
+);
+
+/**
+ * Like `fast`, but the steps grow with it: `stepcat("a b".extend(2), "c d")` is `"a b a b c d"`.
+ * @example
+ * stepcat(sound("bd bd - cp").extend(2), sound("bd - sd -")).pace(8)
+ */
+export const extend = register(
+  "extend",
+  (n: unknown, pat: Pattern<Any>) => stepJoin(n, pat, (k, p) => fastRaw(Number(k), p).withSteps(p._steps?.mul(rational(Number(k))))),
+  { args: ["raw"] },
+);
+
+/**
+ * Multiplies the steps per cycle by a factor, leaving the events where they are.
+ * @example
+ * sound("tha dhi thom nam").bank("mridangam").expand("3 2 1 1 2 3").pace(8)
+ */
+export const expand = register(
+  "expand",
+  (n: unknown, pat: Pattern<Any>) => stepJoin(n, pat, (k, p) => withSteps(p, p._steps?.mul(rational(Number(k))))),
+  { args: ["raw"] },
+);
+
+/**
+ * Divides the steps per cycle by a factor (see {@link expand}).
+ * @example
+ * sound("tha dhi thom nam").bank("mridangam").contract("3 2 1 1 2 3").pace(8)
+ */
+export const contract = register(
+  "contract",
+  (n: unknown, pat: Pattern<Any>) => stepJoin(n, pat, (k, p) => withSteps(p, p._steps?.div(rational(Number(k))))),
+  { args: ["raw"] },
+);
+
+/** The same events with other steps per cycle (a new pattern: patterns are immutable). */
+function withSteps(p: Pattern<Any>, steps: Rational | undefined): Pattern<Any> {
+  return new Pattern<Any>(p.run).withSteps(steps);
+}
+
+/**
+ * Concatenates patterns within a cycle in proportion to their steps (`[steps, pattern]` pairs give them).
+ * @example
+ * stepcat([3, "e3"], [1, "g3"]).note()
+ */
+export function stepcat(...items: readonly (readonly [number, PatternLike] | PatternLike)[]): Pattern<Any> {
+  const parts = items.map((it) => {
+    if (Array.isArray(it) && it.length === 2 && typeof it[0] === "number") return { weight: rational(it[0]), pat: reify(it[1] as PatternLike) };
+    const pat = reify(it as PatternLike);
+    return { weight: pat._steps ?? int(1), pat };
+  });
+  const total = parts.reduce((acc: Rational, p) => acc.add(p.weight), ZERO);
+  return weightedSequence(parts).withSteps(total);
+}
