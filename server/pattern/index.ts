@@ -34,3 +34,4 @@ export * from "./sampler.ts";
 export * from "./tonal.ts";
 export * from "./visual.ts";
 export * from "./stepwise.ts";
+export * from "./modulators.ts";

@@ -166,3 +166,20 @@ export const loopAtCps = register(
   },
   { args: ["p", "p"] },
 );
+
+/**
+ * Plays a sample from positions like a tape loop, with the positions' rhythm: `scrub("pos:speed")` sets begin, clip 1, and multiplies the speed.
+ * @example
+ * s("swpad:0").scrub("{0.1!2 .25@3 0.7!2 <0.8:1.5>}%8")
+ */
+export const scrub = register(
+  "scrub",
+  (arg: unknown, pat: Pattern<Any>) =>
+    // Structure from the positions; a speed multiplies the event's own (fit's, say).
+    reify(arg as Any).appLeft(pat, (v: unknown, x: unknown) => {
+      const [begin, speed] = Array.isArray(v) ? v : [v];
+      const c = asControls(x);
+      return { ...c, begin, clip: 1, speed: Number(c.speed ?? 1) * Number(speed ?? 1) };
+    }),
+  { args: ["raw"] },
+);

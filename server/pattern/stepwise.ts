@@ -141,3 +141,71 @@ export function stepcat(...items: readonly (readonly [number, PatternLike] | Pat
   const total = parts.reduce((acc: Rational, p) => acc.add(p.weight), ZERO);
   return weightedSequence(parts).withSteps(total);
 }
+
+/** `n` or `n:times` (mini-notation list) as the step size and how many results. */
+function stepAndTimes(v: unknown): { k: number; times?: number } {
+  if (Array.isArray(v)) return { k: Number(v[0]), times: v[1] === undefined ? undefined : Number(v[1]) };
+  return { k: Number(v) };
+}
+
+/** Results side by side in one cycle, in proportion to their steps. */
+function stepsInCycle(results: Pattern<Any>[]): Pattern<Any> {
+  const parts = results.filter((r) => r._steps && r._steps.n > 0);
+  if (parts.length === 0) return silence;
+  const total = parts.reduce((acc: Rational, r) => acc.add(r._steps!), ZERO);
+  return weightedSequence(parts.map((r) => ({ weight: r._steps!, pat: r }))).withSteps(total);
+}
+
+/**
+ * Plays the pattern, then again without its first `n` steps, and so on until nothing is left (or `n:times` times),
+ * all in one cycle; a negative `n` drops steps from the end.
+ * @example
+ * "tha dhi thom nam".shrink("1").sound().bank("mridangam")
+ */
+export const shrink = register(
+  "shrink",
+  (n: unknown, pat: Pattern<Any>) =>
+    stepJoin(n, pat, (v, p) => {
+      const steps = p._steps?.valueOf();
+      const { k, times } = stepAndTimes(v);
+      if (!steps || k === 0) return p;
+      const out: Pattern<Any>[] = [];
+      for (let i = 0; steps - i * Math.abs(k) > 0 && (times === undefined || i < times); i++) {
+        const keep = steps - i * Math.abs(k);
+        out.push(takeSteps(k > 0 ? -keep : keep, p));
+      }
+      return stepsInCycle(out);
+    }),
+  { args: ["raw"] },
+);
+
+/**
+ * Plays the first `n` steps, then the first 2n, and so on until the whole pattern plays (or `n:times` times), all in one
+ * cycle; a negative `n` grows from the end.
+ * @example
+ * "tha dhi thom nam".grow("1").sound().bank("mridangam")
+ */
+export const grow = register(
+  "grow",
+  (n: unknown, pat: Pattern<Any>) =>
+    stepJoin(n, pat, (v, p) => {
+      const steps = p._steps?.valueOf();
+      const { k, times } = stepAndTimes(v);
+      if (!steps || k === 0) return p;
+      const out: Pattern<Any>[] = [];
+      for (let i = 1; i * Math.abs(k) <= steps && (times === undefined || i <= times); i++) out.push(takeSteps(i * k, p));
+      return stepsInCycle(out);
+    }),
+  { args: ["raw"] },
+);
+
+/**
+ * Alias of {@link extend}.
+ * @example
+ * stepcat(sound("bd bd - cp").replicate(2), sound("bd - sd -")).pace(8)
+ */
+export const replicate = register(
+  "replicate",
+  (n: unknown, pat: Pattern<Any>) => stepJoin(n, pat, (k, p) => fastRaw(Number(k), p).withSteps(p._steps?.mul(rational(Number(k))))),
+  { args: ["raw"] },
+);

@@ -64,7 +64,7 @@ function mapHaps(pat: Pattern<Any>, f: (h: Hap<Any>) => Hap<Any>): Pattern<Any> 
     const start = out.length;
     pat.run(state, out);
     for (let i = start; i < out.length; i++) out[i] = f(out[i]!);
-  });
+  }).withSteps(pat._steps);
 }
 
 /**

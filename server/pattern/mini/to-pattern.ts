@@ -82,7 +82,8 @@ function build(node: MiniNode, offset: number): Pattern<Any> {
       return stack(...node.layers.map((l) => alternate(l, offset)));
     case "poly": {
       const layers = node.layers.map((l) => (l.type === "seq" ? l : { type: "seq" as const, steps: [{ node: l, weight: 1 }] }));
-      const stepsOf = (l: { steps: { weight: number }[] }) => l.steps.length;
+      // A weighted element (`a@3`) takes as many steps as its weight, as in Strudel.
+      const stepsOf = (l: { steps: { weight: number }[] }) => l.steps.reduce((acc, st) => acc + st.weight, 0);
       const base = layers[0] ? stepsOf(layers[0]) : 1;
       const perCycle: Pattern<Any> = node.steps ? build(node.steps, offset) : pure(base);
       return stack(
@@ -91,7 +92,7 @@ function build(node: MiniNode, offset: number): Pattern<Any> {
           .map((l) => {
             const seqPat = build(l, offset);
             const n = stepsOf(l);
-            return fastPattern(perCycle.fmap((s: number) => fromFloat(Number(s)).div(int(n))), seqPat);
+            return fastPattern(perCycle.fmap((s: number) => fromFloat(Number(s)).div(fromFloat(n))), seqPat);
           }),
       );
     }
