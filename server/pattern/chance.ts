@@ -31,12 +31,13 @@ export function degradeSeeded(pat: Pattern<Any>, amount: number, seed: number): 
 export const degradeBy = register("degradeBy", (amount: unknown, pat: Pattern<Any>) => degradeWith(rand, Number(amount), true, pat));
 
 /**
- * Keeps exactly the events that `degradeBy` with the same amount would drop.
+ * Drops about `amount` of the events, the complement of `degradeBy(1 - amount)` (so `undegradeBy(0.5)` keeps what `degrade` drops).
  * @example
  * s("hh*8").undegradeBy(0.3)
  */
 export const undegradeBy = register("undegradeBy", (amount: unknown, pat: Pattern<Any>) =>
-  degradeWith(rand, Number(amount), false, pat),
+  // Strudel's undegradeBy(x) drops about x of the events: the ones degradeBy(1 - x) keeps.
+  degradeWith(rand, 1 - Number(amount), false, pat),
 );
 
 /**

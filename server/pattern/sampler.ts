@@ -56,11 +56,19 @@ function cpsOf(state: State, fallback: number): number {
 }
 
 function sliceWith(n: unknown, indices: unknown, pat: Pattern<Any>, fitSpeed: boolean): Pattern<Any> {
-  const k = Number(n);
+  // A list of positions ([0, .25, .5]) gives the slices' starts; a slice ends where the next starts (or at 1).
+  const positions = Array.isArray(n) ? n.map(Number) : undefined;
+  const k = positions ? positions.length : Number(n);
+  const bounds = (idx: number): [number, number] => {
+    if (!positions) return [idx / k, (idx + 1) / k];
+    const i = ((Math.floor(idx) % k) + k) % k;
+    return [positions[i]!, positions[i + 1] ?? 1];
+  };
   return reify(indices as Any).outerBind((i: unknown) =>
     pat.fmap((v: unknown) => {
-      const idx = Number(i);
-      const o: Record<string, Any> = { ...asSound(v), begin: idx / k, end: (idx + 1) / k, _slices: k };
+      const [begin, end] = bounds(Number(i));
+      const o: Record<string, Any> = { ...asSound(v), begin, end, _slices: positions ?? k };
+      if (positions && Number(i) % k === k - 1) delete o.end; // the last position's slice runs to the sample's end
       return o;
     }),
   ).withHaps((haps, state) => {
@@ -80,9 +88,14 @@ function sliceWith(n: unknown, indices: unknown, pat: Pattern<Any>, fitSpeed: bo
  * @example
  * s("breaks").slice(4, "0 2 1 3")
  */
-export const slice = register("slice", (n: unknown, indices: unknown, pat: Pattern<Any>) => sliceWith(n, indices, pat, false), {
-  args: ["p", "raw"],
-});
+export const slice = register(
+  "slice",
+  (n: unknown, indices: unknown, pat: Pattern<Any>) => {
+    if (Array.isArray(n)) return sliceWith(n, indices, pat, false);
+    return reify(n as Any).innerBind((k: unknown) => sliceWith(k, indices, pat, false));
+  },
+  { args: ["raw", "raw"] },
+);
 
 /**
  * Like `slice`, but sets the speed so each slice fills its event exactly (unit "c").

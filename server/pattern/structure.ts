@@ -214,13 +214,21 @@ export function arrange<T = Any>(...sections: readonly (readonly [number, Patter
 }
 
 /**
- * Layers with different step counts, all at the speed of the first layer
- * (Tidal's `{ }`): `polymeter(["a","b","c"], ["d","e"])`.
+ * Layers with different step counts played step for step. Patterns (Strudel 1.2.6:
+ * `polymeter("c eb g", "c2 g2")`) all play at the least common multiple of their steps per cycle;
+ * lists (`polymeter(["a","b","c"], ["d","e"])`) at the speed of the first.
  * @example
- * polymeter(["c", "e", "g"], ["c2", "g2"])
+ * polymeter("c eb g", "c2 g2").note()
  */
-export function polymeter<T = Any>(...layers: readonly (readonly PatternLike<T>[])[]): Pattern<T> {
-  const ls = layers.filter((l) => l.length > 0);
+export function polymeter<T = Any>(...layers: readonly (readonly PatternLike<T>[] | PatternLike<T>)[]): Pattern<T> {
+  if (layers.length > 0 && layers.every((l) => !Array.isArray(l))) {
+    const pats = layers.map((l) => reify(l as PatternLike<T>));
+    const steps = pats.map((p) => p._steps).filter((x): x is Rational => x !== undefined && x.n > 0);
+    if (steps.length !== pats.length) return stack(...pats);
+    const lcm = steps.reduce((a, b) => lcmRational(a, b));
+    return stack(...pats.map((p) => p.affine(lcm.div(p._steps!), ZERO))).withSteps(lcm);
+  }
+  const ls = (layers as readonly (readonly PatternLike<T>[])[]).filter((l) => l.length > 0);
   if (ls.length === 0) return silence;
   return polymeterSteps(ls[0]!.length, ...ls);
 }
@@ -291,3 +299,12 @@ function binaryBits(v: number, bits: number): Pattern<number> {
 
 setSequenceBuilder((items) => fastcat(...(items as PatternLike[])));
 setArgSequence((items) => fastcat(...(items as PatternLike[])));
+
+/** Least common multiple of two positive rationals (of whole numbers, in practice). */
+function lcmRational(a: Rational, b: Rational): Rational {
+  const gcd = (x: number, y: number): number => (y === 0 ? x : gcd(y, x % y));
+  const x = a.valueOf();
+  const y = b.valueOf();
+  if (!Number.isInteger(x) || !Number.isInteger(y)) return a.mul(b);
+  return int((x / gcd(x, y)) * y);
+}

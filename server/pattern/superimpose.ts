@@ -50,7 +50,8 @@ export const echoWith = register(
   ["echoWith", "echowith", "stutWith", "stutwith"],
   (count: unknown, time: unknown, f: Fn, pat: Pattern<Any>) => {
     const k = Math.floor(Number(count));
-    return stack(...Array.from({ length: Math.max(0, k) }, (_, i) => callFn(f, lateRaw(t(time).mul(int(i)), pat))));
+    // Strudel passes the echo's index to f as its second argument.
+    return stack(...Array.from({ length: Math.max(0, k) }, (_, i) => callFn(f, lateRaw(t(time).mul(int(i)), pat), i)));
   },
   { args: ["p", "p", "raw"] },
 );

@@ -82,6 +82,14 @@ export const scale = register("scale", (scaleName: unknown, pat: Pattern<Any>) =
     const value = withNote(h.value, (x) => {
       if (typeof x === "number") return scaleDegreeToNote(info, x);
       if (typeof x === "string" && x.trim() !== "" && Number.isFinite(Number(x))) return scaleDegreeToNote(info, Number(x));
+      if (typeof x === "string") {
+        // "7b", "-4#", "2##": a degree raised or lowered by semitones (transposed by the interval, as Strudel does).
+        const m = /^(-?\d+(?:\.\d+)?)(#+|b+)$/.exec(x.trim());
+        if (m) {
+          const semitones = m[2]![0] === "#" ? m[2]!.length : -m[2]!.length;
+          return Note.transpose(scaleDegreeToNote(info, Number(m[1])), Interval.fromSemitones(semitones));
+        }
+      }
       return x;
     });
     return new Hap(h.whole, h.part, value, { ...h.context, scale: name });

@@ -3,7 +3,7 @@
 // match; the test says so.
 
 /** The share of examples that must give the same haps (the goal is 0.98). */
-export const MIN_EQUAL = 0.88;
+export const MIN_EQUAL = 0.89;
 
 export const KNOWN: Record<string, string> = {
   "core/controls.mjs fmi#2": "not here yet: fm2",
@@ -20,15 +20,12 @@ export const KNOWN: Record<string, string> = {
   "core/pattern.mjs ?#4": "not here yet: restart",
   "core/pattern.mjs gap#1": "not here yet: gap",
   "core/pattern.mjs seqPLoop#1": "not here yet: seqPLoop",
-  "core/pattern.mjs echoWith#1": "different haps (36 here, 36 in Strudel)",
   "core/pattern.mjs plyForEach#1": "not here yet: plyForEach",
   "core/pattern.mjs ribbon#3": "different haps (0 here, 40 in Strudel)",
   "core/pattern.mjs tag#1": "not here yet: hasTag",
-  "core/pattern.mjs polymeter#1": "different haps (0 here, 48 in Strudel)",
   "core/pattern.mjs stepalt#1": "not here yet: stepalt",
   "core/pattern.mjs tour#1": "not here yet: tour",
   "core/pattern.mjs zip#1": "not here yet: zip",
-  "core/pattern.mjs slice#2": "different haps (16 here, 16 in Strudel)",
   "core/pattern.mjs onTriggerTime#1": "not here yet: onTriggerTime",
   "core/pattern.mjs morph#1": "not here yet: morph",
   "core/pattern.mjs morph#2": "not here yet: morph",
@@ -40,7 +37,6 @@ export const KNOWN: Record<string, string> = {
   "core/pattern.mjs K#1": "Strudel fails headless (sFreq is not defined)",
   "core/pattern.mjs K#2": "Strudel fails headless (n(mini(\"<0 1 <2 3 2 4>>*16\")) .scale(mini(\"G#2:minor\")).some)",
   "core/pick.mjs pickmodRestart#1": "not here yet: pickRestart",
-  "core/pick.mjs squeeze#1": "different haps (0 here, 14 in Strudel)",
   "core/signal.mjs mousex#1": "not here yet: mousex",
   "core/signal.mjs mousey#1": "not here yet: mousey",
   "core/signal.mjs useRNG#1": "not here yet: useRNG",
@@ -48,11 +44,8 @@ export const KNOWN: Record<string, string> = {
   "core/signal.mjs shuffle#1": "different haps (16 here, 16 in Strudel)",
   "core/signal.mjs shuffle#2": "different haps (20 here, 20 in Strudel)",
   "core/signal.mjs seed#1": "not here yet: seed",
-  "core/signal.mjs undegradeBy#1": "different haps (6 here, 26 in Strudel)",
-  "core/signal.mjs undegradeBy#2": "different haps (68 here, 40 in Strudel)",
   "core/signal.mjs whenKey#1": "not here yet: whenKey",
   "core/signal.mjs keyDown#1": "not here yet: keyDown",
-  "tonal/tonal.mjs scale#4": "different haps (28 here, 28 in Strudel)",
   "tonal/tonal.mjs scale#5": "different haps (64 here, 64 in Strudel)",
   "tonal/voicings.mjs addVoicings#1": "not here yet: addVoicings",
   "tonal/voicings.mjs voicings#1": "not here yet: voicings",
