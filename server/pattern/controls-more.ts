@@ -57,7 +57,18 @@ function tableFamily(p: "wt" | "warp", what: string): ControlSpec[] {
   ];
 }
 
+/** The further FM operators' index and harmonicity (fm2 ... fm8, fmh2 ... fmh8). */
+function fmOperators(): ControlSpec[] {
+  const out: ControlSpec[] = [];
+  for (let k = 2; k <= 8; k++) {
+    out.push(c([`fmi${k}`, `fm${k}`], `Modulation index of FM operator ${k}. A list also sets fmh${k}.`, '"2"', [`fmi${k}`, `fmh${k}`]));
+    out.push(c(`fmh${k}`, `Harmonicity ratio of FM operator ${k}. A list also sets fmi${k}.`, '"1.5"', [`fmh${k}`, `fmi${k}`]));
+  }
+  return out;
+}
+
 export const MORE_CONTROLS: readonly ControlSpec[] = [
+  ...fmOperators(),
   ...filterFamily("lp", "Low-pass"),
   ...filterFamily("hp", "High-pass"),
   ...filterFamily("bp", "Band-pass"),

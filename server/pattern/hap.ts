@@ -37,6 +37,12 @@ export class Hap<T = unknown> {
   }
 
   /** The whole when there is one, else the part. */
+  /** True when the event was tagged `tag` (by `.tag(...)`). */
+  hasTag(tag: unknown): boolean {
+    const tags = this.context.tags;
+    return Array.isArray(tags) && tags.includes(tag);
+  }
+
   wholeOrPart(): TimeSpan {
     return this.whole ?? this.part;
   }

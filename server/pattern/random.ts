@@ -261,3 +261,13 @@ export function wchooseCycles<T>(...pairs: readonly (readonly [PatternLike<T>, u
  * wrandcat(["bd", 3], ["sd", 1]).s()
  */
 export const wrandcat = wchooseCycles;
+
+/**
+ * A continuous signal of lists of `n` random numbers in [0, 1) (for list controls such as partials).
+ * @example
+ * s("saw").seg(16).n(irand(12)).scale("F1:minor").partials(randL(8))
+ */
+export function randL(n: number): Pattern<number[]> {
+  const k = Math.max(0, Math.floor(Number(n)));
+  return signal((t) => timeToRands(t, k));
+}

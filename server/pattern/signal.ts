@@ -5,7 +5,7 @@
  * @module
  */
 import { Hap } from "./hap.ts";
-import { type Any, Pattern } from "./pattern.ts";
+import { type Any, Pattern, type PatternLike, reify } from "./pattern.ts";
 import type { Rational } from "./rational.ts";
 import { register } from "./register.ts";
 
@@ -202,3 +202,45 @@ export const per: Pattern<number> = new Pattern<number>((state, out) => {
  * n("0 0*2").sound("bd").distort(perCycle)
  */
 export const perCycle = per;
+
+/**
+ * The mouse's horizontal position in Strudel's browser window, from 0 to 1. Headless there is no mouse: 0.
+ * @example
+ * n(mousex.segment(4).range(0, 7)).scale("C:minor")
+ */
+export const mousex: Pattern<number> = new Pattern<number>((state, out) => void out.push(new Hap(undefined, state.span, 0)));
+
+/**
+ * The mouse's vertical position, from 0 to 1 (see {@link mousex}). Headless: 0.
+ * @example
+ * n(mousey.segment(4).range(0, 7)).scale("C:minor")
+ */
+export const mousey: Pattern<number> = mousex;
+
+/**
+ * True while the given keys are held down in Strudel's browser window (`"Control:j"`). Headless no key is down: false.
+ * @example
+ * keyDown("Control:j").pick([s("bd(5,8)"), s("cp(3,8)")])
+ */
+export function keyDown(_keys: unknown): Pattern<boolean> {
+  return new Pattern<boolean>((state, out) => void out.push(new Hap(undefined, state.span, false)));
+}
+
+/**
+ * Applies `f` while the given keys are held down (see {@link keyDown}). Headless no key is down: unchanged.
+ * @example
+ * s("bd(5,8)").whenKey("Control:j", (x) => x.fast(2))
+ */
+export const whenKey = register("whenKey", (_keys: unknown, _f: unknown, pat: Pattern<Any>) => pat, { args: ["raw", "raw"] });
+
+/**
+ * The bits of a number as a list, most significant first (`binaryL(6)` is `[1, 1, 0]`), for list controls.
+ * @example
+ * s("saw").seg(8).partials(binaryL(irand(256).add(1)))
+ */
+export function binaryL(n: PatternLike<number>): Pattern<number[]> {
+  return reify(n).fmap((v: unknown) => {
+    const x = Math.max(0, Math.floor(Number(v)));
+    return x === 0 ? [0] : [...x.toString(2)].map(Number);
+  });
+}

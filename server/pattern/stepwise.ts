@@ -209,3 +209,12 @@ export const replicate = register(
   (n: unknown, pat: Pattern<Any>) => stepJoin(n, pat, (k, p) => fastRaw(Number(k), p).withSteps(p._steps?.mul(rational(Number(k))))),
   { args: ["raw"] },
 );
+
+/**
+ * `n` silent steps (`gap(3)` is `"~@3"` in a stepwise concatenation).
+ * @example
+ * stepcat("bd sd", gap(2)).sound()
+ */
+export function gap(n: number): Pattern<Any> {
+  return new Pattern<Any>(() => {}).withSteps(rational(Number(n)));
+}

@@ -109,3 +109,17 @@ export function xfade(a: PatternLike, pos: PatternLike, b: PatternLike): Pattern
   const gainB = p.fmap((x: number) => Math.min(1, 2 * Number(x)));
   return stack(reify(a).gain(gainA), reify(b).gain(gainB));
 }
+
+/**
+ * Like {@link plyWith}, with `f` given the repeat's index: the i-th repeat is `f(event, i)`.
+ * @example
+ * "<0 [2 4]>".plyForEach(4, (p, n) => p.add(n * 2)).scale("C:minor").note()
+ */
+export const plyForEach = register(
+  ["plyForEach", "plyforeach"],
+  (factor: unknown, f: unknown, pat: Pattern<Any>) => {
+    const n = Math.max(0, Math.floor(Number(factor)));
+    return pat.squeezeBind((v: unknown) => fastcat(...Array.from({ length: n }, (_, i) => callFn(f, pure(v), i))));
+  },
+  { args: ["p", "raw"] },
+);
