@@ -136,8 +136,9 @@ export const MORE_CONTROLS: readonly ControlSpec[] = [
   c("label", "A label shown for the event. A list also sets activeLabel.", '"lead"', ["label", "activeLabel"]),
   c("noise", "Noise mixed into a synth's oscillator, from 0 to 1.", '"0 0.3"'),
   c("octaves", "Octaves the additive synth's partials span.", '"2"'),
-  c("partials", "Partial amplitudes of the additive synth.", '"1"', ["partials"]),
-  c("phases", "Partial phases of the additive synth.", '"0"', ["phases"]),
+  // Lists of values per partial: an array argument is one value (randL, binaryL give such lists).
+  { ...c("partials", "Partial amplitudes of the additive synth, a list (`partials([1, 0, 0.5])`).", "[1, 0, 0.5]"), wholeList: true },
+  { ...c("phases", "Partial phases of the additive synth, a list.", "[0, 0.5]"), wholeList: true },
   c("stretch", "Time stretch of a sample without changing its pitch.", '"1 2"'),
   c("transient", "Transient shaping amount. A list also sets transsustain.", '"0.5"', ["transient", "transsustain"]),
   c("midiport", "MIDI output port (name or index).", '"0"'),

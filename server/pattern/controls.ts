@@ -7,7 +7,7 @@
  * `{ s: "bd", n: 3, gain: 0.5 }`.
  * @module
  */
-import { type Any, Pattern, type PatternLike, mapSplitAtCycles, reify } from "./pattern.ts";
+import { type Any, Pattern, type PatternLike, mapSplitAtCycles, pure, reify } from "./pattern.ts";
 import { OPERATORS, register } from "./register.ts";
 import { MORE_ALIASES, MORE_CONTROLS } from "./controls-more.ts";
 
@@ -19,6 +19,8 @@ export interface ControlSpec {
   doc: string;
   /** A value for the generated example. */
   example: string;
+  /** The value is a whole list (partials, phases): an array is one value, not a sequence, and lists stay lists. */
+  wholeList?: boolean;
 }
 
 const c = (names: string | string[], doc: string, example: string, listKeys?: string[]): ControlSpec => ({
@@ -137,6 +139,7 @@ export function isControlObject(v: unknown): v is Record<string, unknown> {
 /** The object a control writes for one value (lists fill several keys). */
 function controlValue(spec: ControlSpec, v: unknown): Record<string, unknown> {
   if (isControlObject(v)) return v;
+  if (spec.wholeList) return { [spec.names[0]!]: v };
   if (Array.isArray(v) && spec.listKeys) {
     const o: Record<string, unknown> = {};
     const n = Math.min(v.length, spec.listKeys.length);
@@ -171,14 +174,19 @@ export function setControl(spec: ControlSpec, pat: Pattern<Any>, value: PatternL
 /** The top-level function of each control, by every name: `s("bd")`, `lpf(800)`. */
 export const controls: Record<string, (value: PatternLike, ...more: PatternLike[]) => Pattern<Any>> = {};
 
+/** A whole-list control's array argument is one value (`partials([1, 0, 1])`), not a sequence. */
+function listArg(spec: ControlSpec, value: PatternLike): PatternLike {
+  return spec.wholeList && Array.isArray(value) ? pure(value) : value;
+}
+
 for (const spec of CONTROLS) {
   const fn = (value: PatternLike, ...more: PatternLike[]) =>
-    controlPattern(spec, more.length > 0 ? ([value, ...more] as PatternLike[]) : value);
+    controlPattern(spec, more.length > 0 ? ([value, ...more] as PatternLike[]) : listArg(spec, value));
   const method = function (this: Pattern<Any>, ...args: PatternLike[]): Pattern<Any> {
     // `"c3 e3".note()`: no argument wraps the pattern's own values, objects included (`s("sd").delay()` is `{ delay: { s: "sd" } }` in Strudel).
     if (args.length === 0) return this.fmap((v: unknown) => (isControlObject(v) ? { [spec.names[0]!]: v } : controlValue(spec, v)));
     const [value, ...more] = args as [PatternLike, ...PatternLike[]];
-    return setControl(spec, this, more.length > 0 ? ([value, ...more] as PatternLike[]) : value);
+    return setControl(spec, this, more.length > 0 ? ([value, ...more] as PatternLike[]) : listArg(spec, value));
   };
   for (const name of spec.names) {
     controls[name] = fn;
