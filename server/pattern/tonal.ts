@@ -165,7 +165,7 @@ export const rootNotes = register("rootNotes", (octave: unknown, pat: Pattern<An
       const { chord: _c, ...rest } = v;
       return { ...rest, note };
     }
-    return { note };
+    return note; // a plain chord symbol gives a plain note name, as in Strudel ("<C^7 A7>".rootNotes(2).note())
   }),
 );
 
