@@ -3,6 +3,7 @@
  * when one can be known, so the editor can put a marker on the right line.
  * @module
  */
+import { userMessage } from "./messages.ts";
 import { lineColumnOf, type PositionMap } from "./position-map.ts";
 
 /** Where the program failed: parsing it, running it, or querying one of its patterns. */
@@ -86,14 +87,21 @@ export class ProgramError extends Error {
    * An exception thrown by the user's code (while evaluating or querying),
    * placed at the innermost stack frame that lies in the program.
    */
-  static fromRuntime(err: unknown, phase: ErrorPhase, map: PositionMap | undefined, lineOffset: number, slot?: string): ProgramError {
+  static fromRuntime(
+    err: unknown,
+    phase: ErrorPhase,
+    map: PositionMap | undefined,
+    lineOffset: number,
+    slot?: string,
+    known: () => Iterable<string> = () => [],
+  ): ProgramError {
     if (err instanceof ProgramError) return err;
     const e = err instanceof Error ? err : new Error(String(err));
-    const message = `${e.name && e.name !== "Error" ? `${e.name}: ` : ""}${e.message}`;
+    const message = userMessage(e.name, e.message, known);
     const frame = map && programFrame(e.stack ?? "", lineOffset);
     if (!frame || !map) return new ProgramError(message, phase, undefined, undefined, slot);
     const at = map.toSourceLineColumn(frame);
-    return new ProgramError(message, phase, at.line, at.column, slot);
+    return new ProgramError(message, phase, at.line, nameColumn(message, map.source, at), slot);
   }
 }
 
@@ -103,4 +111,18 @@ function programFrame(stack: string, lineOffset: number): { line: number; column
   if (!m) return undefined;
   const line = Number(m[2]) - lineOffset;
   return line >= 1 ? { line, column: Number(m[3]) } : undefined;
+}
+
+/**
+ * For an unknown method or name, the column of the name itself on the user's
+ * line (the engine reports the call's parenthesis): the last `.name` (or
+ * `name`) that starts at or before the reported column.
+ */
+function nameColumn(message: string, source: string, at: { line: number; column: number }): number {
+  const m = /^unknown (?:function |name |property )(\.?)([A-Za-z_$][\w$]*)/.exec(message);
+  if (!m) return at.column;
+  const line = source.split("\n")[at.line - 1] ?? "";
+  const needle = `${m[1]}${m[2]}`;
+  const found = line.lastIndexOf(needle, at.column - 1);
+  return found < 0 ? at.column : found + m[1]!.length + 1;
 }

@@ -23,6 +23,8 @@ export type PatternHooks<P> = {
    * distinction leaves it out.
    */
   plainStrings?(on: boolean): boolean;
+  /** Method names of patterns, for "did you mean" in error messages. */
+  methodNames?(): Iterable<string>;
 };
 
 /** One pattern the program asked to play. */
@@ -64,7 +66,17 @@ export async function evaluateProgram<P>(
   const transpiled = transpile(source);
   const played: PlayedPattern<P>[] = [];
   const scope: Record<string, unknown> = { ...library, ...helpers };
-  scope.__mini = (str: string, offset: number) => hooks.mini(str, offset);
+  scope.__mini = (str: string, offset: number) => {
+    try {
+      return hooks.mini(str, offset);
+    } catch (err) {
+      // A syntax error inside the string: place it at the user's character, with the parser's words only.
+      const pos = (err as { position?: unknown }).position;
+      if (typeof pos !== "number") throw err;
+      const reason = (err as Error).message.split("\n")[0]!.replace(/ at position \d+/, "").replace(/ \(?at position \d+\)?/g, "");
+      throw ProgramError.at(reason, source, offset + pos);
+    }
+  };
   scope.__play = (label: string, value: unknown) => {
     const muted = label.startsWith("_");
     played.push({ label: muted ? label.slice(1) : label, pattern: asPattern(value, hooks, label), muted });
@@ -83,7 +95,8 @@ export async function evaluateProgram<P>(
   try {
     last = await fn(...names.map((n) => scope[n]));
   } catch (err) {
-    throw ProgramError.fromRuntime(err, "evaluate", transpiled.map, LINE_OFFSET);
+    const known = () => [...names, ...(hooks.methodNames?.() ?? [])];
+    throw ProgramError.fromRuntime(err, "evaluate", transpiled.map, LINE_OFFSET, undefined, known);
   } finally {
     if (was !== undefined) hooks.plainStrings!(was);
   }

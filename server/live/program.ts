@@ -6,7 +6,7 @@
  * program's patterns, so a program that fails halfway changes nothing.
  * @module
  */
-import { isPattern, mini, reify, setPlainStrings, type Pattern, type PatternLike } from "../pattern/index.ts";
+import { Pattern, isPattern, mini, reify, setPlainStrings, type PatternLike } from "../pattern/index.ts";
 import { library } from "../pattern/library.ts";
 import { evaluateProgram, type PatternHooks, type PlayedPattern } from "./evaluate.ts";
 import type { PositionMap } from "./position-map.ts";
@@ -41,6 +41,7 @@ const hooks: PatternHooks<Pattern> = {
     return reify(x as PatternLike<unknown>);
   },
   plainStrings: setPlainStrings,
+  methodNames: () => Object.getOwnPropertyNames(Pattern.prototype),
 };
 
 
