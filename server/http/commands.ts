@@ -16,6 +16,7 @@ import { checkName } from "../store/index.ts";
 import { ApiError } from "./errors.ts";
 import type { ApiErrorInfo, DeviceState, StateSnapshot, TelemetryInfo } from "./protocol.ts";
 import { RateLimiter, EVAL_RATE } from "./rate-limit.ts";
+import { blockPlace } from "../live/block-place.ts";
 
 export type ServerContext = {
   engine: Engine;
@@ -62,7 +63,9 @@ export class Commands {
       () => undefined,
       (err: Error) => err,
     );
-    const outcome = await this.ctx.live.evaluate(code, { buffer, quantize: opts.quantize, by: opts.client });
+    // A block of the buffer keeps the slots of its own `$:` blocks, named by their place in the buffer.
+    const place = blockPlace(code, opts.text);
+    const outcome = await this.ctx.live.evaluate(code, { buffer, quantize: opts.quantize, by: opts.client, place });
     const failed = await saved;
     if (failed) {
       const message = `saving buffer "${buffer}" failed: ${failed.message}; the evaluation ${outcome.ok ? "plays" : "failed"} all the same, copy your code somewhere safe`;

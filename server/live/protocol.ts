@@ -9,12 +9,13 @@ import type { ProgramErrorJSON } from "./errors.ts";
 import type { ScheduledEvent } from "./scheduler.ts";
 import type { SlotState } from "./slots.ts";
 import type { TempoPiece } from "./tempo.ts";
+import type { SlotPlace } from "./block-place.ts";
 
 import type { SampleMap, SharedEngine } from "../engine/index.ts";
 import type { RecordRequest } from "./program.ts";
 
 /** One evaluation to replay, in the order it first happened. */
-export type ProgramRecord = { buffer: string; code: string };
+export type ProgramRecord = { buffer: string; code: string; place?: SlotPlace };
 
 export type WorkerInit = {
   type: "init";
@@ -66,7 +67,7 @@ export type Control =
 
 export type ToWorker =
   | WorkerInit
-  | { type: "eval"; id: number; buffer: string; code: string; quantize: boolean; keepFailed?: { id: string; error: ProgramErrorJSON }[] }
+  | { type: "eval"; id: number; buffer: string; code: string; quantize: boolean; place?: SlotPlace; keepFailed?: { id: string; error: ProgramErrorJSON }[] }
   | Control
   | { type: "highlight"; on: boolean }
   | { type: "stop" };

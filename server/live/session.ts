@@ -30,6 +30,7 @@ import type { ScheduledEvent } from "./scheduler.ts";
 import type { SlotState } from "./slots.ts";
 import { TempoMap, checkCps, type TempoPiece } from "./tempo.ts";
 import { defaultMemoryLimitMb, judge, residentMb, type Cause } from "./watchdog.ts";
+import type { SlotPlace } from "./block-place.ts";
 
 export type LiveOptions = {
   engine: Engine;
@@ -94,7 +95,7 @@ export type LiveEvent =
   /** A program asked to start or stop recording (the host owns the recordings). */
   | { type: "record"; request: RecordRequest };
 
-type Pending = { resolve: (o: EvalOutcome) => void; buffer: string; code: string; by?: string; sentAt: number };
+type Pending = { resolve: (o: EvalOutcome) => void; buffer: string; code: string; by?: string; place?: SlotPlace; sentAt: number };
 
 export class LiveSession {
   private worker!: Worker;
@@ -184,13 +185,14 @@ export class LiveSession {
   }
 
   /** Evaluates a program in a buffer; resolves with the outcome (errors are outcomes, not throws). */
-  evaluate(code: string, options: { buffer?: string; quantize?: boolean; by?: string } = {}): Promise<EvalOutcome> {
+  evaluate(code: string, options: { buffer?: string; quantize?: boolean; by?: string; place?: SlotPlace } = {}): Promise<EvalOutcome> {
     this.assertOpen();
     const buffer = options.buffer ?? "main";
     const id = this.nextEvalId++;
+    const place = options.place;
     return new Promise((resolve) => {
-      this.pending.set(id, { resolve, buffer, code, by: options.by, sentAt: performance.now() });
-      this.send({ type: "eval", id, buffer, code, quantize: options.quantize ?? false });
+      this.pending.set(id, { resolve, buffer, code, by: options.by, place, sentAt: performance.now() });
+      this.send({ type: "eval", id, buffer, code, quantize: options.quantize ?? false, place });
     });
   }
 
@@ -357,7 +359,7 @@ export class LiveSession {
           : msg.stopped.length
             ? { ok: false, buffer: p.buffer, error: msg.stopped[0]!, slots: msg.slots }
             : { ok: true, buffer: p.buffer, slots: msg.slots, ...(msg.warnings ? { warnings: msg.warnings } : {}) };
-        if (msg.ok) this.programs = [...this.programs.filter((r) => r.buffer !== p.buffer), { buffer: p.buffer, code: p.code }];
+        if (msg.ok) this.programs = nextPrograms(this.programs, { buffer: p.buffer, code: p.code, place: p.place });
         p.resolve(outcome);
         this.emit({ type: "evaluated", buffer: p.buffer, code: p.code, outcome, by: p.by });
         if (this.pending.size === 0) this.blamedSlots.clear();
@@ -501,7 +503,7 @@ export class LiveSession {
     const requeue = [...this.pending.entries()];
     const [n, d] = [this.horizonCells[0]!, this.horizonCells[1]!];
     this.spawn(d > 0 ? [n, d] : null, failed);
-    for (const [id, p] of requeue) this.send({ type: "eval", id, buffer: p.buffer, code: p.code, quantize: false, keepFailed: failed });
+    for (const [id, p] of requeue) this.send({ type: "eval", id, buffer: p.buffer, code: p.code, quantize: false, place: p.place, keepFailed: failed });
     this.emit({ type: "restarted", reason });
     this.emit({ type: "state" });
   }
@@ -580,4 +582,21 @@ function audibleTags(slots: readonly SlotState[]): number[] {
   const live = slots.filter((s) => !s.error);
   const soloed = live.some((s) => s.solo);
   return live.filter((s) => (soloed ? s.solo : !s.muted && !s.silenced)).map((s) => s.tag);
+}
+
+/** Blocks evaluated alone, kept per buffer for a restart (the oldest go first). */
+const MAX_BLOCKS_PER_BUFFER = 64;
+
+/**
+ * The programs a fresh worker replays: the whole buffer's last evaluation
+ * replaces the buffer's records; a block evaluated alone is added after
+ * them (replayed in order, later blocks overwrite the slots they share).
+ */
+function nextPrograms(programs: ProgramRecord[], record: ProgramRecord): ProgramRecord[] {
+  if (!record.place?.partial) return [...programs.filter((r) => r.buffer !== record.buffer), record];
+  const sameBlock = (r: ProgramRecord) => r.buffer === record.buffer && r.place?.firstAnonymous === record.place!.firstAnonymous && r.code === record.code;
+  const kept = programs.filter((r) => !sameBlock(r));
+  const blocks = kept.filter((r) => r.buffer === record.buffer && r.place?.partial);
+  const drop = new Set(blocks.slice(0, Math.max(0, blocks.length + 1 - MAX_BLOCKS_PER_BUFFER)));
+  return [...kept.filter((r) => !drop.has(r)), record];
 }

@@ -12,6 +12,7 @@
 import type { ProgramError, ProgramErrorJSON } from "./errors.ts";
 import type { PlayedPattern } from "./evaluate.ts";
 import type { PositionMap } from "./position-map.ts";
+import type { SlotPlace } from "./block-place.ts";
 
 export type Slot<P> = {
   id: string;
@@ -46,11 +47,18 @@ export class SlotTable<P> {
    * switch to their new pattern at that cycle. Returns the engine tags of the
    * slots it set and of those it removed (whose queued events must go).
    */
-  apply(buffer: string, played: readonly PlayedPattern<P>[], map: PositionMap, atCycle?: number): { ids: string[]; tags: number[]; removedTags: number[] } {
-    const ids = slotIds(buffer, played);
+  apply(
+    buffer: string,
+    played: readonly PlayedPattern<P>[],
+    map: PositionMap,
+    atCycle?: number,
+    place?: SlotPlace,
+  ): { ids: string[]; tags: number[]; removedTags: number[] } {
+    const ids = slotIds(buffer, played, place?.firstAnonymous ?? 0);
     const anonymousPrefix = `${buffer}/$`;
     const removedTags: number[] = [];
-    if (played.some((p) => p.label === undefined || p.label === "$")) {
+    // A block evaluated alone replaces only its own slots; the whole buffer replaces all of its anonymous ones.
+    if (!place?.partial && played.some((p) => p.label === undefined || p.label === "$")) {
       for (const [id, slot] of [...this.slots]) {
         if ((id === buffer || id.startsWith(anonymousPrefix)) && !ids.includes(id)) {
           this.slots.delete(id);
@@ -146,8 +154,8 @@ export class SlotTable<P> {
 }
 
 /** The slot id of each played pattern of a buffer's evaluation. */
-export function slotIds(buffer: string, played: readonly PlayedPattern<unknown>[]): string[] {
-  let anonymous = 0;
+export function slotIds(buffer: string, played: readonly PlayedPattern<unknown>[], firstAnonymous = 0): string[] {
+  let anonymous = firstAnonymous;
   return played.map((p) => {
     if (p.label === undefined) return buffer;
     if (p.label === "$") return `${buffer}/$${++anonymous}`;

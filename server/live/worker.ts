@@ -30,6 +30,7 @@ import { PHASE, SHARED, type FromWorker, type ToWorker, type WorkerInit } from "
 import { Scheduler } from "./scheduler.ts";
 import { SlotTable, slotIds } from "./slots.ts";
 import { TempoMap } from "./tempo.ts";
+import type { SlotPlace } from "./block-place.ts";
 
 // This thread only hosts REPL programs: a plain string that reaches the
 // library while a pattern is queried is a value, as it was when evaluated.
@@ -107,7 +108,7 @@ function receive(msg: ToWorker): void {
   try {
     switch (msg.type) {
       case "eval":
-        void runEval(msg.id, msg.buffer, msg.code, msg.quantize, msg.keepFailed ?? []);
+        void runEval(msg.id, msg.buffer, msg.code, msg.quantize, msg.keepFailed ?? [], msg.place);
         return;
       case "hush":
         hushAll();
@@ -233,7 +234,7 @@ async function replay(programs: WorkerInit["programs"]): Promise<{ buffer: strin
       const p = await withDeadline(evaluate(program.code, { id: evalId, host: programNames(timers) }), evalTimeoutMs, program.buffer);
       rememberMap(evalId, program.buffer, p.map);
       addSampleSources(library, p.effects.samples ?? [], baseDir);
-      slots.apply(program.buffer, p.played, p.map);
+      slots.apply(program.buffer, p.played, p.map, undefined, program.place);
       bufferTimers.set(program.buffer, timers);
     } catch (err) {
       timers.clear();
@@ -302,7 +303,14 @@ function programNames(timers: TimerScope): Record<string, unknown> {
   return { ...timers.names(), fetch: fetchWithSite() };
 }
 
-async function runEval(id: number, buffer: string, code: string, quantize: boolean, keepFailed: { id: string; error: ProgramErrorJSON }[]): Promise<void> {
+async function runEval(
+  id: number,
+  buffer: string,
+  code: string,
+  quantize: boolean,
+  keepFailed: { id: string; error: ProgramErrorJSON }[],
+  place?: SlotPlace,
+): Promise<void> {
   beat();
   queueCushion();
   const flight: Flight = { id, buffer, timers: new TimerScope(buffer, timerHooks) };
@@ -310,19 +318,21 @@ async function runEval(id: number, buffer: string, code: string, quantize: boole
   showEvaluating(id);
   const started = clock.now();
   try {
-    const { program, values } = await withDeadline(prepare(flight, code, keepFailed, started), evalTimeoutMs, buffer);
+    const { program, values } = await withDeadline(prepare(flight, code, keepFailed, started, place), evalTimeoutMs, buffer);
     showEvaluating(id);
     const warnings = unknownSoundWarnings(values, knownSound, knownSoundNames);
     for (const v of values) if (typeof v.s === "string") scheduler.markWarned(`sound:${typeof v.bank === "string" ? `${v.bank}_${v.s}` : v.s}`);
     beat();
-    if ((installedId.get(buffer) ?? 0) > id) {
+    // evaluations of one buffer (or of one `$:` block of it) are installed in the order they were made
+    const installKey = place?.partial ? `${buffer}#${place.firstAnonymous}` : buffer;
+    if ((installedId.get(installKey) ?? 0) > id) {
       throw new ProgramError(`a later evaluation of buffer "${buffer}" finished first: this one was dropped`, "evaluate");
     }
-    installedId.set(buffer, id);
+    installedId.set(installKey, id);
     if (program.effects.hush) hushAll(flight.timers);
     bufferTimers.get(buffer)?.clear();
     bufferTimers.set(buffer, flight.timers);
-    const ids = install(buffer, program, quantize, keepFailed);
+    const ids = install(buffer, program, quantize, keepFailed, place);
     if (program.effects.cps !== undefined) scheduler.setCps(program.effects.cps);
     if (program.effects.record) post({ type: "record", request: program.effects.record });
     const stopped = ids.map((s) => slots.get(s)?.error?.toJSON()).filter((e): e is ProgramErrorJSON => e !== undefined);
@@ -360,6 +370,7 @@ async function prepare(
   code: string,
   keepFailed: { id: string }[],
   started: number,
+  place?: SlotPlace,
 ): Promise<{ program: Awaited<ReturnType<typeof evaluate>>; values: Record<string, unknown>[] }> {
   const { id, buffer } = flight;
   const program = await evaluate(code, { id, host: programNames(flight.timers) });
@@ -373,7 +384,7 @@ async function prepare(
   // name and the reason). Looking ahead runs the program's pattern code:
   // each pattern is queried as its slot, so a hang there is blamed on
   // that slot, as in a scheduler tick.
-  const ahead = slotIds(buffer, program.played);
+  const ahead = slotIds(buffer, program.played, place?.firstAnonymous ?? 0);
   const stopped = new Set(keepFailed.map((f) => f.id));
   const values: Record<string, unknown>[] = [];
   program.played.forEach((p, i) => {
@@ -394,14 +405,20 @@ async function prepare(
  * touched and removed slots' queued events are retracted from there and the
  * new patterns scheduled in their place.
  */
-function install(buffer: string, program: Awaited<ReturnType<typeof evaluate>>, quantize: boolean, keepFailed: { id: string; error: ProgramErrorJSON }[] = []): string[] {
+function install(
+  buffer: string,
+  program: Awaited<ReturnType<typeof evaluate>>,
+  quantize: boolean,
+  keepFailed: { id: string; error: ProgramErrorJSON }[] = [],
+  place?: SlotPlace,
+): string[] {
   const tempo = scheduler.tempo;
   const boundary = quantize ? Math.ceil(tempo.cycleAt(scheduler.changeFrame())) : undefined;
   if (boundary !== undefined && boundary >= scheduler.horizonCycle.valueOf()) {
     // Nothing is queued at the boundary yet: each slot switches there by itself.
-    return slots.apply(buffer, program.played, program.map, boundary).ids;
+    return slots.apply(buffer, program.played, program.map, boundary, place).ids;
   }
-  const { ids, tags, removedTags } = slots.apply(buffer, program.played, program.map);
+  const { ids, tags, removedTags } = slots.apply(buffer, program.played, program.map, undefined, place);
   // Replayed after a hang: the slot that hung stays stopped, so it is not queried again.
   for (const f of keepFailed) if (slots.has(f.id)) slots.fail(f.id, toProgramError(f.id, f.error));
   const at = boundary !== undefined ? Math.round(tempo.frameAt(boundary)) : scheduler.changeFrame();

@@ -331,7 +331,7 @@ describe("the browser editor against the real server", () => {
     await until("all three", async () => (await engineState(server)).slots.map((s) => s.id).sort().join() === "one,three,two");
     await w.page.keyboard.press("F1");
     await w.page.waitForSelector("#help:not([hidden])");
-    expect(await w.page.inputValue("#help input[data-action='evalBlock']")).toBe("Mod+Enter");
+    expect(await w.page.inputValue("#help input[data-action='evalAll']")).toBe("Mod+Enter, Alt+Enter");
     // Rebinding hush to Mod+Shift+H works at once and survives a reload.
     await w.page.fill("#help input[data-action='hush']", "Mod+Shift+H");
     await w.page.press("#help input[data-action='hush']", "Tab");
@@ -375,7 +375,7 @@ describe("the browser editor against the real server", () => {
     await w.page.evaluate(() => {
       const m = (window as any).ostinato.editor.getModel();
       const code = [
-        "// ostinato: Ctrl+Enter plays the block under the cursor, Ctrl+. stops everything",
+        "// ostinato: Ctrl+Enter plays the buffer, Ctrl+. stops everything",
         "setcps(0.55)",
         "",
         'kick: note("c1*4").s("sine").decay(0.2).sustain(0).gain(0.9)',

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { actionForEvent, ChordError, DEFAULT_KEYMAP, formatChord, listenForKeys, loadKeymap, matchesEvent, parseChord } from "../../web/editor/keymap.ts";
+import { actionForEvent, BLOCK_KEYMAP, ChordError, DEFAULT_KEYMAP, formatChord, listenForKeys, loadKeymap, matchesEvent, parseChord } from "../../web/editor/keymap.ts";
 
 const key = (k: string, mods: Partial<{ ctrl: boolean; meta: boolean; shift: boolean; alt: boolean }> = {}, code?: string) => ({
   key: k,
@@ -39,12 +39,17 @@ describe("chords", () => {
 });
 
 describe("keymaps", () => {
-  test("the defaults: block, line, all, hush", () => {
-    expect(actionForEvent(DEFAULT_KEYMAP, key("Enter", { ctrl: true }), false)).toBe("evalBlock");
+  test("the defaults are Strudel's: Ctrl+Enter and Alt+Enter the whole buffer, Shift+Enter the line, Ctrl+. hush", () => {
+    expect(actionForEvent(DEFAULT_KEYMAP, key("Enter", { ctrl: true }), false)).toBe("evalAll");
     expect(actionForEvent(DEFAULT_KEYMAP, key("Enter", { shift: true }), false)).toBe("evalLine");
     expect(actionForEvent(DEFAULT_KEYMAP, key("Enter", { alt: true }), false)).toBe("evalAll");
     expect(actionForEvent(DEFAULT_KEYMAP, key(".", { ctrl: true }), false)).toBe("hush");
     expect(actionForEvent(DEFAULT_KEYMAP, key("Enter"), false)).toBeUndefined();
+  });
+  test("the block keys, a choice in the help: Ctrl+Enter the block, Alt+Enter the whole buffer", () => {
+    expect(actionForEvent(BLOCK_KEYMAP, key("Enter", { ctrl: true }), false)).toBe("evalBlock");
+    expect(actionForEvent(BLOCK_KEYMAP, key("Enter", { alt: true }), false)).toBe("evalAll");
+    expect(actionForEvent(BLOCK_KEYMAP, key(".", { ctrl: true }), false)).toBe("hush");
   });
   test("a stored keymap overrides per action and drops bad chords with a reason", () => {
     const { keymap, problems } = loadKeymap({ hush: ["Mod+Escape", "Nope+x"], evalAll: "Mod+Shift+Enter", junk: ["x"] });
@@ -64,7 +69,7 @@ describe("keymaps", () => {
     fire({ ...key("Enter", { ctrl: true }), repeat: false });
     fire({ ...key("Enter", { ctrl: true }), repeat: true });
     fire({ ...key("a"), repeat: false });
-    expect(ran).toEqual(["evalBlock"]);
+    expect(ran).toEqual(["evalAll"]);
     expect(stopped).toBe(1);
   });
 });

@@ -23,14 +23,22 @@ export const ACTIONS: readonly { action: Action; label: string }[] = [
 
 export type Keymap = Record<Action, string[]>;
 
+/** Strudel's keys: Ctrl+Enter and Alt+Enter evaluate the whole buffer, Ctrl+. stops. */
 export const DEFAULT_KEYMAP: Keymap = {
-  evalBlock: ["Mod+Enter"],
+  evalBlock: [],
   evalLine: ["Shift+Enter"],
-  evalAll: ["Alt+Enter"],
+  evalAll: ["Mod+Enter", "Alt+Enter"],
   hush: ["Mod+."],
   help: ["F1"],
   fontBigger: ["Mod+="],
   fontSmaller: ["Mod+-"],
+};
+
+/** The block-at-cursor style, a choice in the help: Ctrl+Enter evaluates the block, Alt+Enter the whole buffer. */
+export const BLOCK_KEYMAP: Keymap = {
+  ...DEFAULT_KEYMAP,
+  evalBlock: ["Mod+Enter"],
+  evalAll: ["Alt+Enter"],
 };
 
 export type Chord = { mod: boolean; ctrl: boolean; shift: boolean; alt: boolean; key: string };

@@ -36,8 +36,8 @@ export type Workspace = {
 
 export const STORAGE_KEY = "ostinato.workspace.v1";
 
-export const STARTER = `// Ctrl+Enter plays the block under the cursor, Ctrl+. stops everything, F1 lists the keys.
-// Named blocks (drums: ...) can be changed one at a time while the others play.
+export const STARTER = `// Ctrl+Enter plays the whole buffer (wherever the cursor is), Ctrl+. stops everything, F1 lists the keys.
+// Shift+Enter plays one line; named blocks (drums: ...) and $: blocks each keep their own slot.
 setcps(0.5)
 
 drums: s("bd*2 [~ bd] ~ bd, ~ sd, [~ hh]*4").bank("RolandTR808")

@@ -4,7 +4,7 @@
  * Escape or the help key closes it.
  * @module
  */
-import { ACTIONS, DEFAULT_KEYMAP, formatChord, loadKeymap, parseChord, type Action, type Keymap } from "../editor/keymap.ts";
+import { ACTIONS, BLOCK_KEYMAP, DEFAULT_KEYMAP, formatChord, loadKeymap, parseChord, type Action, type Keymap } from "../editor/keymap.ts";
 
 export const KEYMAP_STORAGE = "ostinato.keys.v1";
 
@@ -63,22 +63,28 @@ export class HelpOverlay {
       input.addEventListener("change", () => this.edit(action, input, shown));
       cell.append(input, shown);
     }
-    const reset = Object.assign(document.createElement("button"), { textContent: "Default keys" });
+    const reset = Object.assign(document.createElement("button"), { textContent: "Strudel's keys (default)" });
     reset.addEventListener("click", () => {
       this.setKeymap(structuredClone(DEFAULT_KEYMAP));
+      this.render();
+    });
+    const blocks = Object.assign(document.createElement("button"), { textContent: "Block keys: Ctrl+Enter evaluates the block" });
+    blocks.dataset.keymap = "block";
+    blocks.addEventListener("click", () => {
+      this.setKeymap(structuredClone(BLOCK_KEYMAP));
       this.render();
     });
     const notes = document.createElement("ul");
     for (const line of [
       "A block is the lines between blank lines. With a selection, Evaluate block sends the selection.",
-      "Named patterns (bass: …) can be changed one at a time; $: patterns of a buffer are replaced together.",
+      "Each $: block keeps its own slot, named by its place in the buffer ($1, $2 …): evaluating one block leaves the others playing.",
       "Everything you type is kept in this browser and saved on the server; an evaluation also keeps a version.",
       "Errors are marked in the code and the music keeps playing. F8 jumps to the error.",
       "Ctrl+Space completes, hovering a function shows its documentation.",
     ]) {
       notes.append(Object.assign(document.createElement("li"), { textContent: line }));
     }
-    box.append(title, table, reset, notes);
+    box.append(title, table, reset, blocks, notes);
     this.el.replaceChildren(box);
   }
 
