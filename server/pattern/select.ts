@@ -11,7 +11,7 @@ import { addMethod, register } from "./register.ts";
 import { fastcat, seq, slowcat, stack } from "./structure.ts";
 import { truthy } from "./conditional.ts";
 import { layerRaw, superimposeRaw } from "./superimpose.ts";
-import { callFn, zoomRaw } from "./time.ts";
+import { callFn, lateRaw, zoomRaw } from "./time.ts";
 import type { TimeSpan } from "./timespan.ts";
 
 type Fn = (p: Pattern<Any>) => Pattern<Any>;
@@ -276,3 +276,50 @@ export const pickmodF = register(
   },
   { args: ["raw", "raw"] },
 );
+
+/** Each index event plays its pattern from its start (restart) or from its cycle position (reset), cut to the event. */
+function pickTriggered(list: Lookup, pat: Pattern<Any>, wrap: boolean, fromCycleZero: boolean): Pattern<Any> {
+  return new Pattern<Any>((state, out) => {
+    for (const h of pat.query(state)) {
+      if (!h.whole) continue;
+      const offset = fromCycleZero ? h.whole.begin : h.whole.begin.sub(h.whole.begin.sam());
+      for (const x of lateRaw(offset, lookup(list, h.value, wrap)).query(state.setSpan(h.part))) {
+        const part = x.part.intersection(h.part);
+        const whole = x.whole ? x.whole.intersection(h.whole) : undefined;
+        if (part && (whole || !x.whole)) out.push(new Hap(whole, part, x.value, x.context));
+      }
+    }
+  });
+}
+
+/**
+ * Like {@link pick}, but each index event restarts its pattern from the pattern's cycle 0.
+ * @example
+ * mini("<a@2 b@2>").pickRestart({ a: n("0 1 2 0"), b: n("2 3 4 ~") }).scale("C:major").s("piano")
+ */
+export const pickRestart = register("pickRestart", (list: Lookup, pat: Pattern<Any>) => pickTriggered(list, pat, false, true), { args: ["raw"] });
+
+/**
+ * Like {@link pickRestart}, with the indices wrapping around the list.
+ * @example
+ * mini("<0 1 2>").pickmodRestart([n("0 1"), n("2 3")])
+ */
+export const pickmodRestart = register("pickmodRestart", (list: Lookup, pat: Pattern<Any>) => pickTriggered(list, pat, true, true), {
+  args: ["raw"],
+});
+
+/**
+ * Like {@link pick}, but each index event resets its pattern to the event's cycle position.
+ * @example
+ * mini("<a@2 b@2>").pickReset({ a: n("0 1 2 0"), b: n("2 3 4 ~") })
+ */
+export const pickReset = register("pickReset", (list: Lookup, pat: Pattern<Any>) => pickTriggered(list, pat, false, false), { args: ["raw"] });
+
+/**
+ * Like {@link pickReset}, with the indices wrapping around the list.
+ * @example
+ * mini("<0 1 2>").pickmodReset([n("0 1"), n("2 3")])
+ */
+export const pickmodReset = register("pickmodReset", (list: Lookup, pat: Pattern<Any>) => pickTriggered(list, pat, true, false), {
+  args: ["raw"],
+});

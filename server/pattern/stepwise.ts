@@ -218,3 +218,18 @@ export const replicate = register(
 export function gap(n: number): Pattern<Any> {
   return new Pattern<Any>(() => {}).withSteps(rational(Number(n)));
 }
+
+/**
+ * Like {@link stepcat}, where a list alternates: `stepalt(["bd cp", "mt"], "bd")` is `stepcat("bd cp", "bd", "mt", "bd")`
+ * (each list gives its next element in each repeat; the lists' lengths' least common multiple of repeats).
+ * @example
+ * stepalt(["bd cp", "mt"], "bd").sound()
+ */
+export function stepalt(...items: readonly (PatternLike | readonly PatternLike[])[]): Pattern<Any> {
+  const lists = items.map((it) => (Array.isArray(it) ? (it as readonly PatternLike[]) : [it as PatternLike]));
+  const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+  const repeats = lists.reduce((n, l) => (l.length > 0 ? (n / gcd(n, l.length)) * l.length : n), 1);
+  const flat: PatternLike[] = [];
+  for (let i = 0; i < repeats; i++) for (const l of lists) if (l.length > 0) flat.push(l[i % l.length]!);
+  return stepcat(...flat);
+}

@@ -330,3 +330,35 @@ export const revv = register(
       .withHapSpan((span) => new TimeSpan(span.end.neg(), span.begin.neg())),
   { args: [] },
 );
+
+/** Each event of `trigger` plays `pat` from its start (restart) or from the start of the trigger's cycle (reset). */
+function triggered(trigger: unknown, pat: Pattern<Any>, fromCycleZero: boolean): Pattern<Any> {
+  const trig = reify(trigger as Any);
+  return new Pattern<Any>((state, out) => {
+    for (const h of trig.query(state)) {
+      if (!h.whole) continue;
+      const offset = fromCycleZero ? h.whole.begin : h.whole.begin.sub(h.whole.begin.sam());
+      const shifted = lateRaw(offset, pat);
+      for (const x of shifted.query(state.setSpan(h.part))) {
+        // The trigger's event bounds what plays: wholes are cut at its end too, as in Strudel.
+        const part = x.part.intersection(h.part);
+        const whole = x.whole ? x.whole.intersection(h.whole) : undefined;
+        if (part && (whole || !x.whole)) out.push(new Hap(whole, part, x.value, x.context));
+      }
+    }
+  });
+}
+
+/**
+ * Restarts the pattern at each event of `trigger`, from the start of the trigger's cycle position (Tidal's reset).
+ * @example
+ * s("[<bd lt> sd]*2, hh*8").reset("<x@3 x(5,8)>")
+ */
+export const reset = register("reset", (trigger: unknown, pat: Pattern<Any>) => triggered(trigger, pat, false), { args: ["raw"] });
+
+/**
+ * Restarts the pattern from its cycle 0 at each event of `trigger`.
+ * @example
+ * s("[<bd lt> sd]*2, hh*8").restart("<x@3 x(5,8)>")
+ */
+export const restart = register("restart", (trigger: unknown, pat: Pattern<Any>) => triggered(trigger, pat, true), { args: ["raw"] });
