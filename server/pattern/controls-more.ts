@@ -129,8 +129,8 @@ export const MORE_CONTROLS: readonly ControlSpec[] = [
   c("bus", "The bus the event's signal is sent to.", '"1"'),
   c("delayspeed", "Delay line playback speed (pitch-shifts the repeats).", '"1 2"'),
   c("delaysync", "Delay time in cycles (synced to the tempo).", '"0.25 0.375"'),
-  c("distortvol", "Volume after the distortion.", '"0.5"'),
-  c("distorttype", "Distortion type (a name or an index).", '"soft diode"'),
+  c(["distortvol", "distvol"], "Volume after the distortion.", '"0.5"'),
+  c(["distorttype", "disttype"], "Distortion type (a name or an index).", '"soft diode"'),
   c("irspeed", "Playback speed of the reverb's impulse response.", '"1 2"'),
   c("irbegin", "Where in the impulse response the reverb starts, from 0 to 1.", '"0 0.5"'),
   c("label", "A label shown for the event. A list also sets activeLabel.", '"lead"', ["label", "activeLabel"]),
@@ -156,6 +156,7 @@ export const MORE_CONTROLS: readonly ControlSpec[] = [
 
 /** Aliases Strudel gives to controls that already exist here, by canonical key. */
 export const MORE_ALIASES: Readonly<Record<string, readonly string[]>> = {
+  orbit: ["o"],
   detune: ["det"],
   distort: ["dist"],
   hpenv: ["hpe"],

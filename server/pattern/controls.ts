@@ -104,7 +104,7 @@ const BASE_CONTROLS: readonly ControlSpec[] = [
   c("midichan", "MIDI channel.", '"1"'),
   c("ccn", "MIDI control change number.", '"74"'),
   c("ccv", "MIDI control change value.", '"64"'),
-  c("color", "Colour for visualisation. A list also sets colour.", '"red"', ["color", "colour"]),
+  c(["color", "colour"], "Colour for visualisation. A list also sets colour.", '"red"', ["color", "colour"]),
   c("compressor", "Compressor threshold. A list also sets ratio, knee, attack and release.", '"-20"', ["compressor", "compressorRatio", "compressorKnee", "compressorAttack", "compressorRelease"]),
   c(["ir", "iresponse"], "Impulse response sample for the reverb. A list also sets its index i.", '"hall"', ["ir", "i"]),
   c("cps", "Tempo in cycles per second, set from a pattern.", '"0.5"'),

@@ -42,7 +42,7 @@ export const iter = register("iter", (n: unknown, pat: Pattern<Any>) => {
  * @example
  * note("0 1 2 3").iterBack(4)
  */
-export const iterBack = register("iterBack", (n: unknown, pat: Pattern<Any>) => {
+export const iterBack = register(["iterBack", "iterback"], (n: unknown, pat: Pattern<Any>) => {
   const k = Math.floor(Number(n));
   if (!(k >= 1)) return pat;
   return slowcat(...Array.from({ length: k }, (_, i) => lateRaw(ratioOf(i, k), pat)));

@@ -23,6 +23,8 @@ function indicesFirst(name: string, op: (...a: unknown[]) => unknown): (...a: un
 
 // `ratio` in a program is Strudel's ratio of list values, not the rational-number constructor.
 export const library: Readonly<Record<string, unknown>> = Object.freeze({
+  // Every alias of an operator is a function too (`echowith`, `juxby`, `iterback` ...), as in Strudel.
+  ...Object.fromEntries(pattern.TOP_BY_NAME),
   ...pattern,
   ...pattern.controls,
   ratio: pattern.ratioValues,

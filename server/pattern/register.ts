@@ -20,6 +20,9 @@ export type ArgKind = "p" | "raw";
 /** How a patterned argument is flattened into the result. */
 export type JoinKind = "inner" | "outer" | "squeeze";
 
+/** Every registered name (aliases included) to its top-level function. */
+export const TOP_BY_NAME = new Map<string, Operator>();
+
 /** The registry of operators, for documentation and completion. */
 export const OPERATORS = new Map<string, { args: readonly ArgKind[]; aliasOf?: string; params?: string[] }>();
 
@@ -143,6 +146,7 @@ export function register(
   for (const name of list) {
     if (!options.noMethod) (Pattern.prototype as Any)[name] = method;
     OPERATORS.set(name, { args: kinds, aliasOf: name === list[0] ? undefined : list[0], params: paramNames(impl, arity) });
+    TOP_BY_NAME.set(name, top);
   }
   return top;
 }

@@ -157,9 +157,19 @@ export const pickmod = register("pickmod", (list: Lookup, pat: Pattern<Any>) => 
  * @example
  * note(mini("<0 1> 1").inhabit(["c3 e3", "g3 a3 b3"]))
  */
-export const inhabit = register("inhabit", (list: Lookup, pat: Pattern<Any>) => pat.squeezeBind((k: unknown) => lookup(list, k, false)), {
+export const inhabit = register(["inhabit", "pickSqueeze"], (list: Lookup, pat: Pattern<Any>) => pat.squeezeBind((k: unknown) => lookup(list, k, false)), {
   args: ["raw"],
 });
+
+/**
+ * Like {@link inhabit}, with the indices wrapping around the list (alias `pickmodSqueeze`).
+ * @example
+ * note(mini("0 3").inhabitmod(["c3 e3", "g3 a3 b3"]))
+ */
+export const inhabitmod = register(["inhabitmod", "pickmodSqueeze"], (list: Lookup, pat: Pattern<Any>) =>
+  pat.squeezeBind((k: unknown) => lookup(list, k, true)),
+  { args: ["raw"] },
+);
 
 /**
  * Squeezes the pattern picked by index (wrapping) into each event.

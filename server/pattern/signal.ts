@@ -244,3 +244,16 @@ export function binaryL(n: PatternLike<number>): Pattern<number[]> {
     return x === 0 ? [0] : [...x.toString(2)].map(Number);
   });
 }
+
+/**
+ * The bits of a number as a list of `bits` places, most significant first (`binaryNL(5, 4)` is `[0, 1, 0, 1]`).
+ * @example
+ * s("saw").seg(8).partials(binaryNL(irand(16), 4))
+ */
+export function binaryNL(n: PatternLike<number>, bits: PatternLike<number> = 16): Pattern<number[]> {
+  return reify(n).appLeft(reify(bits), (v: unknown, b: unknown) => {
+    const x = Math.max(0, Math.floor(Number(v)));
+    const k = Math.max(0, Math.floor(Number(b)));
+    return Array.from({ length: k }, (_, i) => (x >> (k - 1 - i)) & 1);
+  });
+}

@@ -7,7 +7,7 @@
 import { Hap } from "./hap.ts";
 import { type Any, Pattern, type PatternLike, pure, reify, setSequenceBuilder, silence } from "./pattern.ts";
 import { ONE, type Rational, ZERO, int, rational } from "./rational.ts";
-import { setArgSequence } from "./register.ts";
+import { addMethod, setArgSequence } from "./register.ts";
 import { TimeSpan } from "./timespan.ts";
 
 /**
@@ -308,3 +308,28 @@ function lcmRational(a: Rational, b: Rational): Rational {
   if (!Number.isInteger(x) || !Number.isInteger(y)) return a.mul(b);
   return int((x / gcd(x, y)) * y);
 }
+
+/**
+ * Alias of {@link stack} (Strudel's `pr`, short for polyrhythm).
+ * @example
+ * pr(s("bd*2"), s("hh*3"))
+ */
+export const pr = stack;
+
+/**
+ * Alias of {@link polymeter}.
+ * @example
+ * pm("c eb g", "c2 g2").note()
+ */
+export const pm = polymeter;
+
+// Concatenations as methods, the pattern first: `a.fastcat(b)` is fastcat(a, b), as in Strudel.
+addMethod("fastcat", function (this: Pattern<Any>, ...others: PatternLike[]) {
+  return fastcat(this, ...others);
+});
+addMethod("sequence", function (this: Pattern<Any>, ...others: PatternLike[]) {
+  return fastcat(this, ...others);
+});
+addMethod("slowcat", function (this: Pattern<Any>, ...others: PatternLike[]) {
+  return slowcat(this, ...others);
+});

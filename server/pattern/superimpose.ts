@@ -5,7 +5,7 @@
  */
 import { type Any, Pattern, type PatternLike, mapSplitAtCycles, pure, reify } from "./pattern.ts";
 import { int } from "./rational.ts";
-import { register } from "./register.ts";
+import { addMethod, register } from "./register.ts";
 import { fastcat, stack } from "./structure.ts";
 import { callFn, lateRaw, t } from "./time.ts";
 
@@ -123,3 +123,8 @@ export const plyForEach = register(
   },
   { args: ["p", "raw"] },
 );
+
+// `a.xfade(pos, b)` is xfade(a, pos, b).
+addMethod("xfade", function (this: Pattern<Any>, pos: PatternLike, b: PatternLike) {
+  return xfade(this, pos, b);
+});
