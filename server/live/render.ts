@@ -6,6 +6,7 @@
  */
 import { rmSync } from "node:fs";
 import { Engine, SampleLibrary } from "../engine/index.ts";
+import { setPlainStrings } from "../pattern/pattern.ts";
 import { ZERO } from "../pattern/rational.ts";
 import { ProgramError } from "./errors.ts";
 import { evaluate } from "./program.ts";
@@ -92,6 +93,8 @@ async function renderChunks(source: string, options: RenderOptions, sink: (chunk
   slots.apply("main", program.played, program.map);
   const engine = Engine.open({ backend: "offline", sampleRate: rate, channels });
   const started = performance.now();
+  // The program's plain strings stay plain values while its patterns are queried, as when it was evaluated.
+  const wasPlain = setPlainStrings(true);
   try {
     const library = new SampleLibrary(engine, { onError: options.onWarning });
     for (const root of options.samples ?? []) library.add(root, options.baseDir);
@@ -137,6 +140,7 @@ async function renderChunks(source: string, options: RenderOptions, sink: (chunk
     if (firstError) throw firstError;
     return { frames: frame, seconds: frame / rate, cycles: tempo.cycleAt(frame), renderSeconds: (performance.now() - started) / 1000, tempo: tempo.toPieces() };
   } finally {
+    setPlainStrings(wasPlain);
     engine.close();
   }
 }

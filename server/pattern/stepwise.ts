@@ -10,7 +10,7 @@
  */
 import { type Any, Pattern, type PatternLike, reify, silence } from "./pattern.ts";
 import { type Rational, ZERO, int, rational } from "./rational.ts";
-import { register } from "./register.ts";
+import { addMethod, register } from "./register.ts";
 import { weightedSequence } from "./structure.ts";
 import { fastRaw, zoomRaw } from "./time.ts";
 
@@ -233,3 +233,21 @@ export function stepalt(...items: readonly (PatternLike | readonly PatternLike[]
   for (let i = 0; i < repeats; i++) for (const l of lists) if (l.length > 0) flat.push(l[i % l.length]!);
   return stepcat(...flat);
 }
+
+/**
+ * Tours the pattern through a list, stepwise, all in one cycle: first after the list, then one place earlier each
+ * repeat, until it leads (`"x".tour("a", "b")` is `stepcat("a", "b", "x", "a", "x", "b", "x", "a", "b")`).
+ * @example
+ * "[c g]".tour("e f", "e f g", "g f e c").note().sound("folkharp").pace(8)
+ */
+export function tour(pat: PatternLike, ...list: PatternLike[]): Pattern<Any> {
+  const p = reify(pat);
+  const items = list.map((x) => reify(x));
+  const parts: Pattern<Any>[] = [];
+  for (let at = items.length; at >= 0; at--) parts.push(...items.slice(0, at), p, ...items.slice(at));
+  return stepcat(...parts);
+}
+
+addMethod("tour", function (this: Pattern<Any>, ...list: PatternLike[]) {
+  return tour(this, ...list);
+});

@@ -64,7 +64,12 @@ function build(node: MiniNode, offset: number): Pattern<Any> {
     case "rest":
       return silence;
     case "seq": {
-      if (node.steps.length === 1 && node.steps[0]!.weight === 1) return build(node.steps[0]!.node, offset);
+      if (node.steps.length === 1 && node.steps[0]!.weight === 1) {
+        // One element ("[c g]", "<a b>"): one step, whatever is inside it.
+        const only = build(node.steps[0]!.node, offset);
+        if (only._steps !== undefined && !(only._steps.n === 1 && only._steps.d === 1)) only._steps = int(1);
+        return only;
+      }
       // One step per element (weights count): what the stepwise functions read.
       let total = 0;
       for (const st of node.steps) total += st.weight;
