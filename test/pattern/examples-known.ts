@@ -16,7 +16,7 @@ export const KNOWN: Record<string, string> = {
   "core/euclid.mjs euclidish#1": "euclidish (a euclid rhythm morphing by a signal) not here yet",
   "core/impure.mjs timeline#1": "timeline not here yet",
   "core/pattern.mjs seqPLoop#1": "seqPLoop not here yet",
-  "core/pattern.mjs ribbon#3": "ribbon with a fractional cycle count gives nothing here",
+  "core/pattern.mjs ribbon#3": "mini-notation bd!16?: Strudel draws the replicated steps' ? with other seeds (ribbon itself matches)",
   "core/pattern.mjs tag#1": "the random conditions of when() pick other events than Strudel",
   "core/pattern.mjs zip#1": "zip not here yet (stepwise family)",
   "core/pattern.mjs onTriggerTime#1": "onTriggerTime (a callback at trigger time) not here yet",
