@@ -28,8 +28,23 @@ const VISUALS = [
   "pitchwheel", "_pitchwheel", "spectrum", "_spectrum", "markcss", "color", "osc", "midi", "draw", "onPaint",
 ];
 
+/** Runs `f` with the console quiet: examples log, and Strudel reports its own query errors there. */
+async function quietly<T>(f: () => Promise<T>): Promise<T> {
+  const saved = [console.log, console.warn, console.error] as const;
+  console.log = console.warn = console.error = () => {};
+  try {
+    return await f();
+  } finally {
+    [console.log, console.warn, console.error] = saved;
+  }
+}
+
 /** Our side: the program through ostinato's evaluator. */
-export async function ourRepl(code: string, cycles: number): Promise<Played> {
+export function ourRepl(code: string, cycles: number): Promise<Played> {
+  return quietly(() => ourReplLoud(code, cycles));
+}
+
+async function ourReplLoud(code: string, cycles: number): Promise<Played> {
   const program = await evaluate(code);
   const labelled = program.played.filter((p) => p.label !== undefined);
   const pats: Pattern[] = labelled.length > 0 ? labelled.filter((p) => !p.muted).map((p) => p.pattern) : program.played.map((p) => p.pattern);
@@ -79,7 +94,11 @@ function frame(code: string): string {
 }
 
 /** Strudel's side: its own library, strings plain unless double-quoted. */
-export async function strudelRepl(peer: StrudelPeer, code: string, cycles: number): Promise<Played> {
+export function strudelRepl(peer: StrudelPeer, code: string, cycles: number): Promise<Played> {
+  return quietly(() => strudelReplLoud(peer, code, cycles));
+}
+
+async function strudelReplLoud(peer: StrudelPeer, code: string, cycles: number): Promise<Played> {
   const proto = peer.core.Pattern.prototype;
   for (const v of VISUALS) if (typeof proto[v] !== "function") proto[v] = function (this: unknown) { return this; };
   const played: { label: string; pattern: any }[] = [];
@@ -98,8 +117,6 @@ export async function strudelRepl(peer: StrudelPeer, code: string, cycles: numbe
     __play: (label: string, pattern: unknown) => void played.push({ label, pattern }),
   };
   const names = Object.keys(scope).filter((k) => /^[A-Za-z_$][\w$]*$/.test(k));
-  const quiet = console.log;
-  console.log = () => {};
   peer.core.setStringParser(undefined);
   try {
     const last = await new AsyncFunction(...names, frame(code))(...names.map((k) => scope[k]));
@@ -108,6 +125,5 @@ export async function strudelRepl(peer: StrudelPeer, code: string, cycles: numbe
     return { haps: normalise(pat.queryArc(0, cycles)), cps };
   } finally {
     peer.mini.miniAllStrings();
-    console.log = quiet;
   }
 }
