@@ -211,3 +211,125 @@ export function peakFrequency(samples: Float32Array, rate: number, loHz: number,
   const shift = (a - c) / (2 * (a - 2 * b + c));
   return ((bk + (Number.isFinite(shift) ? shift : 0)) * rate) / n;
 }
+
+/** Modified Bessel function I0 (for the Kaiser window). */
+function besselI0(x: number): number {
+  let sum = 1, term = 1;
+  for (let k = 1; k < 60; k++) {
+    term *= (x / (2 * k)) * (x / (2 * k));
+    sum += term;
+    if (term < sum * 1e-17) break;
+  }
+  return sum;
+}
+
+/** A Kaiser window of n points, shape beta (beta 20: sidelobes far below -150 dB, main lobe +-6.5 bins). */
+export function kaiserWindow(n: number, beta = 20): Float64Array {
+  const w = new Float64Array(n), norm = besselI0(beta);
+  for (let i = 0; i < n; i++) {
+    const r = (2 * i) / (n - 1) - 1;
+    w[i] = besselI0(beta * Math.sqrt(Math.max(0, 1 - r * r))) / norm;
+  }
+  return w;
+}
+
+/** Power spectrum (bins 0..n/2) of `n` samples from `from` through a Kaiser window: a measure whose floor (far below -150 dB) is below every level these tests assert. */
+export function kaiserSpectrum(samples: Float32Array, n: number, from = 0, beta = 20): Float64Array {
+  const re = new Float64Array(n), im = new Float64Array(n), w = kaiserWindow(n, beta);
+  for (let i = 0; i < n; i++) re[i] = samples[from + i]! * w[i]!;
+  fft(re, im);
+  const p = new Float64Array(n / 2 + 1);
+  for (let k = 0; k <= n / 2; k++) p[k] = re[k]! * re[k]! + im[k]! * im[k]!;
+  return p;
+}
+
+/**
+ * The strongest component of a periodic tone at f0 that is not a harmonic,
+ * anywhere up to `hiHz` (default Nyquist), in dB re the fundamental: the
+ * worst alias. Kaiser-windowed, so the measure's own floor is far below -90 dB;
+ * pick f0 so that rate / f0 is not a whole number (folded partials would land on harmonics).
+ */
+export function worstAlias(samples: Float32Array, rate: number, f0: number, hiHz = rate / 2, n = 32768, from = 4096): number {
+  const p = kaiserSpectrum(samples, n, from);
+  const hz = rate / n, guard = 14; // bins: the window's main lobe is +-6.5
+  let ref = 0;
+  for (let k = Math.round(f0 / hz) - 2; k <= Math.round(f0 / hz) + 2; k++) ref = Math.max(ref, p[k]!);
+  let worst = 0;
+  for (let k = guard; k < p.length && k * hz <= hiHz; k++) {
+    const h = Math.round((k * hz) / f0);
+    if (h >= 1 && Math.abs(k * hz - h * f0) < guard * hz) continue;
+    worst = Math.max(worst, p[k]!);
+  }
+  return 10 * Math.log10(worst / ref);
+}
+
+/** Amplitude (linear) of the component at `freq`, by Kaiser-windowed correlation over n samples from `from` (no leakage from the other harmonics). */
+export function windowedAmplitude(samples: Float32Array, rate: number, freq: number, from: number, n: number): number {
+  const w = kaiserWindow(n, 14);
+  let c = 0, s = 0, sw = 0;
+  for (let i = 0; i < n; i++) {
+    const ph = (2 * Math.PI * freq * i) / rate;
+    c += samples[from + i]! * w[i]! * Math.cos(ph);
+    s += samples[from + i]! * w[i]! * Math.sin(ph);
+    sw += w[i]!;
+  }
+  return (2 * Math.hypot(c, s)) / sw;
+}
+
+/** An 8th-order Butterworth highpass at `hz` (four biquads, double precision). */
+export function highpass(x: Float32Array, rate: number, hz: number): Float64Array {
+  let y = Float64Array.from(x);
+  for (const q of [0.50979558, 0.60134489, 0.89997622, 2.56291545]) {
+    const w = (2 * Math.PI * hz) / rate, alpha = Math.sin(w) / (2 * q), cw = Math.cos(w), a0 = 1 + alpha;
+    const b0 = (1 + cw) / 2 / a0, b1 = -(1 + cw) / a0, b2 = b0, a1 = (-2 * cw) / a0, a2 = (1 - alpha) / a0;
+    const out = new Float64Array(y.length);
+    let x1 = 0, x2 = 0, y1 = 0, y2 = 0;
+    for (let i = 0; i < y.length; i++) {
+      const v = b0 * y[i]! + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2;
+      x2 = x1, x1 = y[i]!, y2 = y1, y1 = v;
+      out[i] = v;
+    }
+    y = out;
+  }
+  return y;
+}
+
+/**
+ * The high-frequency burst of an event boundary (a click): the loudest
+ * 1 ms RMS of `x` high-passed at `hz` (8th order) within [from, to), in dB
+ * re `reference` (the tone's RMS). A steady low tone leaves nothing there.
+ */
+export function hfBurst(x: Float32Array, rate: number, from: number, to: number, reference: number, hz = 8000): number {
+  const y = highpass(x, rate, hz), win = Math.round(rate / 1000);
+  let worst = 0;
+  for (let s = Math.max(0, from); s + win <= Math.min(to, y.length); s += win >> 2) {
+    let e = 0;
+    for (let i = s; i < s + win; i++) e += y[i]! * y[i]!;
+    worst = Math.max(worst, Math.sqrt(e / win));
+  }
+  return 20 * Math.log10(Math.max(worst, 1e-15) / reference);
+}
+
+/** True peak (linear) of a signal: its maximum between samples too, by 16x windowed-sinc interpolation (64 taps per phase). */
+export function truePeak(x: Float32Array, factor = 16, taps = 64): number {
+  const half = taps / 2, w = kaiserWindow(taps * factor + 1, 10);
+  let best = peak(x);
+  const kernel: Float64Array[] = [];
+  for (let ph = 1; ph < factor; ph++) {
+    const k = new Float64Array(taps);
+    for (let j = 0; j < taps; j++) {
+      const t = j - half + 1 - ph / factor; // distance from the point to x[i + j - half + 1]
+      const wi = Math.round((t + half) * factor);
+      k[j] = (t === 0 ? 1 : Math.sin(Math.PI * t) / (Math.PI * t)) * w[Math.min(w.length - 1, Math.max(0, wi))]!;
+    }
+    kernel.push(k);
+  }
+  for (let i = half; i + half < x.length; i++) {
+    for (const k of kernel) {
+      let s = 0;
+      for (let j = 0; j < taps; j++) s += k[j]! * x[i + j - half + 1]!;
+      best = Math.max(best, Math.abs(s));
+    }
+  }
+  return best;
+}
