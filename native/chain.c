@@ -28,10 +28,14 @@ static inline void svf_coefs(ost_vf fc, ost_vf q, float rate, ost_vf *a1, ost_vf
     if (k) *k = kk;
 }
 
-/* Ladder feedback for a Q: 0 at Q 0.5, self-oscillation (4) approached at high Q. */
+/* Ladder feedback for a Q. With the passband made up (x (1 + k)), the
+   ladder's gain at its cutoff is (1 + k) / (4 - k); k = (4q - 1) / (q + 1)
+   makes that q, the 12 dB and 24 dB filters' gain at theirs, so a
+   resonance means the same peak whatever the filter type. 0 below q 0.25;
+   self-oscillation (k = 4) is approached, never reached. */
 static inline float ladder_k(float q) {
-    float k = 4.0f * (1.0f - 0.5f / (q > 0.5f ? q : 0.5f));
-    return k > 3.98f ? 3.98f : k;
+    float k = (4.0f * q - 1.0f) / (q + 1.0f);
+    return k < 0.0f ? 0.0f : (k > 3.98f ? 3.98f : k);
 }
 
 static inline ost_vf vf_floor(ost_vf x) {
@@ -95,6 +99,27 @@ static void ctl_env_release(ost_ctl_env *e) {
 
 /* ============================================================== control */
 
+/* The table a lane's oscillator reads for increments up to `dt` (FM and
+   the supersaw's highest voice reach above the lane's own). */
+static void pick_table(ost_voices *p, ost_group *g, ost_chain *c, int l, float dt) {
+    uint32_t sound = g->kind >> OST_KIND_SOUND_SHIFT;
+    int wave;
+    switch (sound) {
+    case OST_SOUND_SAWTOOTH: case OST_SOUND_PULSE: case OST_SOUND_SUPERSAW: wave = OST_WT_SAW; break;
+    case OST_SOUND_SQUARE: wave = OST_WT_SQUARE; break;
+    case OST_SOUND_TRIANGLE: wave = OST_WT_TRIANGLE; break;
+    default: return;
+    }
+    ost_chain_lanes *v = &c->v;
+    if (g->kind & OST_KIND_FM) dt *= 1.0f + fabsf(v->fm_i[l] * v->fm_level[l] * v->fm_h[l]);
+    if (sound == OST_SOUND_SUPERSAW) {
+        float top = 1.0f;
+        for (int k = 0; k < OST_UNISON_MAX; k++) top = fmaxf(top, v->ss_ratio[k][l]);
+        dt *= top;
+    }
+    ost_wt_pick(p->wt, wave, fminf(dt, 0.45f), &g->wt_off[l], &g->wt_len[l]);
+}
+
 /* Every OST_CTL_FRAMES: pitch (vibrato, pitch envelope, accelerate, FM
    envelope) and the lowpass envelope. Runs once per chunk, so branches on
    the kind here cost nothing per sample. */
@@ -122,6 +147,7 @@ static void control_update(ost_voices *p, ost_group *g, ost_chain *c, uint32_t n
                 v->dt_step[l] = (target - g->dt[l]) / (float)n;
             }
             v->fm_level[l] = ctl_env_advance(&c->fmenv[l], n);
+            if (!sampler) pick_table(p, g, c, l, fmaxf(g->dt[l], target));
         }
         if (kind & OST_KIND_LPENV) v->lpenv_level[l] = ctl_env_advance(&c->lpenv[l], n);
     }
@@ -146,13 +172,18 @@ static void control_update(ost_voices *p, ost_group *g, ost_chain *c, uint32_t n
 
 enum { MODE_PLAIN, MODE_RAMP, MODE_FM };
 
-/* Oscillators: `wave` and `mode` are constants in every instance. */
-OST_INLINE void osc_loop(ost_group *g, ost_chain *c, ost_vf *out, uint32_t n, const int wave, const int mode) {
+/* Oscillators: `wave` and `mode` are constants in every instance. The
+   sawtooth, square and triangle read their band-limited tables (the lane's
+   table was picked for the highest increment the chunk reaches); the pulse
+   is the difference of two sawtooth reads pw apart (DC-free, any width). */
+OST_INLINE void osc_loop(const float *pool, ost_group *g, ost_chain *c, ost_vf *out, uint32_t n, const int wave,
+                         const int mode) {
     ost_chain_lanes *v = &c->v;
-    ost_vf phase = g->phase, dt = g->dt, idt = g->inv_dt, step = v->dt_step, pw = v->pw;
+    ost_vf phase = g->phase, dt = g->dt, step = v->dt_step, pw = v->pw, wlen = g->wt_len;
+    ost_vi woff = g->wt_off;
     ost_vf fph = v->fm_phase, fh = v->fm_h, famt = v->fm_i * v->fm_level * v->fm_h;
     for (uint32_t i = 0; i < n; i++) {
-        ost_vf inc = dt;
+        ost_vf inc;
         if (mode != MODE_PLAIN) dt += step;
         if (mode == MODE_FM) {
             ost_vf m = ost_osc_sine(fph);
@@ -168,44 +199,36 @@ OST_INLINE void osc_loop(ost_group *g, ost_chain *c, ost_vf *out, uint32_t n, co
             phase -= vf_floor(phase);
             x = ost_osc_sine(phase);
         } else {
-            if (mode != MODE_PLAIN) {
-                inc = ost_vf_clamp(inc, ost_vf_set(1e-7f), ost_vf_set(0.45f));
-                idt = 1.0f / inc;
-            }
+            if (mode != MODE_PLAIN) inc = ost_vf_clamp(inc, ost_vf_set(1e-7f), ost_vf_set(0.45f));
             phase = ost_osc_advance(phase, inc);
-            switch (wave) {
-            case OST_SOUND_SAWTOOTH: x = ost_osc_saw(phase, inc, idt); break;
-            case OST_SOUND_SQUARE: x = ost_osc_square(phase, inc, idt); break;
-            case OST_SOUND_TRIANGLE: x = ost_osc_triangle(phase, inc, idt); break;
-            default: { /* pulse: up at 0, down at pw, DC removed */
-                ost_vf naive = ost_vf_select(phase < pw, ost_vf_set(1.0f), ost_vf_set(-1.0f));
-                ost_vf t2 = phase + (1.0f - pw);
-                t2 -= ost_vf_and(t2 >= 1.0f, ost_vf_set(1.0f));
-                x = naive + ost_osc_blep(phase, inc, idt) - ost_osc_blep(t2, inc, idt) - (2.0f * pw - 1.0f);
-                break;
-            }
+            if (wave == OST_SOUND_PULSE) { /* saw(t - pw) - saw(t): +1 - (2 pw - 1) until pw, then -1 - (2 pw - 1) */
+                ost_vf t2 = phase - pw;
+                t2 += ost_vf_and(t2 < 0.0f, ost_vf_set(1.0f));
+                t2 = ost_vf_min(t2, ost_vf_set(0.99999994f)); /* -tiny + 1 rounds to 1 */
+                x = ost_wt_read(pool, t2, woff, wlen) - ost_wt_read(pool, phase, woff, wlen);
+            } else {
+                x = ost_wt_read(pool, phase, woff, wlen);
             }
         }
         out[i] = x;
     }
     g->phase = phase;
     g->dt = dt;
-    if (mode != MODE_PLAIN) g->inv_dt = 1.0f / dt;
     v->fm_phase = fph;
 }
 
 #define OSC_SOURCES(W, name)                                                                                     \
     static void src_##name##_plain(ost_voices *p, ost_group *g, ost_chain *c, ost_vf *l, ost_vf *r, uint32_t n) { \
-        (void)p, (void)r;                                                                                         \
-        osc_loop(g, c, l, n, W, MODE_PLAIN);                                                                      \
+        (void)r;                                                                                                  \
+        osc_loop(p->wt->pool, g, c, l, n, W, MODE_PLAIN);                                                                      \
     }                                                                                                             \
     static void src_##name##_ramp(ost_voices *p, ost_group *g, ost_chain *c, ost_vf *l, ost_vf *r, uint32_t n) {  \
-        (void)p, (void)r;                                                                                         \
-        osc_loop(g, c, l, n, W, MODE_RAMP);                                                                       \
+        (void)r;                                                                                                  \
+        osc_loop(p->wt->pool, g, c, l, n, W, MODE_RAMP);                                                                       \
     }                                                                                                             \
     static void src_##name##_fm(ost_voices *p, ost_group *g, ost_chain *c, ost_vf *l, ost_vf *r, uint32_t n) {    \
-        (void)p, (void)r;                                                                                         \
-        osc_loop(g, c, l, n, W, MODE_FM);                                                                         \
+        (void)r;                                                                                                  \
+        osc_loop(p->wt->pool, g, c, l, n, W, MODE_FM);                                                                         \
     }
 OSC_SOURCES(OST_SOUND_SINE, sine)
 OSC_SOURCES(OST_SOUND_SAWTOOTH, saw)
@@ -239,18 +262,18 @@ static void src_brown(ost_voices *p, ost_group *g, ost_chain *c, ost_vf *l, ost_
 
 /* Supersaw: OST_UNISON_MAX band-limited saws per voice (unused ones at gain
    0), detuned around the pitch and spread across the stereo field. */
-OST_INLINE void supersaw_loop(ost_group *g, ost_chain *c, ost_vf *l, ost_vf *r, uint32_t n, const int ramp) {
+OST_INLINE void supersaw_loop(const float *pool, ost_group *g, ost_chain *c, ost_vf *l, ost_vf *r, uint32_t n,
+                              const int ramp) {
     ost_chain_lanes *v = &c->v;
-    ost_vf dt = g->dt, step = v->dt_step;
-    ost_vf idt[OST_UNISON_MAX];
-    for (int k = 0; k < OST_UNISON_MAX; k++) idt[k] = 1.0f / ost_vf_clamp(dt * v->ss_ratio[k], ost_vf_set(1e-7f), ost_vf_set(0.45f));
+    ost_vf dt = g->dt, step = v->dt_step, wlen = g->wt_len;
+    ost_vi woff = g->wt_off; /* picked for the highest unison voice */
     for (uint32_t i = 0; i < n; i++) {
         if (ramp) dt += step;
         ost_vf xl = {0}, xr = {0};
         for (int k = 0; k < OST_UNISON_MAX; k++) {
             ost_vf d = ost_vf_clamp(dt * v->ss_ratio[k], ost_vf_set(1e-7f), ost_vf_set(0.45f));
             v->ss_phase[k] = ost_osc_advance(v->ss_phase[k], d);
-            ost_vf s = ost_osc_saw(v->ss_phase[k], d, idt[k]);
+            ost_vf s = ost_wt_read(pool, v->ss_phase[k], woff, wlen);
             xl += s * v->ss_gl[k];
             xr += s * v->ss_gr[k];
         }
@@ -260,12 +283,10 @@ OST_INLINE void supersaw_loop(ost_group *g, ost_chain *c, ost_vf *l, ost_vf *r, 
     g->dt = dt;
 }
 static void src_supersaw_plain(ost_voices *p, ost_group *g, ost_chain *c, ost_vf *l, ost_vf *r, uint32_t n) {
-    (void)p;
-    supersaw_loop(g, c, l, r, n, 0);
+    supersaw_loop(p->wt->pool, g, c, l, r, n, 0);
 }
 static void src_supersaw_ramp(ost_voices *p, ost_group *g, ost_chain *c, ost_vf *l, ost_vf *r, uint32_t n) {
-    (void)p;
-    supersaw_loop(g, c, l, r, n, 1);
+    supersaw_loop(p->wt->pool, g, c, l, r, n, 1);
 }
 
 /* --------------------------------------------------------------- drums */
@@ -540,7 +561,9 @@ static void stage_lp24(ost_chain *c, ost_chain_channel *ch, ost_vf *x, uint32_t 
 }
 
 /* The ladder: four TPT one-poles with the feedback solved without a unit
-   delay (the zero-delay feedback form), a soft clip at its input. */
+   delay (the zero-delay feedback form). Linear, so its response (and its
+   resonance) is the same at every level: the shapers are where a voice
+   distorts. */
 static void stage_ladder(ost_chain *c, ost_chain_channel *ch, ost_vf *x, uint32_t n) {
     ost_chain_lanes *v = &c->v;
     ost_vf s0 = ch->lp[0], s1 = ch->lp[1], s2 = ch->lp[2], s3 = ch->lp[3];
@@ -550,7 +573,7 @@ static void stage_ladder(ost_chain *c, ost_chain_channel *ch, ost_vf *x, uint32_
     for (uint32_t i = 0; i < n; i++) {
         ost_vf sigma = (G3 * s0 + G2 * s1 + G * s2 + s3) * oneG;
         ost_vf y4 = (G4 * x[i] + sigma) * denom;
-        ost_vf u = ost_vf_tanh(x[i] - k * y4);
+        ost_vf u = x[i] - k * y4;
         ost_vf a = (u - s0) * G, y = a + s0;
         s0 = y + a;
         a = (y - s1) * G, y = a + s1;
@@ -944,6 +967,7 @@ int ost_chain_start(ost_voices *p, ost_group *g, int l, const ost_event *e) {
         if (sound != OST_SOUND_SAMPLE && v[OST_PARAM_ACCELERATE] != 0.0f && e->dur_frames != OST_DUR_FOREVER)
             cv->accel[l] = v[OST_PARAM_ACCELERATE] / fmaxf((float)e->dur_frames, 1.0f);
     }
+    pick_table(p, g, c, l, g->dt[l]); /* oscillators: their wavetable */
     /* filters */
     if (kind & OST_FILTER_LP) {
         float q = v[OST_PARAM_RESONANCE];
@@ -1044,25 +1068,40 @@ void ost_chain_render(ost_voices *p, ost_group *g, uint32_t offset, uint32_t n) 
         ost_vf *l = p->scratch_l, *r = p->scratch_r;
         c->source(p, g, c, l, r, span);
         /* the amplitude envelope, on both channels */
-        ost_vf env = g->env, step = g->env_step;
+        ost_vf env = g->env, step = g->env_step, ea = g->env_a, eb = g->env_b;
         if (c->channels == 2) {
             for (uint32_t i = 0; i < span; i++) {
+                step += ea * env + eb;
                 env += step;
                 l[i] *= env;
                 r[i] *= env;
             }
         } else {
             for (uint32_t i = 0; i < span; i++) {
+                step += ea * env + eb;
                 env += step;
                 l[i] *= env;
             }
         }
         g->env = env;
+        g->env_step = step;
         for (uint32_t ch = 0; ch < c->channels; ch++)
             for (uint32_t k = 0; k < c->n_stages; k++) c->stages[k](c, &c->v.ch[ch], ch ? r : l, span);
         c->output(p, g, c, l, c->channels == 2 ? r : l, offset + done, span);
         done += span;
     }
+}
+
+int ost_chain_quiet(const ost_chain *c, int l) {
+    const float quiet = 1e-5f; /* -100 dB re full scale, before the voice's gain */
+    float m = 0.0f;
+    for (uint32_t ch = 0; ch < c->channels; ch++) {
+        const ost_chain_channel *x = &c->v.ch[ch];
+        for (int k = 0; k < 4; k++) m = fmaxf(m, fabsf(x->lp[k][l]));
+        for (int k = 0; k < 2; k++) m = fmaxf(m, fmaxf(fabsf(x->hp[k][l]), fabsf(x->bp[k][l])));
+        for (int f = 0; f < OST_FORMANTS; f++) m = fmaxf(m, fmaxf(fabsf(x->vowel[f][0][l]), fabsf(x->vowel[f][1][l])));
+    }
+    return m < quiet;
 }
 
 ost_vi ost_chain_finite(const ost_chain *c) {

@@ -138,6 +138,8 @@ void ost_chain_note_off(ost_group *g, int lane);
 /** Renders `n` frames of a chain group (one span: no envelope boundary
  *  inside). Thread: audio. */
 void ost_chain_render(ost_voices *p, ost_group *g, uint32_t offset, uint32_t n);
+/** Whether lane l's filters have rung down (every state below -100 dB). */
+int ost_chain_quiet(const ost_chain *c, int lane);
 /** 0 when some lane's state went non-finite (the voice code resets it). */
 ost_vi ost_chain_finite(const ost_chain *c);
 

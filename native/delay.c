@@ -5,9 +5,30 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The read interpolates between 8 points, 3 before and 4 after its place. */
+#define TAPS 8
+#define MIN_FRAMES 5.0f
+
+/* Weights of the 7th-order Lagrange interpolator at x in [0, 1) between
+   nodes 0 and 1 of the nodes -3..4: flat to within 0.06 dB up to 10 kHz at
+   48 kHz for every x (linear interpolation lost 1.2 dB per echo at 8 kHz
+   with x = 0.5, and every echo goes through it again). Exact at x = 0:
+   weight 1 on node 0, 0 elsewhere. */
+static inline void lagrange8(float x, float w[TAPS]) {
+    float d[TAPS], before[TAPS], after[TAPS];
+    for (int k = 0; k < TAPS; k++) d[k] = x - (float)(k - 3);
+    before[0] = 1.0f;
+    for (int k = 1; k < TAPS; k++) before[k] = before[k - 1] * d[k - 1];
+    after[TAPS - 1] = 1.0f;
+    for (int k = TAPS - 2; k >= 0; k--) after[k] = after[k + 1] * d[k + 1];
+    /* denominators: prod over j != k of (k - j), nodes k - 3 */
+    static const float den[TAPS] = {-5040.0f, 720.0f, -240.0f, 144.0f, -144.0f, 240.0f, -720.0f, 5040.0f};
+    for (int k = 0; k < TAPS; k++) w[k] = before[k] * after[k] / den[k];
+}
+
 ost_result ost_delay_init(ost_delay *d, float rate, float max_s) {
     memset(d, 0, sizeof *d);
-    d->size = (uint32_t)ceilf(max_s * rate) + 4;
+    d->size = (uint32_t)ceilf(max_s * rate) + 16;
     d->line_l = calloc(d->size, sizeof(float));
     d->line_r = calloc(d->size, sizeof(float));
     if (!d->line_l || !d->line_r) {
@@ -33,8 +54,8 @@ void ost_delay_free(ost_delay *d) {
 
 void ost_delay_set(ost_delay *d, float time_s, float feedback) {
     float frames = time_s * d->rate;
-    if (!(frames >= 1.0f)) frames = 1.0f;
-    if (frames > (float)(d->size - 3)) frames = (float)(d->size - 3);
+    if (!(frames >= MIN_FRAMES)) frames = MIN_FRAMES; /* the read's newest point must be written */
+    if (frames > (float)(d->size - 8)) frames = (float)(d->size - 8);
     d->target = frames;
     if (d->sleeping) d->time = frames;
     d->feedback = feedback < 0.0f ? 0.0f : (feedback > 0.98f ? 0.98f : feedback);
@@ -72,6 +93,8 @@ void ost_delay_process(ost_delay *d, const float *in_l, const float *in_r, float
     float *bl = d->line_l, *br = d->line_r;
     uint32_t size = d->size, w = d->write;
     float time = d->time, target = d->target, fb = d->feedback, glide = d->glide;
+    float wt[TAPS] = {0};
+    float last_frac = -1.0f;
     for (uint32_t i = 0; i < n; i++) {
         time += (target - time) * glide;
         float pos = (float)w - time;
@@ -79,9 +102,17 @@ void ost_delay_process(ost_delay *d, const float *in_l, const float *in_r, float
         uint32_t i0 = (uint32_t)pos;
         if (i0 >= size) i0 = 0, pos = 0.0f; /* -0.0001 + size can round up to size */
         float frac = pos - (float)i0;
-        uint32_t i1 = i0 + 1 == size ? 0 : i0 + 1;
-        float yl = bl[i0] + (bl[i1] - bl[i0]) * frac;
-        float yr = br[i0] + (br[i1] - br[i0]) * frac;
+        if (frac != last_frac) { /* a steady time keeps its weights */
+            lagrange8(frac, wt);
+            last_frac = frac;
+        }
+        uint32_t j = i0 >= 3 ? i0 - 3 : i0 + size - 3; /* the first node, node -3 */
+        float yl = 0.0f, yr = 0.0f;
+        for (int k = 0; k < TAPS; k++) {
+            yl += wt[k] * bl[j];
+            yr += wt[k] * br[j];
+            if (++j == size) j = 0;
+        }
         float xl = silent ? 0.0f : in_l[i], xr = silent ? 0.0f : in_r[i];
         bl[w] = xl + yl * fb;
         br[w] = xr + yr * fb;

@@ -5,9 +5,12 @@
  * inverse. The phase advances before the sample is taken, so the first
  * sample of a voice is already one step in and never silent by construction.
  *
- * Discontinuities are smoothed with a 4-point polynomial BLEP (the step
- * integrated through a cubic B-spline, see ost_osc_blep), the triangle's
- * corners with the matching 4-point BLAMP (its integral).
+ * The voices' sawtooth, square, triangle, pulse and supersaw read
+ * band-limited wavetables (wavetable.h: no alias above -96 dB, harmonics
+ * flat to 20 kHz). What is here, a 4-point polynomial BLEP (the step
+ * integrated through a cubic B-spline, see ost_osc_blep) and the matching
+ * BLAMP, is for sources where a few partials folding far down do not
+ * matter and the table's memory traffic would: the drums' metallic squares.
  *
  * Every function here is pure arithmetic on its arguments, called from the
  * voice loop. Thread: audio (any thread could: there is no state).

@@ -28,12 +28,14 @@ static void lane_clear(ost_group *g, int l) {
     g->phase[l] = 0.0f;
     g->dt[l] = 0.001f;
     g->inv_dt[l] = 1000.0f;
+    g->wt_off[l] = 0; /* a valid table: a free lane reads at phase 0 */
+    g->wt_len[l] = 2048.0f;
     g->lp_ic1[l] = g->lp_ic2[l] = g->lp_a1[l] = g->lp_a2[l] = g->lp_a3[l] = 0.0f;
     g->hp_ic1[l] = g->hp_ic2[l] = g->hp_a1[l] = g->hp_a2[l] = g->hp_a3[l] = g->hp_k[l] = 0.0f;
     g->bp_ic1[l] = g->bp_ic2[l] = g->bp_a1[l] = g->bp_a2[l] = g->bp_a3[l] = g->bp_k[l] = 0.0f;
     g->noise[l] = 1u;
     g->n0[l] = g->n1[l] = g->n2[l] = 0.0f;
-    g->env[l] = g->env_step[l] = 0.0f;
+    g->env[l] = g->env_step[l] = g->env_a[l] = g->env_b[l] = 0.0f;
     g->gain_l[l] = g->gain_r[l] = 0.0f;
     g->seg_left[l] = UINT32_MAX;
     g->off_left[l] = UINT32_MAX;
@@ -59,6 +61,31 @@ static void lane_apply(ost_group *g, int l, ost_env_step s) {
     g->seg_left[l] = s.frames;
     g->env[l] = s.level;
     g->env_step[l] = s.step;
+    g->env_a[l] = s.a;
+    g->env_b[l] = s.b;
+}
+
+/* Frames between two looks at a ringing tail. */
+#define TAIL_CHECK_FRAMES 64u
+
+/* Whether lane l's envelope comes before filters that may still ring. */
+static int rings(const ost_group *g) {
+    return g->chain && (g->kind & (OST_FILTER_LP | OST_FILTER_HP | OST_FILTER_BP | OST_KIND_VOWEL));
+}
+
+/* Starts the silent tail of a lane whose envelope is over: it is counted as
+   fading from here (it no longer holds a place among the sounding voices). */
+static void lane_tail(ost_voices *p, ost_group *g, int l) {
+    if (!g->fading[l]) {
+        g->fading[l] = 1;
+        p->fading_voices++;
+    }
+    g->segment[l] = OST_ENV_TAIL;
+    g->seg_left[l] = TAIL_CHECK_FRAMES;
+    g->off_left[l] = UINT32_MAX;
+    g->env[l] = g->env_step[l] = g->env_a[l] = g->env_b[l] = 0.0f;
+    uint32_t most = (uint32_t)(OST_TAIL_MAX_S * p->rate);
+    if (g->life_left[l] > most) g->life_left[l] = most;
 }
 
 /* Moves a lane through every boundary it sits on, so that after this its
@@ -67,8 +94,24 @@ static void lane_apply(ost_group *g, int l, ost_env_step s) {
    sustain of 0 ends the voice there, whatever the note-off says. */
 static void lane_settle(ost_voices *p, ost_group *g, int l) {
     for (;;) {
-        if (g->segment[l] == OST_ENV_IDLE || g->life_left[l] == 0 || g->finished[l]) {
+        if (g->life_left[l] == 0 || (g->finished[l] && !rings(g))) {
             lane_free(p, g, l);
+            return;
+        }
+        if (g->segment[l] == OST_ENV_IDLE || (g->finished[l] && g->segment[l] != OST_ENV_TAIL)) {
+            if (!rings(g)) {
+                lane_free(p, g, l);
+                return;
+            }
+            lane_tail(p, g, l);
+        }
+        if (g->segment[l] == OST_ENV_TAIL) {
+            if (g->seg_left[l] != 0) return;
+            if (ost_chain_quiet(g->chain, l)) {
+                lane_free(p, g, l);
+                return;
+            }
+            g->seg_left[l] = TAIL_CHECK_FRAMES;
             return;
         }
         if (g->seg_left[l] == 0) {
@@ -92,8 +135,8 @@ static void lane_fade(ost_voices *p, ost_group *g, int l, uint32_t frames) {
         p->fading_voices++;
     }
     g->off_left[l] = UINT32_MAX;
-    if (g->segment[l] == OST_ENV_RELEASE && g->seg_left[l] <= frames) return;
-    lane_apply(g, l, ost_env_release(g->env[l], frames));
+    if (g->segment[l] == OST_ENV_TAIL || (g->segment[l] == OST_ENV_RELEASE && g->seg_left[l] <= frames)) return;
+    lane_apply(g, l, ost_env_fade(g->env[l], frames));
     lane_settle(p, g, l);
 }
 
@@ -213,6 +256,8 @@ ost_result ost_voices_init(ost_voices *p, uint32_t max_voices, float rate, uint6
                            ost_samples *samples, ost_streams *streams) {
     if (!p || max_voices == 0 || !(rate > 0.0f)) return OST_INVALID_ARGS;
     memset(p, 0, sizeof *p);
+    p->wt = ost_wavetables_get();
+    if (!p->wt) return OST_OUT_OF_MEMORY;
     p->max_fading = max_voices / 4 + 8;
     /* worst case: every voice, fading ones too, alone in its group */
     p->n_groups = max_voices + p->max_fading;
@@ -266,6 +311,11 @@ static void plain_start(ost_voices *p, ost_group *g, int l, const float *v) {
     if (dt > 0.45f) dt = 0.45f;     /* below Nyquist, where the BLEP works */
     g->dt[l] = dt;
     g->inv_dt[l] = 1.0f / dt;
+    uint32_t sound = g->kind >> OST_KIND_SOUND_SHIFT;
+    if (sound == OST_SOUND_SAWTOOTH || sound == OST_SOUND_SQUARE || sound == OST_SOUND_TRIANGLE) {
+        int wave = sound == OST_SOUND_SAWTOOTH ? OST_WT_SAW : sound == OST_SOUND_SQUARE ? OST_WT_SQUARE : OST_WT_TRIANGLE;
+        ost_wt_pick(p->wt, wave, dt, &g->wt_off[l], &g->wt_len[l]);
+    }
     if (g->kind & OST_FILTER_LP) {
         ost_svf_coefs c = ost_svf_design(v[OST_PARAM_CUTOFF], v[OST_PARAM_RESONANCE], rate);
         g->lp_a1[l] = c.a1, g->lp_a2[l] = c.a2, g->lp_a3[l] = c.a3;
@@ -354,9 +404,10 @@ void ost_voices_release(ost_voices *p, uint32_t slot, uint32_t fade_frames) {
         for (int l = 0; l < OST_LANES; l++) {
             if (!(g->active >> l & 1u)) continue;
             if (slot != OST_SLOT_ALL && g->slot[l] != slot) continue;
+            if (g->segment[l] == OST_ENV_TAIL) continue;
             if (g->segment[l] == OST_ENV_RELEASE && g->seg_left[l] <= fade_frames) continue;
             g->off_left[l] = UINT32_MAX;
-            lane_apply(g, l, ost_env_release(g->env[l], fade_frames));
+            lane_apply(g, l, ost_env_fade(g->env[l], fade_frames));
             lane_settle(p, g, l);
         }
     }
@@ -392,22 +443,23 @@ static void group_advance(ost_voices *p, ost_group *g, uint32_t n) {
 /* The sample loop of a plain kind: state in locals, one loop, state stored
    back. `src` and `filters` are compile-time constants in every instance,
    so the branches on them disappear. */
-OST_INLINE void run_lanes(ost_group *g, ost_vf *restrict al, ost_vf *restrict ar, uint32_t n, const int src,
-                          const int filters) {
-    ost_vf phase = g->phase, dt = g->dt, idt = g->inv_dt;
+OST_INLINE void run_lanes(const float *pool, ost_group *g, ost_vf *restrict al, ost_vf *restrict ar, uint32_t n,
+                          const int src, const int filters) {
+    ost_vf phase = g->phase, dt = g->dt, wlen = g->wt_len;
+    ost_vi woff = g->wt_off;
     ost_vf lp1 = g->lp_ic1, lp2 = g->lp_ic2, la1 = g->lp_a1, la2 = g->lp_a2, la3 = g->lp_a3;
     ost_vf hp1 = g->hp_ic1, hp2 = g->hp_ic2, ha1 = g->hp_a1, ha2 = g->hp_a2, ha3 = g->hp_a3, hk = g->hp_k;
     ost_vf bp1 = g->bp_ic1, bp2 = g->bp_ic2, ba1 = g->bp_a1, ba2 = g->bp_a2, ba3 = g->bp_a3, bk = g->bp_k;
     ost_vu noise = g->noise;
     ost_vf n0 = g->n0, n1 = g->n1, n2 = g->n2;
-    ost_vf env = g->env, step = g->env_step, gl = g->gain_l, gr = g->gain_r;
+    ost_vf env = g->env, step = g->env_step, ea = g->env_a, eb = g->env_b, gl = g->gain_l, gr = g->gain_r;
     for (uint32_t i = 0; i < n; i++) {
         ost_vf x, band, low;
         switch (src) {
         case OST_SOUND_SINE: phase = ost_osc_advance(phase, dt); x = ost_osc_sine(phase); break;
-        case OST_SOUND_SAWTOOTH: phase = ost_osc_advance(phase, dt); x = ost_osc_saw(phase, dt, idt); break;
-        case OST_SOUND_SQUARE: phase = ost_osc_advance(phase, dt); x = ost_osc_square(phase, dt, idt); break;
-        case OST_SOUND_TRIANGLE: phase = ost_osc_advance(phase, dt); x = ost_osc_triangle(phase, dt, idt); break;
+        case OST_SOUND_SAWTOOTH:
+        case OST_SOUND_SQUARE:
+        case OST_SOUND_TRIANGLE: phase = ost_osc_advance(phase, dt); x = ost_wt_read(pool, phase, woff, wlen); break;
         case OST_SOUND_WHITE: x = ost_noise_white(&noise); break;
         case OST_SOUND_PINK: x = ost_noise_pink(&noise, &n0, &n1, &n2); break;
         default: x = ost_noise_brown(&noise, &n0); break;
@@ -424,6 +476,7 @@ OST_INLINE void run_lanes(ost_group *g, ost_vf *restrict al, ost_vf *restrict ar
             ost_svf_tick(x, &bp1, &bp2, ba1, ba2, ba3, &band, &low);
             x = bk * band; /* 0 dB at the centre frequency */
         }
+        step += ea * env + eb; /* 0 on linear segments: exactly a constant step */
         env += step;
         x *= env;
         al[i] += x * gl;
@@ -436,6 +489,7 @@ OST_INLINE void run_lanes(ost_group *g, ost_vf *restrict al, ost_vf *restrict ar
     g->noise = noise;
     g->n0 = n0, g->n1 = n1, g->n2 = n2;
     g->env = env;
+    g->env_step = step;
 }
 
 OST_INLINE void render_plain(ost_voices *p, ost_group *g, uint32_t offset, uint32_t n, const int src, const int filters) {
@@ -444,7 +498,7 @@ OST_INLINE void render_plain(ost_voices *p, ost_group *g, uint32_t offset, uint3
     uint32_t done = 0;
     while (done < n && g->active) {
         uint32_t span = group_span(g, n - done);
-        run_lanes(g, al + done, ar + done, span, src, filters);
+        run_lanes(p->wt->pool, g, al + done, ar + done, span, src, filters);
         group_advance(p, g, span);
         done += span;
     }

@@ -21,7 +21,13 @@
  * free lane, or an empty one. When max_voices are sounding, the oldest voice
  * is stolen: it fades out over a few milliseconds (counted) instead of
  * stopping dead. A voice in a cut group fades out the same way when a newer
- * voice of the group starts.
+ * voice of the group starts. Every such fade is a raised cosine.
+ *
+ * A chain voice whose filters come after its envelope (every chain kind
+ * with a filter or a vowel) outlives its envelope: silent, it keeps its
+ * lane until what its filters still ring has decayed below -100 dB (at
+ * most OST_TAIL_MAX_S), so a resonant filter is never cut off mid-ring.
+ * Such a tail counts as a fading voice.
  *
  * Owned by the audio thread: every function here is Thread: audio, except
  * init/free (Thread: control).
@@ -35,6 +41,7 @@
 #include "ostinato.h"
 #include "sample.h"
 #include "stream.h"
+#include "wavetable.h"
 
 /* Kind bits. The low three are the plain path's filter combination. */
 enum {
@@ -63,6 +70,9 @@ enum {
     OST_PLAIN_KINDS = OST_SOUND_SUPERSAW * OST_FILTER_COMBOS, /**< oscillators and noise x filters */
 };
 
+/** Longest filter tail kept after a chain voice's envelope ended, seconds. */
+#define OST_TAIL_MAX_S 2.0f
+
 /** Frames between control-rate updates (modulated pitch and cutoff). */
 #define OST_CTL_FRAMES 16
 
@@ -77,12 +87,15 @@ typedef struct ost_chain ost_chain; /* chain.h */
 typedef struct ost_group {
     /* --- vector state, one lane per voice, used in the sample loop --- */
     ost_vf phase, dt, inv_dt;          /**< oscillator */
+    ost_vi wt_off;                     /**< the oscillator's wavetable: offset in the pool ... */
+    ost_vf wt_len;                     /**< ... and length (wavetable.h) */
     ost_vf lp_ic1, lp_ic2, lp_a1, lp_a2, lp_a3;
     ost_vf hp_ic1, hp_ic2, hp_a1, hp_a2, hp_a3, hp_k;
     ost_vf bp_ic1, bp_ic2, bp_a1, bp_a2, bp_a3, bp_k;
     ost_vu noise;                      /**< xorshift state */
     ost_vf n0, n1, n2;                 /**< pink / brown filter states */
     ost_vf env, env_step;              /**< envelope level and per-sample step */
+    ost_vf env_a, env_b;               /**< the step's change: step += a * env + b (see env.h) */
     ost_vf gain_l, gain_r;             /**< gain * velocity * dry * pan (plain path) */
     /* --- per-lane control, touched between loop spans --- */
     uint32_t seg_left[OST_LANES];      /**< frames left in the envelope segment */
@@ -118,6 +131,7 @@ typedef struct ost_voices {
     uint64_t seed;
     float rate;
     ost_buses *buses;         /**< where groups render to (the mixer's) */
+    const ost_wavetables *wt; /**< the oscillators' tables (the process's) */
     ost_vf *scratch_l, *scratch_r; /**< the stage chain's working buffers, OST_MIX_BLOCK each */
     ost_streams *streams;     /**< the stream reader's slots (the engine's) */
     ost_samples *samples;     /**< the sample table (the engine's) */

@@ -22,7 +22,8 @@ export const CLOCK_HZ = 40;
 export const SCOPE_HZ = 30;
 export const SCOPE_FRAMES = 1024;
 /** The master limiter's ceiling (native/limiter.c), less a hair for rounding. */
-const LIMITER_CEILING = 0.95 - 1e-4;
+// The limiter holds sample peaks at 0.851 (-1.4 dBFS) so that true peaks stay at -1 dBTP (native/limiter.h).
+const LIMITER_CEILING = 0.85114 - 1e-4;
 /** A client with more than this queued is skipped for high-rate pushes. */
 const MAX_BUFFERED_BYTES = 1 << 20;
 

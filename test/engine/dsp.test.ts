@@ -15,14 +15,15 @@ describe("oscillators", () => {
   // between the harmonics where the measure can see them. A naive saw there
   // has aliases at -15 dB overall and -27 dB below 5 kHz.
   const F0 = 4186.01;
-  // Measured with the 4-point BLEP/BLAMP (dB below the fundamental, worst
-  // alias up to 5 / 10 / 15 kHz): saw -95 / -88 / -52, square -95 / -95 / -66,
-  // triangle -95 / -95 / -85 (-95 is the measure's floor beside the
-  // fundamental). The 2-point polyBLEP managed saw -75 / -54 / -35.
+  // Measured with the band-limited wavetables: every wave at this measure's
+  // floor (-95 dB beside the fundamental, the Blackman-Harris window's;
+  // quality.test.ts measures below it) up to 5, 10 and 15 kHz. The 4-point
+  // BLEP/BLAMP measured saw -95 / -88 / -52, square -95 / -95 / -66, triangle
+  // -95 / -95 / -85; the 2-point polyBLEP saw -75 / -54 / -35.
   const limits = {
-    sawtooth: [-85, -80, -48],
-    square: [-85, -85, -60],
-    triangle: [-90, -90, -80],
+    sawtooth: [-90, -90, -90],
+    square: [-90, -90, -90],
+    triangle: [-90, -90, -90],
     sine: [-90, -90, -90],
   } as const;
   for (const [s, [to5k, to10k, to15k]] of Object.entries(limits)) {

@@ -50,6 +50,6 @@ describe("parameter sanitising", () => {
     const notes = Array.from({ length: 64 }, (_, i) => ({ controls: { s: "square", note: 40 + (i % 12), gain: 8, resonance: 50, cutoff: 300 + i * 10 }, at: i, dur: 20000 }));
     const out = renderNotes(notes, 24000);
     expectSafe("pile-up", out);
-    expect(peak(out)).toBeGreaterThan(0.9); // it is loud, and held just below full scale
+    expect(peak(out)).toBeGreaterThan(0.84); // it is loud, and held at the ceiling (-1 dBTP: sample peaks up to 0.851)
   });
 });
