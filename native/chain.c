@@ -924,7 +924,6 @@ int ost_chain_start(ost_voices *p, ost_group *g, int l, const ost_event *e) {
         if (!(dt >= 1e-7f)) dt = 1e-7f;
         if (dt > 0.45f) dt = 0.45f;
         g->dt[l] = dt;
-        g->inv_dt[l] = 1.0f / dt;
         cv->base_dt[l] = dt;
         cv->pw[l] = v[OST_PARAM_PW];
         if (sound == OST_SOUND_SUPERSAW) {
@@ -962,7 +961,6 @@ int ost_chain_start(ost_voices *p, ost_group *g, int l, const ost_event *e) {
             float semis = cv->penv_depth[l] * c->penv[l].level;
             g->dt[l] *= exp2f(semis / 12.0f);
             if (sound != OST_SOUND_SAMPLE && g->dt[l] > 0.45f) g->dt[l] = 0.45f;
-            g->inv_dt[l] = 1.0f / g->dt[l];
         }
         if (sound != OST_SOUND_SAMPLE && v[OST_PARAM_ACCELERATE] != 0.0f && e->dur_frames != OST_DUR_FOREVER)
             cv->accel[l] = v[OST_PARAM_ACCELERATE] / fmaxf((float)e->dur_frames, 1.0f);

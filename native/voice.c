@@ -27,7 +27,6 @@
 static void lane_clear(ost_group *g, int l) {
     g->phase[l] = 0.0f;
     g->dt[l] = 0.001f;
-    g->inv_dt[l] = 1000.0f;
     g->wt_off[l] = 0; /* a valid table: a free lane reads at phase 0 */
     g->wt_len[l] = 2048.0f;
     g->lp_ic1[l] = g->lp_ic2[l] = g->lp_a1[l] = g->lp_a2[l] = g->lp_a3[l] = 0.0f;
@@ -310,7 +309,6 @@ static void plain_start(ost_voices *p, ost_group *g, int l, const float *v) {
     if (!(dt >= 1e-7f)) dt = 1e-7f; /* 0 Hz: a held value, not a division by zero */
     if (dt > 0.45f) dt = 0.45f;     /* below Nyquist, where the BLEP works */
     g->dt[l] = dt;
-    g->inv_dt[l] = 1.0f / dt;
     uint32_t sound = g->kind >> OST_KIND_SOUND_SHIFT;
     if (sound == OST_SOUND_SAWTOOTH || sound == OST_SOUND_SQUARE || sound == OST_SOUND_TRIANGLE) {
         int wave = sound == OST_SOUND_SAWTOOTH ? OST_WT_SAW : sound == OST_SOUND_SQUARE ? OST_WT_SQUARE : OST_WT_TRIANGLE;

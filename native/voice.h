@@ -86,7 +86,7 @@ typedef struct ost_chain ost_chain; /* chain.h */
 
 typedef struct ost_group {
     /* --- vector state, one lane per voice, used in the sample loop --- */
-    ost_vf phase, dt, inv_dt;          /**< oscillator */
+    ost_vf phase, dt;                  /**< oscillator: phase in [0, 1), cycles per sample */
     ost_vi wt_off;                     /**< the oscillator's wavetable: offset in the pool ... */
     ost_vf wt_len;                     /**< ... and length (wavetable.h) */
     ost_vf lp_ic1, lp_ic2, lp_a1, lp_a2, lp_a3;

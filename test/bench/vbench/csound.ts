@@ -3,9 +3,33 @@
  * rbjeq mode 0 (RBJ resonant lowpass) -> linseg (A) -> pan2 (equal power).
  * @module
  */
-import { A_ATTACK, A_DECAY, BLOCK, LPF_CUTOFF, LPF_Q, SR, type Workload } from "./workload.ts";
+import { A_ATTACK, A_DECAY, BLOCK, LPF_CUTOFF, LPF_Q, SAW_PROBE, SR, type Workload } from "./workload.ts";
 
 const f6 = (x: number) => Number(x.toFixed(6));
+
+/** The saw probe: vco2 alone, both channels. */
+export function csdProbe(): string {
+  return `<CsoundSynthesizer>
+<CsOptions>
+-d -m0 --nodisplays -W -f
+</CsOptions>
+<CsInstruments>
+sr = ${SR}
+ksmps = ${BLOCK}
+nchnls = 2
+0dbfs = 1
+instr 1
+  asaw  vco2    ${SAW_PROBE.amp}, ${SAW_PROBE.freq}
+        outs    asaw, asaw
+endin
+</CsInstruments>
+<CsScore>
+i1 0 ${SAW_PROBE.seconds}
+e
+</CsScore>
+</CsoundSynthesizer>
+`;
+}
 
 export function csd(w: Workload): string {
   const orchestra = `sr = ${SR}

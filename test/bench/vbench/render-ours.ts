@@ -1,19 +1,29 @@
 #!/usr/bin/env bun
 /**
  * Renders one vbench workload with ostinato's engine, offline, to a float32
- * WAV file: `bun test/bench/vbench/render-ours.ts A|B|B0 OUT.wav`. Timed as a
+ * WAV file: `bun test/bench/vbench/render-ours.ts A|B|B0|S OUT.wav` (S: the saw
+ * probe, for the alias measure). Timed as a
  * whole process by vbench.bench.ts, like every peer.
  * @module
  */
 import { writeFileSync } from "node:fs";
 import { DUR_FOREVER, Engine, EventBuffer } from "../../../server/engine/index.ts";
 import { encodeWav } from "../../engine/audio-analysis.ts";
-import { A_ATTACK, A_DECAY, LPF_CUTOFF, LPF_Q, SR, WORKLOADS, type WorkloadName } from "./workload.ts";
+import { A_ATTACK, A_DECAY, LPF_CUTOFF, LPF_Q, SAW_PROBE, SR, WORKLOADS, type WorkloadName } from "./workload.ts";
 
-const [name, out] = process.argv.slice(2) as [WorkloadName, string];
-const w = WORKLOADS[name];
+const [name, out] = process.argv.slice(2) as [WorkloadName | "S", string];
+if (name === "S" && out) { // the saw probe: our sawtooth alone
+  const engine = Engine.open({ backend: "offline", sampleRate: SR });
+  const buf = new EventBuffer(1);
+  buf.add({ s: "sawtooth", freq: SAW_PROBE.freq, gain: SAW_PROBE.amp, attack: 0, decay: 0, sustain: 1, release: 0 }, 0, DUR_FOREVER);
+  engine.push(buf);
+  writeFileSync(out, encodeWav(engine.render(SAW_PROBE.seconds * SR), 2, SR));
+  engine.close();
+  process.exit(0);
+}
+const w = WORKLOADS[name as WorkloadName];
 if (!w || !out) {
-  console.error("usage: render-ours.ts A|B|B0 OUT.wav");
+  console.error("usage: render-ours.ts A|B|B0|S OUT.wav");
   process.exit(2);
 }
 const count = w.notes.length + w.voices.length;

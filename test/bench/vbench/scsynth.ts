@@ -7,7 +7,7 @@
  * Voice B: the same without the envelope. Saw.ar spans +-0.5, so Pan2's level is amp * 2.
  * @module
  */
-import { A_ATTACK, A_DECAY, LPF_CUTOFF, LPF_Q, type Workload } from "./workload.ts";
+import { A_ATTACK, A_DECAY, LPF_CUTOFF, LPF_Q, SAW_PROBE, type Workload } from "./workload.ts";
 
 export class Writer {
   #parts: number[] = [];
@@ -86,6 +86,30 @@ export function synthDefFile(ampA: number, ampB: number): Uint8Array {
   ]);
   const w = new Writer().bytes(new TextEncoder().encode("SCgf")).i32(2).i16(2).bytes(voiceA).bytes(voiceB);
   return w.done();
+}
+
+/** The saw probe's SynthDef file: vbS, Saw alone into both channels. */
+export function probeDefFile(): Uint8Array {
+  const control = { name: "Control", rate: CONTROL, inputs: [], outputs: 2, special: 0 };
+  const probe = synthDef("vbS", [["freq", SAW_PROBE.freq], ["amp", SAW_PROBE.amp]], [
+    control,                                                                          // 0: freq, amp
+    { name: "Saw", rate: AUDIO, inputs: [u(0, 0)], outputs: 1 },                       // 1
+    { name: "BinaryOpUGen", rate: AUDIO, inputs: [u(1), u(0, 1)], outputs: 1, special: MUL }, // 2
+    { name: "Out", rate: AUDIO, inputs: [c(0), u(2), u(2)], outputs: 0 },              // 3
+  ]);
+  return new Writer().bytes(new TextEncoder().encode("SCgf")).i32(2).i16(1).bytes(probe).done();
+}
+
+/** The saw probe's NRT score. */
+export function probeScoreFile(): Uint8Array {
+  const bundles = [
+    bundle(0, [oscMessage("/d_recv", [probeDefFile()])]),
+    bundle(0, [oscMessage("/s_new", ["vbS", { int: -1 }, { int: 0 }, { int: 0 }])]),
+    bundle(SAW_PROBE.seconds, [oscMessage("/c_set", [{ int: 0 }, { int: 0 }])]),
+  ];
+  const out = new Writer();
+  for (const b of bundles) out.i32(b.length).bytes(b);
+  return out.done();
 }
 
 export type Arg = string | number | Uint8Array | { int: number };

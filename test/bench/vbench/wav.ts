@@ -1,7 +1,14 @@
-/** Reads a WAV file's mix levels (float32, or 16/24/32-bit PCM): frames and RMS per channel, dB. */
+/** Reads WAV files (float32, or 16/24/32-bit PCM): a mix's levels, or its samples. */
+/** A WAV file's frames and RMS per channel, dB. */
 import { readFileSync } from "node:fs";
 
 export function wavLevels(path: string): { frames: number; rmsDb: number[] } {
+  const { frames, channels } = wavRead(path);
+  return { frames, rmsDb: channels.map((x) => { let s = 0; for (const v of x) s += v * v; return Number((10 * Math.log10(s / Math.max(1, frames))).toFixed(2)); }) };
+}
+
+/** Reads a WAV file's samples, one Float32Array per channel. */
+export function wavRead(path: string): { frames: number; channels: Float32Array[] } {
   const b = readFileSync(path);
   const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const text = (o: number) => String.fromCharCode(b[o]!, b[o + 1]!, b[o + 2]!, b[o + 3]!);
@@ -26,7 +33,7 @@ export function wavLevels(path: string): { frames: number; rmsDb: number[] } {
     : bits === 32 ? (o: number) => v.getInt32(o, true) / 2147483648
     : bits === 24 ? (o: number) => ((v.getUint8(o) | (v.getUint8(o + 1) << 8) | (v.getInt8(o + 2) << 16)) / 8388608) : null;
   if (!read) throw new Error(`${path}: unsupported WAV format ${tag}/${bits}`);
-  const acc = new Float64Array(ch);
-  for (let i = 0, o = start; i < frames; i++) for (let c = 0; c < ch; c++, o += bytes) { const x = read(o); acc[c] += x * x; }
-  return { frames, rmsDb: [...acc].map((s) => Number((10 * Math.log10(s / Math.max(1, frames))).toFixed(2))) };
+  const channels = Array.from({ length: ch }, () => new Float32Array(frames));
+  for (let i = 0, o = start; i < frames; i++) for (let c = 0; c < ch; c++, o += bytes) channels[c]![i] = read(o);
+  return { frames, channels };
 }

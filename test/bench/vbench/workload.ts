@@ -63,5 +63,10 @@ function workloadB(voices: number): Workload {
   };
 }
 
+/** The saw probe: each engine's workload oscillator alone, unfiltered, at B7
+ *  (48000 / 3951.07 is not whole: folded partials fall between harmonics),
+ *  so the speed comparison says at what quality (its worst alias). */
+export const SAW_PROBE = { freq: 3951.07, seconds: 1, amp: 0.1 };
+
 export const WORKLOADS = { A: workloadA(), B: workloadB(256), B0: workloadB(0) } as const;
 export type WorkloadName = keyof typeof WORKLOADS;
