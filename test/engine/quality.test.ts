@@ -119,12 +119,32 @@ describe("clicks: high-frequency bursts at note boundaries and fades", () => {
     "supersaw, lowpass": -78,
     "saw, vibrato, lowpass": -78,
   };
+  // The start (the default 1 ms linear attack), measured: sine -56.0, the
+  // plain 12 dB path's saw -57.5, square -61.9 and triangle -77.8 (their
+  // envelope follows the filter, so the attack's corners pass unfiltered),
+  // the chain's voices (envelope before the filters) -72.3 to -135.5. Not in
+  // issue 14's table; asserted so that it does not get worse.
+  const START_LIMIT: Record<string, number> = {
+    sine: -54,
+    "saw, 12 dB lowpass": -55,
+    "saw, ladder": -120,
+    "saw, 24 dB": -120,
+    "saw, lowpass envelope": -70,
+    "square, lowpass": -59,
+    "pulse, lowpass": -78,
+    "triangle, lowpass": -75,
+    "supersaw, lowpass": -77,
+    "saw, vibrato, lowpass": -74,
+  };
   for (const [name, controls] of voices) {
-    test(`${name}, default envelope: the note's end below ${endLimit[name]} dB`, () => {
+    test(`${name}, default envelope: the note's end below ${endLimit[name]} dB, its start below ${START_LIMIT[name]} dB`, () => {
       const out = left({ ...controls, gain: 0.3, pan: 0 }, NOTE + 24000, NOTE);
       const end = burstAt(out, NOTE);
       const tone = hfBurst(out, RATE, 4800, 9600, rms(out, 2400, NOTE - 480));
+      const start = hfBurst(out, RATE, 0, 2400, rms(out, 2400, NOTE - 480));
       report(`note end burst, ${name}`, end);
+      report(`note start burst, ${name}`, start);
+      expect(start).toBeLessThan(START_LIMIT[name]!);
       expect(tone).toBeLessThan(-76); // the steady tone is well below the goal: the measure sees the boundary
       if (end > endLimit[name]!) saveWav(`click-end-${name.replace(/[ ,]+/g, "-")}`, out, 1, RATE);
       expect(end).toBeLessThan(endLimit[name]!);
