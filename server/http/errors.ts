@@ -61,7 +61,9 @@ export function programFailure(outcome: { ok: false; buffer: string; error: { me
   error: ApiErrorInfo;
   slots?: string[];
 } {
-  return { ok: false, buffer: outcome.buffer, error: { ...outcome.error, code: "program_error" }, ...(outcome.slots ? { slots: outcome.slots } : {}) };
+  // the WebSocket's reply carries only the error: the installed slots go in it too
+  const slots = outcome.slots ? { slots: outcome.slots } : {};
+  return { ok: false, buffer: outcome.buffer, error: { ...outcome.error, code: "program_error", ...slots }, ...slots };
 }
 
 /** The JSON body of a failure. */

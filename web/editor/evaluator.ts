@@ -83,16 +83,26 @@ export class Evaluator {
         if (early && performance.now() - early.at < 5000) this.onQueryError(early.error);
       }
     } catch (err) {
-      const detail = err instanceof RequestError ? (err.detail as ErrorInfo | undefined) : undefined;
+      const detail = err instanceof RequestError ? (err.detail as (ErrorInfo & { slots?: string[] }) | undefined) : undefined;
+      // The program was put in place but one of its slots stopped while it was looked ahead:
+      // the others play, so they are highlighted as after a success.
+      const installed = Array.isArray(detail?.slots) ? detail.slots : [];
+      if (installed.length) {
+        this.retractReplaced(installed, performance.now());
+        highlighter.bind(installed, source);
+      }
       const current = source.currentRange();
       if (current) flasher.flash(current, "error");
       if (detail && detail.line !== undefined) {
         const at = showError(monaco, model, detail, source);
-        say(`✖ ${detail.message} (line ${at?.lineNumber}, column ${at?.column}); the previous pattern keeps playing`, "error", () => this.reveal(buffer, at));
+        const what = detail.slot ? `slot ${detail.slot} stopped: ${detail.message}` : detail.message;
+        const playing = installed.filter((s) => s !== detail.slot);
+        const after = installed.length ? (playing.length ? `; ${playing.join(", ")} play${playing.length === 1 ? "s" : ""} on` : "") : "; the previous pattern keeps playing";
+        say(`✖ ${what} (line ${at?.lineNumber}, column ${at?.column})${after}`, "error", () => this.reveal(buffer, at));
       } else {
         say(`✖ ${(err as Error).message}`, "error");
       }
-      source.dispose();
+      if (!installed.length) source.dispose();
     }
   }
 
