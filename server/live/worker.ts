@@ -249,18 +249,7 @@ async function replay(programs: WorkerInit["programs"]): Promise<{ buffer: strin
 
 function tick(): void {
   beat();
-  // A control command is on its way: push nothing until it is applied (hush means hush).
-  if (atomic.load(cells, SHARED.CONTROL_SEQ) > atomic.load(cells, SHARED.CONTROL_ACK)) return;
-  const before = atomic.load(cells, SHARED.PHASE);
-  try {
-    scheduler.tick();
-  } catch (err) {
-    post({ type: "warning", message: `scheduler: ${(err as Error).message}` });
-  }
-  atomic.store(cells, SHARED.PHASE, before === PHASE.QUERYING ? PHASE.IDLE : before);
-  const h = scheduler.horizonCycle;
-  horizonCells[0] = h.n;
-  horizonCells[1] = h.d;
+  queue();
   if (stateDirty) postState();
 }
 
@@ -272,10 +261,16 @@ function tick(): void {
  * always, and hush, mute and tempo retract what they must however far ahead.
  */
 function queueCushion(): void {
+  queue(engine.now() + evalCushion * engine.sampleRate);
+}
+
+/** Queues events as the scheduler would at `nowFrame` (default: now), and publishes the horizon. */
+function queue(nowFrame?: number): void {
+  // A control command is on its way: push nothing until it is applied (hush means hush).
   if (atomic.load(cells, SHARED.CONTROL_SEQ) > atomic.load(cells, SHARED.CONTROL_ACK)) return;
   const before = atomic.load(cells, SHARED.PHASE);
   try {
-    scheduler.tick(engine.now() + evalCushion * engine.sampleRate);
+    scheduler.tick(nowFrame);
   } catch (err) {
     post({ type: "warning", message: `scheduler: ${(err as Error).message}` });
   }
