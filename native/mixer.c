@@ -316,10 +316,15 @@ static void burn(uint64_t cpu_start, uint64_t ns) {
 }
 
 /* Where the render's CPU time falls, in shares of the block's duration. */
+static const double render_hist_edges[OST_RENDER_HIST_BUCKETS - 1] = {1.0 / 16, 1.0 / 8, 1.0 / 4, 1.0 / 2, 3.0 / 4, 1.0, 2.0};
+
+double ost_render_hist_edge(uint32_t index) {
+    return index < OST_RENDER_HIST_BUCKETS - 1 ? render_hist_edges[index] : 0;
+}
+
 static uint32_t hist_bucket(uint64_t cpu_ns, double budget_ns) {
-    static const double edges[OST_RENDER_HIST_BUCKETS - 1] = {1.0 / 16, 1.0 / 8, 1.0 / 4, 1.0 / 2, 3.0 / 4, 1.0, 2.0};
     uint32_t b = 0;
-    while (b < OST_RENDER_HIST_BUCKETS - 1 && (double)cpu_ns >= edges[b] * budget_ns) b++;
+    while (b < OST_RENDER_HIST_BUCKETS - 1 && (double)cpu_ns >= render_hist_edges[b] * budget_ns) b++;
     return b;
 }
 

@@ -417,6 +417,9 @@ OST_API uint32_t ost_telemetry_field_count(void);
 OST_API const char *ost_telemetry_field_name(uint32_t index);
 /** Writes {byte offset, type (0 u64, 1 double), count} of field i into out[3]. Thread: any. */
 OST_API ost_result ost_telemetry_field(uint32_t index, uint32_t *out);
+/** Upper edge of render_hist's bucket i, in block durations, for i < OST_RENDER_HIST_BUCKETS - 1
+ *  (the last bucket is open); 0 for any other i. Thread: any. */
+OST_API double ost_render_hist_edge(uint32_t index);
 
 /* ======================================================================
  * Engine

@@ -7,7 +7,7 @@ export { EventBuffer, EVENT_NOTE, EVENT_RELEASE, EVENT_CLEAR, EVENT_FADE_FX, SLO
 export { SampleLibrary, SampleError, AUDIO_EXTENSIONS, type SampleMap, type SampleLoader } from "./samples.ts";
 export { EngineError } from "./errors.ts";
 export { BACKENDS, type BackendName, type EngineConfig } from "./config.ts";
-export { createTelemetry, RENDER_HIST_EDGES, type Telemetry } from "./telemetry.ts";
+export { createTelemetry, type Telemetry } from "./telemetry.ts";
 export { health, type Health, type EngineHealth, type HostHealth } from "./health.ts";
 export { listDevices, type DeviceInfo } from "./devices.ts";
 export { libraryTables, type ParamInfo } from "./tables.ts";

@@ -45,6 +45,7 @@ export const SYMBOLS = {
   ost_telemetry_field_count: { args: [], returns: u32 },
   ost_telemetry_field_name: { args: [u32], returns: cstring },
   ost_telemetry_field: { args: [u32, ptr], returns: i32 },
+  ost_render_hist_edge: { args: [u32], returns: f64 },
   // engine
   ost_engine_open: { args: [ptr, ptr, ptr], returns: i32 },
   ost_engine_close: { args: [ptr], returns: none },

@@ -50,6 +50,8 @@ export interface Tables {
   config: ConfigField[];
   telemetry: TelemetryField[];
   telemetrySize: number;
+  /** Upper edges of telemetry render_hist's buckets, in block durations (the last bucket is open). */
+  renderHistEdges: number[];
   event: EventLayout;
 }
 
@@ -94,6 +96,9 @@ function readTables(): Tables {
     telemetry.push({ name: String(lib.ost_telemetry_field_name(i)), offset: u32[0]!, type: u32[1] ? "f64" : "u64", count: u32[2]! });
   }
 
+  const renderHistEdges: number[] = [];
+  for (let i = 0; lib.ost_render_hist_edge(i) > 0; i++) renderHistEdges.push(lib.ost_render_hist_edge(i));
+
   lib.ost_event_layout(u32);
   const event: EventLayout = {
     size: u32[0]!, startFrame: u32[1]!, durFrames: u32[2]!, kind: u32[3]!, slot: u32[4]!, params: u32[5]!, paramCapacity: u32[6]!,
@@ -110,6 +115,7 @@ function readTables(): Tables {
     config,
     telemetry,
     telemetrySize: lib.ost_telemetry_size(),
+    renderHistEdges,
     event,
   };
 }

@@ -30,7 +30,7 @@ export interface Telemetry {
   renderMaxNs: number;
   /** Longest wall-clock time one callback's render took, ns (includes time the host took the CPU away). */
   renderWallMaxNs: number;
-  /** Callbacks by render CPU time per block duration: <1/16 <1/8 <1/4 <1/2 <3/4 <1 <2 >=2 (RENDER_HIST_EDGES). */
+  /** Callbacks by render CPU time per block duration: <1/16 <1/8 <1/4 <1/2 <3/4 <1 <2 >=2 (libraryTables().renderHistEdges). */
   renderHist: Float64Array;
   /**
    * Periods the host missed: underflows the device reported, or null-backend
@@ -83,9 +83,6 @@ export interface Telemetry {
   /** Per-channel loudest |sample| since the engine opened (no decay). */
   peakMax: Float64Array;
 }
-
-/** Upper edges of renderHist's buckets, in block durations (the last bucket is open). */
-export const RENDER_HIST_EDGES = [1 / 16, 1 / 8, 1 / 4, 1 / 2, 3 / 4, 1, 2] as const;
 
 const camel = (name: string) => name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 

@@ -3,7 +3,7 @@
  * counters and gauges, the live session, and the clients.
  * @module
  */
-import { health, RENDER_HIST_EDGES, type Telemetry } from "../engine/index.ts";
+import { health, libraryTables, type Telemetry } from "../engine/index.ts";
 import type { Commands } from "./commands.ts";
 
 type Metric = { name: string; type: "counter" | "gauge"; help: string; value: number };
@@ -48,11 +48,12 @@ function renderHistogram(t: Telemetry): string[] {
   const budgetNs = health(t).engine.budgetMs * 1e6;
   const lines = [`# HELP ${name} CPU time of each audio callback's render over its block's duration (above 1: an engine overrun).`, `# TYPE ${name} histogram`];
   let cumulative = 0;
-  RENDER_HIST_EDGES.forEach((edge, i) => {
+  const edges = libraryTables().renderHistEdges;
+  edges.forEach((edge, i) => {
     cumulative += t.renderHist[i]!;
     lines.push(`${name}_bucket{le="${edge}"} ${cumulative}`);
   });
-  cumulative += t.renderHist[RENDER_HIST_EDGES.length]!;
+  cumulative += t.renderHist[edges.length]!;
   lines.push(`${name}_bucket{le="+Inf"} ${cumulative}`, `${name}_sum ${format(budgetNs > 0 ? t.renderCpuNs / budgetNs : 0)}`, `${name}_count ${cumulative}`);
   return lines;
 }
