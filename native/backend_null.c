@@ -4,7 +4,9 @@
  * until the block's absolute deadline on CLOCK_MONOTONIC, so the pace does
  * not drift with the time spent rendering. A deadline missed by more than a
  * block counts as an xrun and is caught up (the clock must keep real time);
- * one missed by more than 500 ms resynchronises instead of bursting. The
+ * one missed by more than 500 ms resynchronises instead of bursting. A
+ * render longer than its block is followed by a pause as long, so an engine
+ * that overruns never holds a core at real-time priority unbroken. The
  * thread asks for real-time scheduling (SCHED_FIFO, as JACK's clients get)
  * and carries on at normal priority when the system refuses.
  *
@@ -46,6 +48,7 @@ static void *null_thread(void *arg) {
     uint64_t deadline = now_ns();
     /* Acquire: pairs with the release store in null_stop. */
     while (!OST_LOAD(&s->quit, OST_ACQUIRE)) {
+        uint64_t start = now_ns();
         ost_mixer_render(s->mixer, s->buffer, s->block_frames);
         deadline += s->block_ns;
         uint64_t now = now_ns();
@@ -53,7 +56,12 @@ static void *null_thread(void *arg) {
             ost_mixer_note_xrun(s->mixer);
             if (now > deadline + 500000000ull) deadline = now;
         }
-        sleep_until(deadline);
+        /* A render slower than its block pauses as long as it took: it
+           would otherwise hold a core at real-time priority with no pause,
+           starving the rest of the machine (the server's own threads among
+           them). Renders within their block catch up as before. */
+        uint64_t took = now - start;
+        sleep_until(took > s->block_ns && now + took > deadline ? now + took : deadline);
     }
     return NULL;
 }

@@ -66,7 +66,7 @@ export async function setup(periodOrProject?: unknown): Promise<void> {
   const given = process.env.JACK_DEFAULT_SERVER;
   if (given && jackAnswers(given)) return;
   if (!jackAvailable()) return;
-  reapOrphans();
+  await reapOrphans();
   const name = `ostinato-test-${process.pid}`;
   for (const realtime of [["-R", "-P", "70"], ["--no-realtime"]]) {
     const child = spawn("jackd", [...realtime, "-n", name, "-d", "dummy", "-r", String(JACK_RATE), "-p", String(period)], {
@@ -87,23 +87,72 @@ export async function setup(periodOrProject?: unknown): Promise<void> {
 }
 
 /**
- * Stops the servers of earlier runs whose test process is gone (a run that was
- * killed cannot stop its own): JACK's registry holds a handful of servers per
- * machine, and a full one keeps new servers from starting.
+ * Clears what earlier runs whose test process is gone left behind (a run that
+ * was killed cannot clean up after itself). JACK's registry holds 8 servers
+ * per machine, and a full one keeps new servers from starting ("too many
+ * servers already active"). A server stopped with SIGTERM removes its own
+ * entry; one that died by SIGKILL leaves it, and the only clean way to take
+ * it out is to start a server of that name and stop it properly.
  */
-function reapOrphans(): void {
-  const r = spawnSync("pgrep", ["-a", "jackd"], { encoding: "utf8", env: toolEnv("default"), timeout: 5000 });
-  for (const line of (r.stdout ?? "").split("\n")) {
-    const m = /^(\d+) .*-n ostinato-test-(\d+) /.exec(line);
-    if (!m) continue;
+async function reapOrphans(): Promise<void> {
+  const orphan = (pid: number) => {
     try {
-      process.kill(Number(m[2]), 0); // the run that started it is alive: leave it
+      process.kill(pid, 0); // the run that started it is alive: leave it
+      return false;
     } catch {
-      try {
-        process.kill(Number(m[1]), "SIGKILL");
-      } catch {}
+      return true;
     }
+  };
+  const r = spawnSync("pgrep", ["-a", "jackd"], { encoding: "utf8", env: toolEnv("default"), timeout: 5000 });
+  const running = new Set<string>();
+  for (const line of (r.stdout ?? "").split("\n")) {
+    const m = /^(\d+) .*-n (ostinato-test-(\d+)) /.exec(line);
+    if (!m) continue;
+    if (!orphan(Number(m[3]))) running.add(m[2]!);
+    else await stopServer(Number(m[1]));
   }
+  let entries: string[] = [];
+  try {
+    entries = readdirSync("/dev/shm");
+  } catch {}
+  for (const f of entries) {
+    const m = /^jack_(ostinato-test-(\d+))_\d+_\d+$/.exec(f);
+    if (!m || running.has(m[1]!) || !orphan(Number(m[2]))) continue;
+    const child = spawn("jackd", ["--no-realtime", "-n", m[1]!, "-d", "dummy", "-r", String(JACK_RATE), "-p", String(JACK_PERIOD)], { stdio: "ignore", env: toolEnv(m[1]!) });
+    if (await jackUp(child, m[1]!)) await stopServer(child.pid!);
+    else child.kill("SIGKILL");
+    removeSemaphores(m[1]!);
+  }
+  for (const f of entries) {
+    const m = /^jack_sem\.\d+_(ostinato-test-(\d+))_/.exec(f);
+    if (m && !running.has(m[1]!) && orphan(Number(m[2]))) removeSemaphores(m[1]!);
+  }
+}
+
+/** SIGTERM, so that jackd takes its entry out of JACK's registry; SIGKILL only if it will not go in 3 s. */
+async function stopServer(pid: number): Promise<void> {
+  const alive = () => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  try {
+    process.kill(pid, "SIGTERM");
+  } catch {
+    return;
+  }
+  for (let i = 0; i < 30 && alive(); i++) await new Promise((r) => setTimeout(r, 100));
+  if (alive()) process.kill(pid, "SIGKILL");
+}
+
+/** Our clients' semaphores carry the server's name; nothing else uses them. */
+function removeSemaphores(name: string): void {
+  try {
+    for (const f of readdirSync("/dev/shm")) if (f.startsWith("jack_sem.") && f.includes(`_${name}_`)) rmSync(`/dev/shm/${f}`, { force: true });
+  } catch {}
 }
 
 async function jackUp(child: ChildProcess, name: string): Promise<boolean> {
@@ -136,8 +185,5 @@ export async function teardown(): Promise<void> {
   child.kill("SIGTERM");
   await Promise.race([gone, new Promise((r) => setTimeout(r, 3000))]);
   if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-  // Our clients' semaphores carry the server's name; nothing else uses them.
-  try {
-    for (const f of readdirSync("/dev/shm")) if (f.startsWith("jack_sem.") && f.includes(`_${name}_`)) rmSync(`/dev/shm/${f}`, { force: true });
-  } catch {}
+  removeSemaphores(name);
 }
