@@ -152,6 +152,7 @@ export const MORE_CONTROLS: readonly ControlSpec[] = [
   c("sysexdata", "MIDI SysEx data bytes (a list).", '"0x01"'),
   c("oschost", "OSC target host.", '"127.0.0.1"'),
   c("oscport", "OSC target port.", '"57120"'),
+  c(["FXrelease", "fxr"], "Release time in seconds of the effects of an FX chain (a delay's tail).", '"1.7"'),
 ];
 
 /** Aliases Strudel gives to controls that already exist here, by canonical key. */

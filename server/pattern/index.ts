@@ -33,5 +33,8 @@ export * from "./select.ts";
 export * from "./sampler.ts";
 export * from "./tonal.ts";
 export * from "./visual.ts";
+export * from "./fx.ts";
+export * from "./morph.ts";
+export * from "./timeline.ts";
 export * from "./stepwise.ts";
 export * from "./modulators.ts";

@@ -24,9 +24,12 @@ function xorshift(x: number): number {
   return x;
 }
 
+/** Cycles added to the time of every random draw while a `.seed(n)` pattern is queried. */
+let seedOffset = 0;
+
 /** The integer seed of time `t` (cycles). */
 export function timeToIntSeed(t: number): number {
-  const x = t / 300;
+  const x = (t + seedOffset) / 300;
   return xorshift(Math.trunc((x - Math.floor(x)) * SCALE));
 }
 
@@ -270,4 +273,38 @@ export const wrandcat = wchooseCycles;
 export function randL(n: number): Pattern<number[]> {
   const k = Math.max(0, Math.floor(Number(n)));
   return signal((t) => timeToRands(t, k));
+}
+
+/**
+ * Another random seed for the pattern: its random draws (rand, degrade,
+ * sometimes, `?`, …) are those of `n` cycles later, so two patterns at the
+ * same time draw differently (found by running Strudel 1.2.6: `.seed(n)`
+ * reads rand at t + n).
+ * @example
+ * stack(s("hh*4").degrade(), s("bd*4").degrade().seed(1))
+ */
+export const seed = register("seed", (n: unknown, pat: Pattern<Any>) => {
+  const by = Number(n);
+  if (!Number.isFinite(by)) throw new Error(`seed: expected a number, got ${String(n)}`);
+  if (by === 0) return pat;
+  return new Pattern<Any>((state, out) => {
+    const was = seedOffset;
+    seedOffset = was + by;
+    try {
+      pat.run(state, out);
+    } finally {
+      seedOffset = was;
+    }
+  }).withSteps(pat._steps);
+});
+
+/**
+ * Chooses the random generator. Only Strudel's historical one ('legacy', its
+ * default and ours) is here; 'precise' is refused with a clear error.
+ * @example
+ * (useRNG('legacy'), n(irand(8).seg(4)))
+ */
+export function useRNG(mode: string): void {
+  if (mode === "legacy") return;
+  throw new Error(`useRNG('${String(mode)}'): only 'legacy' (the default) is here`);
 }

@@ -13,6 +13,7 @@ import { type Rational, ZERO, int, rational } from "./rational.ts";
 import { addMethod, register } from "./register.ts";
 import { weightedSequence } from "./structure.ts";
 import { fastRaw, zoomRaw } from "./time.ts";
+import { TimeSpan } from "./timespan.ts";
 
 /** The results of `f` for each event of `arg` in a cycle, side by side in proportion to their steps. */
 function stepJoin(arg: unknown, pat: Pattern<Any>, f: (v: unknown, pat: Pattern<Any>) => Pattern<Any>): Pattern<Any> {
@@ -251,3 +252,46 @@ export function tour(pat: PatternLike, ...list: PatternLike[]): Pattern<Any> {
 addMethod("tour", function (this: Pattern<Any>, ...list: PatternLike[]) {
   return tour(this, ...list);
 });
+
+/**
+ * Zips the steps of the patterns: the first step of each, then the second of
+ * each, and so on, each pattern's steps cycling, until every pattern has
+ * ended together (after the least common multiple of their step counts).
+ * That many steps play per cycle, so the whole runs over as many cycles as
+ * there are patterns; `pace` sets another speed. A pattern's steps after its
+ * first cycle are its later cycles (`<a b>` alternates).
+ * @example
+ * zip("e f", "e f g", "g [f e] a f4 c").note().sound("folkharp").pace(8)
+ */
+export function zip(...items: readonly PatternLike[]): Pattern<Any> {
+  const pats = items.map((it) => reify(it));
+  const steps = pats.map((p) => p._steps ?? int(1));
+  if (pats.length === 0) return silence;
+  if (steps.some((s) => s.d !== 1 || s.n <= 0)) throw new Error("zip: every pattern needs a whole number of steps");
+  const counts = steps.map((s) => s.n);
+  const perCycle = counts.reduce((a, b) => (a / gcdInt(a, b)) * b);
+  const n = pats.length;
+  const L = int(perCycle);
+  return new Pattern<Any>((state, out) => {
+    const { begin, end } = state.span;
+    const first = Math.floor(begin.mul(L).valueOf());
+    const last = end.eq(begin) ? first : Math.ceil(end.mul(L).valueOf()) - 1;
+    for (let g = first; g <= last; g++) {
+      const i = ((g % n) + n) % n;
+      const k = Math.floor(g / n);
+      const s = int(counts[i]!);
+      const stepBegin = int(g).div(L);
+      const stepEnd = int(g + 1).div(L);
+      const qb = begin.max(stepBegin);
+      const qe = end.min(stepEnd);
+      if (qb.gt(qe) || (qb.eq(qe) && !begin.eq(end))) continue;
+      const placed = pats[i]!.affine(L.div(s), int(k - g).div(s));
+      placed.run(state.setSpan(new TimeSpan(qb, qe)), out);
+    }
+  }).withSteps(L);
+}
+
+function gcdInt(a: number, b: number): number {
+  while (b) [a, b] = [b, a % b];
+  return a;
+}

@@ -333,3 +333,26 @@ addMethod("sequence", function (this: Pattern<Any>, ...others: PatternLike[]) {
 addMethod("slowcat", function (this: Pattern<Any>, ...others: PatternLike[]) {
   return slowcat(this, ...others);
 });
+
+/**
+ * Patterns placed by start and stop cycle, `[start, stop, pattern]`, looped:
+ * like `arrange` but sections may overlap. Each plays at its own time
+ * (not restarted) from cycle `start` to `stop` of every loop, and the loop
+ * is as long as the latest stop.
+ * @example
+ * seqPLoop([0, 2, "bd(3,8)"], [1, 3, "cp(3,8)"]).sound()
+ */
+export function seqPLoop<T = Any>(...sections: readonly (readonly [number, number, PatternLike<T>])[]): Pattern<T> {
+  if (sections.length === 0) return silence;
+  const parts = sections.map(([b, e, p]) => ({ begin: rational(b), end: rational(e), pat: reify(p) }));
+  const first = parts.reduce((acc, p) => acc.min(p.begin), parts[0]!.begin);
+  const length = parts.reduce((acc, p) => acc.max(p.end), parts[0]!.end).sub(first);
+  if (length.n <= 0) return silence;
+  return new Pattern<T>((state, out) => {
+    state.span.eachCycle((span) => {
+      const loop = span.begin.sub(first).div(length).floor().mul(length);
+      const local = span.begin.floor().sub(loop);
+      for (const p of parts) if (local.gte(p.begin) && local.lt(p.end)) p.pat.run(state.setSpan(span), out);
+    });
+  });
+}

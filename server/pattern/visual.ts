@@ -7,7 +7,7 @@
  * exist; their controls are carried as values meanwhile.
  * @module
  */
-import { type Any, Pattern, silence } from "./pattern.ts";
+import { type Any, Pattern, type PatternLike, reify, silence } from "./pattern.ts";
 import { addMethod, register } from "./register.ts";
 
 const unchanged = (pat: Pattern<Any>): Pattern<Any> => pat;
@@ -91,3 +91,47 @@ export const draw = register(["draw", "onPaint"], (_f: unknown, pat: Pattern<Any
 
 // `.hush()` silences this pattern only; `hush()` alone is the live helper that stops everything.
 addMethod("hush", () => silence);
+
+/**
+ * Calls `f` with each event when it triggers, in Strudel's browser (a
+ * timeout, not sample-accurate). Here the scheduler has no such callback:
+ * the pattern plays unchanged.
+ * @example
+ * s("bd!8").onTriggerTime((hap) => {})
+ */
+export const onTriggerTime = register("onTriggerTime", (_f: unknown, pat: Pattern<Any>) => pat, { args: ["raw"], minArgs: 0 });
+
+/**
+ * The pattern as a line of text for debugging, one character per time slot:
+ * `|` starts a cycle, `-` holds the previous value, `.` is silence. Values
+ * should be single characters. `chars` is the length wanted (about).
+ * @example
+ * pure(drawLine("0 [1 2 3]", 10)) // "|0--123|0--123"
+ */
+export function drawLine(pattern: PatternLike<Any>, chars = 60): string {
+  const pat = reify(pattern);
+  const first = pat.queryArc(0, 1).filter((h) => h.whole);
+  let slots = 1;
+  for (const h of first) for (const t of [h.whole!.begin, h.whole!.end]) slots = lcmInt(slots, t.d);
+  slots = Math.min(slots, Math.max(1, Math.floor(chars)));
+  const cycles = Math.max(1, Math.ceil(chars / slots));
+  let line = "";
+  for (let c = 0; c < cycles; c++) {
+    line += "|";
+    const haps = pat.queryArc(c, c + 1).filter((h) => h.whole);
+    for (let i = 0; i < slots; i++) {
+      const at = c + i / slots;
+      const starts = haps.find((h) => Math.abs(h.whole!.begin.valueOf() - at) < 1e-9);
+      const holds = haps.some((h) => h.whole!.begin.valueOf() < at && h.whole!.end.valueOf() > at + 1e-9);
+      line += starts ? String(starts.value) : holds ? "-" : ".";
+    }
+  }
+  return line;
+}
+
+function lcmInt(a: number, b: number): number {
+  let x = a;
+  let y = b;
+  while (y) [x, y] = [y, x % y];
+  return (a / x) * b;
+}

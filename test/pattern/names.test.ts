@@ -17,17 +17,11 @@ const NOT_HERE: Record<string, string> = {
   K: "Strudel's web audio constants, browser only",
   bmod: "modulation from a bus, a web audio feature (its example needs a browser slider)",
   control: "a generic control by name, not here yet",
-  eish: "euclidish not here yet",
-  euclidish: "a euclid rhythm morphing by a signal, not here yet",
   parray: "a list of patterns as one pattern of lists, not here yet",
-  seed: "another random seed per pattern, not here yet",
-  useRNG: "Strudel's legacy random generator, not here yet",
   voicings: "named voicing dictionaries, not here yet",
   addVoicings: "user voicing dictionaries, not here yet",
   worklet: "Kabelsalat audio worklets, browser only",
-  FX: "effect chains, not here yet",
   keyDown: "as a method: keyboard state is browser only (the function exists, false headless)",
-  onTriggerTime: "a callback at trigger time, not here yet",
 };
 
 let peer: StrudelPeer | undefined;
