@@ -9,7 +9,8 @@ import { type Any, Pattern } from "./pattern.ts";
 import { rand, seededRand, timeToRand } from "./random.ts";
 import { register } from "./register.ts";
 import { stack } from "./structure.ts";
-import { callFn } from "./time.ts";
+import { int } from "./rational.ts";
+import { callFn, earlyRaw } from "./time.ts";
 
 function degradeWith(r: Pattern<number>, amount: number, keepAbove: boolean, pat: Pattern<Any>): Pattern<Any> {
   const structure = pat.appLeft(r, (v: unknown, x: number) => [v, x] as const);
@@ -19,8 +20,9 @@ function degradeWith(r: Pattern<number>, amount: number, keepAbove: boolean, pat
 }
 
 /** Mini-notation `?`: drops events with probability `amount`, with the string's own seed. */
-export function degradeSeeded(pat: Pattern<Any>, amount: number, seed: number): Pattern<Any> {
-  return degradeWith(seededRand(seed), amount, true, pat);
+export function degradeSeeded(pat: Pattern<Any>, amount: number, seed: number, copy?: readonly [number, number]): Pattern<Any> {
+  const r = copy ? earlyRaw(int(copy[0]).div(int(copy[1])), seededRand(seed)) : seededRand(seed);
+  return degradeWith(r, amount, true, pat);
 }
 
 /**

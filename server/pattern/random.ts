@@ -2,7 +2,7 @@
  * Randomness as a function of time: the same query always gives the same
  * values, so a pattern replays identically and renders deterministically.
  *
- * The seed of a moment t is the fractional part of t/300 scaled to 29 bits,
+ * The seed of a moment t is the remainder of t/300 by 1 (negative before 0) scaled to 29 bits,
  * mixed by Marsaglia's xorshift32 (shifts 13, 17, 5); this reproduces the
  * random numbers of Tidal and Strudel (checked against Strudel 1.2.6 in
  * test/pattern/differential.test.ts).
@@ -30,7 +30,8 @@ let seedOffset = 0;
 /** The integer seed of time `t` (cycles). */
 export function timeToIntSeed(t: number): number {
   const x = (t + seedOffset) / 300;
-  return xorshift(Math.trunc((x - Math.floor(x)) * SCALE));
+  // The remainder keeps the sign: before time 0 the seed is negative, as in Strudel 1.2.6 (checked by running it).
+  return xorshift(Math.trunc((x % 1) * SCALE));
 }
 
 /** A number in [0, 1) from an integer seed. */

@@ -88,13 +88,28 @@ export const scale = register("scale", (scaleName: unknown, pat: Pattern<Any>) =
         if (m) {
           const semitones = m[2]![0] === "#" ? m[2]!.length : -m[2]!.length;
           return Note.transpose(scaleDegreeToNote(info, Number(m[1])), Interval.fromSemitones(semitones));
-        }
+        }        // A note name moves up to the nearest note of the scale, spelled the scale's way (as Strudel 1.2.6 does: C1 in Cb major is Db1).
+        const midi = NOTE_NAME.test(x) ? Note.midi(x) : null;
+        if (midi !== null && midi !== undefined) return snapUp(info, midi);
       }
       return x;
     });
     return new Hap(h.whole, h.part, value, { ...h.context, scale: name });
   });
 });
+
+const NOTE_NAME = /^[A-Ga-g][#bs]*-?\d+$/;
+
+/** The lowest note of the scale at or above `midi`. */
+function snapUp(info: ScaleInfo, midi: number): string {
+  const len = info.intervals.length;
+  const from = Math.floor((midi - Note.midi(info.tonic)!) / 12) * len - len;
+  for (let d = from; d <= from + 3 * len; d++) {
+    const name = scaleDegreeToNote(info, d);
+    if (Note.midi(name)! >= midi) return name;
+  }
+  return Note.fromMidi(midi);
+}
 
 function transposeName(name: string, by: unknown): string {
   const interval = typeof by === "number" ? Interval.fromSemitones(by) : String(by);

@@ -34,7 +34,7 @@ export type MiniNode =
   | { type: "poly"; layers: MiniNode[]; steps?: MiniNode }
   | { type: "fast"; node: MiniNode; factor: MiniNode }
   | { type: "slow"; node: MiniNode; factor: MiniNode }
-  | { type: "degrade"; node: MiniNode; amount?: number; seed: number }
+  | { type: "degrade"; node: MiniNode; amount?: number; seed: number; copy?: [number, number] }
   | { type: "euclid"; node: MiniNode; pulses: MiniNode; steps: MiniNode; rotation?: MiniNode };
 
 /** A step of a sequence and its weight (1 unless `@` or `_` changed it). */
@@ -219,7 +219,12 @@ class Parser {
         break;
       }
     }
-    for (let i = 0; i < copies; i++) steps.push({ node, weight });
+    // Copies of a random step draw apart: copy i of n reads the random signal i/n cycles
+    // later, as the n steps of [x x x]? would (found by running Strudel 1.2.6: bd!3? is not three equal draws).
+    for (let i = 0; i < copies; i++) {
+      const copy: MiniNode = node.type === "degrade" && copies > 1 && i > 0 ? { ...node, copy: [i, copies] } : node;
+      steps.push({ node: copy, weight });
+    }
   }
 
   /** An atom, a rest or a bracketed group. */

@@ -106,7 +106,7 @@ function build(node: MiniNode, offset: number): Pattern<Any> {
     case "slow":
       return slowPattern(build(node.factor, offset), build(node.node, offset));
     case "degrade":
-      return degradeSeeded(build(node.node, offset), node.amount ?? 0.5, node.seed);
+      return degradeSeeded(build(node.node, offset), node.amount ?? 0.5, node.seed, node.copy);
     case "euclid":
       return euclidRotPattern(
         build(node.pulses, offset),
