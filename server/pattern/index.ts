@@ -32,6 +32,7 @@ export * from "./conditional.ts";
 export * from "./select.ts";
 export * from "./sampler.ts";
 export * from "./tonal.ts";
+export * from "./voicings.ts";
 export * from "./visual.ts";
 export * from "./fx.ts";
 export * from "./morph.ts";

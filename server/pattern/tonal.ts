@@ -1,6 +1,6 @@
 /**
  * Harmony: scales (degrees to notes), transposition by semitones, intervals
- * or scale steps, chord voicings and chord roots. Scale and chord
+ * or scale steps and chord roots (voicings are in voicings.ts). Scale and chord
  * dictionaries come from tonal (@tonaljs/tonal), so the same names work as
  * in Strudel: "C:minor", "Eb4:major:pentatonic", "D:dorian", "Am7", "C^7".
  * @module
@@ -184,75 +184,4 @@ export const rootNotes = register("rootNotes", (octave: unknown, pat: Pattern<An
   }),
 );
 
-/** Voicing options: the top note's limit and how tones are spread. */
-function voiceChord(symbol: string, anchor: string, mode: string): string[] {
-  const m = ROOT.exec(symbol);
-  if (!m) throw new Error(`voicing: "${symbol}" is not a chord symbol (expected e.g. C, Am7, F^7, G7)`);
-  const root = m[1]!;
-  const type = symbol.slice(root.length);
-  const ch = Chord.get(root.toUpperCase()[0] + root.slice(1) + (type === "" ? "M" : type)) as unknown as { empty: boolean; intervals: string[] };
-  if (ch.empty) throw new Error(`voicing: unknown chord "${symbol}"`);
-  const top = Note.midi(anchor) ?? 72;
-  const pcs = ch.intervals.map((iv: string) => Interval.semitones(iv)!);
-  const rootPc = Note.chroma(root.toUpperCase()[0] + root.slice(1))!;
-  // Closed position with every chord tone once, the highest tone at or below
-  // the anchor ("below") or the lowest at or above it ("above").
-  const tones = pcs.map((s: number) => (rootPc + s) % 12);
-  const notes: number[] = [];
-  if (mode === "above") {
-    let prev = top - 1;
-    for (const pc of tones) {
-      let x = prev + 1;
-      while (((x % 12) + 12) % 12 !== pc) x++;
-      notes.push(x);
-      prev = x;
-    }
-  } else {
-    let next = top + 1;
-    for (const pc of [...tones].reverse()) {
-      let x = next - 1;
-      while (((x % 12) + 12) % 12 !== pc) x--;
-      notes.unshift(x);
-      next = x;
-    }
-  }
-  const bass = mode === "root" ? [(Note.midi(`${root.toUpperCase()[0]}${root.slice(1)}2`) ?? 36)] : [];
-  return [...bass, ...notes].map((x) => Note.fromMidi(x));
-}
 
-/**
- * Turns chord symbols (the `chord` control) into notes played together: closed position below the `anchor` (default c5); `mode` "above" or "root" (adds the root in octave 2). Not Strudel's voicing dictionaries: same chord tones, different spacing. With `n`, the voicing is played like a scale: `n` picks one note, and numbers past the top continue an octave higher.
- * @example
- * chord("<C Am F G>").voicing()
- * @example
- * n("0 1 2 3 4 5").chord("<Cm7 F7>").voicing()
- */
-export const voicing = register(
-  "voicing",
-  (pat: Pattern<Any>) =>
-    new Pattern<Any>((state, out) => {
-      for (const h of pat.query(state)) {
-        const v = h.value;
-        const symbol = String(isControlObject(v) ? v.chord : v);
-        const anchor = isControlObject(v) && typeof v.anchor === "string" ? v.anchor : "c5";
-        const mode = isControlObject(v) && typeof v.mode === "string" ? v.mode : "below";
-        const rest = isControlObject(v) ? { ...v } : {};
-        delete rest.chord;
-        delete rest.anchor;
-        delete rest.mode;
-        delete rest.dictionary;
-        const notes = voiceChord(symbol, anchor, mode);
-        const index = typeof rest.n === "number" ? Math.floor(rest.n) : undefined;
-        if (index === undefined) {
-          for (const note of notes) out.push(new Hap(h.whole, h.part, { ...rest, note }, h.context));
-          continue;
-        }
-        // Played like a scale: n picks a note; past either end, octaves continue.
-        delete rest.n;
-        const octave = Math.floor(index / notes.length);
-        const midi = Note.midi(notes[index - octave * notes.length]!)! + 12 * octave;
-        out.push(new Hap(h.whole, h.part, { ...rest, note: Note.fromMidi(midi) }, h.context));
-      }
-    }),
-  { args: [] },
-);

@@ -18,8 +18,6 @@ const NOT_HERE: Record<string, string> = {
   bmod: "modulation from a bus, a web audio feature (its example needs a browser slider)",
   control: "a generic control by name, not here yet",
   parray: "a list of patterns as one pattern of lists, not here yet",
-  voicings: "named voicing dictionaries, not here yet",
-  addVoicings: "user voicing dictionaries, not here yet",
   worklet: "Kabelsalat audio worklets, browser only",
   keyDown: "as a method: keyboard state is browser only (the function exists, false headless)",
 };
