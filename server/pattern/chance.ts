@@ -121,13 +121,11 @@ export const someCyclesBy = register(
   "someCyclesBy",
   (p: unknown, f: unknown, pat: Pattern<Any>) => {
     const x = Number(p);
-    const applied = callFn(f, pat);
-    return new Pattern<Any>((state, out) => {
-      state.span.eachCycle((span) => {
-        const r = timeToRand(Math.floor(span.begin.valueOf()));
-        (r < x ? applied : pat).run(state.setSpan(span), out);
-      });
-    });
+    // The cycles are chosen before f runs, in the pattern's own time: f sees only the chosen
+    // cycles (fast(2) then plays them squeezed), as Strudel 1.2.6 does (found by running it).
+    const chosen = (keep: boolean) =>
+      pat.filterHaps((h) => (timeToRand(Math.floor(h.wholeOrPart().begin.valueOf())) < x) === keep);
+    return stack(chosen(false), callFn(f, chosen(true)));
   },
   { args: ["p", "raw"] },
 );

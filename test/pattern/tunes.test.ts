@@ -11,7 +11,6 @@ const KNOWN: Record<number, string> = {
   3: "voicing() without a dictionary: Strudel's default voicings are not ours yet",
   18: "voicing() without a dictionary: Strudel's default voicings are not ours yet",
   22: "voicing() without a dictionary: Strudel's default voicings are not ours yet",
-  37: "someCyclesBy picks other cycles than Strudel (a different random draw per cycle)",
 };
 
 let peer: StrudelPeer | undefined;
