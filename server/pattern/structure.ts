@@ -356,3 +356,15 @@ export function seqPLoop<T = Any>(...sections: readonly (readonly [number, numbe
     });
   });
 }
+
+/**
+ * A list of patterns as one pattern of lists: the structure of the first, each value the list of the patterns' values then.
+ * @example
+ * parray(["a b", "c"]).fmap((xs) => xs.join("")).s()
+ */
+export function parray<T = Any>(pats: readonly PatternLike<T>[]): Pattern<T[]> {
+  if (pats.length === 0) return silence;
+  let out: Pattern<T[]> = reify(pats[0]!).fmap((v: T) => [v]);
+  for (const p of pats.slice(1)) out = out.appLeft(reify(p), (xs: T[], y: T) => [...xs, y]);
+  return out;
+}

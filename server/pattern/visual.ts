@@ -135,3 +135,21 @@ function lcmInt(a: number, b: number): number {
   while (y) [x, y] = [y, x % y];
   return (a / x) * b;
 }
+
+/** Sets the MIDI control change number and value from a `[ccn, ccv]` pair. */
+function withControl(pair: unknown, pat: Pattern<Any>): Pattern<Any> {
+  if (!Array.isArray(pair) || pair.length < 2) throw new Error(`control expects a [ccn, ccv] pair, got ${JSON.stringify(pair)}`);
+  const [ccn, ccv] = pair.map(Number);
+  return pat.fmap((v: Any) => ({ ...(v !== null && typeof v === "object" ? v : {}), ccn, ccv }));
+}
+
+/**
+ * A MIDI control change: `[ccn, ccv]` (or a pattern of such pairs, "1:64 7:100"), carried as values until MIDI output exists.
+ * @example
+ * s("bd sd").control([1, 64])
+ */
+export const control = register(
+  "control",
+  (pair: unknown, pat: Pattern<Any>) => (Array.isArray(pair) ? withControl(pair, pat) : reify(pair as Any).innerBind((p) => withControl(p, pat))),
+  { args: ["raw"] },
+);

@@ -16,8 +16,6 @@ const HELPERS = new Set(["setcps", "setcpm", "setCps", "setCpm", "hush", "sample
 const NOT_HERE: Record<string, string> = {
   K: "Strudel's web audio constants, browser only",
   bmod: "modulation from a bus, a web audio feature (its example needs a browser slider)",
-  control: "a generic control by name, not here yet",
-  parray: "a list of patterns as one pattern of lists, not here yet",
   worklet: "Kabelsalat audio worklets, browser only",
   keyDown: "as a method: keyboard state is browser only (the function exists, false headless)",
 };
