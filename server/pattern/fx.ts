@@ -21,6 +21,16 @@ function fxChain(pat: Pattern<Any>, fxs: readonly unknown[]): Pattern<Any> {
   return out.withSteps(pat._steps);
 }
 
+/**
+ * An effect chain: each argument is one effect's settings, applied in order after the sound; `.FX(a).FX(b)` is `.FX(a, b)`.
+ * `fxr` sets the chain's release. As a function, `FX(a, b)` is the transformation (for `every`, `when`, …).
+ * @example
+ * s("saw").fm(0.5).FX(coarse(4)).FX(lpf(500).lpe(4), distort(1)).fxr(1.7)
+ */
+export function FX(...fxs: unknown[]): (pat: Pattern<Any>) => Pattern<Any> {
+  return (pat) => fxChain(reify(pat), fxs);
+}
+
 addMethod("FX", function (this: Pattern<Any>, ...fxs: unknown[]) {
   return fxChain(this, fxs);
 });
