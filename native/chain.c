@@ -640,16 +640,20 @@ static void stage_crush(ost_chain *c, ost_chain_channel *ch, ost_vf *x, uint32_t
     }
 }
 
+/* shape and distort: 4x oversampled, shape antiderivative-antialiased (shaper.h) */
 static void stage_shape(ost_chain *c, ost_chain_channel *ch, ost_vf *x, uint32_t n) {
-    (void)ch;
-    ost_vf k = c->v.shape_k;
-    for (uint32_t i = 0; i < n; i++) x[i] = (1.0f + k) * x[i] / (1.0f + k * ost_vf_abs(x[i]));
+    ost_shaper_params p = {c->v.shape_k, c->v.distort_g};
+    ost_shaper_shape(&ch->shaper, &p, x, n);
 }
 
 static void stage_distort(ost_chain *c, ost_chain_channel *ch, ost_vf *x, uint32_t n) {
-    (void)ch;
-    ost_vf g = c->v.distort_g, norm = c->v.distort_norm;
-    for (uint32_t i = 0; i < n; i++) x[i] = ost_vf_tanh(x[i] * g) * norm;
+    ost_shaper_params p = {c->v.shape_k, c->v.distort_g};
+    ost_shaper_distort(&ch->shaper, &p, x, n);
+}
+
+static void stage_shape_distort(ost_chain *c, ost_chain_channel *ch, ost_vf *x, uint32_t n) {
+    ost_shaper_params p = {c->v.shape_k, c->v.distort_g};
+    ost_shaper_both(&ch->shaper, &p, x, n);
 }
 
 /* ================================================================ output */
@@ -725,8 +729,10 @@ void ost_chain_setup(ost_chain *c, uint32_t kind) {
     if (kind & OST_KIND_VOWEL) c->stages[c->n_stages++] = stage_vowel;
     if (kind & OST_KIND_COARSE) c->stages[c->n_stages++] = stage_coarse;
     if (kind & OST_KIND_CRUSH) c->stages[c->n_stages++] = stage_crush;
-    if (kind & OST_KIND_SHAPE) c->stages[c->n_stages++] = stage_shape;
-    if (kind & OST_KIND_DISTORT) c->stages[c->n_stages++] = stage_distort;
+    /* one oversampler for both shapers (they are neighbours in Strudel's order) */
+    if ((kind & OST_KIND_SHAPE) && (kind & OST_KIND_DISTORT)) c->stages[c->n_stages++] = stage_shape_distort;
+    else if (kind & OST_KIND_SHAPE) c->stages[c->n_stages++] = stage_shape;
+    else if (kind & OST_KIND_DISTORT) c->stages[c->n_stages++] = stage_distort;
     int sends = (kind & OST_KIND_SENDS) != 0, phaser = (kind & OST_KIND_PHASER) != 0;
     c->output = phaser ? (sends ? out_phaser_sends : out_phaser) : (sends ? out_sends : out_plain);
     c->ctl_left = 0;
@@ -1018,8 +1024,7 @@ int ost_chain_start(ost_voices *p, ost_group *g, int l, const ost_event *e) {
     }
     if (kind & OST_KIND_DISTORT) {
         float gd = expf(v[OST_PARAM_DISTORT]);
-        cv->distort_g[l] = gd;
-        cv->distort_norm[l] = 1.0f; /* distortion gets louder, as in Strudel */
+        cv->distort_g[l] = gd; /* no make-down: distortion gets louder, as in Strudel */
     }
     /* output gains */
     float amp = v[OST_PARAM_GAIN] * v[OST_PARAM_VELOCITY] * v[OST_PARAM_POSTGAIN], gl, gr;
@@ -1098,6 +1103,7 @@ int ost_chain_quiet(const ost_chain *c, int l) {
         for (int k = 0; k < 4; k++) m = fmaxf(m, fabsf(x->lp[k][l]));
         for (int k = 0; k < 2; k++) m = fmaxf(m, fmaxf(fabsf(x->hp[k][l]), fabsf(x->bp[k][l])));
         for (int f = 0; f < OST_FORMANTS; f++) m = fmaxf(m, fmaxf(fabsf(x->vowel[f][0][l]), fabsf(x->vowel[f][1][l])));
+        m = fmaxf(m, ost_shaper_level(&x->shaper, l));
     }
     return m < quiet;
 }
@@ -1111,6 +1117,7 @@ ost_vi ost_chain_finite(const ost_chain *c) {
         ok &= (ost_vf_abs(x->hp[0]) < big) & (ost_vf_abs(x->hp[1]) < big) & (ost_vf_abs(x->bp[0]) < big) &
               (ost_vf_abs(x->bp[1]) < big) & (ost_vf_abs(x->hold) < big);
         for (int f = 0; f < OST_FORMANTS; f++) ok &= (ost_vf_abs(x->vowel[f][0]) < big) & (ost_vf_abs(x->vowel[f][1]) < big);
+        ok &= ost_shaper_finite(&x->shaper);
     }
     ok &= (ost_vf_abs(c->v.dr_f1s1) < big) & (ost_vf_abs(c->v.dr_f2s1) < big);
     return ok;

@@ -11,7 +11,7 @@
  *   the amplitude envelope (x gain is applied at the output);
  *   the stages the kind switched on, in Strudel's order: lowpass (12 dB,
  *       24 dB or ladder), highpass, bandpass, vowel, coarse, crush, shape,
- *       distort;
+ *       distort (those two 4x oversampled, see shaper.h);
  *   output: postgain, pan (balance for stereo sources), dry level and the
  *       delay and reverb sends into the orbit's buses (or into its phaser).
  * Every function pointer is chosen once, when the group is made; every
@@ -23,6 +23,7 @@
 #define OST_CHAIN_H
 
 #include "drum.h"
+#include "shaper.h"
 #include "voice.h"
 
 #define OST_FORMANTS 5
@@ -35,6 +36,7 @@ typedef struct ost_chain_channel {
     ost_vf hp[2], bp[2];
     ost_vf vowel[OST_FORMANTS][2];
     ost_vf hold, count;               /**< coarse: the held sample, frames until the next */
+    ost_shaper_state shaper;          /**< shape and distort's oversampler */
 } ost_chain_channel;
 
 /** The per-lane vectors of a chain, kept together so a lane can be
@@ -53,7 +55,7 @@ typedef struct ost_chain_lanes {
     /* vowel */
     ost_vf vw_a1[OST_FORMANTS], vw_a2[OST_FORMANTS], vw_a3[OST_FORMANTS], vw_g[OST_FORMANTS];
     /* coarse, crush, shape, distort */
-    ost_vf coarse_n, crush_s, crush_inv, shape_k, distort_g, distort_norm;
+    ost_vf coarse_n, crush_s, crush_inv, shape_k, distort_g;
     /* output */
     ost_vf out_l, out_r, dly_l, dly_r, rev_l, rev_r;
     /* pitch */

@@ -279,15 +279,60 @@ describe("filters and delay", () => {
     report("delay, worst loss per echo to 10 kHz", worst);
     expect(worst).toBeGreaterThan(DELAY_LOSS);
   });
+});
 
-  // Goal: <= -90 dB below 12 kHz (antiderivative antialiasing or oversampling). Measured now:
-  test("waveshapers' aliasing below 12 kHz (today's level; the goal is -90 dB)", () => {
-    const f0 = 1318.51;
-    for (const [name, controls, limit] of [["shape 0.9", { shape: 0.9 }, -35], ["distort 3", { distort: 3 }, -30]] as const) {
-      const out = left({ ...steady, s: "sine", freq: f0, gain: 0.5, ...controls }, 40000);
-      const level = worstAlias(out, RATE, f0, 12000);
-      report(`${name}, worst alias below 12 kHz`, level);
+describe("waveshapers: aliasing and the curve", () => {
+  // Goal: aliases <= -90 dB below 12 kHz. The shapers run 4x oversampled
+  // (two half-band FIR stages each way), shape also antiderivative-
+  // antialiased (native/shaper.h). Measured on a full-scale sine (the shaper
+  // sees the envelope, the gain comes after it), worst below 12 kHz:
+  //   f0        shape 0.5  shape 0.9  distort 1  distort 3
+  //   440 Hz     -131.1     -124.4     -131.2     -131.0
+  //   1318.5 Hz  -129.7      -96.8     -129.9     -121.4
+  // (at 1 sample per frame: shape 0.9 -40.5, distort 3 -35.3). Higher up it
+  // is not met: at 2217 Hz shape 0.9 -88.6 and distort 3 -75.5, at 3951 Hz
+  // -77.5 and -49.0; distort 6 (a drive of e^6, nearly a hard clip) -55.1 at
+  // 440 Hz, -43.1 at 1318.5 Hz. Those are asserted at today's level.
+  const GOAL = -90;
+  const shaped = (f0: number, controls: Controls) =>
+    left({ ...steady, s: "sine", freq: f0, gain: 0.5, ...controls }, 40000);
+  const cases: [number, Controls, number][] = [
+    [440, { shape: 0.5 }, GOAL], [440, { shape: 0.9 }, GOAL], [440, { distort: 1 }, GOAL], [440, { distort: 3 }, GOAL],
+    [1318.51, { shape: 0.5 }, GOAL], [1318.51, { shape: 0.9 }, GOAL], [1318.51, { distort: 1 }, GOAL], [1318.51, { distort: 3 }, GOAL],
+    [1318.51, { shape: 0.5, distort: 1 }, GOAL],
+    [2217.46, { shape: 0.9 }, -86], [3951.07, { distort: 3 }, -46], [1318.51, { distort: 6 }, -40],
+  ];
+  for (const [f0, controls, limit] of cases) {
+    const name = Object.entries(controls).map(([k, v]) => `${k} ${v}`).join(", ");
+    test(`${name} on a ${f0} Hz sine: worst alias below 12 kHz under ${limit} dB`, () => {
+      const level = worstAlias(shaped(f0, controls), RATE, f0, 12000);
+      report(`${name} at ${f0} Hz, worst alias below 12 kHz`, level);
       expect(level).toBeLessThan(limit);
+    });
+  }
+
+  // The oversampler must not change the curve: the first harmonics of a
+  // shaped sine against the curve's own Fourier series (numerically, in
+  // double), within 0.05 dB (the half-bands ripple by 0.0001 dB; ADAA's
+  // mean over 1/192000 s dulls 10 kHz by 0.04 dB).
+  test("the curves are kept: harmonics 1, 3 and 5 of a shaped 440 Hz sine within 0.05 dB of the curve's", () => {
+    const tanh = (x: number) => { const c = Math.max(-3, Math.min(3, x)); return (c * (27 + c * c)) / (27 + 9 * c * c); };
+    const curves: [Controls, (x: number) => number][] = [
+      [{ shape: 0.9 }, (x) => (19 * x) / (1 + 18 * Math.abs(x))],
+      [{ distort: 1 }, (x) => tanh(x * Math.E)],
+    ];
+    let worst = 0;
+    for (const [controls, f] of curves) {
+      const out = shaped(440, controls);
+      for (const h of [1, 3, 5]) {
+        let c = 0;
+        const steps = 1 << 16;
+        for (let i = 0; i < steps; i++) c += f(Math.sin((2 * Math.PI * i) / steps)) * Math.sin((2 * Math.PI * h * i) / steps);
+        const want = Math.abs((2 * c) / steps) * 0.5;
+        worst = Math.max(worst, Math.abs(dB(windowedAmplitude(out, RATE, 440 * h, 4096, 32768) / want)));
+      }
     }
+    report("shaped sine's harmonics against the curve (worst)", worst);
+    expect(worst).toBeLessThan(0.05);
   });
 });
