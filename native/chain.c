@@ -1027,7 +1027,7 @@ int ost_chain_start(ost_voices *p, ost_group *g, int l, const ost_event *e) {
         cv->distort_g[l] = gd; /* no make-down: distortion gets louder, as in Strudel */
     }
     /* output gains */
-    float amp = v[OST_PARAM_GAIN] * v[OST_PARAM_VELOCITY] * v[OST_PARAM_POSTGAIN], gl, gr;
+    float amp = v[OST_PARAM_GAIN] * v[OST_PARAM_VELOCITY] * v[OST_PARAM_POSTGAIN] * ost_voice_level(kind >> OST_KIND_SOUND_SHIFT), gl, gr;
     pan_gains(v[OST_PARAM_PAN], stereo, &gl, &gr);
     cv->out_l[l] = amp * gl * v[OST_PARAM_DRY];
     cv->out_r[l] = amp * gr * v[OST_PARAM_DRY];

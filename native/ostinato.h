@@ -123,6 +123,19 @@ OST_API const char *ost_sound_name(uint32_t index);
 /** Alias of sound i ("" when none), or NULL when out of range. Thread: any. */
 OST_API const char *ost_sound_alias(uint32_t index);
 
+/** What gain 1 means for the synthesised sounds (oscillators, supersaw,
+ *  noise): the full-scale waveform 14.4 dB down, so that an oscillator peaks
+ *  at -14.4 dBFS and a note a beat at 120 bpm reads -18.4 (square) to -23.5
+ *  (triangle) LUFS, within 3 dB of the drum kit's kick (-20.9 LUFS, one hit
+ *  a beat; the kit's own levels are in drum.c), and a dense program (drums,
+ *  a bass, a three-note chord, a lead) peaks at -4 dBTP, leaving the
+ *  master's -1 dBTP limiter idle (test/engine/quality.test.ts). Drums play
+ *  at their kit's levels and samples at their file's. */
+#define OST_SYNTH_LEVEL 0.19f
+/** The level of a voice of sound i at gain 1 (OST_SYNTH_LEVEL or 1), or 0
+ *  when out of range. Thread: any. */
+OST_API float ost_sound_level(uint32_t index);
+
 /* ======================================================================
  * Voice parameters: the float array of a NOTE event, indexed by ost_param.
  * X(ID, name, default, min, max, doc). Adding a parameter is one line here.

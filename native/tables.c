@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "ostinato.h"
+#include "voice.h"
 
 /* ---------------------------------------------------------------- results */
 
@@ -35,6 +36,7 @@ static const char *const sound_aliases[] = {
 uint32_t ost_sound_count(void) { return OST_SOUND_COUNT; }
 const char *ost_sound_name(uint32_t i) { return i < OST_SOUND_COUNT ? sound_names[i] : NULL; }
 const char *ost_sound_alias(uint32_t i) { return i < OST_SOUND_COUNT ? sound_aliases[i] : NULL; }
+float ost_sound_level(uint32_t i) { return i < OST_SOUND_COUNT ? ost_voice_level(i) : 0.0f; }
 
 /* ------------------------------------------------------------- parameters */
 

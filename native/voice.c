@@ -327,7 +327,8 @@ static void plain_start(ost_voices *p, ost_group *g, int l, const float *v) {
         g->bp_a1[l] = c.a1, g->bp_a2[l] = c.a2, g->bp_a3[l] = c.a3, g->bp_k[l] = c.k;
     }
     /* postgain and dry are linear here (no effect between them): folded in */
-    float amp = v[OST_PARAM_GAIN] * v[OST_PARAM_VELOCITY] * v[OST_PARAM_POSTGAIN] * v[OST_PARAM_DRY];
+    float amp = v[OST_PARAM_GAIN] * v[OST_PARAM_VELOCITY] * v[OST_PARAM_POSTGAIN] * v[OST_PARAM_DRY] *
+                ost_voice_level((uint32_t)(int)v[OST_PARAM_SOUND]);
     /* equal power: cos and sin of pan * pi/2, both written as sines so the
        hard-panned side is exactly 0 (cosf of a rounded pi/2 is not) */
     float pan = v[OST_PARAM_PAN];

@@ -73,6 +73,13 @@ enum {
 /** Longest filter tail kept after a chain voice's envelope ended, seconds. */
 #define OST_TAIL_MAX_S 2.0f
 
+/** The level of a voice of `sound` at gain 1 (OST_SYNTH_LEVEL for the
+ *  synthesised sounds, 1 for drums and samples). Applied at the voice's
+ *  output, so the shapers' and filters' drive does not change. Thread: any. */
+static inline float ost_voice_level(uint32_t sound) {
+    return sound <= OST_SOUND_PULSE ? OST_SYNTH_LEVEL : 1.0f;
+}
+
 /** Frames between control-rate updates (modulated pitch and cutoff). */
 #define OST_CTL_FRAMES 16
 

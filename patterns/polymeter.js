@@ -6,6 +6,6 @@ $: note("{c4 d4 eb4 g4 bb4, g3 c4 eb4}%4")
   .s("triangle")
   .decay(0.2).sustain(0.1)
   .lpf(2500)
-  .gain(0.3)
+  .gain(0.9)
 
-$: note("c2 ~ [c2 g1] ~").s("sawtooth").lpf(500).decay(0.2).sustain(0).gain(0.4)
+$: note("c2 ~ [c2 g1] ~").s("sawtooth").lpf(500).decay(0.2).sustain(0).gain(1.2)

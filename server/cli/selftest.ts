@@ -80,7 +80,7 @@ function phrase(rate: number, seconds: number, start: number): EventBuffer {
   const buf = new EventBuffer(Math.max(1, count));
   for (let i = 0; i < count; i++) {
     const step = steps[i % steps.length]!;
-    buf.add({ s: "triangle", note: step.note, pan: step.pan, gain: 0.25, attack: 0.005, decay: 0.1, sustain: 0.6, release: 0.1 }, start + i * beat, Math.round(beat * 0.8));
+    buf.add({ s: "triangle", note: step.note, pan: step.pan, gain: 1, attack: 0.005, decay: 0.1, sustain: 0.6, release: 0.1 }, start + i * beat, Math.round(beat * 0.8));
   }
   return buf;
 }

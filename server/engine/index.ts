@@ -10,4 +10,4 @@ export { BACKENDS, type BackendName, type EngineConfig } from "./config.ts";
 export { createTelemetry, type Telemetry } from "./telemetry.ts";
 export { health, type Health, type EngineHealth, type HostHealth } from "./health.ts";
 export { listDevices, type DeviceInfo } from "./devices.ts";
-export { libraryTables, type ParamInfo } from "./tables.ts";
+export { libraryTables, soundLevel, type ParamInfo } from "./tables.ts";

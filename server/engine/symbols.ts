@@ -9,7 +9,7 @@ import { dlopen, FFIType } from "bun:ffi";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-const { i32, u32, f64, ptr, cstring, void: none } = FFIType;
+const { i32, u32, f32, f64, ptr, cstring, void: none } = FFIType;
 
 export const SYMBOLS = {
   // results
@@ -18,6 +18,7 @@ export const SYMBOLS = {
   ost_sound_count: { args: [], returns: u32 },
   ost_sound_name: { args: [u32], returns: cstring },
   ost_sound_alias: { args: [u32], returns: cstring },
+  ost_sound_level: { args: [u32], returns: f32 },
   // voice parameters
   ost_param_count: { args: [], returns: u32 },
   ost_param_name: { args: [u32], returns: cstring },

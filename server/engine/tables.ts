@@ -44,7 +44,8 @@ export interface Tables {
   paramIndex: Map<string, number>;
   /** Defaults of every parameter slot of a record (capacity long). */
   defaults: Float32Array;
-  sounds: { name: string; alias: string; index: number }[];
+  /** level: a voice's level at gain 1 (full scale times this; native/ostinato.h's OST_SYNTH_LEVEL). */
+  sounds: { name: string; alias: string; index: number; level: number }[];
   /** Names and aliases to sound index. */
   soundIndex: Map<string, number>;
   config: ConfigField[];
@@ -56,6 +57,13 @@ export interface Tables {
 }
 
 let tables: Tables | undefined;
+
+/** A sound's level at gain 1 (0.19 for oscillators and noise, 1 for drums and samples). */
+export function soundLevel(name: string): number {
+  const t = libraryTables(), i = t.soundIndex.get(name);
+  if (i === undefined) throw new Error(`soundLevel: no sound named ${name}`);
+  return t.sounds[i]!.level;
+}
 
 /** The tables, read from the library on first use. */
 export function libraryTables(): Tables {
@@ -79,7 +87,7 @@ function readTables(): Tables {
   for (let i = 0; i < lib.ost_sound_count(); i++) {
     const name = String(lib.ost_sound_name(i));
     const alias = String(lib.ost_sound_alias(i));
-    sounds.push({ name, alias, index: i });
+    sounds.push({ name, alias, index: i, level: lib.ost_sound_level(i) });
     soundIndex.set(name, i);
     if (alias) soundIndex.set(alias, i);
   }

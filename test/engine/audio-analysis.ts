@@ -333,3 +333,34 @@ export function truePeak(x: Float32Array, factor = 16, taps = 64): number {
   }
   return best;
 }
+
+/**
+ * Loudness of a stereo render in LUFS, as ITU-R BS.1770 defines it for
+ * 48 kHz without its gating: each channel K-weighted (the standard's
+ * high shelf and highpass), the mean squares of the channels summed,
+ * -0.691 + 10 log10(sum). A full-scale 1 kHz sine in one channel reads
+ * -3.0 LUFS; the same sine panned centre (each channel at -3 dB) too.
+ */
+export function loudness(interleaved: Float32Array, from = 0, to = interleaved.length / 2): number {
+  const stages = [
+    { b: [1.53512485958697, -2.69169618940638, 1.19839281085285], a: [-1.69065929318241, 0.73248077421585] },
+    { b: [1, -2, 1], a: [-1.99004745483398, 0.99007225036621] },
+  ];
+  let sum = 0;
+  for (let c = 0; c < 2; c++) {
+    const s = stages.map(() => ({ x1: 0, x2: 0, y1: 0, y2: 0 }));
+    let ms = 0;
+    for (let i = 0; i < to; i++) {
+      let v = interleaved[2 * i + c]!;
+      for (let k = 0; k < 2; k++) {
+        const { b, a } = stages[k]!, z = s[k]!;
+        const y = b[0]! * v + b[1]! * z.x1 + b[2]! * z.x2 - a[0]! * z.y1 - a[1]! * z.y2;
+        z.x2 = z.x1, z.x1 = v, z.y2 = z.y1, z.y1 = y;
+        v = y;
+      }
+      if (i >= from) ms += v * v;
+    }
+    sum += ms / (to - from);
+  }
+  return -0.691 + 10 * Math.log10(sum);
+}

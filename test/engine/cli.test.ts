@@ -3,6 +3,7 @@ import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect, test } from "vitest";
+import { soundLevel } from "../../server/engine/index.ts";
 
 const cli = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "server", "cli.ts");
 const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", timeout: 30_000 });
@@ -33,9 +34,9 @@ test("selftest plays a phrase and reports the clock rate, the engine's and the h
   expect(report.callbackGapMaxMs).toBeGreaterThan(0);
   if (report.hostXruns > 0) expect(report.hostProblem).toMatch(/^the audio system missed \d+ periods?: the machine was busy .*try --block 512/);
   else expect(report.hostProblem).toBeNull();
-  // the phrase's peak (a triangle at gain 0.25), not the meter's decayed value at the end
-  expect(report.peak[0]).toBeGreaterThan(0.2);
-  expect(report.peak[1]).toBeGreaterThan(0.2);
+  // the phrase's peak (a triangle at gain 1: full scale x the synth level, panned), not the meter's decayed value at the end
+  expect(report.peak[0]).toBeGreaterThan(0.8 * soundLevel("triangle"));
+  expect(report.peak[1]).toBeGreaterThan(0.8 * soundLevel("triangle"));
 });
 
 test("selftest fails when the engine overruns, and says so in words to act on", () => {

@@ -2,13 +2,16 @@
 import { describe, expect, test } from "vitest";
 import { aliasLevel, channel, powerSpectrum, rms, saveWav, toneAmplitude } from "./audio-analysis.ts";
 import { renderNotes } from "./helpers.ts";
+import { soundLevel } from "../../server/engine/index.ts";
 
 const RATE = 48000;
+/** Gain 1 of an oscillator or noise: full scale x 0.19 (-14.4 dB; native/ostinato.h, OST_SYNTH_LEVEL). */
+const SYNTH = soundLevel("sine");
 const mono = (controls: Record<string, unknown>, frames = 40000) =>
   channel(renderNotes([{ controls: { attack: 0, decay: 0, sustain: 1, pan: 0, ...controls }, at: 0, dur: 1e6 }], frames), 2, 0);
-/** Gain through a filter: amplitude of a sine at `freq` (played at gain 0.1, under the limiter). */
+/** Gain through a filter: amplitude of a sine at `freq` (played at gain 0.1, under the limiter) re its level unfiltered. */
 const through = (freq: number, filter: Record<string, unknown>) =>
-  toneAmplitude(mono({ s: "sine", freq, gain: 0.1, ...filter }), RATE, freq, 8000, 40000) / 0.1;
+  toneAmplitude(mono({ s: "sine", freq, gain: 0.1, ...filter }), RATE, freq, 8000, 40000) / (0.1 * SYNTH);
 
 describe("oscillators", () => {
   // C8 (4186 Hz): 48000 / 4186 is not a whole number, so folded partials fall
@@ -44,13 +47,16 @@ describe("oscillators", () => {
     expect(aliasLevel(naive, RATE, F0, 0, 5000)).toBeGreaterThan(-30);
   });
 
-  test("levels: sine amplitude 1, saw, square and triangle RMS as their ideal shapes", () => {
-    const g = 0.1; // below the master limiter's threshold
-    expect(rms(mono({ s: "sine", freq: 440, gain: g }), 1000) / g).toBeCloseTo(Math.SQRT1_2, 3);
-    expect(rms(mono({ s: "sawtooth", freq: 110, gain: g }), 1000) / g).toBeCloseTo(1 / Math.sqrt(3), 2);
-    expect(rms(mono({ s: "square", freq: 110, gain: g }), 1000) / g).toBeCloseTo(1, 1);
-    expect(rms(mono({ s: "triangle", freq: 110, gain: g }), 1000) / g).toBeCloseTo(1 / Math.sqrt(3), 2);
-    expect(toneAmplitude(mono({ s: "sine", freq: 1000, gain: g }), RATE, 1000, 0, 48000 - 8000) / g).toBeCloseTo(1, 3);
+  test("levels: at gain 1 every oscillator is its ideal full-scale shape x 0.19 (-14.4 dB): sine amplitude 0.19, saw, square and triangle RMS to match", () => {
+    expect(20 * Math.log10(SYNTH)).toBeCloseTo(-14.42, 2);
+    for (const s of ["sawtooth", "square", "triangle", "pulse", "supersaw", "white", "pink", "brown"]) expect(soundLevel(s)).toBe(SYNTH);
+    for (const s of ["bd", "sd", "hh"]) expect(soundLevel(s)).toBe(1); // drums: their kit's own levels (drums.test.ts)
+    const g = 0.1 / SYNTH; // a sine of amplitude 0.1: below the master limiter's threshold
+    expect(rms(mono({ s: "sine", freq: 440, gain: g }), 1000) / 0.1).toBeCloseTo(Math.SQRT1_2, 3);
+    expect(rms(mono({ s: "sawtooth", freq: 110, gain: g }), 1000) / 0.1).toBeCloseTo(1 / Math.sqrt(3), 2);
+    expect(rms(mono({ s: "square", freq: 110, gain: g }), 1000) / 0.1).toBeCloseTo(1, 1);
+    expect(rms(mono({ s: "triangle", freq: 110, gain: g }), 1000) / 0.1).toBeCloseTo(1 / Math.sqrt(3), 2);
+    expect(toneAmplitude(mono({ s: "sine", freq: 1000, gain: g }), RATE, 1000, 0, 48000 - 8000) / 0.1).toBeCloseTo(1, 3);
   });
 });
 
@@ -101,7 +107,7 @@ describe("noise", () => {
 
   test("noise levels are in a sensible range", () => {
     for (const s of ["white", "pink", "brown"]) {
-      const level = rms(mono({ s }), 4000);
+      const level = rms(mono({ s }), 4000) / SYNTH; // re full scale before the synth level
       expect(level).toBeGreaterThan(0.1);
       expect(level).toBeLessThan(0.7);
     }

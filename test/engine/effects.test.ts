@@ -2,11 +2,13 @@
 // per-voice effects, the orbits' delay, reverb, phaser and compressor, orbit
 // routing, and the master limiter.
 import { describe, expect, test } from "vitest";
-import { DUR_FOREVER, Engine, EventBuffer } from "../../server/engine/index.ts";
+import { DUR_FOREVER, Engine, EventBuffer, soundLevel } from "../../server/engine/index.ts";
 import { channel, peak, peakFrequency, powerSpectrum, rms, rmsEnvelope, saveWav, toneAmplitude, truePeak } from "./audio-analysis.ts";
 import { renderNotes } from "./helpers.ts";
 
 const RATE = 48000;
+/** An oscillator's or noise's level at gain 1 (native/ostinato.h, OST_SYNTH_LEVEL). */
+const SYNTH = soundLevel("sine");
 const left = (controls: Record<string, unknown>, frames: number, dur = DUR_FOREVER, config = {}) =>
   channel(renderNotes([{ controls, at: 0, dur }], frames, config), 2, 0);
 
@@ -107,8 +109,8 @@ describe("per-voice effects", () => {
     for (let k = 96; k < 4700; k += 8) for (let j = 1; j < 8; j++) expect(c[k + j]).toBe(c[k]);
     expect(c[104]).not.toBe(c[96]);
     const q = left({ s: "sine", freq: 200, gain: 0.5, attack: 0, decay: 0, sustain: 1, crush: 4 }, 4800);
-    // crush acts before the output gain (0.5) and the pan (0.707 each side)
-    const steps = (x: number) => (x * 8) / (0.5 * Math.SQRT1_2);
+    // crush acts before the output gain (0.5 x the synth level) and the pan (0.707 each side)
+    const steps = (x: number) => (x * 8) / (0.5 * SYNTH * Math.SQRT1_2);
     for (const x of q.subarray(100)) expect(Math.abs(steps(x) - Math.round(steps(x)))).toBeLessThan(1e-4);
     expect(new Set(Array.from(q.subarray(100), (x) => Math.round(steps(x)))).size).toBeLessThanOrEqual(17);
   });
@@ -140,7 +142,7 @@ describe("orbit effects", () => {
 
   test("delay with lock: delaytime in cycles at the event's tempo (0.25 cycle at 0.5 cps = 0.5 s)", () => {
     const out = left({ ...blip, delay: 1, delaytime: 0.25, lock: 1, cps: 0.5, delayfeedback: 0.3 }, 60000);
-    expect(peakIn(out, 24000, 24240)).toBeGreaterThan(0.3);
+    expect(peakIn(out, 24000, 24240)).toBeGreaterThan(0.3 * SYNTH);
     expect(peakIn(out, 300, 23990)).toBe(0);
   });
 
@@ -153,9 +155,9 @@ describe("orbit effects", () => {
       engine.push(buf);
       const out = engine.render(24000);
       const l = channel(out, 2, 0), r = channel(out, 2, 1);
-      expect(peakIn(l, 4800, 5040)).toBeGreaterThan(0.3);
+      expect(peakIn(l, 4800, 5040)).toBeGreaterThan(0.3 * SYNTH);
       expect(peakIn(r, 4800, 5040)).toBe(0);
-      expect(peakIn(r, 14400, 14640)).toBeGreaterThan(0.3);
+      expect(peakIn(r, 14400, 14640)).toBeGreaterThan(0.3 * SYNTH);
     } finally {
       engine.close();
     }
@@ -200,13 +202,13 @@ describe("orbit effects", () => {
     // a notch: a deep dip against its neighbourhood, and at another place half a period later
     const deepest = (p: number[]) => p.indexOf(Math.min(...p));
     expect(Math.abs(deepest(a) - deepest(b))).toBeGreaterThan(3);
-    expect(rms(out)).toBeGreaterThan(0.05);
+    expect(rms(out)).toBeGreaterThan(0.05 * SYNTH);
   });
 
   test("compressor: a steady tone above the threshold comes out at threshold + excess / ratio", () => {
-    // a sine peaking at 0.5 (-6 dBFS); threshold -20 dB, ratio 4, hard knee: -20 + 14/4 = -16.5 dBFS
-    // (a peak detector with a slow release holds the level between the sine's peaks)
-    const out = left({ s: "sine", freq: 500, gain: 0.5, pan: 0, attack: 0, decay: 0, sustain: 1, compressor: -20, compressorRatio: 4, compressorKnee: 0, compressorAttack: 0.001, compressorRelease: 0.5 }, 48000);
+    // a sine peaking at 0.5 (-6 dBFS: gain 0.5 over the synth level); threshold -20 dB, ratio 4, hard
+    // knee: -20 + 14/4 = -16.5 dBFS (a peak detector with a slow release holds the level between the sine's peaks)
+    const out = left({ s: "sine", freq: 500, gain: 0.5 / SYNTH, pan: 0, attack: 0, decay: 0, sustain: 1, compressor: -20, compressorRatio: 4, compressorKnee: 0, compressorAttack: 0.001, compressorRelease: 0.5 }, 48000);
     const level = 20 * Math.log10(peak(out.subarray(24000)));
     expect(level).toBeCloseTo(-16.5, 0);
   });
@@ -226,8 +228,8 @@ describe("orbit effects", () => {
     };
     const one = render(1), zero = render(0);
     for (const c of [0, 1]) expect(rms(channel(one, 4, c))).toBe(0);
-    for (const c of [2, 3]) expect(rms(channel(one, 4, c))).toBeGreaterThan(0.1);
-    for (const c of [0, 1]) expect(rms(channel(zero, 4, c))).toBeGreaterThan(0.1);
+    for (const c of [2, 3]) expect(rms(channel(one, 4, c))).toBeGreaterThan(0.1 * SYNTH);
+    for (const c of [0, 1]) expect(rms(channel(zero, 4, c))).toBeGreaterThan(0.1 * SYNTH);
     for (const c of [2, 3]) expect(rms(channel(zero, 4, c))).toBe(0);
     const engine = Engine.open({ backend: "offline", channels: 4 });
     expect(() => engine.routeOrbit(1, 4)).toThrow(/firstChannel must be an even channel with a pair/);
@@ -238,17 +240,19 @@ describe("orbit effects", () => {
 
 describe("the master limiter", () => {
   test("never lets a peak through: a 12 dB overshoot out of silence stays below -1 dBTP from its first sample", () => {
-    const out = renderNotes([{ controls: { s: "square", freq: 100, gain: 4, attack: 0, decay: 0, sustain: 1 }, at: 1000, dur: 20000 }], 24000);
+    // gain 4 over the synth level: a full-scale square 12 dB up
+    const out = renderNotes([{ controls: { s: "square", freq: 100, gain: 4 / SYNTH, attack: 0, decay: 0, sustain: 1 }, at: 1000, dur: 20000 }], 24000);
     for (const c of [0, 1]) expect(20 * Math.log10(truePeak(channel(out, 2, c)))).toBeLessThanOrEqual(-1);
     expect(peak(out)).toBeGreaterThan(0.8);
   });
 
-  test("material below the threshold passes bit-exact: a pad and kicks peaking at 0.9 are untouched", () => {
+  test("material below the threshold passes bit-exact: a pad and kicks peaking near the threshold are untouched", () => {
     const engine = Engine.open({ backend: "offline" });
     try {
       const buf = new EventBuffer(8);
-      buf.add({ s: "triangle", freq: 220, gain: 0.25, attack: 0.05 }, 0, DUR_FOREVER);
-      for (let k = 0; k < 4; k++) buf.add({ s: "bd" }, 12000 * k, DUR_FOREVER);
+      // a triangle at 0.25 of full scale and kicks at 1.3 (the kit's kick 2.3 dB under -1 dBTP)
+      buf.add({ s: "triangle", freq: 220, gain: 0.25 / SYNTH, attack: 0.05 }, 0, DUR_FOREVER);
+      for (let k = 0; k < 4; k++) buf.add({ s: "bd", gain: 1.3 }, 12000 * k, DUR_FOREVER);
       engine.push(buf);
       let lowest = 1;
       for (let i = 0; i < 20; i++) {
@@ -263,8 +267,9 @@ describe("the master limiter", () => {
 
   test("no pumping: a pad is turned down only around a loud hit, smoothly, and is back within 300 ms", () => {
     const notes = [
-      { controls: { s: "sine", freq: 220, gain: 0.5, pan: 0, attack: 0, decay: 0, sustain: 1 }, at: 0, dur: 96000 },
-      { controls: { s: "sine", freq: 55, gain: 1.5, pan: 0, attack: 0.002, decay: 0.05, sustain: 0, release: 0 }, at: 24000, dur: 2400 },
+      // at 0.5 and 1.5 of full scale (gain over the synth level)
+      { controls: { s: "sine", freq: 220, gain: 0.5 / SYNTH, pan: 0, attack: 0, decay: 0, sustain: 1 }, at: 0, dur: 96000 },
+      { controls: { s: "sine", freq: 55, gain: 1.5 / SYNTH, pan: 0, attack: 0.002, decay: 0.05, sustain: 0, release: 0 }, at: 24000, dur: 2400 },
     ];
     const out = channel(renderNotes(notes, 96000), 2, 0);
     const pad = channel(renderNotes([notes[0]!], 96000), 2, 0);

@@ -1,7 +1,10 @@
 // The output tap behind the editor's oscilloscope: engine.scope(frames).
 import { describe, expect, test } from "vitest";
-import { SCOPE_MAX_FRAMES } from "../../server/engine/index.ts";
+import { SCOPE_MAX_FRAMES, soundLevel } from "../../server/engine/index.ts";
 import { offline, pushNotes } from "./helpers.ts";
+
+/** A sine's level at gain 1 (native/ostinato.h, OST_SYNTH_LEVEL). */
+const SYNTH = soundLevel("sine");
 
 describe("engine.scope", () => {
   test("after an offline render of a sine, scope returns that sine's last frames (mono mix)", () => {
@@ -16,8 +19,8 @@ describe("engine.scope", () => {
         const f = frames - 1024 + i;
         expect(tap[i]).toBe(Math.fround((out[2 * f]! + out[2 * f + 1]!) * 0.5));
       }
-      // it is the sine, not silence: amplitude about 0.3 * (cos + sin of the pan angle) / 2
-      expect(Math.max(...tap)).toBeGreaterThan(0.15);
+      // it is the sine, not silence: amplitude about 0.3 x the synth level x (cos + sin of the pan angle) / 2
+      expect(Math.max(...tap)).toBeGreaterThan(0.15 * SYNTH);
     } finally {
       engine.close();
     }
@@ -79,8 +82,8 @@ describe("engine.scope while the null backend renders in real time", () => {
         if (reads % 20 === 0) await new Promise((r) => setTimeout(r, 1));
       }
       expect(reads).toBeGreaterThan(100);
-      expect(worst).toBeLessThan(1e-3);
-      expect(Math.max(...buf)).toBeGreaterThan(0.3);
+      expect(worst).toBeLessThan(1e-3 * SYNTH);
+      expect(Math.max(...buf)).toBeGreaterThan(0.3 * SYNTH);
     } finally {
       engine.close();
     }

@@ -1,8 +1,11 @@
 // The voice pool: stealing, slots (release, clear), unknown sounds.
 import { describe, expect, test } from "vitest";
-import { EventBuffer, SLOT_ALL } from "../../server/engine/index.ts";
+import { EventBuffer, SLOT_ALL, soundLevel } from "../../server/engine/index.ts";
 import { channel, firstOnset, rms } from "./audio-analysis.ts";
 import { offline, pushNotes } from "./helpers.ts";
+
+/** An oscillator's level at gain 1 (native/ostinato.h, OST_SYNTH_LEVEL). */
+const SYNTH = soundLevel("sine");
 
 describe("voices", () => {
   test("when the pool is full the oldest voice is stolen, counted, and faded out over 5 ms (no click)", () => {
@@ -21,9 +24,9 @@ describe("voices", () => {
       const fade = Array.from(right.subarray(400, 641), Math.abs);
       let envelope = 0;
       for (let i = 0; i < 240; i += 24) envelope = Math.max(envelope, ...fade.slice(i, i + 24));
-      expect(Math.max(...fade.slice(0, 24))).toBeGreaterThan(0.5);  // no hard cut at the steal
-      expect(Math.max(...fade.slice(120, 144))).toBeLessThan(0.55); // halfway down
-      expect(Math.max(...fade.slice(120, 144))).toBeGreaterThan(0.2);
+      expect(Math.max(...fade.slice(0, 24))).toBeGreaterThan(0.5 * SYNTH);  // no hard cut at the steal
+      expect(Math.max(...fade.slice(120, 144))).toBeLessThan(0.55 * SYNTH); // halfway down
+      expect(Math.max(...fade.slice(120, 144))).toBeGreaterThan(0.2 * SYNTH);
       expect(rms(right, 641, 2000)).toBe(0);                        // and gone after the fade
     } finally {
       engine.close();
@@ -62,9 +65,9 @@ describe("voices", () => {
       const out = engine.render(4000);
       const left = channel(out, 2, 0), right = channel(out, 2, 1);
       expect(Math.abs(left[1100]!)).toBeGreaterThan(0);      // fading
-      expect(Math.abs(left[1100]!)).toBeLessThan(0.7);
+      expect(Math.abs(left[1100]!)).toBeLessThan(0.7 * SYNTH);
       expect(rms(left, 1240, 4000)).toBe(0);                 // gone after 240 frames
-      expect(rms(right, 1240, 4000)).toBeGreaterThan(0.5);   // slot 2 untouched
+      expect(rms(right, 1240, 4000)).toBeGreaterThan(0.5 * SYNTH);   // slot 2 untouched
       expect(engine.telemetry().activeVoices).toBe(1);
     } finally {
       engine.close();
