@@ -1,21 +1,25 @@
 #!/usr/bin/env bun
 /**
  * Renders one vbench workload with ostinato's engine, offline, to a float32
- * WAV file: `bun test/bench/vbench/render-ours.ts A|B|B0|S OUT.wav` (S: the saw
- * probe, for the alias measure). Timed as a
+ * WAV file: `bun test/bench/vbench/render-ours.ts A|B|B0|S OUT.wav [shape]` (S:
+ * the saw probe, for the alias measure; `shape`: every voice also through
+ * shape(0.5), the oversampled, antialiased shaper, for its cost). Timed as a
  * whole process by vbench.bench.ts, like every peer.
  * @module
  */
 import { writeFileSync } from "node:fs";
-import { DUR_FOREVER, Engine, EventBuffer } from "../../../server/engine/index.ts";
+import { DUR_FOREVER, Engine, EventBuffer, soundLevel } from "../../../server/engine/index.ts";
 import { encodeWav } from "../../engine/audio-analysis.ts";
 import { A_ATTACK, A_DECAY, LPF_CUTOFF, LPF_Q, SAW_PROBE, SR, WORKLOADS, type WorkloadName } from "./workload.ts";
 
-const [name, out] = process.argv.slice(2) as [WorkloadName | "S", string];
+const [name, out, variant] = process.argv.slice(2) as [WorkloadName | "S", string, string | undefined];
+/** The workload's amplitudes are of the full-scale waveform: gain 1 is the synth level (0.19). */
+const full = 1 / soundLevel("sawtooth");
+const extra = variant === "shape" ? { shape: 0.5 } : {};
 if (name === "S" && out) { // the saw probe: our sawtooth alone
   const engine = Engine.open({ backend: "offline", sampleRate: SR });
   const buf = new EventBuffer(1);
-  buf.add({ s: "sawtooth", freq: SAW_PROBE.freq, gain: SAW_PROBE.amp, attack: 0, decay: 0, sustain: 1, release: 0 }, 0, DUR_FOREVER);
+  buf.add({ s: "sawtooth", freq: SAW_PROBE.freq, gain: SAW_PROBE.amp * full, attack: 0, decay: 0, sustain: 1, release: 0 }, 0, DUR_FOREVER);
   engine.push(buf);
   writeFileSync(out, encodeWav(engine.render(SAW_PROBE.seconds * SR), 2, SR));
   engine.close();
@@ -31,12 +35,12 @@ const engine = Engine.open({ backend: "offline", sampleRate: SR, maxVoices: 512,
 const buf = new EventBuffer(Math.max(1, count));
 const pan01 = (p: number) => (p + 1) / 2; // vbench pans are in [-1, 1], Strudel's in [0, 1]
 for (const n of w.notes) {
-  buf.add({ s: "sawtooth", freq: n.freq, pan: pan01(n.pan), gain: w.amp, attack: A_ATTACK, decay: A_DECAY, sustain: 0, release: 0,
-    cutoff: LPF_CUTOFF, resonance: LPF_Q }, n.frame, n.durFrames);
+  buf.add({ s: "sawtooth", freq: n.freq, pan: pan01(n.pan), gain: w.amp * full, attack: A_ATTACK, decay: A_DECAY, sustain: 0, release: 0,
+    cutoff: LPF_CUTOFF, resonance: LPF_Q, ...extra }, n.frame, n.durFrames);
 }
 for (const v of w.voices) {
-  buf.add({ s: "sawtooth", freq: v.freq, pan: pan01(v.pan), gain: w.amp, attack: 0, decay: 0, sustain: 1, release: 0,
-    cutoff: LPF_CUTOFF, resonance: LPF_Q }, 0, DUR_FOREVER);
+  buf.add({ s: "sawtooth", freq: v.freq, pan: pan01(v.pan), gain: w.amp * full, attack: 0, decay: 0, sustain: 1, release: 0,
+    cutoff: LPF_CUTOFF, resonance: LPF_Q, ...extra }, 0, DUR_FOREVER);
 }
 if (engine.push(buf) !== buf.length) throw new Error("the ring did not take every event");
 const audio = new Float32Array(w.frames * 2);
