@@ -260,8 +260,9 @@ ost_result ost_voices_init(ost_voices *p, uint32_t max_voices, float rate, uint6
     p->max_fading = max_voices / 4 + 8;
     /* worst case: every voice, fading ones too, alone in its group */
     p->n_groups = max_voices + p->max_fading;
-    p->groups = aligned_alloc(64, (size_t)p->n_groups * sizeof(ost_group));
-    p->chains = aligned_alloc(64, (size_t)p->n_groups * sizeof(ost_chain));
+    /* aligned_alloc wants a whole number of alignments */
+    p->groups = aligned_alloc(64, ((size_t)p->n_groups * sizeof(ost_group) + 63) / 64 * 64);
+    p->chains = aligned_alloc(64, ((size_t)p->n_groups * sizeof(ost_chain) + 63) / 64 * 64);
     p->live = calloc(p->n_groups, sizeof *p->live);
     p->spare = calloc(p->n_groups, sizeof *p->spare);
     p->scratch_l = aligned_alloc(64, OST_MIX_BLOCK * sizeof(ost_vf));
