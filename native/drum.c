@@ -99,7 +99,7 @@ static ost_drum_spec base(int sound, int kit) {
 }
 
 /* The levels above put a kick near -2.5 dBFS; the kit plays 6.6 dB below
-   that (a kick peaks at -9.1 dBFS, -20.9 LUFS one hit a beat at 120 bpm), so
+   that (a kick peaks at -9.1 dBFS, -21.0 LUFS one hit a beat at 120 bpm), so
    that drums and synths at gain 1 are equally loud and a program of drums,
    bass, chords and lead leaves the master limiter idle (OST_SYNTH_LEVEL). */
 #define KIT_HEADROOM 0.47f

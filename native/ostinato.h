@@ -126,7 +126,7 @@ OST_API const char *ost_sound_alias(uint32_t index);
 /** What gain 1 means for the synthesised sounds (oscillators, supersaw,
  *  noise): the full-scale waveform 14.4 dB down, so that an oscillator peaks
  *  at -14.4 dBFS and a note a beat at 120 bpm reads -18.4 (square) to -23.5
- *  (triangle) LUFS, within 3 dB of the drum kit's kick (-20.9 LUFS, one hit
+ *  (triangle) LUFS, within 3 dB of the drum kit's kick (-21.0 LUFS, one hit
  *  a beat; the kit's own levels are in drum.c), and a dense program (drums,
  *  a bass, a three-note chord, a lead) peaks at -4 dBTP, leaving the
  *  master's -1 dBTP limiter idle (test/engine/quality.test.ts). Drums play
