@@ -8,7 +8,7 @@ import { defineConfig } from "vitest/config";
 // so nothing else competes with them for the machine's two cores.
 export const shared = {
   pool: "threads" as const,
-  globalSetup: ["test/setup/jackd.ts"],
+  globalSetup: ["test/setup/jackd.ts", "test/setup/sample-cache.ts"],
   testTimeout: 30_000,
   hookTimeout: 60_000,
 };

@@ -54,10 +54,26 @@ export async function withUsage(command: string, args: string[], help: string, b
   }
 }
 
-/** --samples values, each an existing folder or file, resolved; a missing one is a usage error. */
+/**
+ * --cache and --github-base: they set OSTINATO_CACHE and OSTINATO_GITHUB_BASE
+ * for this process, so its live workers and sample libraries use them.
+ */
+export function cacheOptions(values: { cache?: string; "github-base"?: string }): void {
+  if (values.cache !== undefined) process.env.OSTINATO_CACHE = resolve(values.cache);
+  if (values["github-base"] !== undefined) {
+    if (!/^https?:\/\//i.test(values["github-base"])) throw new UsageError(`--github-base must be an http(s) URL (got "${values["github-base"]}")`);
+    process.env.OSTINATO_GITHUB_BASE = values["github-base"];
+  }
+}
+
+/** The parseArgs entries of cacheOptions. */
+export const CACHE_OPTIONS = { cache: { type: "string" }, "github-base": { type: "string" } } as const;
+
+/** --samples values, each an existing folder or file (resolved) or a remote source (github:..., a URL); a missing one is a usage error. */
 export function samplesOption(values: string[] | undefined): string[] | undefined {
   return values?.map((v) => {
     const full = resolve(v);
+    if (/^(github:|https?:\/\/)/i.test(v)) return v;
     if (!existsSync(full)) throw new UsageError(`--samples ${v}: no such folder or JSON file (${full}); give a Dirt-Samples folder or a JSON sample map`);
     return full;
   });

@@ -9,7 +9,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { Engine, EngineError, health, type EngineConfig } from "../engine/index.ts";
 import { Recordings } from "../live/recording.ts";
 import { LiveSession, type LiveEvent } from "../live/session.ts";
-import { deviceOption, numberOption, parseCommand, recordOption, routeOptions, samplesOption, UsageError, withUsage } from "./options.ts";
+import { deviceOption, numberOption, parseCommand, recordOption, routeOptions, samplesOption, cacheOptions, CACHE_OPTIONS, UsageError, withUsage } from "./options.ts";
 import { formatProgramError } from "./report.ts";
 
 const HELP = `usage: ostinato play FILE [options]
@@ -23,6 +23,8 @@ Plays a pattern file until Ctrl+C (or for --cycles N).
   --lookahead S     seconds until a change is heard (default 0.01)
   --queue S         seconds of events queued ahead of the clock (default 0.15)
   --samples DIR     sample folder (Dirt-Samples layout) or JSON sample map (repeatable)
+  --cache DIR       where samples fetched by URL are kept (default $OSTINATO_CACHE, else ~/.cache/ostinato/samples)
+  --github-base URL where github:user/repo points (default $OSTINATO_GITHUB_BASE, else raw.githubusercontent.com)
   --record FILE     record the output to FILE (32-bit float WAV) until the end
   --channels C      output channels (default 2)
   --route O:C       send orbit O to channels C and C+1 instead of the master (repeatable; C even)
@@ -35,7 +37,7 @@ export function run(args: string[]): Promise<number> {
       args,
       {
         watch: { type: "boolean" }, device: { type: "string" }, backend: { type: "string" }, cycles: { type: "string" }, lookahead: { type: "string" }, queue: { type: "string" },
-        samples: { type: "string", multiple: true }, record: { type: "string" },
+        samples: { type: "string", multiple: true }, ...CACHE_OPTIONS, record: { type: "string" },
         channels: { type: "string" }, route: { type: "string", multiple: true },
       },
       true,
@@ -52,7 +54,7 @@ export function run(args: string[]): Promise<number> {
     let source = readSource(file);
     const cycles = numberOption("cycles", values.cycles, 1e-6, 1e9);
     const routes = routeOptions(values.route);
-    const samples = samplesOption(values.samples);
+    const samples = (cacheOptions(values), samplesOption(values.samples));
     const record = recordOption(values.record);
     const engine = openEngine(values.backend === "null", deviceOption(values.device), numberOption("channels", values.channels, 1, 8, true));
     try {

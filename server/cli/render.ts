@@ -12,7 +12,7 @@ import { ProgramError } from "../live/errors.ts";
 import { renderProgram, renderToWav, type RenderOptions, type RenderResult } from "../live/render.ts";
 import { audioFormat } from "./audio-format.ts";
 import { CommandFailure } from "./failure.ts";
-import { numberOption, parseCommand, samplesOption, UsageError, withUsage } from "./options.ts";
+import { numberOption, parseCommand, samplesOption, cacheOptions, CACHE_OPTIONS, UsageError, withUsage } from "./options.ts";
 import { formatProgramError } from "./report.ts";
 
 const HELP = `usage: ostinato render FILE -o OUT.wav --cycles N [options]
@@ -27,7 +27,9 @@ follows OUT's extension: .wav (32-bit float), .flac, .ogg, .mp3, .aiff.
   --cps X           tempo when the program sets none (default 0.5)
   --rate R          sample rate (default 48000)
   --channels C      output channels (default 2)
-  --samples DIR     sample folder (Dirt-Samples layout) or JSON sample map (repeatable)`;
+  --samples DIR     sample folder (Dirt-Samples layout) or JSON sample map (repeatable)
+  --cache DIR       where samples fetched by URL are kept (default $OSTINATO_CACHE, else ~/.cache/ostinato/samples)
+  --github-base URL where github:user/repo points (default $OSTINATO_GITHUB_BASE, else raw.githubusercontent.com)`;
 
 export function run(args: string[]): Promise<number> {
   return withUsage("render", args, HELP, async () => {
@@ -36,7 +38,7 @@ export function run(args: string[]): Promise<number> {
       args,
       {
         out: { type: "string", short: "o" }, format: { type: "string" }, cycles: { type: "string" }, cps: { type: "string" }, rate: { type: "string" }, channels: { type: "string" },
-        samples: { type: "string", multiple: true },
+        samples: { type: "string", multiple: true }, ...CACHE_OPTIONS,
       },
       true,
     );
@@ -49,7 +51,7 @@ export function run(args: string[]): Promise<number> {
     const cycles = numberOption("cycles", values.cycles, 1e-6, 1e6);
     if (cycles === undefined) throw new UsageError("--cycles N is required");
     const format = audioFormat(values.out, values.format);
-    const samples = samplesOption(values.samples);
+    const samples = (cacheOptions(values), samplesOption(values.samples));
     const file = positionals[0]!;
     const source = readSource(file);
     checkOutputFolder(values.out);

@@ -3,7 +3,7 @@
  * @module
  */
 import { startServer } from "../http/server.ts";
-import { deviceOption, numberOption, parseCommand, recordOption, routeOptions, samplesOption, UsageError, withUsage } from "./options.ts";
+import { deviceOption, numberOption, parseCommand, recordOption, routeOptions, samplesOption, cacheOptions, CACHE_OPTIONS, UsageError, withUsage } from "./options.ts";
 
 const HELP = `usage: ostinato serve [options]
 
@@ -23,6 +23,8 @@ session token). Without a sound card the engine runs on the null backend.
   --state DIR         editor buffers and history (default <patterns>/.ostinato)
   --allow-host NAME   also accept this Host name (repeatable; IPs and localhost always work)
   --samples DIR       sample folder (Dirt-Samples layout) or JSON sample map (repeatable)
+  --cache DIR         where samples fetched by URL are kept (default $OSTINATO_CACHE, else ~/.cache/ostinato/samples)
+  --github-base URL   where github:user/repo points (default $OSTINATO_GITHUB_BASE, else raw.githubusercontent.com)
   --recordings DIR    where takes go (default <patterns>/recordings)
   --record FILE       record the output from the start to FILE (32-bit float WAV)
   --channels C        output channels (default 2)
@@ -45,7 +47,7 @@ export function run(args: string[]): Promise<number> {
       patterns: { type: "string" },
       state: { type: "string" },
       "allow-host": { type: "string", multiple: true },
-      samples: { type: "string", multiple: true },
+      samples: { type: "string", multiple: true }, ...CACHE_OPTIONS,
       recordings: { type: "string" },
       record: { type: "string" },
       channels: { type: "string" },
@@ -75,7 +77,7 @@ export function run(args: string[]): Promise<number> {
       patternsDir: values.patterns,
       stateDir: values.state,
       allowHosts: values["allow-host"],
-      samples: samplesOption(values.samples),
+      samples: (cacheOptions(values), samplesOption(values.samples)),
       recordingsDir: values.recordings,
       record: recordOption(values.record),
       channels: numberOption("channels", values.channels, 1, 8, true),

@@ -5,7 +5,7 @@
  * @module
  */
 import { rmSync } from "node:fs";
-import { Engine, SampleLibrary } from "../engine/index.ts";
+import { Engine, SampleLibrary, type SampleCache } from "../engine/index.ts";
 import { setPlainStrings } from "../pattern/pattern.ts";
 import { ZERO } from "../pattern/rational.ts";
 import { ProgramError } from "./errors.ts";
@@ -37,6 +37,10 @@ export type RenderOptions = {
   samples?: string[];
   /** Where relative paths in samples(...) start (default: the working directory). */
   baseDir?: string;
+  /** The disk cache for samples by URL (default: a SampleCache in defaultCacheDir()). */
+  cache?: SampleCache;
+  /** Where github: sources point (default: githubBase()). */
+  githubBase?: string;
 };
 
 export type RenderResult = {
@@ -79,6 +83,13 @@ export async function renderToWav(source: string, path: string, options: RenderO
   }
 }
 
+/** Waits for every download and load; a file that could not be had fails the render, with the reason. */
+async function arrived(library: SampleLibrary): Promise<void> {
+  await library.settle();
+  const failed = library.downloadFailures();
+  if (failed.length) throw new ProgramError(`an offline render needs every sample: ${failed.length === 1 ? "this one" : `${failed.length} files`} could not be downloaded: ${failed.join("; ")}`, "evaluate");
+}
+
 async function renderChunks(source: string, options: RenderOptions, sink: (chunk: Float32Array) => void): Promise<RenderResult> {
   if (!(options.cycles > 0) || !Number.isFinite(options.cycles) || options.cycles > 1e6) {
     throw new RangeError(`cycles must be a number above 0 and at most 1000000 (got ${options.cycles})`);
@@ -96,12 +107,13 @@ async function renderChunks(source: string, options: RenderOptions, sink: (chunk
   // The program's plain strings stay plain values while its patterns are queried, as when it was evaluated.
   const wasPlain = setPlainStrings(true);
   try {
-    const library = new SampleLibrary(engine, { onError: options.onWarning });
-    for (const root of options.samples ?? []) library.add(root, options.baseDir);
-    addSampleSources(library, program.effects.samples ?? [], options.baseDir, options.onWarning);
+    const library = new SampleLibrary(engine, { onError: options.onWarning, cache: options.cache, githubBase: options.githubBase });
+    await addSampleSources(library, options.samples ?? [], options.baseDir, options.onWarning, { strict: true });
+    await addSampleSources(library, program.effects.samples ?? [], options.baseDir, options.onWarning, { strict: true });
     if (program.effects.record) options.onWarning?.("record(...) does nothing in an offline render: the render is the recording");
     // Every sample the program names early on is loaded before the first block.
     await library.preload(soundValues(program.played.map((p) => p.pattern), 0, Math.min(options.cycles, 64)));
+    await arrived(library);
     let firstError: ProgramError | undefined;
     // The voices run the limiter's lookahead ahead of the output: events up
     // to the end of the next block plus that much must be queued.
@@ -129,7 +141,12 @@ async function renderChunks(source: string, options: RenderOptions, sink: (chunk
       scheduler.tick(frame);
       // A sample met only now is loading: wait for it, so a render does not
       // depend on how fast the disk was (deterministic output).
-      if (library.pending) await library.settle();
+      if (library.pending) {
+        const before = library.arrivals;
+        await arrived(library);
+        // A download that arrived now was silent in what was just queued: queue it again from here, with the sample.
+        if (library.arrivals !== before) scheduler.refresh("all", frame);
+      }
       const out = n === block ? chunk : chunk.subarray(0, n * channels);
       engine.renderInto(out);
       sink(out);

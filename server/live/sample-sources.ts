@@ -1,22 +1,35 @@
 /**
- * Applies a program's samples(...) sources to a sample library: a local
+ * Applies a program's samples(...) sources to a sample library. A local
  * folder or JSON map that does not exist is the program's error (it fails,
- * and the previous program keeps playing); a URL (Strudel's
- * samples('github:...')) cannot be fetched here, so it is skipped with a
- * warning and the program plays on with what is local and the built-in kit.
+ * and the previous program keeps playing). A remote source (github:..., a
+ * URL) never fails the program live: its map comes from the cache at once
+ * when it was fetched before, else it is waited for at most `waitMs` and
+ * added when it arrives; one that cannot be had is a warning with the
+ * reason, and the rest plays. An offline render (`strict`) waits for it and
+ * fails with the reason, so a render is the same with or without a cache.
  * @module
  */
-import type { SampleLibrary, SampleMap } from "../engine/index.ts";
+import { isRemote, type SampleLibrary, type SampleMap } from "../engine/index.ts";
 import { ProgramError } from "./errors.ts";
 
-export function addSampleSources(library: SampleLibrary, sources: readonly (string | SampleMap)[], baseDir: string | undefined, warn?: (message: string) => void): void {
+export type SourceOptions = {
+  /** Longest wait for a remote map live (default 2 s); the evaluation goes on without it. */
+  waitMs?: number;
+  /** Offline render: wait for every remote map, and fail with the reason. */
+  strict?: boolean;
+};
+
+export async function addSampleSources(
+  library: SampleLibrary,
+  sources: readonly (string | SampleMap)[],
+  baseDir: string | undefined,
+  warn?: (message: string) => void,
+  options: SourceOptions = {},
+): Promise<void> {
+  const remote: Promise<void>[] = [];
   for (const source of sources) {
-    if (typeof source === "string" && /^[a-z]+:/i.test(source)) {
-      warn?.(`samples("${source}") skipped: this engine has no network access; the built-in kit plays bd sd hh oh cp rim lt mt ht cb cr rd sh, and local folders load with samples("path") or --samples DIR`);
-      continue;
-    }
-    if (typeof source === "object" && typeof source._base === "string" && /^[a-z]+:/i.test(source._base)) {
-      warn?.(`samples({...}, "${source._base}") skipped: this engine has no network access; give a local folder as the base`);
+    if (typeof source === "string" && isRemote(source)) {
+      remote.push(addRemote(library, source, warn, options));
       continue;
     }
     try {
@@ -25,4 +38,23 @@ export function addSampleSources(library: SampleLibrary, sources: readonly (stri
       throw new ProgramError((err as Error).message, "evaluate");
     }
   }
+  await Promise.all(remote);
+}
+
+async function addRemote(library: SampleLibrary, source: string, warn: ((message: string) => void) | undefined, options: SourceOptions): Promise<void> {
+  const added = library.addRemote(source).catch((err: Error) => err);
+  if (options.strict) {
+    const result = await added;
+    if (result instanceof Error) throw new ProgramError(result.message, "evaluate");
+    return;
+  }
+  let waited = false;
+  const timer = new Promise<void>((r) => setTimeout(() => ((waited = true), r()), options.waitMs ?? 2000));
+  const first = await Promise.race([added, timer]);
+  if (!waited) {
+    if (first instanceof Error) warn?.(`${first.message}; the rest plays`);
+    return;
+  }
+  warn?.(`samples("${source}"): its sample map is still downloading; its sounds play once it has arrived`);
+  void added.then((r) => warn?.(r instanceof Error ? `${r.message}; the rest plays` : `samples("${source}"): ${r.length} sounds arrived`));
 }

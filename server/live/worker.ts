@@ -14,7 +14,7 @@
  * @module
  */
 /// <reference lib="webworker" />
-import { Engine, SampleLibrary } from "../engine/index.ts";
+import { Engine, isRemote, SampleLibrary } from "../engine/index.ts";
 import { setPlainStrings, type Pattern } from "../pattern/pattern.ts";
 import { ratio, type Rational } from "../pattern/rational.ts";
 import { ProgramError, programIdOf, type ProgramErrorJSON } from "./errors.ts";
@@ -163,7 +163,8 @@ async function init(msg: WorkerInit): Promise<void> {
   library = new SampleLibrary(engine, { onError: (message) => post({ type: "warning", message }) });
   for (const source of msg.samples) {
     try {
-      library.add(source, baseDir);
+      if (typeof source === "string" && isRemote(source)) void library.addRemote(source).catch((err: Error) => post({ type: "warning", message: err.message }));
+      else library.add(source, baseDir);
     } catch (err) {
       post({ type: "warning", message: (err as Error).message });
     }
@@ -233,7 +234,7 @@ async function replay(programs: WorkerInit["programs"]): Promise<{ buffer: strin
     try {
       const p = await withDeadline(evaluate(program.code, { id: evalId, host: programNames(timers) }), evalTimeoutMs, program.buffer);
       rememberMap(evalId, program.buffer, p.map);
-      addSampleSources(library, p.effects.samples ?? [], baseDir);
+      await addSampleSources(library, p.effects.samples ?? [], baseDir, undefined, { waitMs: 0 });
       slots.apply(program.buffer, p.played, p.map, undefined, program.place);
       bufferTimers.set(program.buffer, timers);
     } catch (err) {
@@ -372,7 +373,9 @@ async function prepare(
   showEvaluating(id);
   rememberMap(id, buffer, program.map);
   const known = library.sources.length;
-  addSampleSources(library, program.effects.samples ?? [], baseDir, (message) => post({ type: "warning", message }));
+  library.newEvaluation();
+  const waitMs = Math.max(0, Math.min(2000, evalTimeoutMs - (clock.now() - started) - 500));
+  await addSampleSources(library, program.effects.samples ?? [], baseDir, (message) => post({ type: "warning", message }), { waitMs });
   if (library.sources.length !== known) post({ type: "samples", sources: [...library.sources] });
   // Load what the program names before it plays, so no first hit is
   // silent (a file that fails is reported once, by the library, with its
