@@ -13,6 +13,7 @@ const commands: Record<string, Command> = {
   serve: { summary: "start the server and the browser editor", load: () => import("./cli/serve.ts") },
   play: { summary: "play a pattern file (--watch: re-evaluate on save)", load: () => import("./cli/play.ts") },
   render: { summary: "render a pattern file offline to WAV, FLAC, Ogg, MP3 or AIFF", load: () => import("./cli/render.ts") },
+  sounds: { summary: "list every sound; sounds fetch: download sample banks for offline use", load: () => import("./cli/sounds.ts") },
   devices: { summary: "list audio devices (--json for machines)", load: () => import("./cli/devices.ts") },
   selftest: { summary: "play a short test phrase and report clock rate, xruns and CPU load", load: () => import("./cli/selftest.ts") },
 };
