@@ -165,6 +165,11 @@ export class SampleLibrary implements SampleResolver {
     return this.#banks.has(name);
   }
 
+  /** True when `name` (with `bank`, as resolve takes them) names a bank; nothing is loaded or downloaded. */
+  knows(name: string, bank: string | undefined): boolean {
+    return this.#lookup(name, bank) !== undefined;
+  }
+
   /** The files of a bank, in the order `n` picks them. */
   files(name: string): readonly string[] {
     return this.#banks.get(name)?.files ?? [];

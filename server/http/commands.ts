@@ -7,7 +7,8 @@
  */
 import { HTTPException } from "hono/http-exception";
 import type { DeviceInfo, Engine, Telemetry } from "../engine/index.ts";
-import { BACKENDS, health } from "../engine/index.ts";
+import { BACKENDS, health, isRemote, SampleLibrary } from "../engine/index.ts";
+import { listSounds, type SoundList } from "../live/sound-list.ts";
 import type { RecordRequest } from "../live/program.ts";
 import { RecordingError, type FinishedRecording, type RecordingStatus, type Recordings } from "../live/recording.ts";
 import type { EvalOutcome, LiveSession } from "../live/session.ts";
@@ -41,6 +42,50 @@ export class Commands {
   private namedDevice?: { index: number; name: string };
 
   constructor(readonly ctx: ServerContext) {}
+
+  /** Every sound a program can name (GET /api/sounds; see sound-list.ts). */
+  sounds(): Promise<SoundList> {
+    const { sources, baseDir } = this.ctx.live.samples;
+    return listSounds(sources, { baseDir });
+  }
+
+  /** Plays a sound once (POST /api/sounds/play); an unknown name is a 404 naming it. */
+  async audition(sound: string, n = 0): Promise<{ ok: true }> {
+    const { sounds } = await this.sounds();
+    const entry = sounds.find((s) => s.name === sound);
+    if (!entry) throw new ApiError(404, "unknown_sound", `no sound named "${sound}" (GET /api/sounds lists them)`);
+    this.ctx.live.audition(sound, n, entry.kind === "sample" && entry.origin !== "a sample map" ? entry.origin : undefined);
+    return { ok: true };
+  }
+
+  /**
+   * Downloads sample banks into the cache (POST /api/sounds/fetch, the
+   * editor's fetch button): sources (github:..., URLs) or names of banks the
+   * list knows. Answers when each file has arrived or failed.
+   */
+  async fetchSounds(targets: string[]): Promise<{ ok: true; fetched: number; failed: string[] }> {
+    const { sources, baseDir } = this.ctx.live.samples;
+    const library = new SampleLibrary(this.ctx.engine);
+    const failed: string[] = [];
+    const banks = new Set<string>();
+    for (const source of [...library.cache.remembered(), ...sources]) {
+      try {
+        if (typeof source === "string" && isRemote(source)) await library.addRemote(source);
+        else library.add(source, baseDir);
+      } catch {}
+    }
+    for (const t of targets) {
+      try {
+        if (isRemote(t)) for (const name of await library.addRemote(t)) banks.add(name);
+        else if (library.has(t)) banks.add(t);
+        else failed.push(`no bank named "${t}" in the known sources`);
+      } catch (err) {
+        failed.push((err as Error).message);
+      }
+    }
+    const result = await library.fetch(banks);
+    return { ok: true, fetched: result.ok, failed: [...failed, ...result.failed] };
+  }
 
   /**
    * Saves the buffer and evaluates the code; rate-limited per client.

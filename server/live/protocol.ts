@@ -40,6 +40,10 @@ export type WorkerInit = {
   samples: (string | SampleMap)[];
   /** Where relative paths in samples(...) start. */
   baseDir: string;
+  /** The disk cache of samples fetched by URL. */
+  cacheDir: string;
+  /** Where github: sources point. */
+  githubBase: string;
   /** The control channel: user code has no reference to it (it can reassign `self.onmessage`, not this). */
   port: MessagePort;
   /** The deadline of an evaluation, awaits and sample loads included, in milliseconds. */
@@ -70,6 +74,8 @@ export type ToWorker =
   | { type: "eval"; id: number; buffer: string; code: string; quantize: boolean; place?: SlotPlace; keepFailed?: { id: string; error: ProgramErrorJSON }[] }
   | Control
   | { type: "highlight"; on: boolean }
+  /** Plays one sound once, at the change frame (the editor's Sounds panel). */
+  | { type: "audition"; sound: string; n: number; source?: string }
   | { type: "stop" };
 
 export type EvalReply =

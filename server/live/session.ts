@@ -22,7 +22,7 @@
  * fresh worker is not replayed again.
  * @module
  */
-import { EventBuffer, SLOT_ALL, type Engine, type SampleMap } from "../engine/index.ts";
+import { defaultCacheDir, EventBuffer, githubBase, SLOT_ALL, type Engine, type SampleMap } from "../engine/index.ts";
 import type { RecordRequest } from "./program.ts";
 import { ProgramError, type ProgramErrorJSON } from "./errors.ts";
 import { PHASE, SHARED, type FromWorker, type ProgramRecord, type ToWorker, type WorkerState } from "./protocol.ts";
@@ -256,6 +256,16 @@ export class LiveSession {
     return this.slots.map((s) => ({ ...s }));
   }
 
+  /** Plays one sound once (the Sounds panel): fetched and loaded first if need be; what fails comes back as a warning. */
+  audition(sound: string, n = 0, source?: string): void {
+    if (!this.closed) this.send({ type: "audition", sound, n, source });
+  }
+
+  /** The sample sources known (--samples and what programs added), and where relative ones start. */
+  get samples(): { sources: readonly (string | SampleMap)[]; baseDir: string } {
+    return { sources: this.sampleSources, baseDir: this.baseDir };
+  }
+
   /** Sends scheduled events to listeners (for highlighting); off when nobody listens. */
   setHighlight(on: boolean): void {
     if (on === this.highlight) return;
@@ -338,6 +348,9 @@ export class LiveSession {
         highlight: this.highlight,
         shared: this.shared,
         samples: this.sampleSources,
+        // read here: a Bun Worker does not see this thread's changes to process.env (--cache, --github-base)
+        cacheDir: defaultCacheDir(),
+        githubBase: githubBase(),
         baseDir: this.baseDir,
         port: channel.port2,
         evalTimeoutMs: this.evalTimeoutMs,

@@ -14,7 +14,7 @@
  * @module
  */
 /// <reference lib="webworker" />
-import { Engine, isRemote, SampleLibrary } from "../engine/index.ts";
+import { Engine, EventBuffer, isRemote, SampleCache, SampleLibrary } from "../engine/index.ts";
 import { setPlainStrings, type Pattern } from "../pattern/pattern.ts";
 import { ratio, type Rational } from "../pattern/rational.ts";
 import { ProgramError, programIdOf, type ProgramErrorJSON } from "./errors.ts";
@@ -125,6 +125,9 @@ function receive(msg: ToWorker): void {
       case "highlight":
         highlight = msg.on;
         return;
+      case "audition":
+        void audition(msg.sound, msg.n, msg.source).catch((err: Error) => post({ type: "warning", message: `cannot play ${msg.sound}: ${err.message}` }));
+        return;
       case "stop":
         if (timer) clock.clearInterval(timer);
         return;
@@ -160,7 +163,7 @@ async function init(msg: WorkerInit): Promise<void> {
   engine = Engine.attach(msg.engine);
   const tempo = TempoMap.fromPieces(msg.engine.sampleRate, msg.tempo);
   baseDir = msg.baseDir;
-  library = new SampleLibrary(engine, { onError: (message) => post({ type: "warning", message }) });
+  library = new SampleLibrary(engine, { onError: (message) => post({ type: "warning", message }), cache: new SampleCache({ dir: msg.cacheDir }), githubBase: msg.githubBase });
   for (const source of msg.samples) {
     try {
       if (typeof source === "string" && isRemote(source)) void library.addRemote(source).catch((err: Error) => post({ type: "warning", message: err.message }));
@@ -247,6 +250,32 @@ async function replay(programs: WorkerInit["programs"]): Promise<{ buffer: strin
   }
   return dropped;
 }
+
+/**
+ * Plays one sound once, as soon as it can be heard: its file is fetched and
+ * loaded first if need be. Pushed from this thread, the engine ring's one
+ * producer, as the scheduler's events are.
+ */
+async function audition(sound: string, n: number, source?: string): Promise<void> {
+  library.newEvaluation();
+  // a bank the list knows from the cache (fetched from the editor or at home), not yet from a program
+  if (source && !library.knows(sound, undefined)) {
+    if (isRemote(source)) await library.addRemote(source);
+    else library.add(source, baseDir);
+  }
+  await library.preload([{ s: sound, n }]);
+  if (library.pending) await library.settle();
+  const failed = library.downloadFailures();
+  if (failed.length) throw new Error(failed.join("; "));
+  const batch = (auditionBatch ??= new EventBuffer(4, { strudel: true, samples: library }));
+  batch.clear();
+  batch.unknownSounds.clear();
+  const rate = engine.sampleRate;
+  batch.add({ s: sound, n }, scheduler.changeFrame(), Math.round(rate * 2), 0, scheduler.tempo.cps(engine.now()));
+  engine.push(batch);
+  if (batch.unknownSounds.size) throw new Error(`unknown sound "${sound}"`);
+}
+let auditionBatch: EventBuffer | undefined;
 
 function tick(): void {
   beat();
@@ -344,7 +373,7 @@ async function runEval(
 
 /** A sound the engine plays: a sample bank the library resolves, or a built-in synth or drum. */
 function knownSound(s: string, bank: string | undefined): boolean {
-  return library.resolve(s, 0, bank, 60) !== undefined || (!s.startsWith("_") && libraryTables().soundIndex.has(s));
+  return library.knows(s, bank) || (!s.startsWith("_") && libraryTables().soundIndex.has(s));
 }
 
 function knownSoundNames(): string[] {

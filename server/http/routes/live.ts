@@ -2,7 +2,8 @@
  * REST control of the live session: POST /api/eval, POST /api/hush,
  * POST /api/slots/:slot/mute|solo, GET|PUT /api/tempo, GET /api/state,
  * GET /api/devices, PUT /api/device, GET /api/buffers,
- * GET /api/record, POST /api/record {name?}, POST /api/record/stop.
+ * GET /api/record, POST /api/record {name?}, POST /api/record/stop,
+ * GET /api/sounds, POST /api/sounds/play {sound, n?}, POST /api/sounds/fetch {names}.
  * Bodies are JSON, validated (POST /api/eval also takes the code as text:
  * the body rule in validate.ts); see README ("REST") for a curl example of
  * each. A failure is `{ ok: false, error: { message, code, ... } }` (errors.ts).
@@ -27,6 +28,8 @@ const Toggle = z.object({ on: z.boolean() });
 const TempoBody = z.object({ cps: z.number().optional(), cpm: z.number().optional() });
 const DeviceBody = z.object({ device: z.union([z.string().min(1).max(200), z.number().int().nonnegative()]) });
 const RecordBody = z.object({ name: z.string().min(1).max(104).optional() });
+const PlayBody = z.object({ sound: z.string().min(1).max(200), n: z.number().int().min(0).max(10000).optional() });
+const FetchBody = z.object({ names: z.array(z.string().min(1).max(2000)).min(1).max(100) });
 
 export function liveRoutes(commands: Commands): Hono {
   const app = new Hono();
@@ -56,6 +59,12 @@ export function liveRoutes(commands: Commands): Hono {
   app.get("/record", (c) => c.json(commands.recordStatus()));
   app.post("/record", async (c) => c.json(commands.recordStart((await readJson(c, RecordBody)).name)));
   app.post("/record/stop", (c) => c.json(commands.recordStop()));
+  app.get("/sounds", async (c) => c.json(await commands.sounds()));
+  app.post("/sounds/play", async (c) => {
+    const body = await readJson(c, PlayBody);
+    return c.json(await commands.audition(body.sound, body.n));
+  });
+  app.post("/sounds/fetch", async (c) => c.json(await commands.fetchSounds((await readJson(c, FetchBody)).names)));
   return app;
 }
 
