@@ -13,6 +13,11 @@ const DRUM_WORDS: Record<string, string> = {
   cowbell: "cb", crash: "cr", ride: "rd", shaker: "sh", sin: "sine", sqr: "square", noise: "white",
 };
 
+/** Sounds of Strudel's default library, and how to get them here. */
+const HOW_TO_GET: Record<string, string> = {
+  piano: "it is a sample bank of Strudel's default library: fetch it once with `ostinato sounds fetch --strudel-defaults` (or the Sounds panel's fetch), and it plays offline from then on",
+};
+
 /** Edit distance (Levenshtein), for names a letter or two off. */
 function distance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
@@ -54,6 +59,7 @@ export function unknownSoundWarnings(values: readonly Record<string, unknown>[],
   if (unknown.size === 0) return [];
   const names = known();
   return [...unknown].sort().map((name) => {
+    if (name in HOW_TO_GET) return `${name}: unknown sound (it plays nothing); ${HOW_TO_GET[name]}`;
     const close = closestSounds(name.includes("_") ? name.slice(name.lastIndexOf("_") + 1) : name, names);
     return `${name}: unknown sound${close.length ? `; did you mean ${close.join(" or ")}?` : ""} (it plays nothing)`;
   });

@@ -196,3 +196,13 @@ export const scrub = register(
     }),
   { args: ["raw"] },
 );
+
+/**
+ * Plays the notes on the piano: the sample bank named `piano` (Strudel's
+ * default library has one: `ostinato sounds fetch --strudel-defaults`
+ * fetches it, and then it plays offline). Without that bank it plays
+ * nothing, and the evaluation names the sound and says how to get it.
+ * @example
+ * note("c3 e3 g3 c4").piano()
+ */
+export const piano = register("piano", (pat: Pattern<Any>) => pat.fmap((v) => ({ ...asSound(v), s: "piano" })), { args: [] });

@@ -133,3 +133,15 @@ describe("samples by URL, from a real HTTP server", () => {
     for (const path of ["/strudel.json", "/tree/wtone/0.wav", "/tree/wtone/1.wav", "/tree/ftone/0.flac", "/tree/mtone/0.mp3"]) expect(server.hits.get(path), path).toBe(1);
   });
 });
+
+describe(".piano()", () => {
+  test("plays the piano bank at the notes asked for; without one, the evaluation says how to get it", async () => {
+    const cache = freshCache();
+    const x = await left(`samples("${server.url}/strudel.json")\nnote("c5").piano()`, cache);
+    expect(pitch(x)).toBeCloseTo(440 * Math.pow(2, 3 / 12), 0);
+    const { unknownSoundWarnings } = await import("../../server/live/sound-names.ts");
+    expect(unknownSoundWarnings([{ s: "piano" }], () => false, () => ["bd"])).toEqual([
+      expect.stringMatching(/^piano: unknown sound \(it plays nothing\); .*ostinato sounds fetch --strudel-defaults/),
+    ]);
+  });
+});
