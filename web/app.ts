@@ -19,6 +19,9 @@ import { ClockEstimator } from "./live/clock.ts";
 import { Timeline } from "./live/timeline.ts";
 import { Socket } from "./net/socket.ts";
 import { PatternBrowser } from "./ui/browser.ts";
+import { SoundsPanel } from "./ui/sounds.ts";
+import { installSoundCompletion } from "./editor/sound-completion.ts";
+import type { SoundList } from "../server/live/sound-list.ts";
 import { ClockDisplay, MAX_CPM, MIN_CPM } from "./ui/clock.ts";
 import { Banner } from "./ui/banner.ts";
 import { ConnectionDisplay, hasToken } from "./ui/connection.ts";
@@ -164,6 +167,24 @@ export function startApp(): App {
     },
   );
 
+  let soundList: SoundList | undefined;
+  installSoundCompletion(monaco, () => soundList);
+  const soundsPanel = new SoundsPanel(
+    { list: $("sounds"), search: $<HTMLInputElement>("sound-search"), refresh: $("sounds-refresh"), source: $<HTMLInputElement>("sound-source"), fetch: $("sound-fetch"),
+      section: $("sounds-section"), patternsSection: $("patterns-section"), showSounds: $("show-sounds"), showPatterns: $("show-patterns") },
+    socket,
+    {
+      insert: (name) => {
+        const at = editor.getSelection();
+        if (!at) return;
+        editor.executeEdits("sounds-panel", [{ range: at, text: name, forceMoveMarkers: true }]);
+        editor.focus();
+      },
+      say,
+      listed: (list) => (soundList = list),
+    },
+  );
+
   // ------------------------------------------------------------ keys
 
   let keymap: Keymap = loadStoredKeymap();
@@ -230,6 +251,7 @@ export function startApp(): App {
         onState(m.state);
         void socket.request({ type: "subscribe", topics: [...TOPICS] }, { queue: "drop" }).catch(() => {});
         void browser.refresh();
+        void soundsPanel.refresh();
         say(`connected to ostinato ${m.version} (${m.state.device.name})`, "info");
         return;
       case "clock":

@@ -43,6 +43,10 @@ export const ClientMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("record"), id, name: z.string().min(1).max(104).optional() }),
   z.object({ type: z.literal("recordStop"), id }),
   z.object({ type: z.literal("recordStatus"), id }),
+  // the Sounds panel: every sound, one played once, banks fetched into the cache
+  z.object({ type: z.literal("sounds"), id }),
+  z.object({ type: z.literal("playSound"), id, sound: z.string().min(1).max(200), n: z.number().int().min(0).max(10000).optional() }),
+  z.object({ type: z.literal("fetchSounds"), id, names: z.array(z.string().min(1).max(2000)).min(1).max(100) }),
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 

@@ -191,6 +191,12 @@ export class Hub {
         return c.selectDevice(m.device);
       case "patterns":
         return { patterns: await c.ctx.patterns.list() };
+      case "sounds":
+        return c.sounds();
+      case "playSound":
+        return c.audition(m.sound, m.n);
+      case "fetchSounds":
+        return c.fetchSounds(m.names);
       case "readPattern":
         return { name: m.name, code: await c.ctx.patterns.read(m.name) };
       case "writePattern":

@@ -8,13 +8,15 @@
  * not cached yet is fetched (it is small) or reported as unavailable.
  * @module
  */
+import { ScaleType } from "@tonaljs/tonal";
 import { libraryTables, SampleCache, SampleLibrary, isRemote, type SampleLoader, type SampleMap } from "../engine/index.ts";
 
 export type SoundEntry =
   | { name: string; kind: "synth" | "drum"; origin: "built-in" }
   | { name: string; kind: "sample"; files: number; cached: number; origin: string; pitched: boolean };
 
-export type SoundList = { sounds: SoundEntry[]; unavailable: { source: string; reason: string }[]; cache: string };
+/** `scales`: the scale types scale("C:…") takes, written as Strudel writes them ("minor:pentatonic"), for the editor's completion. */
+export type SoundList = { sounds: SoundEntry[]; unavailable: { source: string; reason: string }[]; cache: string; scales: string[] };
 
 /** The built-in drum kit's names (the engine's sounds from bd to sh) and its synths. */
 export function builtInSounds(): SoundEntry[] {
@@ -55,5 +57,10 @@ export async function listSounds(sources: readonly (string | SampleMap)[], optio
     origin: library.origin(name) ?? "",
     pitched: library.pitched(name),
   }));
-  return { sounds: [...builtInSounds(), ...banks], unavailable, cache: cache.dir };
+  return { sounds: [...builtInSounds(), ...banks], unavailable, cache: cache.dir, scales: scaleNames() };
+}
+
+/** Every scale type, spaces as colons (Strudel's "C:minor:pentatonic"), sorted. */
+export function scaleNames(): string[] {
+  return ScaleType.names().map((n: string) => n.replace(/ /g, ":")).sort();
 }

@@ -10,18 +10,19 @@ import type { Page } from "playwright-core";
 /** The page's parts: none may overlap another or leave the window. */
 export const PARTS = [
   "#banner", "#connection", "#clock", "#tempo-box", "#meters", "#counters", "#hush", "#help-button",
-  "#tabs", "#editor", "#pianoroll", "#scope", "#slots", "#patterns", "#pattern-save-box", "#message", "#device",
+  "#tabs", "#editor", "#pianoroll", "#scope", "#slots", "#patterns", "#pattern-save-box", "#sound-search", "#sounds", "#sound-fetch-box", "#message", "#device",
 ];
 
 /** The least room a part needs to be of use (the pattern list: three rows). */
 const MIN_SIZE: Record<string, { width?: number; height?: number }> = {
   "#editor": { width: 400, height: 200 },
   "#patterns": { height: 88 },
+  "#sounds": { height: 88 },
   "#slots": { height: 28 },
 };
 
 /** Boxes whose text is ellipsised by design (the whole line is in their tooltip). */
-const ELLIPSISED = ["#message", ".pattern-name", ".tab .name"];
+const ELLIPSISED = ["#message", ".pattern-name", ".sound-name", ".tab .name"];
 
 /** Every problem with the layout now, as "what: why" lines (empty when there is none). */
 export function layoutProblems(page: Page): Promise<string[]> {
