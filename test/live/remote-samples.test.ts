@@ -85,6 +85,11 @@ describe("samples by URL, from a real HTTP server", () => {
       await expect(renderProgram(`samples("${json}")\ns("broken:${n}")`, opts(cache)), `broken:${n}`).rejects.toThrow(reasons[n]!);
     }
     expect(pitch(await left(`samples("${json}")\ns("broken:4")`, cache))).toBeCloseTo(300, 0);
+    // A file above the size limit is refused before a byte of it is written.
+    const small = freshCache({ maxBytes: 10_000 });
+    await expect(renderProgram(`samples("${json}")\ns("wtone")`, opts(small))).rejects.toThrow(/wtone\/0\.wav: too large \(\d+ bytes; the limit is 10000\)/);
+    expect(leftovers(small.dir)).toEqual([]);
+    expect(small.cached(`${server.url}/tree/wtone/0.wav`)).toBeUndefined();
     expect(leftovers(cache.dir)).toEqual([]);
     expect(cache.usage().files).toBe(2); // the map and the one good file
   });
