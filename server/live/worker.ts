@@ -279,9 +279,22 @@ let auditionBatch: EventBuffer | undefined;
 
 function tick(): void {
   beat();
+  requeueArrivals();
   queue();
   if (stateDirty) postState();
 }
+
+/**
+ * A sample that arrived by download was silent in the events already queued
+ * (up to the evaluation's cushion ahead): they are queued again from the
+ * change frame, with the sample, so it is heard as soon as it can be.
+ */
+function requeueArrivals(): void {
+  if (library.arrivals === arrivalsSeen) return;
+  arrivalsSeen = library.arrivals;
+  scheduler.refresh("all", scheduler.changeFrame());
+}
+let arrivalsSeen = 0;
 
 /**
  * Before user code runs on this thread: events are queued `evalCushion`

@@ -34,7 +34,9 @@ beforeAll(async () => {
   samples = await startSampleServer();
   process.env.OSTINATO_CACHE = join(dir, "cache");
   process.env.OSTINATO_GITHUB_BASE = `${samples.url}/gh`;
-  server = await startServer({ port: 0, backend: "null", token: TOKEN, patternsDir: join(dir, "patterns"), stateDir: join(dir, "state"), log: () => {} });
+  // This test is not about the watchdog: on a loaded shared machine a worker can be off the CPU for longer than the default 0.4 s hang limit.
+  // (It also makes each evaluation queue 5.3 s ahead, so a sample that arrives must replace the silent events already queued.)
+  server = await startServer({ port: 0, backend: "null", token: TOKEN, patternsDir: join(dir, "patterns"), stateDir: join(dir, "state"), log: () => {}, limits: { hangTimeoutMs: 5000 } });
   base = server.url;
   ws = new WebSocket(`${base.replace("http", "ws")}/ws?token=${TOKEN}`);
   ws.onmessage = (e) => {
@@ -79,12 +81,18 @@ function hitPitch(x: Float32Array): number {
 
 describe("sounds from the world, live", () => {
   test("samples(URL) live: the file that cannot be had is reported by name and reason, once; the one that arrives plays at its pitch", async () => {
-    const outcome = await (await post("/api/eval", { code: `samples("${samples.url}/strudel.json")\n$: s("<wtone:1 broken:0>").gain(0.8)` })).json();
+    const outcome = await (await post("/api/eval", { code: `samples("${samples.url}/strudel.json")\n$: s("wtone:1 broken:0").gain(0.8)` })).json();
     expect(outcome.ok, JSON.stringify(outcome)).toBe(true);
     const failure = `broken: cannot download ${samples.url}/tree/missing/404.wav: 404 Not Found at the URL; the rest plays`;
     await until("the 404 warning", () => warnings.includes(failure));
-    await until("wtone:1 in the cache", () => samples.hits.get("/tree/wtone/1.wav") === 1);
-    const x = await take("url-live", 4500); // two cycles at 0.5 cps: wtone:1 once, broken:0 once (silent)
+    let cached = 0;
+    await until("wtone:1 in the cache", () => {
+      void get("/api/sounds").then((l) => (cached = l.sounds.find((x: { name: string }) => x.name === "wtone")?.cached ?? 0));
+      return cached === 1;
+    });
+    await sleep(500); // loaded by the engine's loader thread, once arrived; well within the 5.3 s the evaluation queued ahead
+    const x = await take("url-live", 4500); // wtone:1 every 2 s (then 1 s of silent broken:0): at least one whole hit after silence
+    expect(samples.hits.get("/tree/wtone/1.wav")).toBe(1);
     expect(hitPitch(x)).toBeCloseTo(350, 0);
     expect(warnings.filter((w) => w === failure)).toHaveLength(1);
     await post("/api/hush");

@@ -28,6 +28,8 @@ afterAll(async () => {
   for (const d of caches) rmSync(d, { recursive: true, force: true });
 });
 
+// Each test renders many programs; on a shared machine under load that takes a while (a budget, not an assertion).
+const BUDGET = 120_000;
 const opts = (cache: SampleCache, more: Partial<RenderOptions> = {}): RenderOptions => ({ cycles: 1, cps: 1, sampleRate: RATE, cache, githubBase: `${server.url}/gh`, ...more });
 const left = async (code: string, cache: SampleCache, more: Partial<RenderOptions> = {}) => channel((await renderProgram(code, opts(cache, more))).samples, 2, 0);
 const pitch = (x: Float32Array) => peakFrequency(x, RATE, 100, 2000, 16384, 4000);
@@ -75,12 +77,12 @@ describe("samples by URL, from a real HTTP server", () => {
     } finally {
       server = await startSampleServer();
     }
-  });
+  }, BUDGET);
 
   test("404, garbage, a body cut short and a server too slow: the render fails naming the file and why; the cache holds nothing of them; the good file plays", async () => {
-    const cache = freshCache({ timeoutMs: 1000 });
+    const cache = freshCache({ timeoutMs: 3000 }); // the slow file answers after 6 s; the others, even on a loaded machine, well within 3
     const json = `${server.url}/strudel.json`;
-    const reasons = [/missing\/404\.wav: 404 Not Found at the URL/, /bad\/garbage\.wav: not audio the loader can decode/, /short\.wav: cut short/, /slow\/slow\.wav: no answer within 1 s/];
+    const reasons = [/missing\/404\.wav: 404 Not Found at the URL/, /bad\/garbage\.wav: not audio the loader can decode/, /short\.wav: cut short/, /slow\/slow\.wav: no answer within 3 s/];
     for (let n = 0; n < 4; n++) {
       await expect(renderProgram(`samples("${json}")\ns("broken:${n}")`, opts(cache)), `broken:${n}`).rejects.toThrow(reasons[n]!);
     }
@@ -92,13 +94,13 @@ describe("samples by URL, from a real HTTP server", () => {
     expect(small.cached(`${server.url}/tree/wtone/0.wav`)).toBeUndefined();
     expect(leftovers(cache.dir)).toEqual([]);
     expect(cache.usage().files).toBe(2); // the map and the one good file
-  });
+  }, BUDGET);
 
   test("live (not a render): a file that cannot be had is reported once per evaluation by name and reason, one still downloading is reported late, and it plays once it has arrived", async () => {
     const engine = Engine.open({ backend: "offline", sampleRate: RATE });
     try {
       const warnings: string[] = [];
-      const library = new SampleLibrary(engine, { cache: freshCache({ timeoutMs: 1000 }), onError: (m) => warnings.push(m) });
+      const library = new SampleLibrary(engine, { cache: freshCache(), onError: (m) => warnings.push(m) });
       await library.addRemote(`${server.url}/strudel.json`);
       library.newEvaluation();
       server.delayMs = 300;
@@ -121,7 +123,7 @@ describe("samples by URL, from a real HTTP server", () => {
     } finally {
       engine.close();
     }
-  });
+  }, BUDGET);
 
   test("two renders at once sharing a cache directory (each its own SampleCache, so only the lock files stand between them) download each file once", async () => {
     const cache = freshCache();
@@ -136,7 +138,22 @@ describe("samples by URL, from a real HTTP server", () => {
       server.delayMs = 0;
     }
     for (const path of ["/strudel.json", "/tree/wtone/0.wav", "/tree/wtone/1.wav", "/tree/ftone/0.flac", "/tree/mtone/0.mp3"]) expect(server.hits.get(path), path).toBe(1);
-  });
+  }, BUDGET);
+});
+
+describe("sources not supported", () => {
+  test("shabda: and other schemes are refused with a clear message (a render fails; live it is a warning and the rest plays)", async () => {
+    await expect(renderProgram(`samples("shabda:bass:4")\ns("bd")`, opts(freshCache()))).rejects.toThrow(/samples\("shabda:bass:4"\): "shabda:" sources are not supported here; give github:user\/repo, an http\(s\) URL of a strudel\.json, or a local folder/);
+    const engine = Engine.open({ backend: "offline", sampleRate: RATE });
+    try {
+      const warnings: string[] = [];
+      const { addSampleSources } = await import("../../server/live/sample-sources.ts");
+      await addSampleSources(new SampleLibrary(engine, { cache: freshCache() }), ["shabda:bass:4"], undefined, (m) => warnings.push(m));
+      expect(warnings).toEqual([expect.stringMatching(/"shabda:" sources are not supported here.*; the rest plays$/)]);
+    } finally {
+      engine.close();
+    }
+  }, BUDGET);
 });
 
 describe(".piano()", () => {
@@ -148,5 +165,5 @@ describe(".piano()", () => {
     expect(unknownSoundWarnings([{ s: "piano" }], () => false, () => ["bd"])).toEqual([
       expect.stringMatching(/^piano: unknown sound \(it plays nothing\); .*ostinato sounds fetch --strudel-defaults/),
     ]);
-  });
+  }, BUDGET);
 });

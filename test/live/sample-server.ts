@@ -98,7 +98,7 @@ export async function startSampleServer(): Promise<SampleServer> {
       if (path === "/gh/ostinato-test/kit/main/strudel.json") return Response.json({ gtone: ["gtone/0.wav", "gtone/1.flac"] });
       if (path === "/bad/garbage.wav") return new Response("this is not a sound file, only words".repeat(50), { headers: { "content-type": "audio/wav" } });
       if (path === "/slow/slow.wav") {
-        await new Promise((r) => setTimeout(r, 3000));
+        await new Promise((r) => setTimeout(r, 6000));
         return new Response(Bun.file(join(root, "tree", "wtone/0.wav")));
       }
       let file: string | undefined;
