@@ -273,6 +273,24 @@ double ost_engine_now_frame(const ost_engine *e) {
     return t.now_frame[0].f;
 }
 
+ost_result ost_engine_clock_pair(const ost_engine *e, double *out) {
+    if (!e || !out) return OST_INVALID_ARGS;
+    ost_telemetry t;
+    ost_mixer_telemetry(&e->mixer, &t);
+    /* The block's CLOCK_MONOTONIC stamp moved onto CLOCK_REALTIME with the
+       two clocks' offset read now, bracketed by monotonic reads so a
+       preemption between them does not skew it. */
+    struct timespec m0, r, m1;
+    clock_gettime(CLOCK_MONOTONIC, &m0);
+    clock_gettime(CLOCK_REALTIME, &r);
+    clock_gettime(CLOCK_MONOTONIC, &m1);
+    double mono = ((double)m0.tv_sec + (double)m1.tv_sec) * 0.5 + ((double)m0.tv_nsec + (double)m1.tv_nsec) * 0.5e-9;
+    double real = (double)r.tv_sec + (double)r.tv_nsec * 1e-9;
+    out[0] = (double)t.frames[0].u;
+    out[1] = (double)t.block_ns[0].u * 1e-9 + (real - mono);
+    return t.block_ns[0].u ? OST_OK : OST_WRONG_STATE;
+}
+
 int32_t ost_engine_device_index(const ost_engine *e) {
     if (!e) return -1;
     /* Control data read without the lock: a snapshot for display. Reading

@@ -472,6 +472,11 @@ OST_API ost_result ost_engine_render(ost_engine *engine, float *out, uint32_t fr
 OST_API ost_result ost_engine_telemetry(const ost_engine *engine, void *out, uint32_t size);
 /** Estimate of the frame being rendered now; -1 for NULL. Thread: any. */
 OST_API double ost_engine_now_frame(const ost_engine *engine);
+/** The clock pair of the last rendered block: out[0] = frames rendered,
+ *  out[1] = CLOCK_REALTIME seconds when that block finished rendering (for a
+ *  delay-locked loop that maps frames to wall-clock time). OST_WRONG_STATE
+ *  before the first block. Thread: any (not the audio callback). */
+OST_API ost_result ost_engine_clock_pair(const ost_engine *engine, double *out);
 /** PortAudio device index in use (-1 when not on portaudio, or NULL). Thread: any. */
 OST_API int32_t ost_engine_device_index(const ost_engine *engine);
 /** The most recent `frames` frames of the output, mono (the mean of the

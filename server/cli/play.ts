@@ -8,6 +8,7 @@ import { readFileSync, watch } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { Engine, EngineError, health, type EngineConfig } from "../engine/index.ts";
 import { Recordings } from "../live/recording.ts";
+import { TARGET_HELP, TARGET_OPTIONS, targetOptions } from "./target-options.ts";
 import { LiveSession, type LiveEvent } from "../live/session.ts";
 import { deviceOption, numberOption, parseCommand, recordOption, routeOptions, samplesOption, cacheOptions, CACHE_OPTIONS, UsageError, withUsage } from "./options.ts";
 import { formatProgramError } from "./report.ts";
@@ -28,6 +29,7 @@ Plays a pattern file until Ctrl+C (or for --cycles N).
   --record FILE     record the output to FILE (32-bit float WAV) until the end
   --channels C      output channels (default 2)
   --route O:C       send orbit O to channels C and C+1 instead of the master (repeatable; C even)
+${TARGET_HELP}
   A program's record("name") writes takes to recordings/ beside FILE.`;
 
 export function run(args: string[]): Promise<number> {
@@ -39,6 +41,7 @@ export function run(args: string[]): Promise<number> {
         watch: { type: "boolean" }, device: { type: "string" }, backend: { type: "string" }, cycles: { type: "string" }, lookahead: { type: "string" }, queue: { type: "string" },
         samples: { type: "string", multiple: true }, ...CACHE_OPTIONS, record: { type: "string" },
         channels: { type: "string" }, route: { type: "string", multiple: true },
+        ...TARGET_OPTIONS,
       },
       true,
     );
@@ -54,6 +57,7 @@ export function run(args: string[]): Promise<number> {
     let source = readSource(file);
     const cycles = numberOption("cycles", values.cycles, 1e-6, 1e9);
     const routes = routeOptions(values.route);
+    const targets = targetOptions(values);
     const samples = (cacheOptions(values), samplesOption(values.samples));
     const record = recordOption(values.record);
     const engine = openEngine(values.backend === "null", deviceOption(values.device), numberOption("channels", values.channels, 1, 8, true));
@@ -70,6 +74,7 @@ export function run(args: string[]): Promise<number> {
       engine,
       lookahead: numberOption("lookahead", values.lookahead, 0, 2),
       queueAhead: numberOption("queue", values.queue, 0, 5),
+      targets,
       samples,
       baseDir: dirname(file),
     });

@@ -3,6 +3,7 @@
  * @module
  */
 import { startServer } from "../http/server.ts";
+import { TARGET_HELP, TARGET_OPTIONS, targetOptions } from "./target-options.ts";
 import { deviceOption, numberOption, parseCommand, recordOption, routeOptions, samplesOption, cacheOptions, CACHE_OPTIONS, UsageError, withUsage } from "./options.ts";
 
 const HELP = `usage: ostinato serve [options]
@@ -30,7 +31,8 @@ session token). Without a sound card the engine runs on the null backend.
   --channels C        output channels (default 2)
   --route O:C         send orbit O to channels C and C+1 instead of the master (repeatable; C even)
   --no-resume         start silent (by default what played when the server stopped plays again)
-  --memory-limit MB   ceiling of the programs' memory (default a quarter of the machine's, 256-4096)`;
+  --memory-limit MB   ceiling of the programs' memory (default a quarter of the machine's, 256-4096)
+${TARGET_HELP}`;
 
 export function run(args: string[]): Promise<number> {
   return withUsage("serve", args, HELP, async () => {
@@ -54,6 +56,7 @@ export function run(args: string[]): Promise<number> {
       route: { type: "string", multiple: true },
       "no-resume": { type: "boolean" },
       "memory-limit": { type: "string" },
+      ...TARGET_OPTIONS,
     });
     if (values.help) {
       console.log(HELP);
@@ -74,6 +77,7 @@ export function run(args: string[]): Promise<number> {
       blockFrames: numberOption("block", values.block, 16, 8192, true),
       lookahead: numberOption("lookahead", values.lookahead, 0, 2),
       queueAhead: numberOption("queue", values.queue, 0, 5),
+      targets: targetOptions(values),
       patternsDir: values.patterns,
       stateDir: values.state,
       allowHosts: values["allow-host"],

@@ -254,6 +254,16 @@ export class Engine {
   }
 
   /**
+   * The clock pair of the last rendered block, written into `into`:
+   * [frames rendered, CLOCK_REALTIME seconds when that block finished].
+   * False before the first block. For the delay-locked loop of the targets
+   * that need wall-clock time (server/targets/wall-clock.ts).
+   */
+  clockPair(into: Float64Array): boolean {
+    return native().ost_engine_clock_pair(this.#live("clockPair"), into) === 0;
+  }
+
+  /**
    * The most recent `frames` frames of the output (at most SCOPE_MAX_FRAMES),
    * mono: the mean of the output channels after the limiter, oldest first;
    * frames not rendered yet are 0. Lock-free on both sides: the audio thread

@@ -57,6 +57,7 @@ export const SYMBOLS = {
   ost_engine_render: { args: [ptr, ptr, u32], returns: i32 },
   ost_engine_telemetry: { args: [ptr, ptr, u32], returns: i32 },
   ost_engine_now_frame: { args: [ptr], returns: f64 },
+  ost_engine_clock_pair: { args: [ptr, ptr], returns: i32 },
   ost_engine_device_index: { args: [ptr], returns: i32 },
   ost_engine_scope: { args: [ptr, ptr, u32], returns: i32 },
   // samples

@@ -5,6 +5,7 @@
  * both start it through `startServer`.
  * @module
  */
+import type { TargetConfig } from "../targets/target.ts";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Engine, EngineError, type EngineConfig } from "../engine/index.ts";
@@ -41,6 +42,8 @@ export type ServerOptions = {
   stateDir?: string;
   lookahead?: number;
   queueAhead?: number;
+  /** Where events go besides the engine (--superdirt, --targets, --osc-latency). */
+  targets?: Partial<TargetConfig>;
   allowHosts?: string[];
   /** Where the bundled editor is. */
   webDir?: string;
@@ -96,6 +99,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     engine,
     lookahead: options.lookahead,
     queueAhead: options.queueAhead,
+    targets: options.targets,
     samples: options.samples,
     baseDir: patternsDir,
     ...options.limits,

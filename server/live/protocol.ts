@@ -5,6 +5,7 @@
  * hang (programs, tempo, horizon, mute/solo) is mirrored in the main thread.
  * @module
  */
+import type { TargetConfig } from "../targets/target.ts";
 import type { ProgramErrorJSON } from "./errors.ts";
 import type { ScheduledEvent } from "./scheduler.ts";
 import type { SlotState } from "./slots.ts";
@@ -28,6 +29,8 @@ export type WorkerInit = {
   /** Seconds of events queued ahead in the engine. */
   queueAhead: number;
   tickMs: number;
+  /** Where events go (the engine, SuperDirt): targets/target.ts. */
+  targets: TargetConfig;
   /** Replayed without their side effects (setcps, hush): tempo comes from `tempo`. */
   programs: ProgramRecord[];
   muted: string[];

@@ -36,6 +36,7 @@ import type { ProgramError } from "./errors.ts";
 import { queryError } from "./evaluate.ts";
 import type { Slot, SlotTable } from "./slots.ts";
 import type { TempoMap } from "./tempo.ts";
+import type { Routing } from "../targets/target.ts";
 
 /** The grid query boundaries snap to: 2^-20 cycle (about 2 µs at 0.5 cps). */
 const GRID = 1 << 20;
@@ -74,6 +75,8 @@ export type SchedulerOptions = {
   beforeQuery?: (slot: Slot<Pattern>) => void;
   /** Sample banks (names resolved there play samples; see EventBuffer). */
   samples?: SampleResolver;
+  /** Where events go besides the engine (targets/target.ts); default: the engine alone. */
+  routing?: Routing;
 };
 
 export class Scheduler {
@@ -83,6 +86,7 @@ export class Scheduler {
   private readonly warned = new Set<string>();
   private lookaheadFrames: number;
   private queueFrames: number;
+  private readonly routing: Routing;
 
   constructor(
     private readonly engine: EngineProducer,
@@ -97,6 +101,7 @@ export class Scheduler {
     this.lookaheadFrames = Math.max(0, options.lookahead) * engine.sampleRate;
     this.queueFrames = Math.max(this.lookaheadFrames, (options.queueAhead ?? options.lookahead) * engine.sampleRate);
     this.horizonCycle = startCycle ?? snap(tempo.cycleAt(engine.now()));
+    this.routing = options.routing ?? { engine: true, oscByDefault: false };
   }
 
   /** The engine frame of the horizon. */
@@ -111,13 +116,18 @@ export class Scheduler {
    */
   tick(nowFrame: number = this.engine.now()): number {
     const target = snap(this.tempo.cycleAt(nowFrame + this.queueFrames));
-    if (target.lte(this.horizonCycle)) return this.flush();
+    if (target.lte(this.horizonCycle)) {
+      this.flushTargets();
+      return this.flush();
+    }
     const from = this.horizonCycle;
     const events: ScheduledEvent[] | undefined = this.options.onEvents ? [] : undefined;
     for (const slot of this.slots.audible()) this.scheduleSlot(slot, from, target, events);
     this.horizonCycle = target;
     if (events && events.length) this.options.onEvents!(events);
-    return this.flush();
+    const taken = this.flush();
+    this.flushTargets();
+    return taken;
   }
 
   /** The first frame at which a change made now is heard. */
@@ -148,6 +158,8 @@ export class Scheduler {
     if (tags === "all") this.batch.addClear(SLOT_ALL, frame);
     else for (const tag of tags) this.batch.addClear(tag, frame);
     this.options.onRetract?.(tags, frame);
+    this.routing.osc?.retract(tags, frame);
+    this.routing.midi?.retract(tags, frame);
     // From one frame earlier on the grid, keeping only events at `frame` or later,
     // so the split between old and new events is exact in frames.
     const from = snap(this.tempo.cycleAt(frame - 1));
@@ -172,7 +184,11 @@ export class Scheduler {
   cut(tag: number, nowFrame: number = this.engine.now()): void {
     this.batch.addClear(tag, nowFrame);
     this.batch.addRelease(tag, nowFrame);
-    this.options.onRetract?.(tag === SLOT_ALL ? "all" : [tag], nowFrame);
+    const tags = tag === SLOT_ALL ? "all" : [tag];
+    this.options.onRetract?.(tags, nowFrame);
+    this.routing.osc?.retract(tags, nowFrame);
+    this.routing.midi?.retract(tags, nowFrame);
+    this.routing.midi?.silence?.(tag === SLOT_ALL ? "all" : tag, nowFrame);
     this.flush();
   }
 
@@ -219,14 +235,36 @@ export class Scheduler {
     const endCycle = begin + (whole.end.valueOf() - begin) * clip;
     const durFrames = Math.min(DUR_FOREVER - 1, Math.max(1, Math.round(this.tempo.frameAt(endCycle)) - frame));
     const cps = this.tempo.cps(frame);
-    if (!this.batch.add(controls, frame, durFrames, slot.tag, cps)) {
-      this.flush();
-      if (!this.batch.add(controls, frame, durFrames, slot.tag, cps)) {
-        this.warnOnce("batch-full", "event batch full: the engine's ring is not draining; events will be late");
-        return;
-      }
-    }
+    // `.osc()` and `.midi()` route a pattern to that target alone (the hap's context says so).
+    const routed = hap.context.target;
+    const r = this.routing;
+    if (routed === "osc" || (routed === undefined && r.oscByDefault)) r.osc?.add(controls, frame, durFrames, slot.tag, slot.id, cps, begin);
+    else if (routed === "midi") r.midi?.add(controls, frame, durFrames, slot.tag, slot.id, cps, begin);
+    if (routed === undefined && r.engine && !this.pushToEngine(controls, frame, durFrames, slot.tag, cps)) return;
     events?.push({ frame, durFrames, slot: slot.id, locations: hap.context.locations ?? [], value });
+  }
+
+  /**
+   * The other targets send what is due by the engine's real clock, not the
+   * tick's `nowFrame`: an evaluation's cushion queues the engine seconds
+   * ahead (a hang must not starve the audio), but what a target sent cannot
+   * be retracted, so it waits for its time.
+   */
+  private flushTargets(): void {
+    const r = this.routing;
+    if (!r.osc && !r.midi) return;
+    const now = this.engine.now();
+    r.osc?.flush(now);
+    r.midi?.flush(now);
+  }
+
+  /** Adds an event to the engine's batch; false when the ring is full even after a flush. */
+  private pushToEngine(controls: Record<string, unknown>, frame: number, durFrames: number, tag: number, cps: number): boolean {
+    if (this.batch.add(controls, frame, durFrames, tag, cps)) return true;
+    this.flush();
+    if (this.batch.add(controls, frame, durFrames, tag, cps)) return true;
+    this.warnOnce("batch-full", "event batch full: the engine's ring is not draining; events will be late");
+    return false;
   }
 
   /** Pushes what the batch holds; keeps what the ring could not take. */

@@ -22,6 +22,7 @@
  * fresh worker is not replayed again.
  * @module
  */
+import { DEFAULT_TARGETS, oscSendAhead, type TargetConfig } from "../targets/target.ts";
 import { defaultCacheDir, EventBuffer, githubBase, SLOT_ALL, type Engine, type SampleMap } from "../engine/index.ts";
 import type { RecordRequest } from "./program.ts";
 import { ProgramError, type ProgramErrorJSON } from "./errors.ts";
@@ -40,6 +41,8 @@ export type LiveOptions = {
   queueAhead?: number;
   /** Scheduler period in milliseconds. */
   tickMs?: number;
+  /** Where events go besides the engine (--superdirt, --targets). */
+  targets?: Partial<TargetConfig>;
   /** A worker silent this long is considered hung. */
   hangTimeoutMs?: number;
   /** Initial tempo. */
@@ -150,14 +153,20 @@ export class LiveSession {
   readonly lookahead: number;
   readonly queueAhead: number;
   readonly tickMs: number;
+  readonly targets: TargetConfig;
   readonly hangTimeoutMs: number;
   readonly evalTimeoutMs: number;
   readonly startTimeoutMs: number;
   readonly memoryLimitMb: number;
 
   private constructor(readonly engine: Engine, options: LiveOptions) {
-    this.lookahead = options.lookahead ?? DEFAULT_LOOKAHEAD;
-    this.queueAhead = Math.max(this.lookahead, options.queueAhead ?? DEFAULT_QUEUE_AHEAD);
+    this.targets = { ...DEFAULT_TARGETS, ...options.targets };
+    // A bundle sent to SuperDirt cannot be taken back: when every pattern goes
+    // there, a change is heard once what was sent has played (targets/superdirt.ts).
+    const lookahead = options.lookahead ?? DEFAULT_LOOKAHEAD;
+    const queueAhead = Math.max(lookahead, options.queueAhead ?? DEFAULT_QUEUE_AHEAD);
+    this.lookahead = this.targets.superdirt ? oscSendAhead(lookahead, queueAhead) : lookahead;
+    this.queueAhead = Math.max(this.lookahead, queueAhead);
     this.tickMs = options.tickMs ?? DEFAULT_TICK_MS;
     this.hangTimeoutMs = options.hangTimeoutMs ?? DEFAULT_HANG_TIMEOUT_MS;
     this.evalTimeoutMs = options.evalTimeoutMs ?? DEFAULT_EVAL_TIMEOUT_MS;
@@ -341,6 +350,7 @@ export class LiveSession {
         lookahead: this.lookahead,
         queueAhead: this.queueAhead,
         tickMs: this.tickMs,
+        targets: this.targets,
         programs: this.programs,
         muted,
         solo,

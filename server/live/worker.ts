@@ -31,6 +31,9 @@ import { Scheduler } from "./scheduler.ts";
 import { SlotTable, slotIds } from "./slots.ts";
 import { TempoMap } from "./tempo.ts";
 import type { SlotPlace } from "./block-place.ts";
+import { SuperDirtTarget } from "../targets/superdirt.ts";
+import { oscSendAhead, type Routing } from "../targets/target.ts";
+import { WallClock } from "../targets/wall-clock.ts";
 
 // This thread only hosts REPL programs: a plain string that reaches the
 // library while a pattern is queried is a value, as it was when evaluated.
@@ -58,6 +61,12 @@ let evalCushion = 0;
 /** Set when a slot failed during a tick: the main thread needs the new state. */
 let stateDirty = false;
 let timer: ReturnType<typeof setInterval> | undefined;
+/** Frames to wall-clock time for the OSC target, and its (frame, time) pair. */
+let wallClock: WallClock;
+const clockPair = new Float64Array(2);
+let superdirt: SuperDirtTarget | undefined;
+/** False when every pattern goes to SuperDirt alone (--superdirt without --targets engine). */
+let engineTarget = true;
 
 /** An evaluation under way. */
 type Flight = { id: number; buffer: string; timers: TimerScope };
@@ -130,6 +139,7 @@ function receive(msg: ToWorker): void {
         return;
       case "stop":
         if (timer) clock.clearInterval(timer);
+        superdirt?.close();
         return;
     }
   } catch (err) {
@@ -184,6 +194,7 @@ async function init(msg: WorkerInit): Promise<void> {
   const earliest = tempo.cycleAt(engine.now() + msg.lookahead * msg.engine.sampleRate);
   const resume: Rational =
     msg.horizon && msg.horizon[0] / msg.horizon[1] > earliest ? ratio(msg.horizon[0], msg.horizon[1]) : ratio(Math.ceil(earliest * 2 ** 20), 2 ** 20);
+  const routing = await openTargets(msg);
   scheduler = new Scheduler(
     engine,
     slots,
@@ -205,6 +216,7 @@ async function init(msg: WorkerInit): Promise<void> {
         post({ type: "retract", slots: ids, fromFrame });
       },
       samples: library,
+      routing,
       beforeQuery: (slot) => {
         showQueried(slot.id, slot.tag);
         atomic.store(cells, SHARED.PHASE, PHASE.QUERYING);
@@ -217,6 +229,27 @@ async function init(msg: WorkerInit): Promise<void> {
   tick();
   post({ type: "ready", dropped });
   postState();
+}
+
+/**
+ * The targets besides the engine. The SuperDirt target always exists (a
+ * pattern's `.osc()` sends there even when --superdirt did not make it the
+ * default); its socket opens at start only when every pattern goes there.
+ */
+async function openTargets(msg: WorkerInit): Promise<Routing> {
+  const t = msg.targets;
+  wallClock = new WallClock(msg.engine.sampleRate);
+  superdirt = new SuperDirtTarget(wallClock, msg.engine.sampleRate, {
+    host: t.oscHost,
+    port: t.oscPort,
+    latency: t.oscLatency,
+    sendAhead: oscSendAhead(msg.lookahead, msg.queueAhead),
+    gainCurve: t.gainCurve,
+    onWarning: (message) => post({ type: "warning", message }),
+  });
+  engineTarget = t.engine;
+  if (t.superdirt) await superdirt.open();
+  return { engine: t.engine, oscByDefault: t.superdirt, osc: superdirt };
 }
 
 /**
@@ -312,6 +345,7 @@ function queue(nowFrame?: number): void {
   // A control command is on its way: push nothing until it is applied (hush means hush).
   if (atomic.load(cells, SHARED.CONTROL_SEQ) > atomic.load(cells, SHARED.CONTROL_ACK)) return;
   const before = atomic.load(cells, SHARED.PHASE);
+  if (engine.clockPair(clockPair)) wallClock.update(clockPair[0]!, clockPair[1]!);
   try {
     scheduler.tick(nowFrame);
   } catch (err) {
@@ -358,7 +392,8 @@ async function runEval(
   try {
     const { program, values } = await withDeadline(prepare(flight, code, keepFailed, started, place), evalTimeoutMs, buffer);
     showEvaluating(id);
-    const warnings = unknownSoundWarnings(values, knownSound, knownSoundNames);
+    // Sounds SuperDirt plays are SuperDirt's to know: only the engine's are checked.
+    const warnings = engineTarget ? unknownSoundWarnings(values, knownSound, knownSoundNames) : [];
     for (const v of values) if (typeof v.s === "string") scheduler.markWarned(`sound:${typeof v.bank === "string" ? `${v.bank}_${v.s}` : v.s}`);
     beat();
     // evaluations of one buffer (or of one `$:` block of it) are installed in the order they were made

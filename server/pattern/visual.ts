@@ -3,8 +3,8 @@
  * renders) they have nowhere to draw or send to, so each leaves its pattern
  * unchanged; the editor draws the ones it knows from the program's text
  * (the `_` forms under their line, the others in the visual panel).
- * `.osc()` and `.midi()` keep the pattern as it is until those targets
- * exist; their controls are carried as values meanwhile.
+ * `.osc()` and `.midi()` route a pattern's events to that target alone: the
+ * haps' context says where (`target`), so their values stay Strudel's.
  * @module
  */
 import { type Any, Pattern, type PatternLike, reify, silence } from "./pattern.ts";
@@ -62,18 +62,25 @@ export const spectrum = register(["spectrum", "_spectrum"], unchanged, { args: [
 export const markcss = register("markcss", (_css: unknown, pat: Pattern<Any>) => pat, { args: ["raw"], minArgs: 0 });
 
 /**
- * Sends the events over OSC (to SuperDirt). Not a target here yet: the pattern plays as it is.
+ * Sends the pattern's events over OSC to SuperDirt instead of the native engine
+ * (`--superdirt HOST:PORT`, default 127.0.0.1:57120; `oschost`/`oscport` per event).
  * @example
  * s("bd sd").osc()
  */
-export const osc = register(["osc"], unchanged, { args: [] });
+export const osc = register(["osc"], (pat: Pattern<Any>) => routeTo(pat, "osc"), { args: [] });
 
 /**
- * Sends the events to a MIDI port. Not a target here yet: the pattern plays as it is, its MIDI controls carried as values.
+ * Sends the pattern's events to a MIDI port instead of the native engine (`ostinato midi` lists the ports).
  * @example
  * note("c4 e4").midichan(1).midi()
  */
-export const midi = register("midi", (_port: unknown, pat: Pattern<Any>) => pat, { args: ["raw"], minArgs: 0 });
+export const midi = register("midi", (port: unknown, pat: Pattern<Any>) => routeTo(pat, "midi", port), { args: ["raw"], minArgs: 0 });
+
+/** The pattern with every hap's context naming its target (and a MIDI port). */
+function routeTo(pat: Pattern<Any>, target: "osc" | "midi", port?: unknown): Pattern<Any> {
+  const midiPort = typeof port === "string" || typeof port === "number" ? port : undefined;
+  return pat.withContext((c) => (midiPort === undefined ? { ...c, target } : { ...c, target, midiPort }));
+}
 
 /**
  * Logs each event as it plays, in Strudel's browser console. Headless, unchanged.
