@@ -239,7 +239,10 @@ export class Scheduler {
     const routed = hap.context.target;
     const r = this.routing;
     if (routed === "osc" || (routed === undefined && r.oscByDefault)) r.osc?.add(controls, frame, durFrames, slot.tag, slot.id, cps, begin);
-    else if (routed === "midi") r.midi?.add(controls, frame, durFrames, slot.tag, slot.id, cps, begin);
+    else if (routed === "midi") {
+      if (r.midi) r.midi.add(controls, frame, durFrames, slot.tag, slot.id, cps, begin);
+      else this.warnOnce(`midi:${slot.id}`, `slot "${slot.id}" goes to .midi(), and MIDI output is not available here yet: it plays nowhere`);
+    }
     if (routed === undefined && r.engine && !this.pushToEngine(controls, frame, durFrames, slot.tag, cps)) return;
     events?.push({ frame, durFrames, slot: slot.id, locations: hap.context.locations ?? [], value });
   }

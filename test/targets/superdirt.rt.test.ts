@@ -54,17 +54,26 @@ describe("SuperDirt time tags on a sound card's clock", () => {
     expect(b.length).toBeGreaterThanOrEqual(60);
     const cycles = b.map((x) => x.args.cycle as number);
     for (let i = 1; i < cycles.length; i++) expect(cycles[i]! - cycles[i - 1]!).toBeCloseTo(0.25, 9);
-    const expected = 24000 / deviceRate;
     const steps = b.slice(1).map((x, i) => x.time - b[i]!.time);
-    const worst = Math.max(...steps.map((s) => Math.abs(s - expected)));
-    const offNominal = Math.max(...steps.map((s) => Math.abs(s - 0.5)));
+    // The device clock between host hiccups: the median step (a skipped period
+    // moves the device clock itself, and the tags with it, once).
+    const steady = [...steps].sort((x, y) => x - y)[steps.length >> 1]!;
+    const off = steps.filter((st) => Math.abs(st - steady) > 1e-4);
+    const worst = Math.max(...steps.map((st) => Math.abs(st - steady)));
     console.log(
-      `superdirt tags: ${b.length} bundles over ${(b.at(-1)!.time - b[0]!.time).toFixed(3)} s; device clock ${(((deviceRate / RATE) - 1) * 1e6).toFixed(0)} ppm ` +
-        `against CLOCK_REALTIME; worst step error ${(worst * 1e6).toFixed(1)} µs (from 0.5 s: ${(offNominal * 1e6).toFixed(1)} µs); host xruns ${xruns}`,
+      `superdirt tags: ${b.length} bundles over ${(b.at(-1)!.time - b[0]!.time).toFixed(3)} s; step ${(steady * 1e3).toFixed(4)} ms ` +
+        `(device clock ${((0.5 / steady - 1) * 1e6).toFixed(0)} ppm against CLOCK_REALTIME between hiccups, ${((deviceRate / RATE - 1) * 1e6).toFixed(0)} ppm over the run); ` +
+        `worst step ${(worst * 1e6).toFixed(1)} µs from it; ${off.length} steps off by more than 0.1 ms; host xruns ${xruns}`,
     );
-    // A host that skipped periods (JACK without real-time priority on a busy
-    // machine) moved the device clock itself: reported above, not asserted.
-    if (xruns === 0) expect(worst).toBeLessThan(1e-4);
+    // Every step within 0.1 ms of the device clock's 24 000 frames, except
+    // where the host skipped periods (JACK without real-time priority on a
+    // busy machine): those move the device clock itself, reported above.
+    expect(off.length).toBeLessThanOrEqual(2 * xruns);
+    if (xruns === 0) {
+      expect(worst).toBeLessThan(1e-4);
+      // ... and that is the device's pace, not the nominal rate's 0.5 s.
+      expect(Math.abs(steady - 24000 / deviceRate)).toBeLessThan(2e-5);
+    }
     // Every tag is ahead of its arrival, so SuperDirt gets each bundle before it is due,
     // unless the live worker was held up past an event's time (the machine's doing: it says so).
     const lateWarned = warnings.some((w) => w.includes("was due before it could be sent"));
