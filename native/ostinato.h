@@ -477,6 +477,39 @@ OST_API double ost_engine_now_frame(const ost_engine *engine);
  *  delay-locked loop that maps frames to wall-clock time). OST_WRONG_STATE
  *  before the first block. Thread: any (not the audio callback). */
 OST_API ost_result ost_engine_clock_pair(const ost_engine *engine, double *out);
+/* ======================================================================
+ * MIDI out through JACK MIDI (midi_jack.c)
+ * ==================================================================== */
+
+typedef struct ost_midi ost_midi;
+
+/** Bytes of one MIDI record: f64 engine frame, u32 slot tag, u8 port,
+ *  u8 kind (0 message, 1 cut), u16 length, 64 data bytes at 16, 8 reserved. */
+#define OST_MIDI_RECORD_BYTES 88
+
+/** Opens a JACK client with that name (never starts a server): OST_NO_DEVICE
+ *  when no JACK server runs. Thread: control. */
+OST_API ost_result ost_midi_open(const char *client_name, ost_midi **out);
+/** Deactivates and closes the client. Thread: control. */
+OST_API void ost_midi_close(ost_midi *midi);
+/** Registers a MIDI output port, connected to `connect_to` (a JACK port
+ *  name) when given; returns its index or a negative ost_result
+ *  (OST_NO_DEVICE: no such port to connect to; the port stays). Thread: control. */
+OST_API int32_t ost_midi_add_port(ost_midi *midi, const char *name, const char *connect_to);
+/** The full JACK name of a port of ours, or NULL. Thread: control. */
+OST_API const char *ost_midi_port_name(const ost_midi *midi, int32_t index);
+/** Queues `count` records for the process callback; returns how many fit. Thread: one producer. */
+OST_API uint32_t ost_midi_push(ost_midi *midi, const void *records, uint32_t count);
+/** Maps engine frames to JACK frames from the engine's last block (call
+ *  every tick). OST_WRONG_STATE until both clocks have run. Thread: control. */
+OST_API ost_result ost_midi_sync(ost_midi *midi, const ost_engine *engine);
+/** out[7]: sent, late, dropped, offset (JACK frame - engine frame), last
+ *  cycle start, period, synced. Thread: any. */
+OST_API ost_result ost_midi_stats(const ost_midi *midi, double *out);
+/** The JACK MIDI input ports (where our output can go), one name a line,
+ *  into out; returns the count or a negative ost_result. Thread: control. */
+OST_API int32_t ost_midi_list_ports(char *out, uint32_t size);
+
 /** PortAudio device index in use (-1 when not on portaudio, or NULL). Thread: any. */
 OST_API int32_t ost_engine_device_index(const ost_engine *engine);
 /** The most recent `frames` frames of the output, mono (the mean of the

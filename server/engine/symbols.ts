@@ -58,6 +58,15 @@ export const SYMBOLS = {
   ost_engine_telemetry: { args: [ptr, ptr, u32], returns: i32 },
   ost_engine_now_frame: { args: [ptr], returns: f64 },
   ost_engine_clock_pair: { args: [ptr, ptr], returns: i32 },
+  // MIDI out through JACK MIDI
+  ost_midi_open: { args: [ptr, ptr], returns: i32 },
+  ost_midi_close: { args: [ptr], returns: none },
+  ost_midi_add_port: { args: [ptr, ptr, ptr], returns: i32 },
+  ost_midi_port_name: { args: [ptr, i32], returns: cstring },
+  ost_midi_push: { args: [ptr, ptr, u32], returns: u32 },
+  ost_midi_sync: { args: [ptr, ptr], returns: i32 },
+  ost_midi_stats: { args: [ptr, ptr], returns: i32 },
+  ost_midi_list_ports: { args: [ptr, u32], returns: i32 },
   ost_engine_device_index: { args: [ptr], returns: i32 },
   ost_engine_scope: { args: [ptr, ptr, u32], returns: i32 },
   // samples

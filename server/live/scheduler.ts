@@ -240,7 +240,7 @@ export class Scheduler {
     const r = this.routing;
     if (routed === "osc" || (routed === undefined && r.oscByDefault)) r.osc?.add(controls, frame, durFrames, slot.tag, slot.id, cps, begin);
     else if (routed === "midi") {
-      if (r.midi) r.midi.add(controls, frame, durFrames, slot.tag, slot.id, cps, begin);
+      if (r.midi) r.midi.add(controls, frame, durFrames, slot.tag, slot.id, cps, begin, hap.context.midiPort as string | number | undefined);
       else this.warnOnce(`midi:${slot.id}`, `slot "${slot.id}" goes to .midi(), and MIDI output is not available here yet: it plays nowhere`);
     }
     if (routed === undefined && r.engine && !this.pushToEngine(controls, frame, durFrames, slot.tag, cps)) return;

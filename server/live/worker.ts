@@ -32,6 +32,7 @@ import { SlotTable, slotIds } from "./slots.ts";
 import { TempoMap } from "./tempo.ts";
 import type { SlotPlace } from "./block-place.ts";
 import { SuperDirtTarget } from "../targets/superdirt.ts";
+import { MidiTarget } from "../targets/midi.ts";
 import { oscSendAhead, type Routing } from "../targets/target.ts";
 import { WallClock } from "../targets/wall-clock.ts";
 
@@ -65,6 +66,7 @@ let timer: ReturnType<typeof setInterval> | undefined;
 let wallClock: WallClock;
 const clockPair = new Float64Array(2);
 let superdirt: SuperDirtTarget | undefined;
+let midiOut: MidiTarget | undefined;
 /** False when every pattern goes to SuperDirt alone (--superdirt without --targets engine). */
 let engineTarget = true;
 
@@ -140,6 +142,7 @@ function receive(msg: ToWorker): void {
       case "stop":
         if (timer) clock.clearInterval(timer);
         superdirt?.close();
+        midiOut?.close(engine.now());
         return;
     }
   } catch (err) {
@@ -249,7 +252,12 @@ async function openTargets(msg: WorkerInit): Promise<Routing> {
   });
   engineTarget = t.engine;
   if (t.superdirt) await superdirt.open();
-  return { engine: t.engine, oscByDefault: t.superdirt, osc: superdirt };
+  midiOut = new MidiTarget(engine, msg.engine.sampleRate, {
+    sendAhead: oscSendAhead(msg.lookahead, msg.queueAhead),
+    onWarning: (message) => post({ type: "warning", message }),
+    clientName: t.midiClient,
+  });
+  return { engine: t.engine, oscByDefault: t.superdirt, osc: superdirt, midi: midiOut };
 }
 
 /**

@@ -76,9 +76,19 @@ export const osc = register(["osc"], (pat: Pattern<Any>) => routeTo(pat, "osc"),
  */
 export const midi = register("midi", (port: unknown, pat: Pattern<Any>) => routeTo(pat, "midi", port), { args: ["raw"], minArgs: 0 });
 
+/** A port given as a plain value, or as a one-word double-quoted string (mini-notation in the REPL): its first value. */
+function portName(port: unknown): string | number | undefined {
+  if (typeof port === "string" || typeof port === "number") return port;
+  if (port instanceof Pattern) {
+    const v = port._pure ? port._pure.value : port.queryArc(0, 1)[0]?.value;
+    return typeof v === "string" || typeof v === "number" ? v : undefined;
+  }
+  return undefined;
+}
+
 /** The pattern with every hap's context naming its target (and a MIDI port). */
 function routeTo(pat: Pattern<Any>, target: "osc" | "midi", port?: unknown): Pattern<Any> {
-  const midiPort = typeof port === "string" || typeof port === "number" ? port : undefined;
+  const midiPort = portName(port);
   return pat.withContext((c) => (midiPort === undefined ? { ...c, target } : { ...c, target, midiPort }));
 }
 

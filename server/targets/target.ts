@@ -9,7 +9,7 @@
 /** A target the scheduler feeds (SuperDirt over OSC, MIDI). */
 export interface FrameTarget {
   /** An event: its controls (the hap's value, by reference), absolute frame, duration, slot tag and id, tempo and cycle. */
-  add(controls: Record<string, unknown>, frame: number, durFrames: number, tag: number, id: string, cps: number, cycle: number): void;
+  add(controls: Record<string, unknown>, frame: number, durFrames: number, tag: number, id: string, cps: number, cycle: number, port?: string | number): void;
   /** Events of these slots (or all) from this frame on will not sound. */
   retract(tags: readonly number[] | "all", fromFrame: number): void;
   /** Called at the end of every live tick with the engine clock. */
@@ -54,6 +54,8 @@ export type TargetConfig = {
   oscLatency: number;
   /** Strudel's linear gain or Tidal's curve (targets/dirt-args.ts). */
   gainCurve: "strudel" | "tidal";
+  /** The JACK client name of the MIDI target (default "ostinato-midi"). */
+  midiClient?: string;
 };
 
 /**

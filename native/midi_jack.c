@@ -1,0 +1,316 @@
+/*
+ * midi_jack.c — MIDI out through JACK MIDI, stamped by engine frame.
+ *
+ * A JACK client of our own ("ostinato-midi") with MIDI output ports. The
+ * control thread (the live worker, over FFI) pushes fixed-size records
+ * (engine frame, slot tag, port, bytes) into a lock-free SPSC ring; the JACK
+ * process callback moves them into a pending pool it alone owns and writes
+ * each in the cycle that holds its frame, at its offset inside the period:
+ * JACK MIDI is sample-accurate.
+ *
+ * REAL-TIME CONTRACT of process(): no locks, no allocation, no I/O, no
+ * logging, no JavaScript. It touches only the ring (acquire/release
+ * atomics), its own pool, and JACK's real-time-safe port buffer calls
+ * (jack_port_get_buffer, jack_midi_clear_buffer, jack_midi_event_write,
+ * jack_last_frame_time).
+ *
+ * Engine frames to JACK frames: jack = engine + offset. ost_midi_sync, on
+ * the control thread, measures the offset from the engine's last block
+ * (frames rendered, CLOCK_MONOTONIC stamp) through jack_time_to_frames, and
+ * snaps it to the JACK period grid: when the engine itself plays on the JACK
+ * server (PortAudio's JACK host API, one engine block per period), engine
+ * frame F is rendered at position F - (frames before the block) of the
+ * cycle, so the offset is a constant on that grid and the MIDI lands on the
+ * exact frame of the audio. On another clock (the null backend) the offset
+ * follows the drift in whole periods, with hysteresis.
+ */
+#include <errno.h>
+#include <jack/jack.h>
+#include <jack/midiport.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "atomics.h"
+#include "ostinato.h"
+
+#define MIDI_RING 4096 /* records; a power of two */
+#define MIDI_POOL 4096
+#define MIDI_PORTS 16
+
+enum { KIND_MESSAGE = 0, KIND_CUT = 1, KIND_WRITTEN = 2 /* in the pool only */ };
+
+/* One record as the control thread writes it (OST_MIDI_RECORD_BYTES = 88). */
+typedef struct midi_record {
+    double frame;   /* engine frame */
+    uint32_t tag;   /* slot tag (OST_SLOT_ALL for every slot, in a CUT) */
+    uint8_t port;   /* output port index */
+    uint8_t kind;   /* KIND_MESSAGE or KIND_CUT */
+    uint16_t len;   /* bytes of data */
+    uint8_t data[64];
+    uint32_t seq;   /* set by the process callback: arrival order, to break ties */
+    uint32_t pad;
+} midi_record;
+
+_Static_assert(sizeof(midi_record) == OST_MIDI_RECORD_BYTES, "record layout is shared with server/engine/midi.ts");
+
+struct ost_midi {
+    jack_client_t *client;
+    jack_port_t *ports[MIDI_PORTS];
+    ost_atomic_u32 port_count; /* release after a port is registered; the callback acquires */
+    /* ring: written by the control thread, read by process() */
+    midi_record ring[MIDI_RING];
+    ost_atomic_u64 head; /* next write (producer) */
+    ost_atomic_u64 tail; /* next read (consumer) */
+    /* owned by process() */
+    midi_record pool[MIDI_POOL];
+    uint32_t pool_count;
+    uint32_t seq;
+    uint32_t due[MIDI_POOL];
+    uint64_t last_cycle; /* extended 64-bit frame of the last cycle start */
+    uint32_t last_cycle_raw;
+    /* shared: offset from engine to JACK frames (control writes, process reads) */
+    ost_atomic_u64 offset_bits; /* int64 as u64; valid when synced */
+    ost_atomic_u32 synced;
+    ost_atomic_u64 cycle_start; /* process writes, control reads (the period grid) */
+    ost_atomic_u32 period;
+    /* counters (process writes, control reads) */
+    ost_atomic_u64 sent;
+    ost_atomic_u64 late;
+    ost_atomic_u64 dropped;
+};
+
+/* 32-bit JACK frame times extended to 64 bits (they wrap after about a day at 48 kHz). */
+static uint64_t extend_frames(uint64_t last, uint32_t raw) {
+    uint64_t hi = last & ~(uint64_t)0xffffffffu;
+    uint64_t candidate = hi | raw;
+    if (candidate + 0x80000000u < last) candidate += (uint64_t)1 << 32;
+    return candidate;
+}
+
+/* A CUT: the slot's pending note-offs move to the cut frame (no note hangs);
+   everything else of the slot from that frame on is dropped. */
+static void apply_cut(ost_midi *m, const midi_record *cut) {
+    for (uint32_t i = 0; i < m->pool_count;) {
+        midi_record *r = &m->pool[i];
+        int mine = cut->tag == OST_SLOT_ALL || r->tag == cut->tag;
+        if (mine && r->frame >= cut->frame) {
+            int note_off = r->len == 3 && ((r->data[0] & 0xf0) == 0x80 || ((r->data[0] & 0xf0) == 0x90 && r->data[2] == 0));
+            if (note_off) {
+                r->frame = cut->frame;
+            } else {
+                m->pool[i] = m->pool[--m->pool_count];
+                continue;
+            }
+        }
+        i++;
+    }
+}
+
+static void drain_ring(ost_midi *m) {
+    uint64_t tail = OST_LOAD(&m->tail, OST_RELAXED);
+    uint64_t head = OST_LOAD(&m->head, OST_ACQUIRE); /* the records before head are written */
+    while (tail != head) {
+        const midi_record *r = &m->ring[tail & (MIDI_RING - 1)];
+        if (r->kind == KIND_CUT) {
+            apply_cut(m, r);
+        } else if (m->pool_count < MIDI_POOL) {
+            m->pool[m->pool_count] = *r;
+            m->pool[m->pool_count].seq = m->seq++;
+            m->pool_count++;
+        } else {
+            break; /* pool full: the rest waits in the ring */
+        }
+        tail++;
+    }
+    OST_STORE(&m->tail, tail, OST_RELEASE); /* the slots before tail may be reused */
+}
+
+static int64_t jack_frame_of(const ost_midi *m, const midi_record *r, int64_t offset) {
+    (void)m;
+    return (int64_t)llround(r->frame) + offset;
+}
+
+static int process(jack_nframes_t nframes, void *arg) {
+    ost_midi *m = arg;
+    uint32_t nports = OST_LOAD(&m->port_count, OST_ACQUIRE);
+    void *buffers[MIDI_PORTS];
+    for (uint32_t p = 0; p < nports; p++) {
+        buffers[p] = jack_port_get_buffer(m->ports[p], nframes);
+        jack_midi_clear_buffer(buffers[p]);
+    }
+    uint32_t raw = jack_last_frame_time(m->client);
+    uint64_t start = m->last_cycle ? extend_frames(m->last_cycle, raw) : raw;
+    m->last_cycle = start;
+    m->last_cycle_raw = raw;
+    OST_STORE(&m->cycle_start, start, OST_RELAXED);
+    OST_STORE(&m->period, nframes, OST_RELAXED);
+    drain_ring(m);
+    if (!OST_LOAD(&m->synced, OST_ACQUIRE)) return 0;
+    int64_t offset = (int64_t)OST_LOAD(&m->offset_bits, OST_RELAXED);
+    int64_t end = (int64_t)start + nframes;
+    uint32_t ndue = 0;
+    for (uint32_t i = 0; i < m->pool_count; i++) {
+        if (jack_frame_of(m, &m->pool[i], offset) < end) m->due[ndue++] = i;
+    }
+    /* In frame order, arrival order within a frame (a note-off before the next note-on). */
+    for (uint32_t i = 1; i < ndue; i++) {
+        uint32_t x = m->due[i];
+        int64_t fx = jack_frame_of(m, &m->pool[x], offset);
+        uint32_t j = i;
+        while (j > 0) {
+            const midi_record *y = &m->pool[m->due[j - 1]];
+            int64_t fy = jack_frame_of(m, y, offset);
+            if (fy < fx || (fy == fx && y->seq < m->pool[x].seq)) break;
+            m->due[j] = m->due[j - 1];
+            j--;
+        }
+        m->due[j] = x;
+    }
+    uint64_t sent = 0, late = 0, dropped = 0;
+    for (uint32_t i = 0; i < ndue; i++) {
+        const midi_record *r = &m->pool[m->due[i]];
+        int64_t f = jack_frame_of(m, r, offset);
+        jack_nframes_t at = 0;
+        if (f < (int64_t)start) late++;
+        else at = (jack_nframes_t)(f - (int64_t)start);
+        if (r->port < nports && jack_midi_event_write(buffers[r->port], at, r->data, r->len) == 0) sent++;
+        else dropped++;
+    }
+    /* Remove the written records: mark, then compact in one pass. */
+    for (uint32_t i = 0; i < ndue; i++) m->pool[m->due[i]].kind = KIND_WRITTEN;
+    uint32_t kept = 0;
+    for (uint32_t i = 0; i < m->pool_count; i++)
+        if (m->pool[i].kind != KIND_WRITTEN) m->pool[kept++] = m->pool[i];
+    m->pool_count = kept;
+    if (sent) OST_STORE(&m->sent, OST_LOAD(&m->sent, OST_RELAXED) + sent, OST_RELAXED);
+    if (late) OST_STORE(&m->late, OST_LOAD(&m->late, OST_RELAXED) + late, OST_RELAXED);
+    if (dropped) OST_STORE(&m->dropped, OST_LOAD(&m->dropped, OST_RELAXED) + dropped, OST_RELAXED);
+    return 0;
+}
+
+ost_result ost_midi_open(const char *client_name, ost_midi **out) {
+    if (!client_name || !out) return OST_INVALID_ARGS;
+    *out = NULL;
+    ost_midi *m = calloc(1, sizeof *m);
+    if (!m) return OST_OUT_OF_MEMORY;
+    jack_status_t status;
+    m->client = jack_client_open(client_name, JackNoStartServer, &status);
+    if (!m->client) {
+        free(m);
+        return OST_NO_DEVICE;
+    }
+    if (jack_set_process_callback(m->client, process, m) != 0 || jack_activate(m->client) != 0) {
+        jack_client_close(m->client);
+        free(m);
+        return OST_DEVICE_ERROR;
+    }
+    *out = m;
+    return OST_OK;
+}
+
+void ost_midi_close(ost_midi *m) {
+    if (!m) return;
+    jack_deactivate(m->client);
+    jack_client_close(m->client);
+    free(m);
+}
+
+int32_t ost_midi_add_port(ost_midi *m, const char *name, const char *connect_to) {
+    if (!m || !name) return OST_INVALID_ARGS;
+    uint32_t n = OST_LOAD(&m->port_count, OST_RELAXED);
+    if (n >= MIDI_PORTS) return OST_FULL;
+    jack_port_t *port = jack_port_register(m->client, name, JACK_DEFAULT_MIDI_TYPE, JackPortIsOutput, 0);
+    if (!port) return OST_DEVICE_ERROR;
+    m->ports[n] = port;
+    OST_STORE(&m->port_count, n + 1, OST_RELEASE); /* the port is set before the callback sees it */
+    if (connect_to && connect_to[0]) {
+        int r = jack_connect(m->client, jack_port_name(port), connect_to);
+        if (r != 0 && r != EEXIST) return OST_NO_DEVICE;
+    }
+    return (int32_t)n;
+}
+
+const char *ost_midi_port_name(const ost_midi *m, int32_t index) {
+    if (!m || index < 0 || (uint32_t)index >= OST_LOAD(&m->port_count, OST_ACQUIRE)) return NULL;
+    return jack_port_name(m->ports[index]);
+}
+
+uint32_t ost_midi_push(ost_midi *m, const void *records, uint32_t count) {
+    if (!m || !records) return 0;
+    uint64_t head = OST_LOAD(&m->head, OST_RELAXED);
+    uint64_t tail = OST_LOAD(&m->tail, OST_ACQUIRE); /* slots before tail are free again */
+    uint32_t room = (uint32_t)(MIDI_RING - (head - tail));
+    uint32_t n = count < room ? count : room;
+    const midi_record *in = records;
+    for (uint32_t i = 0; i < n; i++) {
+        midi_record r = in[i];
+        if (r.len > sizeof r.data) r.len = sizeof r.data;
+        if (!isfinite(r.frame)) r.frame = 0;
+        m->ring[(head + i) & (MIDI_RING - 1)] = r;
+    }
+    OST_STORE(&m->head, head + n, OST_RELEASE); /* the records are written before the callback sees them */
+    return n;
+}
+
+ost_result ost_midi_sync(ost_midi *m, const ost_engine *e) {
+    if (!m || !e) return OST_INVALID_ARGS;
+    ost_telemetry t;
+    ost_result r = ost_engine_telemetry(e, &t, sizeof t);
+    if (r != OST_OK) return r;
+    uint32_t period = OST_LOAD(&m->period, OST_RELAXED);
+    uint64_t cycle = OST_LOAD(&m->cycle_start, OST_RELAXED);
+    if (!t.block_ns[0].u || !period || !cycle) return OST_WRONG_STATE;
+    /* JACK's frame at the moment the engine's last block finished rendering,
+       minus the frames rendered then: the offset, less one period and the
+       block's render time (well under half a period). */
+    jack_nframes_t raw = jack_time_to_frames(m->client, (jack_time_t)(t.block_ns[0].u / 1000));
+    int64_t at = (int64_t)extend_frames(cycle, raw);
+    double estimate = (double)(at - (int64_t)t.frames[0].u) + period;
+    /* Snap to the period grid of the JACK cycles. */
+    int64_t residue = (int64_t)(cycle % period);
+    int64_t snapped = residue + (int64_t)llround((estimate - (double)residue) / period) * period;
+    if (OST_LOAD(&m->synced, OST_RELAXED)) {
+        int64_t current = (int64_t)OST_LOAD(&m->offset_bits, OST_RELAXED);
+        if (fabs(estimate - (double)current) < 0.75 * period) return OST_OK; /* hysteresis */
+    }
+    OST_STORE(&m->offset_bits, (uint64_t)snapped, OST_RELAXED);
+    OST_STORE(&m->synced, 1, OST_RELEASE);
+    return OST_OK;
+}
+
+ost_result ost_midi_stats(const ost_midi *m, double *out) {
+    if (!m || !out) return OST_INVALID_ARGS;
+    out[0] = (double)OST_LOAD(&m->sent, OST_RELAXED);
+    out[1] = (double)OST_LOAD(&m->late, OST_RELAXED);
+    out[2] = (double)OST_LOAD(&m->dropped, OST_RELAXED);
+    out[3] = (double)(int64_t)OST_LOAD(&m->offset_bits, OST_RELAXED);
+    out[4] = (double)OST_LOAD(&m->cycle_start, OST_RELAXED);
+    out[5] = (double)OST_LOAD(&m->period, OST_RELAXED);
+    out[6] = OST_LOAD(&m->synced, OST_ACQUIRE);
+    return OST_OK;
+}
+
+int32_t ost_midi_list_ports(char *out, uint32_t size) {
+    if (!out || size == 0) return OST_INVALID_ARGS;
+    out[0] = 0;
+    jack_status_t status;
+    jack_client_t *c = jack_client_open("ostinato-list", JackNoStartServer, &status);
+    if (!c) return OST_NO_DEVICE;
+    const char **names = jack_get_ports(c, NULL, JACK_DEFAULT_MIDI_TYPE, JackPortIsInput);
+    int32_t count = 0;
+    size_t used = 0;
+    for (const char **p = names; p && *p; p++) {
+        size_t len = strlen(*p);
+        if (used + len + 2 > size) break;
+        memcpy(out + used, *p, len);
+        used += len;
+        out[used++] = '\n';
+        out[used] = 0;
+        count++;
+    }
+    if (names) jack_free(names);
+    jack_client_close(c);
+    return count;
+}

@@ -1,0 +1,116 @@
+// MIDI out through JACK MIDI on the test run's JACK dummy server
+// (test/setup/jackd.ts): the engine plays on the same server (PortAudio's
+// JACK host API), a JACK MIDI monitor (Debian's jack_midi_dump, with absolute
+// frame stamps) receives what our client writes. Note-ons and note-offs land
+// at their exact frames (spacing and duration in JACK frames equal the
+// engine's), CCs and a SysEx come as sent, and no note hangs after a hush or
+// a replaced program.
+import { spawn, type ChildProcess } from "node:child_process";
+import { afterAll, describe, expect, test } from "vitest";
+import { Engine } from "../../server/engine/index.ts";
+import { LiveSession } from "../../server/live/session.ts";
+
+const RATE = 48000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+let engine: Engine | undefined;
+let live: LiveSession | undefined;
+let monitor: ChildProcess | undefined;
+
+afterAll(async () => {
+  await live?.close();
+  engine?.close();
+  monitor?.kill("SIGTERM");
+});
+
+function jackDevice(): string {
+  const jack = Engine.devices().find((d) => d.hostApi.startsWith("JACK"));
+  if (!jack) throw new Error("no JACK output device: test/setup/jackd.ts should have started jackd (is jackd2 installed?)");
+  return jack.name;
+}
+
+type Received = { frame: number; bytes: number[] };
+
+/** jack_midi_dump -a: one line per event, "FRAME: b0 b1 ..." in hex. */
+function startMonitor(name: string): { received: Received[]; raw: string[] } {
+  const received: Received[] = [];
+  const raw: string[] = [];
+  const env = { ...process.env };
+  delete env.LD_PRELOAD;
+  monitor = spawn("stdbuf", ["-oL", "jack_midi_dump", "-a", name], { env, stdio: ["ignore", "pipe", "pipe"] });
+  let buf = "";
+  monitor.stdout!.on("data", (d: Buffer) => {
+    buf += d.toString();
+    let i;
+    while ((i = buf.indexOf("\n")) >= 0) {
+      const line = buf.slice(0, i);
+      buf = buf.slice(i + 1);
+      raw.push(line);
+      const m = /^\s*(\d+):?\s+((?:[0-9a-f]{2}\s*)+)/i.exec(line);
+      if (m) received.push({ frame: Number(m[1]), bytes: m[2]!.trim().split(/\s+/).map((h) => parseInt(h, 16)) });
+    }
+  });
+  return { received, raw };
+}
+
+describe("MIDI out through JACK MIDI", () => {
+  test("notes at their exact frames, CCs and a SysEx; no hanging note after a replaced program or a hush", async () => {
+    const mon = startMonitor("ostinato-test-monitor");
+    engine = Engine.open({ backend: "portaudio", device: jackDevice(), sampleRate: RATE, blockFrames: 256 });
+    engine.start();
+    live = await LiveSession.start({ engine, targets: { midiClient: "ostinato-test-midi" } });
+    const warnings: string[] = [];
+    live.subscribe((e) => {
+      if (e.type === "warning" || e.type === "error") warnings.push(JSON.stringify(e));
+    });
+    await sleep(1500); // the monitor is up
+    const code = `note("c4 e4 g4 c5").velocity(0.5).ccn(74).ccv(0.5).midichan(2).legato(0.5).midi('ostinato-test-monitor')`;
+    expect(await live.evaluate(code)).toMatchObject({ ok: true });
+    await sleep(4500);
+    expect(await live.evaluate(`note("a3").sysex(["0x7d", "0x01:0x02"]).midi('ostinato-test-monitor')`)).toMatchObject({ ok: true });
+    await sleep(2500);
+    live.hush();
+    await sleep(1000);
+    expect(warnings).toEqual([]);
+    const r = mon.received;
+    const hex = (e: Received) => e.bytes.map((b) => b.toString(16).padStart(2, "0")).join(" ");
+    const ons = r.filter((e) => (e.bytes[0]! & 0xf0) === 0x90 && e.bytes[0] === 0x91);
+    const offs = r.filter((e) => e.bytes[0] === 0x81);
+    expect(ons.length).toBeGreaterThanOrEqual(6);
+    // Exact frames: 0.5 s of the engine's clock is 24 000 JACK frames, the
+    // note (legato 0.5) 12 000, at offsets inside the period that are not
+    // the period's start (the stamp is the event's own frame).
+    for (let i = 1; i < ons.length; i++) expect(ons[i]!.frame - ons[i - 1]!.frame).toBe(24000);
+    expect(offs.length).toBe(ons.length);
+    ons.forEach((on, i) => {
+      expect(offs[i]!.frame - on.frame).toBe(12000);
+      expect(offs[i]!.bytes).toEqual([0x81, on.bytes[1], 0]);
+    });
+    expect(ons.some((on) => on.frame % 256 !== 0)).toBe(true);
+    // Pitches, velocity 0.5 -> 64, channel 2, the CC before each note at its frame.
+    expect(ons.slice(0, 4).map((e) => e.bytes[1])).toEqual([60, 64, 67, 72].slice(0, 4));
+    expect(ons.every((e) => e.bytes[2] === 64)).toBe(true);
+    for (const on of ons) expect(r.some((e) => e.frame === on.frame && hex(e) === "b1 4a 40")).toBe(true);
+    // The replaced program: nothing of it after the new one starts; the SysEx as given.
+    const sysex = r.find((e) => e.bytes[0] === 0xf0)!;
+    expect(hex(sysex)).toBe("f0 7d 01 02 f7");
+    expect(ons.every((e) => e.frame < sysex.frame)).toBe(true);
+    const a3 = r.find((e) => e.bytes[0] === 0x90 && e.bytes[1] === 57)!;
+    expect(a3.frame).toBe(sysex.frame);
+    expect(a3.bytes[2]).toBe(114); // Strudel's default velocity 0.9
+    // The hush: a3 sounds a whole cycle (96 000 frames) unless stopped; its
+    // note-off comes at the hush, with all notes off on both channels used.
+    const a3off = r.find((e) => e.bytes[0] === 0x80 && e.bytes[1] === 57 && e.frame >= a3.frame)!;
+    expect(a3off).toBeDefined();
+    expect(a3off.frame - a3.frame).toBeLessThan(96000);
+    expect(r.filter((e) => e.frame === a3off.frame).map(hex)).toEqual(expect.arrayContaining(["b0 7b 00", "b1 7b 00"]));
+    // Every note that went on went off.
+    const sounding = new Map<string, number>();
+    for (const e of r) {
+      const kind = e.bytes[0]! & 0xf0;
+      const key = `${e.bytes[0]! & 15}:${e.bytes[1]}`;
+      if (kind === 0x90 && e.bytes[2]! > 0) sounding.set(key, (sounding.get(key) ?? 0) + 1);
+      if (kind === 0x80) sounding.set(key, (sounding.get(key) ?? 0) - 1);
+    }
+    expect([...sounding.values()].every((n) => n === 0)).toBe(true);
+  });
+});
