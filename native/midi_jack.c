@@ -190,12 +190,17 @@ static int process(jack_nframes_t nframes, void *arg) {
     return 0;
 }
 
+/* libjack prints to stderr when no server runs; "no JACK server" is ours to say. */
+static void quiet(const char *message) { (void)message; }
+
 ost_result ost_midi_open(const char *client_name, ost_midi **out) {
     if (!client_name || !out) return OST_INVALID_ARGS;
     *out = NULL;
     ost_midi *m = calloc(1, sizeof *m);
     if (!m) return OST_OUT_OF_MEMORY;
     jack_status_t status;
+    jack_set_error_function(quiet);
+    jack_set_info_function(quiet);
     m->client = jack_client_open(client_name, JackNoStartServer, &status);
     if (!m->client) {
         free(m);
@@ -296,6 +301,8 @@ int32_t ost_midi_list_ports(char *out, uint32_t size) {
     if (!out || size == 0) return OST_INVALID_ARGS;
     out[0] = 0;
     jack_status_t status;
+    jack_set_error_function(quiet);
+    jack_set_info_function(quiet);
     jack_client_t *c = jack_client_open("ostinato-list", JackNoStartServer, &status);
     if (!c) return OST_NO_DEVICE;
     const char **names = jack_get_ports(c, NULL, JACK_DEFAULT_MIDI_TYPE, JackPortIsInput);

@@ -15,6 +15,7 @@ const commands: Record<string, Command> = {
   render: { summary: "render a pattern file offline to WAV, FLAC, Ogg, MP3 or AIFF", load: () => import("./cli/render.ts") },
   sounds: { summary: "list every sound; sounds fetch: download sample banks for offline use", load: () => import("./cli/sounds.ts") },
   devices: { summary: "list audio devices (--json for machines)", load: () => import("./cli/devices.ts") },
+  midi: { summary: "list the MIDI ports .midi(port) plays to (--json for machines)", load: () => import("./cli/midi.ts") },
   selftest: { summary: "play a short test phrase and report clock rate, xruns and CPU load", load: () => import("./cli/selftest.ts") },
 };
 

@@ -2,6 +2,7 @@
  * `ostinato serve`: the server, the editor, the engine on a device.
  * @module
  */
+import { isIP } from "node:net";
 import { startServer } from "../http/server.ts";
 import { TARGET_HELP, TARGET_OPTIONS, targetOptions } from "./target-options.ts";
 import { deviceOption, numberOption, parseCommand, recordOption, routeOptions, samplesOption, cacheOptions, CACHE_OPTIONS, UsageError, withUsage } from "./options.ts";
@@ -32,7 +33,20 @@ session token). Without a sound card the engine runs on the null backend.
   --route O:C         send orbit O to channels C and C+1 instead of the master (repeatable; C even)
   --no-resume         start silent (by default what played when the server stopped plays again)
   --memory-limit MB   ceiling of the programs' memory (default a quarter of the machine's, 256-4096)
-${TARGET_HELP}`;
+${TARGET_HELP}
+  --osc-port N        the OSC control port (off by default): /eval /hush /cps /mute /solo /ctrl
+  --osc-bind ADDR     its address (default 127.0.0.1)
+  --osc-allow ADDR    also accept OSC from this sender address (repeatable; loopback always)`;
+
+/** --osc-port/--osc-bind/--osc-allow: the control port, or undefined when off. */
+function oscControlOption(port: string | undefined, host: string | undefined, allow: string[] | undefined) {
+  if (port === undefined) {
+    if (host !== undefined || allow?.length) throw new UsageError("--osc-bind and --osc-allow need --osc-port");
+    return undefined;
+  }
+  for (const a of allow ?? []) if (!isIP(a)) throw new UsageError(`--osc-allow takes an IP address (got "${a}")`);
+  return { port: numberOption("osc-port", port, 0, 65535, true)!, host, allow };
+}
 
 export function run(args: string[]): Promise<number> {
   return withUsage("serve", args, HELP, async () => {
@@ -57,6 +71,9 @@ export function run(args: string[]): Promise<number> {
       "no-resume": { type: "boolean" },
       "memory-limit": { type: "string" },
       ...TARGET_OPTIONS,
+      "osc-port": { type: "string" },
+      "osc-bind": { type: "string" },
+      "osc-allow": { type: "string", multiple: true },
     });
     if (values.help) {
       console.log(HELP);
@@ -78,6 +95,7 @@ export function run(args: string[]): Promise<number> {
       lookahead: numberOption("lookahead", values.lookahead, 0, 2),
       queueAhead: numberOption("queue", values.queue, 0, 5),
       targets: targetOptions(values),
+      oscControl: oscControlOption(values["osc-port"], values["osc-bind"], values["osc-allow"]),
       patternsDir: values.patterns,
       stateDir: values.state,
       allowHosts: values["allow-host"],

@@ -6,6 +6,7 @@
  * @module
  */
 import type { TargetConfig } from "../targets/target.ts";
+import { startOscControl, type OscControl } from "./osc-control.ts";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Engine, EngineError, type EngineConfig } from "../engine/index.ts";
@@ -44,6 +45,8 @@ export type ServerOptions = {
   queueAhead?: number;
   /** Where events go besides the engine (--superdirt, --targets, --osc-latency). */
   targets?: Partial<TargetConfig>;
+  /** The OSC control port (--osc-port, --osc-bind, --osc-allow); off when absent. */
+  oscControl?: { port: number; host?: string; allow?: string[] };
   allowHosts?: string[];
   /** Where the bundled editor is. */
   webDir?: string;
@@ -73,6 +76,8 @@ export type RunningServer = {
   port: number;
   engine: Engine;
   live: LiveSession;
+  /** The OSC control port's UDP port, when it is on. */
+  oscPort?: number;
   close(): Promise<void>;
 };
 
@@ -166,6 +171,20 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     throw Object.assign(err as Error, { port: options.port ?? 4321 });
   }
   hub.start();
+  let osc: OscControl | undefined;
+  if (options.oscControl) {
+    try {
+      osc = await startOscControl({ ...options.oscControl, commands, log });
+      log(`ostinato: OSC control port on ${options.oscControl.host ?? "127.0.0.1"}:${osc.port} (loopback${options.oscControl.allow?.length ? ` and ${options.oscControl.allow.join(", ")}` : ""} may send)`);
+    } catch (err) {
+      server.stop(true);
+      hub.stop();
+      await live.close();
+      recordings.close();
+      engine.close();
+      throw new Error(`--osc-port ${options.oscControl.port}: ${(err as Error).message}`);
+    }
+  }
   const shownHost = host.includes(":") ? `[${host}]` : host === "0.0.0.0" ? "127.0.0.1" : host;
   const url = `http://${shownHost}:${server.port}`;
   let closed = false;
@@ -176,9 +195,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     port: server.port!,
     engine,
     live,
+    oscPort: osc?.port,
     async close() {
       if (closed) return;
       closed = true;
+      osc?.close();
       hub!.stop();
       server.stop(true);
       // Teardown order: nothing may push to the engine once it is closed;

@@ -31,6 +31,8 @@ export type WorkerInit = {
   tickMs: number;
   /** Where events go (the engine, SuperDirt): targets/target.ts. */
   targets: TargetConfig;
+  /** The /ctrl values received so far. */
+  ctrl: [string, number | string][];
   /** Replayed without their side effects (setcps, hush): tempo comes from `tempo`. */
   programs: ProgramRecord[];
   muted: string[];
@@ -79,6 +81,8 @@ export type ToWorker =
   | { type: "highlight"; on: boolean }
   /** Plays one sound once, at the change frame (the editor's Sounds panel). */
   | { type: "audition"; sound: string; n: number; source?: string }
+  /** A value sent from outside (OSC /ctrl), read by ctrl("key"). */
+  | { type: "ctrl"; key: string; value: number | string }
   | { type: "stop" };
 
 export type EvalReply =

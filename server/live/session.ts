@@ -154,6 +154,8 @@ export class LiveSession {
   readonly queueAhead: number;
   readonly tickMs: number;
   readonly targets: TargetConfig;
+  /** Values sent to OSC /ctrl, kept for a fresh worker. */
+  private readonly ctrlValues = new Map<string, number | string>();
   readonly hangTimeoutMs: number;
   readonly evalTimeoutMs: number;
   readonly startTimeoutMs: number;
@@ -228,6 +230,14 @@ export class LiveSession {
   }
 
   /** Changes the tempo from the change frame on. */
+  /** A value from outside (OSC /ctrl key value): patterns read it with ctrl("key"). */
+  setCtrl(key: string, value: number | string): void {
+    this.assertOpen();
+    if (!this.ctrlValues.has(key) && this.ctrlValues.size >= 1024) throw new RangeError("too many /ctrl keys (1024 at most)");
+    this.ctrlValues.set(key, value);
+    this.send({ type: "ctrl", key, value });
+  }
+
   setCps(cps: number): void {
     this.assertOpen();
     checkCps(cps);
@@ -351,6 +361,7 @@ export class LiveSession {
         queueAhead: this.queueAhead,
         tickMs: this.tickMs,
         targets: this.targets,
+        ctrl: [...this.ctrlValues],
         programs: this.programs,
         muted,
         solo,

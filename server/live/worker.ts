@@ -16,6 +16,7 @@
 /// <reference lib="webworker" />
 import { Engine, EventBuffer, isRemote, SampleCache, SampleLibrary } from "../engine/index.ts";
 import { setPlainStrings, type Pattern } from "../pattern/pattern.ts";
+import { setExternalValue } from "../pattern/external.ts";
 import { ratio, type Rational } from "../pattern/rational.ts";
 import { ProgramError, programIdOf, type ProgramErrorJSON } from "./errors.ts";
 import { runtimeError } from "./evaluate.ts";
@@ -139,6 +140,9 @@ function receive(msg: ToWorker): void {
       case "audition":
         void audition(msg.sound, msg.n, msg.source).catch((err: Error) => post({ type: "warning", message: `cannot play ${msg.sound}: ${err.message}` }));
         return;
+      case "ctrl":
+        setExternalValue(msg.key, msg.value);
+        return;
       case "stop":
         if (timer) clock.clearInterval(timer);
         superdirt?.close();
@@ -197,6 +201,7 @@ async function init(msg: WorkerInit): Promise<void> {
   const earliest = tempo.cycleAt(engine.now() + msg.lookahead * msg.engine.sampleRate);
   const resume: Rational =
     msg.horizon && msg.horizon[0] / msg.horizon[1] > earliest ? ratio(msg.horizon[0], msg.horizon[1]) : ratio(Math.ceil(earliest * 2 ** 20), 2 ** 20);
+  for (const [key, value] of msg.ctrl) setExternalValue(key, value);
   const routing = await openTargets(msg);
   scheduler = new Scheduler(
     engine,

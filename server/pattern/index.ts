@@ -39,3 +39,4 @@ export * from "./morph.ts";
 export * from "./timeline.ts";
 export * from "./stepwise.ts";
 export * from "./modulators.ts";
+export * from "./external.ts";
