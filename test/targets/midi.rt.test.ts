@@ -57,7 +57,7 @@ describe("MIDI out through JACK MIDI", () => {
     const mon = startMonitor("ostinato-test-monitor");
     engine = Engine.open({ backend: "portaudio", device: jackDevice(), sampleRate: RATE, blockFrames: 256 });
     engine.start();
-    live = await LiveSession.start({ engine, targets: { midiClient: "ostinato-test-midi" } });
+    live = await LiveSession.start({ engine, targets: { midiClient: "ostinato-test-midi" }, hangTimeoutMs: 5000 });
     const warnings: string[] = [];
     live.subscribe((e) => {
       if (e.type === "warning" || e.type === "error") warnings.push(JSON.stringify(e));

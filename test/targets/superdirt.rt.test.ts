@@ -32,7 +32,7 @@ describe("SuperDirt time tags on a sound card's clock", () => {
     const rx = await oscReceiver();
     engine = Engine.open({ backend: "portaudio", device: jackDevice(), sampleRate: RATE, blockFrames: 256 });
     engine.start();
-    live = await LiveSession.start({ engine, targets: { superdirt: true, engine: false, oscPort: rx.port } });
+    live = await LiveSession.start({ engine, targets: { superdirt: true, engine: false, oscPort: rx.port }, hangTimeoutMs: 5000 });
     const warnings: string[] = [];
     live.subscribe((e) => {
       if (e.type === "warning") warnings.push(e.message);
