@@ -37,6 +37,7 @@ struct ost_backend {
     const ost_backend_ops *ops;
     void *state;          /**< owned by the backend */
     int32_t device_index; /**< PortAudio index in use, or -1 */
+    double output_latency_s; /**< how long after its render a block is heard (the device's figure; 0 without one) */
 };
 
 extern const ost_backend_ops ost_backend_offline_ops;

@@ -81,6 +81,7 @@ static ost_result null_open(ost_backend *b, ost_mixer *m, const ost_backend_para
     OST_INIT(&s->quit, 0);
     b->state = s;
     b->device_index = -1;
+    b->output_latency_s = 0;
     return OST_OK;
 }
 

@@ -8,6 +8,7 @@ static ost_result offline_open(ost_backend *b, ost_mixer *m, const ost_backend_p
     (void)m, (void)p;
     b->state = NULL;
     b->device_index = -1;
+    b->output_latency_s = 0;
     return OST_OK;
 }
 static ost_result offline_start(ost_backend *b) { (void)b; return OST_OK; }

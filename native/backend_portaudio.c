@@ -164,6 +164,8 @@ static ost_result pa_open(ost_backend *b, ost_mixer *m, const ost_backend_params
             if (err != paNoError) r = pa_error(err);
         }
     }
+    const PaStreamInfo *stream_info = r == OST_OK ? Pa_GetStreamInfo(s->stream) : NULL;
+    b->output_latency_s = stream_info ? stream_info->outputLatency : 0;
     if (r != OST_OK) {
         Pa_Terminate();
         pthread_mutex_unlock(&pa_lock);

@@ -76,7 +76,7 @@ static ost_backend_params backend_params(const ost_engine *e, int32_t index, con
    the mixer before the new one starts, so there is one audio thread at a
    time. */
 static ost_result switch_backend(ost_engine *e, uint32_t kind, const ost_backend_params *p) {
-    ost_backend next = {ops_for(kind), NULL, -1};
+    ost_backend next = {ops_for(kind), NULL, -1, 0};
     ost_result r = next.ops->open(&next, &e->mixer, p);
     if (r != OST_OK) return r;
     if (e->running) e->backend.ops->stop(&e->backend);
@@ -153,7 +153,7 @@ ost_result ost_engine_open(const ost_config *config, const char *device_name, os
 
     uint32_t kind = (uint32_t)config->backend;
     ost_backend_params p = backend_params(e, (int32_t)config->device_index, device_name, config->latency_s);
-    e->backend = (ost_backend){ops_for(kind), NULL, -1};
+    e->backend = (ost_backend){ops_for(kind), NULL, -1, 0};
     if ((r = e->backend.ops->open(&e->backend, &e->mixer, &p)) == OST_OK && kind == OST_BACKEND_PORTAUDIO)
         if ((r = ensure_watcher(e)) != OST_OK) e->backend.ops->close(&e->backend);
     if (r != OST_OK) {
@@ -361,3 +361,11 @@ ost_result ost_engine_route_orbit(ost_engine *e, uint32_t orbit, uint32_t pair) 
     OST_STORE(&e->mixer.buses.route[orbit], pair, OST_RELAXED);
     return OST_OK;
 }
+
+ost_result ost_engine_set_clock_source(ost_engine *e, const ost_clock_source *source) {
+    if (!e || (source && !source->capture)) return OST_INVALID_ARGS;
+    ost_clock_slot_set(&e->mixer.clock_source, source);
+    return OST_OK;
+}
+
+double ost_engine_output_latency(const ost_engine *e) { return e ? e->backend.output_latency_s : -1; }

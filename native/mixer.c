@@ -5,7 +5,9 @@
  *   - no locks, no waiting, no sleeping: nothing here can block
  *   - no allocation or freeing: every buffer was made by ost_mixer_init
  *   - no I/O and no logging: counters go to telemetry, never to a stream
- *   - no calls into JavaScript or any other caller-supplied code
+ *   - no calls into JavaScript or any other caller-supplied code, but one:
+ *     an installed clock source's capture (clock_source.c), which must be
+ *     real-time safe (Link's captureAudioSessionState is)
  *   - O(1) or bounded work per event and per voice: no unbounded loops
  *   - every requested frame is written, whatever happens (silence at worst)
  * Control threads talk to it only through the event ring (SPSC, atomics)
@@ -62,6 +64,7 @@ ost_result ost_mixer_init(ost_mixer *m, const ost_config *c) {
     m->peak_decay_per_frame = log(0.1) / (0.3 * m->rate); /* -20 dB in 300 ms */
     ost_telemetry_init(&m->telemetry);
     ost_scope_init(m->scope);
+    ost_clock_slot_init(&m->clock_source);
     OST_INIT(&m->backend_kind, 0);
     OST_INIT(&m->device_lost, 0);
     OST_INIT(&m->running, 0);
@@ -306,6 +309,12 @@ static void publish(ost_mixer *m, uint64_t end_ns) {
     t.record_error[0].u = OST_LOAD(&m->recorder.error, OST_RELAXED);
     for (int c = 0; c < OST_MAX_CHANNELS; c++) t.peak[c].f = m->peak[c];
     for (int c = 0; c < OST_MAX_CHANNELS; c++) t.peak_max[c].f = m->peak_max[c];
+    t.clock_captures[0].u = m->clock_source.captures;
+    t.clock_frame[0].u = m->clock_source.frame;
+    t.clock_host_us[0].f = m->clock_source.last.host_us;
+    t.clock_beat[0].f = m->clock_source.last.beat;
+    t.clock_bpm[0].f = m->clock_source.last.bpm;
+    t.clock_playing[0].f = m->clock_source.last.playing;
     ost_telemetry_publish(&m->telemetry, &t);
 }
 
@@ -354,6 +363,7 @@ void ost_mixer_render(ost_mixer *m, float *out, uint32_t frames) {
     _mm_setcsr(csr | 0x8040);
 #endif
     ost_samples_poll_rt(&m->samples);
+    ost_clock_slot_capture_rt(&m->clock_source, m->clock);
     uint32_t done = 0;
     while (done < frames) {
         uint32_t n = frames - done < OST_MIX_BLOCK ? frames - done : OST_MIX_BLOCK;

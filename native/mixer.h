@@ -9,6 +9,7 @@
 #define OST_MIXER_H
 
 #include "bus.h"
+#include "clock_source.h"
 #include "dsp.h"
 #include "limiter.h"
 #include "pending.h"
@@ -51,6 +52,7 @@ typedef struct ost_mixer {
     double peak_decay_per_frame; /**< ln of the meter's per-frame decay */
     float limiter_gain;          /**< lowest master gain in the last render call */
     ost_telemetry_box telemetry;
+    ost_clock_slot clock_source; /**< an outside clock (Link), captured each block */
     ost_scope *scope;           /**< the recent output, for display */
     /* written by control threads, read by telemetry readers */
     ost_atomic_u32 backend_kind, device_lost, running;

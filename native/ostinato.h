@@ -410,7 +410,13 @@ OST_API double ost_devices_low_latency(const ost_devices *devices, uint32_t inde
     X(0, record_lost, 1, "frames the disk refused (full): the take ends where it was whole (0 in a healthy recording)") \
     X(0, record_error, 1, "errno of the recording's first failed write, or 0")                 \
     X(1, peak, OST_MAX_CHANNELS, "per-channel peak |sample|: instant attack, -20 dB in 300 ms") \
-    X(1, peak_max, OST_MAX_CHANNELS, "per-channel loudest |sample| since the engine opened (no decay)")
+    X(1, peak_max, OST_MAX_CHANNELS, "per-channel loudest |sample| since the engine opened (no decay)") \
+    X(0, clock_captures, 1, "blocks that captured the clock source (0: none installed)")         \
+    X(0, clock_frame, 1, "engine frame of the last captured block's first frame")               \
+    X(1, clock_host_us, 1, "clock source's host time (µs) when that frame is heard")            \
+    X(1, clock_beat, 1, "clock source's beat at clock_host_us")                                 \
+    X(1, clock_bpm, 1, "clock source's tempo, beats per minute")                                \
+    X(1, clock_playing, 1, "clock source's transport: 1 playing, 0 stopped")
 
 typedef struct ost_telemetry {
 #define OST_X(type, name, count, doc) \
@@ -603,6 +609,41 @@ OST_API ost_result ost_engine_record_stop(ost_engine *engine, double *out);
  *  the master). The pair must exist (2*pair+1 < channels; pair 0 always).
  *  Thread: any. */
 OST_API ost_result ost_engine_route_orbit(ost_engine *engine, uint32_t orbit, uint32_t pair);
+
+/* ======================================================================
+ * Clock sources: an outside timeline (Ableton Link) read once per block.
+ * A clock source is a function-pointer table that a separate module (the
+ * optional libostinato-link.so) fills. The audio thread calls `capture` at
+ * the start of every block, before rendering, and publishes what it got with
+ * the block's first frame in telemetry (clock_* fields); the binding maps
+ * those beats to frames in the tempo map. `capture` must be real-time safe
+ * (Link's captureAudioSessionState is): it is the one outside call the
+ * render makes.
+ * ==================================================================== */
+
+/** What a clock source says about the block being rendered. */
+typedef struct ost_clock_capture {
+    double host_us; /**< the source's host time (µs) at which the block's first frame is heard */
+    double beat;    /**< the session's beat at host_us */
+    double bpm;     /**< the session's tempo */
+    double playing; /**< 1 while the session's transport plays (start/stop sync), else 0 */
+} ost_clock_capture;
+
+typedef struct ost_clock_source {
+    void *context;
+    /** Thread: audio. Real-time safe: no locks, allocation, I/O. */
+    void (*capture)(void *context, ost_clock_capture *out);
+} ost_clock_source;
+
+/** Makes `source` (NULL: none) the engine's clock source. Returns only when
+ *  the audio thread no longer uses the previous one, so its owner may free it
+ *  then. The table must stay valid while it is installed. Thread: control. */
+OST_API ost_result ost_engine_set_clock_source(ost_engine *engine, const ost_clock_source *source);
+
+/** How long after its render a block is heard: the device's output latency
+ *  in seconds (PortAudio's stream figure; 0 for null and offline; -1 for
+ *  NULL). A clock source adds it to the host time it stamps. Thread: control. */
+OST_API double ost_engine_output_latency(const ost_engine *engine);
 
 #ifdef __cplusplus
 }

@@ -31,6 +31,9 @@ session token). Without a sound card the engine runs on the null backend.
   --record FILE       record the output from the start to FILE (32-bit float WAV)
   --channels C        output channels (default 2)
   --route O:C         send orbit O to channels C and C+1 instead of the master (repeatable; C even)
+  --link              join the Ableton Link session on the network (tempo and bar phase; see README
+                      "Playing in time with others"); needs the Link module (ableton-link-dev)
+  --link-offset MS    nudge against the session: positive plays later (default 0)
   --no-resume         start silent (by default what played when the server stopped plays again)
   --memory-limit MB   ceiling of the programs' memory (default a quarter of the machine's, 256-4096)
 ${TARGET_HELP}
@@ -69,6 +72,8 @@ export function run(args: string[]): Promise<number> {
       channels: { type: "string" },
       route: { type: "string", multiple: true },
       "no-resume": { type: "boolean" },
+      link: { type: "boolean" },
+      "link-offset": { type: "string" },
       "memory-limit": { type: "string" },
       ...TARGET_OPTIONS,
       "osc-port": { type: "string" },
@@ -105,11 +110,14 @@ export function run(args: string[]): Promise<number> {
       channels: numberOption("channels", values.channels, 1, 8, true),
       routes: routeOptions(values.route),
       resume: !values["no-resume"],
+      link: { on: values.link ?? false, offsetMs: numberOption("link-offset", values["link-offset"], -1000, 1000) },
       limits: { memoryLimitMb: numberOption("memory-limit", values["memory-limit"], 64, 1 << 20, true) },
     });
     const device = server.engine.telemetry();
     console.log(`ostinato ${server.url} (${["offline", "null", "portaudio"][device.backend]} backend, ${device.sampleRate} Hz)`);
     console.log(`open the editor: ${server.editorUrl}`);
+    const link = server.live.linkState();
+    if (link.on) console.log(`Ableton Link on: ${link.peers} other peer(s), ${link.bpm.toFixed(2)} BPM`);
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once("SIGINT", stop);

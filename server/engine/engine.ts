@@ -248,6 +248,20 @@ export class Engine {
     return into;
   }
 
+  /**
+   * Installs an outside clock's capture table (a Link module's, see link.ts),
+   * or removes it (null). Returns once the audio thread no longer uses the
+   * previous one. Owner thread only.
+   */
+  setClockSource(source: Pointer | null): void {
+    check("Engine.setClockSource", native().ost_engine_set_clock_source(this.#owned("setClockSource"), source));
+  }
+
+  /** How long after its render a block is heard, seconds: the device's output latency (0 for null and offline). */
+  outputLatency(): number {
+    return native().ost_engine_output_latency(this.#live("outputLatency"));
+  }
+
   /** Estimate of the frame being rendered now. */
   now(): number {
     return native().ost_engine_now_frame(this.#live("now"));

@@ -81,6 +81,9 @@ export const SYMBOLS = {
   ost_engine_record_stop: { args: [ptr, ptr], returns: i32 },
   // orbits
   ost_engine_route_orbit: { args: [ptr, u32, u32], returns: i32 },
+  // clock sources (Link: server/engine/link.ts)
+  ost_engine_set_clock_source: { args: [ptr, ptr], returns: i32 },
+  ost_engine_output_latency: { args: [ptr], returns: f64 },
 } as const;
 
 /** Where the library is: $OSTINATO_LIB, or the optimised build in native/build. */

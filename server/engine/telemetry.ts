@@ -82,6 +82,18 @@ export interface Telemetry {
   peak: Float64Array;
   /** Per-channel loudest |sample| since the engine opened (no decay). */
   peakMax: Float64Array;
+  /** Blocks that captured the clock source (Link); 0 while none is installed. */
+  clockCaptures: number;
+  /** Engine frame of the last captured block's first frame. */
+  clockFrame: number;
+  /** The clock source's host time (µs, Link's clock) at which that frame is heard. */
+  clockHostUs: number;
+  /** The clock source's beat at clockHostUs. */
+  clockBeat: number;
+  /** The clock source's tempo, BPM. */
+  clockBpm: number;
+  /** The clock source's transport: 1 playing, 0 stopped. */
+  clockPlaying: number;
 }
 
 const camel = (name: string) => name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
@@ -111,6 +123,7 @@ function makeDecoder(): Decoder {
     "pendingEvents", "ringFill", "ringCapacity", "backend", "deviceLost", "running", "latencyFrames", "limiterGain",
     "samplesNotReady", "streamUnderruns", "streamsUnavailable", "streamsActive", "recording", "recordStartFrame",
     "recordFrames", "recordDropped", "recordLost", "recordError", "peak", "peakMax",
+    "clockCaptures", "clockFrame", "clockHostUs", "clockBeat", "clockBpm", "clockPlaying",
   ];
   // The Telemetry type above is for the type checker; the library is the
   // authority. A field added on one side only fails here, loudly.

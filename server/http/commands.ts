@@ -5,6 +5,7 @@
  * HTTPException (REST answers with its status, WebSocket with a failed reply).
  * @module
  */
+import type { LinkState } from "../live/link-control.ts";
 import { HTTPException } from "hono/http-exception";
 import type { DeviceInfo, Engine, Telemetry } from "../engine/index.ts";
 import { BACKENDS, health, isRemote, SampleLibrary } from "../engine/index.ts";
@@ -192,7 +193,19 @@ export class Commands {
       queueAhead: live.queueAhead,
       clients: this.ctx.clientCount(),
       restarts: live.restarts,
+      link: live.linkState(),
     };
+  }
+
+  /** Joins or leaves the Link session, and sets the offset (PUT /api/link). */
+  setLink(body: { on?: boolean; offsetMs?: number }): LinkState {
+    try {
+      if (body.offsetMs !== undefined) this.ctx.live.setLinkOffset(body.offsetMs);
+      if (body.on !== undefined) this.ctx.live.setLink(body.on);
+    } catch (err) {
+      throw new HTTPException(400, { message: (err as Error).message });
+    }
+    return this.ctx.live.linkState();
   }
 
   telemetry(t: Telemetry = this.ctx.engine.telemetry()): TelemetryInfo {

@@ -11,6 +11,7 @@ type Metric = { name: string; type: "counter" | "gauge"; help: string; value: nu
 export function metricsText(commands: Commands): string {
   const t = commands.ctx.engine.telemetry();
   const live = commands.ctx.live;
+  const link = live.linkState();
   const metrics: Metric[] = [
     { name: "ostinato_frames_total", type: "counter", help: "Frames rendered by the engine (its clock).", value: t.frames },
     { name: "ostinato_engine_overruns_total", type: "counter", help: "Renders that took more CPU time than their block lasts: the engine's own fault (fewer voices or a larger block help).", value: t.engineOverruns },
@@ -30,6 +31,9 @@ export function metricsText(commands: Commands): string {
     { name: "ostinato_record_dropped_frames", type: "gauge", help: "Frames of the current take the recording ring had no room for (a slow disk).", value: t.recordDropped },
     { name: "ostinato_record_lost_frames", type: "gauge", help: "Frames of the current take the disk refused (full).", value: t.recordLost },
     { name: "ostinato_cps", type: "gauge", help: "Tempo in cycles per second.", value: live.cps },
+    { name: "ostinato_link_enabled", type: "gauge", help: "1 while in an Ableton Link session.", value: link.on ? 1 : 0 },
+    { name: "ostinato_link_peers", type: "gauge", help: "Other peers in the Link session.", value: link.peers },
+    { name: "ostinato_link_bpm", type: "gauge", help: "The Link session's tempo, BPM (0 while off).", value: link.bpm },
     { name: "ostinato_slots", type: "gauge", help: "Pattern slots in place.", value: live.slotStates().length },
     { name: "ostinato_worker_restarts_total", type: "counter", help: "Times the watchdog restarted a hung live worker.", value: live.restarts },
     { name: "ostinato_clients", type: "gauge", help: "Connected WebSocket clients.", value: commands.ctx.clientCount() },

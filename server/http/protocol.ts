@@ -9,6 +9,7 @@
  * README.md ("WebSocket") documents each message with an example.
  * @module
  */
+import type { LinkState } from "../live/link-control.ts";
 import { z } from "zod";
 
 /** The largest WebSocket message accepted, in bytes. */
@@ -113,6 +114,8 @@ export type StateSnapshot = {
   clients: number;
   /** Times the watchdog replaced the live worker since the server started (each is also reported with its reason). */
   restarts: number;
+  /** Ableton Link: on or off, peers, the session's tempo (README, "Playing in time with others"). */
+  link: LinkState;
 };
 
 /** An event that starts sounding: when, for how long, from which code. */

@@ -62,6 +62,8 @@ export type ServerOptions = {
   routes?: [number, number][];
   /** Test hook: CPU time each audio callback burns, µs (EngineConfig.testBurnUs); not a command-line option. */
   testBurnUs?: number;
+  /** Ableton Link: join the session at start (--link), the nudge in ms (--link-offset). */
+  link?: { on?: boolean; offsetMs?: number };
   /** Play again what was playing when the server last stopped (default true; --no-resume). */
   resume?: boolean;
   /** The watchdog's limits (tests shorten them): hang, evaluation deadline, worker start, memory ceiling. */
@@ -110,6 +112,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     ...options.limits,
     cps: before?.cps,
     resume: before,
+    link: options.link,
   });
   if (before?.programs.length) log(`ostinato: playing again what played before (${before.programs.map((p) => p.buffer).join(", ")}) at ${before.cps} cps; --no-resume starts silent`);
   // What plays is saved whenever it changes, so a killed server plays it again.

@@ -25,6 +25,8 @@ export type ProgramEffects = {
   samples?: (string | SampleMap)[];
   /** The program called record(...). */
   record?: RecordRequest;
+  /** The program called link(on): join (true) or leave (false) the Ableton Link session. */
+  link?: boolean;
 };
 
 export type EvaluatedProgram = {
@@ -58,6 +60,7 @@ export async function evaluate(source: string, options: { id?: number; host?: Re
     setcpm: (cpm: unknown) => void (effects.cps = checkCps(Number(cpm) / 60)),
     setCpm: (cpm: unknown) => void (effects.cps = checkCps(Number(cpm) / 60)),
     hush: () => void (effects.hush = true),
+    link: (on: unknown = true) => void (effects.link = on !== false && on !== 0),
     samples: (source: unknown, base?: unknown) => {
       if (typeof source === "string") {
         const src = typeof base === "string" && !/^[a-z]+:/i.test(source) ? `${base.replace(/\/$/, "")}/${source}` : source;

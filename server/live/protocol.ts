@@ -13,6 +13,7 @@ import type { TempoPiece } from "./tempo.ts";
 import type { SlotPlace } from "./block-place.ts";
 
 import type { SampleMap, SharedEngine } from "../engine/index.ts";
+import type { SharedLink } from "../engine/link.ts";
 import type { RecordRequest } from "./program.ts";
 
 /** One evaluation to replay, in the order it first happened. */
@@ -59,6 +60,8 @@ export type WorkerInit = {
    * replaced the worker) does not starve the engine.
    */
   evalCushion: number;
+  /** The main thread's Link instance while Link is on (the tempo map follows its session). */
+  link?: SharedLink;
 };
 
 /**
@@ -72,7 +75,9 @@ export type Control =
   | { type: "hush"; seq: number }
   | { type: "mute"; seq: number; slot: string; on: boolean }
   | { type: "solo"; seq: number; slot: string; on: boolean }
-  | { type: "setCps"; seq: number; cps: number; frame: number };
+  | { type: "setCps"; seq: number; cps: number; frame: number }
+  /** Link turned on (the instance to follow) or off (null). */
+  | { type: "link"; seq: number; link: SharedLink | null };
 
 export type ToWorker =
   | WorkerInit
@@ -96,6 +101,10 @@ export type WorkerState = {
   slots: SlotState[];
   tempo: TempoPiece[];
   horizon: [number, number];
+  /** While following Link: the latest phase error against the session, ms. */
+  linkPhaseErrorMs?: number;
+  /** While following Link: a cycle start and the Link host time (µs) at which it is heard. */
+  linkDownbeat?: { cycle: number; hostUs: number };
 };
 
 export type FromWorker =
@@ -111,7 +120,9 @@ export type FromWorker =
   /** The sample sources now known (a program added some). */
   | { type: "samples"; sources: (string | SampleMap)[] }
   /** A program called record(...): the main thread starts or stops the take. */
-  | { type: "record"; request: RecordRequest };
+  | { type: "record"; request: RecordRequest }
+  /** A program called link(on): the main thread turns Link on or off. */
+  | { type: "link"; on: boolean };
 
 /** Int32 cells of the shared buffer. */
 export const SHARED = {

@@ -147,6 +147,25 @@ export class Scheduler {
   }
 
   /**
+   * Adjusts the tempo from the horizon on (nothing queued moves): how a
+   * clock follower (Link) steers rate and phase between tempo changes.
+   */
+  steer(cps: number): void {
+    this.tempo.setCps(cps, Math.ceil(this.horizonFrame));
+  }
+
+  /**
+   * Jumps forward to `cycle` at the horizon's frame (joining a session's
+   * phase): the cycles between are skipped, nothing queued moves or repeats.
+   */
+  jump(cycle: number, cps: number): void {
+    const frame = Math.ceil(this.horizonFrame);
+    const c = Math.ceil(cycle * GRID) / GRID; // on the grid, so the new horizon is exactly the jump's cycle
+    this.tempo.jump(c, cps, frame);
+    this.horizonCycle = ratio(Math.round(c * GRID), GRID);
+  }
+
+  /**
    * Retracts the queued events of some slots from `fromFrame` on and
    * schedules their current patterns again from there to the horizon: how a
    * replaced, removed, unmuted or re-tempoed slot changes within the change
@@ -228,6 +247,7 @@ export class Scheduler {
     }
     const whole = hap.whole!;
     const begin = whole.begin.valueOf();
+    if (this.tempo.skips(begin)) return; // jumped over (Link's phase): never played
     const frame = Math.round(this.tempo.frameAt(begin));
     if (frame < minFrame) return;
     const controls = value as Record<string, unknown>;

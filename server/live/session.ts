@@ -32,6 +32,7 @@ import type { SlotState } from "./slots.ts";
 import { TempoMap, checkCps, type TempoPiece } from "./tempo.ts";
 import { defaultMemoryLimitMb, judge, residentMb, type Cause } from "./watchdog.ts";
 import type { SlotPlace } from "./block-place.ts";
+import { LinkControl, type LinkOptions, type LinkState } from "./link-control.ts";
 
 export type LiveOptions = {
   engine: Engine;
@@ -59,6 +60,8 @@ export type LiveOptions = {
   memoryLimitMb?: number;
   /** What played before a restart, to play again: replayed like a fresh worker's programs (without their side effects). */
   resume?: { programs: ProgramRecord[]; muted: string[]; solo: string[] };
+  /** Ableton Link: on from the start (--link), the offset and the output latency. */
+  link?: LinkOptions & { on?: boolean };
 };
 
 /** The default change latency and queue depth in seconds; see README ("Timing") for the measurements behind them. */
@@ -149,6 +152,7 @@ export class LiveSession {
   private readonly cuts: EventBuffer;
   /** Times the watchdog restarted the worker. */
   restarts = 0;
+  private readonly link: LinkControl;
 
   readonly lookahead: number;
   readonly queueAhead: number;
@@ -180,6 +184,7 @@ export class LiveSession {
     this.tempo = new TempoMap(rate, checkCps(options.cps ?? 0.5), { frame: engine.now(), cycle: 0 });
     this.baseDir = options.baseDir ?? process.cwd();
     this.sampleSources = [...(options.samples ?? [])];
+    this.link = new LinkControl(engine, options.link);
   }
 
   /** Starts the live worker on an open, running engine. */
@@ -189,6 +194,7 @@ export class LiveSession {
       session.programs = options.resume.programs.map((p) => ({ buffer: p.buffer, code: p.code }));
       session.resumeAudibility = { muted: options.resume.muted, solo: options.resume.solo };
     }
+    if (options.link?.on) session.link.start(session.targetCps);
     session.spawn(null, []);
     await session.ready;
     session.watchdog = setInterval(() => session.checkHeartbeat(), 25);
@@ -244,6 +250,29 @@ export class LiveSession {
     const frame = Math.ceil(this.engine.now() + this.lookahead * this.engine.sampleRate);
     this.tempo.setCps(cps, frame);
     this.control({ type: "setCps", seq: 0, cps, frame }, "tempo");
+  }
+
+  /**
+   * Joins (true) or leaves (false) the Ableton Link session. While on, the
+   * tempo map follows the session's tempo and bar phase, and our tempo
+   * changes go to the session. Throws a clear error where Link is not built.
+   */
+  setLink(on: boolean): void {
+    this.assertOpen();
+    if (on === this.link.enabled) return;
+    const shared = on ? this.link.start(this.targetCps) : null;
+    if (!on) this.link.stop();
+    this.control({ type: "link", seq: 0, link: shared }, on ? "link on" : "link off");
+  }
+
+  /** The Link nudge, ms: positive plays later. */
+  setLinkOffset(ms: number): void {
+    this.link.setOffset(ms);
+  }
+
+  /** Link on or off, its peers and tempo (for /api/state, /metrics and the editor). */
+  linkState(): LinkState {
+    return this.link.state();
   }
 
   /** Tempo now, in cycles per second. */
@@ -306,6 +335,7 @@ export class LiveSession {
     this.spare?.terminate();
     this.worker.terminate();
     this.port.close();
+    this.link.close();
     for (const [, p] of this.pending) p.resolve({ ok: false, buffer: p.buffer, error: { message: "the live session closed", phase: "evaluate" } });
     this.pending.clear();
   }
@@ -377,6 +407,7 @@ export class LiveSession {
         evalTimeoutMs: this.evalTimeoutMs,
         // the watchdog's timeout, its round, and a restart from a spare
         evalCushion: this.hangTimeoutMs / 1000 + 0.3,
+        link: this.link.shared(),
       } satisfies ToWorker,
       [channel.port2],
     );
@@ -417,6 +448,13 @@ export class LiveSession {
         return;
       case "record":
         return this.emit({ type: "record", request: msg.request });
+      case "link":
+        try {
+          this.setLink(msg.on);
+        } catch (err) {
+          this.emit({ type: "warning", message: `link(${msg.on}): ${(err as Error).message}` });
+        }
+        return this.emit({ type: "state" });
       case "ready":
         for (const d of msg.dropped) this.dropProgram(d.buffer);
         return;
@@ -434,6 +472,8 @@ export class LiveSession {
     if (Atomics.load(this.cells, SHARED.CONTROL_ACK) < this.controlSeq) return;
     this.slots = state.slots;
     this.tempo = TempoMap.fromPieces(this.engine.sampleRate, state.tempo as TempoPiece[]);
+    if (state.linkPhaseErrorMs !== undefined) this.link.phaseErrorMs = state.linkPhaseErrorMs;
+    if (state.linkDownbeat !== undefined) this.link.downbeat = state.linkDownbeat;
   }
 
   /** Every 25 ms: is the worker alive, obedient, within its memory, quiet on the global channel? */

@@ -14,6 +14,12 @@ export type TempoPiece = {
   cycle: number;
   /** Cycles per second from `frame` on. */
   cps: number;
+  /**
+   * Set on a jump (following Link's phase): the cycle the previous piece had
+   * reached at `frame`. Cycles in [skippedFrom, cycle) are skipped: they
+   * have no frame of their own (frameAt gives `frame`), and skips() says so.
+   */
+  skippedFrom?: number;
 };
 
 /** The slowest and fastest tempo accepted: 1 cycle per 100 s .. 100 cycles per s. */
@@ -80,6 +86,33 @@ export class TempoMap {
     if (this.pieces.length > MAX_PIECES) this.pieces.splice(0, this.pieces.length - MAX_PIECES);
   }
 
+  /**
+   * Jumps forward: from the integer frame `atFrame` on, the cycle is `cycle`
+   * (at least the cycle that frame had) at `cps`. How a follower catches a
+   * session's phase without playing anything twice: the cycles between are
+   * skipped. Pieces after that frame are dropped.
+   */
+  jump(cycle: number, cps: number, atFrame: number): void {
+    checkCps(cps);
+    const frame = Math.round(atFrame);
+    const from = this.cycleAt(frame);
+    if (!Number.isFinite(cycle) || cycle < from) throw new RangeError(`a tempo map jumps forward only: cycle ${cycle} is before ${from}`);
+    this.pieces = this.pieces.filter((p) => p.frame < frame);
+    this.pieces.push({ frame, cycle, cps, skippedFrom: from });
+    if (this.pieces.length > MAX_PIECES) this.pieces.splice(0, this.pieces.length - MAX_PIECES);
+  }
+
+  /** Whether a jump skipped this cycle (it has no frame of its own). */
+  skips(cycle: number): boolean {
+    const ps = this.pieces;
+    for (let i = ps.length - 1; i > 0; i--) {
+      const p = ps[i]!;
+      if (cycle >= p.cycle) return false;
+      if (p.skippedFrom !== undefined && cycle >= p.skippedFrom) return true;
+    }
+    return false;
+  }
+
   private pieceAtFrame(frame: number): TempoPiece {
     const ps = this.pieces;
     for (let i = ps.length - 1; i > 0; i--) if (frame >= ps[i]!.frame) return ps[i]!;
@@ -88,7 +121,12 @@ export class TempoMap {
 
   private pieceAtCycle(cycle: number): TempoPiece {
     const ps = this.pieces;
-    for (let i = ps.length - 1; i > 0; i--) if (cycle >= ps[i]!.cycle) return ps[i]!;
+    for (let i = ps.length - 1; i > 0; i--) {
+      const p = ps[i]!;
+      if (cycle >= p.cycle) return p;
+      // a skipped cycle: the jump's frame (as a piece whose cycle is that one)
+      if (p.skippedFrom !== undefined && cycle >= p.skippedFrom) return { frame: p.frame, cycle, cps: p.cps };
+    }
     return ps[0]!;
   }
 }

@@ -31,6 +31,7 @@ import { PHASE, SHARED, type FromWorker, type ToWorker, type WorkerInit } from "
 import { Scheduler } from "./scheduler.ts";
 import { SlotTable, slotIds } from "./slots.ts";
 import { TempoMap } from "./tempo.ts";
+import { LinkSteering } from "./link-steer.ts";
 import type { SlotPlace } from "./block-place.ts";
 import { SuperDirtTarget } from "../targets/superdirt.ts";
 import { MidiTarget } from "../targets/midi.ts";
@@ -70,6 +71,8 @@ let superdirt: SuperDirtTarget | undefined;
 let midiOut: MidiTarget | undefined;
 /** False when every pattern goes to SuperDirt alone (--superdirt without --targets engine). */
 let engineTarget = true;
+/** Set while Link is on: the tempo map follows the session. */
+let linkSteer: LinkSteering | undefined;
 
 /** An evaluation under way. */
 type Flight = { id: number; buffer: string; timers: TimerScope };
@@ -133,6 +136,10 @@ function receive(msg: ToWorker): void {
         return acknowledge(msg.seq);
       case "setCps":
         scheduler.setCps(msg.cps, Math.max(msg.frame, scheduler.changeFrame()));
+        linkSteer?.propose(msg.cps);
+        return acknowledge(msg.seq);
+      case "link":
+        linkSteer = msg.link ? new LinkSteering(engine, scheduler, msg.link) : undefined;
         return acknowledge(msg.seq);
       case "highlight":
         highlight = msg.on;
@@ -232,6 +239,7 @@ async function init(msg: WorkerInit): Promise<void> {
     },
     resume,
   );
+  if (msg.link) linkSteer = new LinkSteering(engine, scheduler, msg.link);
   atomic.store(cells, SHARED.PHASE, PHASE.IDLE);
   timer = clock.setInterval(tick, msg.tickMs);
   tick();
@@ -326,8 +334,20 @@ let auditionBatch: EventBuffer | undefined;
 function tick(): void {
   beat();
   requeueArrivals();
+  followLink();
   queue();
   if (stateDirty) postState();
+}
+
+/** While Link is on: the tempo map follows the session (see link-steer.ts). */
+function followLink(): void {
+  if (!linkSteer) return;
+  if (atomic.load(cells, SHARED.CONTROL_SEQ) > atomic.load(cells, SHARED.CONTROL_ACK)) return;
+  try {
+    if (linkSteer.tick()) stateDirty = true;
+  } catch (err) {
+    post({ type: "warning", message: `Link: ${(err as Error).message}` });
+  }
 }
 
 /**
@@ -419,7 +439,11 @@ async function runEval(
     bufferTimers.get(buffer)?.clear();
     bufferTimers.set(buffer, flight.timers);
     const ids = install(buffer, program, quantize, keepFailed, place);
-    if (program.effects.cps !== undefined) scheduler.setCps(program.effects.cps);
+    if (program.effects.cps !== undefined) {
+      scheduler.setCps(program.effects.cps);
+      linkSteer?.propose(program.effects.cps);
+    }
+    if (program.effects.link !== undefined) post({ type: "link", on: program.effects.link });
     if (program.effects.record) post({ type: "record", request: program.effects.record });
     const stopped = ids.map((s) => slots.get(s)?.error?.toJSON()).filter((e): e is ProgramErrorJSON => e !== undefined);
     finish(id);
@@ -527,7 +551,8 @@ function changeAudibility(change: () => void): void {
 function postState(): void {
   stateDirty = false;
   const h = scheduler.horizonCycle;
-  post({ type: "state", slots: slots.list(), tempo: scheduler.tempo.toPieces(), horizon: [h.n, h.d] });
+  const linkPhase = linkSteer ? { linkPhaseErrorMs: linkSteer.phaseErrorMs, linkDownbeat: linkSteer.downbeat() } : {};
+  post({ type: "state", slots: slots.list(), tempo: scheduler.tempo.toPieces(), horizon: [h.n, h.d], ...linkPhase });
 }
 
 function toProgramError(slot: string, e: ProgramErrorJSON): ProgramError {

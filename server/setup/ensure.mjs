@@ -26,6 +26,10 @@ const PACKAGES = {
     { pkg: "jackd2", has: () => onPath("jackd") },
     { pkg: "sox", has: () => onPath("sox") && onPath("soxi") },
     { pkg: "chromium", has: () => existsSync("/usr/bin/chromium") },
+    // Ableton Link (GPL-2.0-or-later, headers only): the optional module native/build/libostinato-link.so
+    { pkg: "ableton-link-dev", has: () => existsSync("/usr/include/ableton/Link.hpp") },
+    // `ip`, for the Link test's private network namespace
+    { pkg: "iproute2", has: () => onPath("ip") },
   ],
 };
 

@@ -1,6 +1,6 @@
 /**
  * REST control of the live session: POST /api/eval, POST /api/hush,
- * POST /api/slots/:slot/mute|solo, GET|PUT /api/tempo, GET /api/state,
+ * POST /api/slots/:slot/mute|solo, GET|PUT /api/tempo, GET|PUT /api/link, GET /api/state,
  * GET /api/devices, PUT /api/device, GET /api/buffers,
  * GET /api/record, POST /api/record {name?}, POST /api/record/stop,
  * GET /api/sounds, POST /api/sounds/play {sound, n?}, POST /api/sounds/fetch {names}.
@@ -26,6 +26,7 @@ const EvalBody = z.object({
 });
 const Toggle = z.object({ on: z.boolean() });
 const TempoBody = z.object({ cps: z.number().optional(), cpm: z.number().optional() });
+const LinkBody = z.object({ on: z.boolean().optional(), offsetMs: z.number().optional() });
 const DeviceBody = z.object({ device: z.union([z.string().min(1).max(200), z.number().int().nonnegative()]) });
 const RecordBody = z.object({ name: z.string().min(1).max(104).optional() });
 const PlayBody = z.object({ sound: z.string().min(1).max(200), n: z.number().int().min(0).max(10000).optional() });
@@ -51,6 +52,8 @@ export function liveRoutes(commands: Commands): Hono {
     return c.json({ ok: true });
   });
   app.get("/tempo", (c) => c.json(commands.tempo()));
+  app.get("/link", (c) => c.json(commands.state().link));
+  app.put("/link", async (c) => c.json(commands.setLink(await readJson(c, LinkBody))));
   app.put("/tempo", async (c) => c.json(commands.setTempo(await readJson(c, TempoBody))));
   app.get("/state", (c) => c.json(commands.state()));
   app.get("/devices", (c) => c.json(commands.devices()));

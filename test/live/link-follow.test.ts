@@ -1,0 +1,122 @@
+// The Link follower against a simulated session and sound card: a clock
+// 375 ppm fast (as JACK's dummy driver measured against system time), block
+// stamps that arrive up to 0.3 ms late, a peer that changes tempo mid-phrase.
+// What is asserted is the follower's own arithmetic: where the tempo map puts
+// its cycle starts on the session's timeline (the two-process test,
+// link-peers.rt.test.ts, checks the real thing).
+import { describe, expect, test } from "vitest";
+import { LinkFollower, type ClockStamp } from "../../server/live/link-follow.ts";
+import { TempoMap } from "../../server/live/tempo.ts";
+
+const RATE = 48000;
+const DRIFT = 375e-6;
+const BLOCK = 128;
+const HORIZON = 0.15 * RATE;
+
+/** A session timeline: piecewise constant tempo, beat continuous at each change (as Link does). */
+class Session {
+  private pieces = [{ us: 0, beat: 3.3, bpm: 120 }];
+  beatAt(us: number): number {
+    const p = this.pieces.filter((q) => q.us <= us).at(-1) ?? this.pieces[0]!;
+    return p.beat + ((us - p.us) * p.bpm) / 60e6;
+  }
+  bpmAt(us: number): number {
+    return (this.pieces.filter((q) => q.us <= us).at(-1) ?? this.pieces[0]!).bpm;
+  }
+  setTempo(bpm: number, us: number): void {
+    this.pieces.push({ us, beat: this.beatAt(us), bpm });
+  }
+}
+
+/** Host µs at which a frame is heard (the simulated card runs DRIFT fast). */
+const hostUsOf = (frame: number) => (frame / (RATE * (1 + DRIFT))) * 1e6;
+
+function run(seconds: number, session: Session, map: TempoMap, follower: LinkFollower, from = 0, seed = 1) {
+  let rnd = seed;
+  const random = () => ((rnd = (rnd * 16807) % 2147483647) / 2147483647);
+  const stamp: ClockStamp = { clockCaptures: 0, clockFrame: 0, clockHostUs: 0, clockBeat: 0, clockBpm: 0, clockPlaying: 1 };
+  const kinds = new Set<string>();
+  for (let us = from; us < from + seconds * 1e6; us += 5000) {
+    const now = (us / 1e6) * RATE * (1 + DRIFT);
+    const block = Math.floor(now / BLOCK) * BLOCK;
+    const heard = hostUsOf(block) + random() * 300; // the callback ran late: its stamp says so
+    stamp.clockCaptures++;
+    stamp.clockFrame = block;
+    stamp.clockHostUs = heard;
+    stamp.clockBeat = session.beatAt(heard);
+    stamp.clockBpm = session.bpmAt(heard);
+    follower.take(stamp);
+    const h = now + HORIZON;
+    const steer = follower.follow(stamp, h, map.cycleAt(h), map.cps(h));
+    kinds.add(steer.kind);
+    if (steer.kind === "tempo") map.setCps(steer.cps, Math.ceil(now + 0.01 * RATE));
+    else if (steer.kind === "steer") map.setCps(steer.cps, Math.ceil(h));
+    else if (steer.kind === "jump") map.jump(Math.ceil(steer.cycle * 2 ** 20) / 2 ** 20, steer.cps, Math.ceil(h));
+  }
+  return kinds;
+}
+
+/** How far (µs) the map's next cycle start after `frame` is from the session's bar line. */
+function barError(map: TempoMap, session: Session, frame: number): number {
+  const cycle = Math.ceil(map.cycleAt(frame));
+  const us = hostUsOf(map.frameAt(cycle));
+  const beat = session.beatAt(us);
+  const off = beat / 4 - Math.round(beat / 4); // bars
+  return (off * 4 * 60e6) / session.bpmAt(us);
+}
+
+describe("LinkFollower", () => {
+  test("joins by a jump forward, then holds the session's bar lines on a drifting clock", () => {
+    const session = new Session();
+    const map = new TempoMap(RATE, 0.5);
+    const follower = new LinkFollower(RATE);
+    const kinds = run(10, session, map, follower);
+    expect(kinds.has("jump")).toBe(true);
+    // from 10 s on, second by second: the next cycle start is on a bar line, but
+    // for the stamps' mean lateness (150 µs early: no follower can tell it from the clock) and 50 µs
+    for (let s = 10; s < 14; s++) {
+      if (s > 10) run(1, session, map, follower, (s - 1) * 1e6, s);
+      expect(Math.abs(barError(map, session, s * RATE * (1 + DRIFT)) + 150)).toBeLessThan(50);
+    }
+    // the clock's drift is measured, not assumed: the map runs 375 ppm slow in frames
+    expect(map.cps() / 0.5 - 1).toBeCloseTo(-DRIFT, 4); // within the phase nudge (a few ppm)
+  });
+
+  test("a peer's tempo change mid-phrase: followed at once, the bar lines held again within a second", () => {
+    const session = new Session();
+    const map = new TempoMap(RATE, 0.5);
+    const follower = new LinkFollower(RATE);
+    run(5, session, map, follower);
+    session.setTempo(90, 5.0123e6);
+    const kinds = run(1.5, session, map, follower, 5e6, 7);
+    expect(kinds.has("tempo")).toBe(true);
+    expect(kinds.has("jump")).toBe(false); // slowing down is never a jump: nothing skipped
+    const at = 6.5 * RATE * (1 + DRIFT);
+    expect(Math.abs(barError(map, session, at) + 150)).toBeLessThan(100);
+    expect(map.cps() * 240).toBeCloseTo(90 * (1 - DRIFT), 2);
+  });
+
+  test("no stamp yet (no clock source installed): nothing to do", () => {
+    const follower = new LinkFollower(RATE);
+    const none: ClockStamp = { clockCaptures: 0, clockFrame: 0, clockHostUs: 0, clockBeat: 0, clockBpm: 0, clockPlaying: 0 };
+    expect(follower.take(none)).toBe(false);
+    expect(follower.follow(none, 0, 0, 0.5).kind).toBe("none");
+  });
+});
+
+describe("TempoMap.jump", () => {
+  test("skips cycles forward: they have no frame of their own, nothing before the jump moves", () => {
+    const t = new TempoMap(RATE, 0.5);
+    t.jump(1.75, 0.5, 48000); // frame 48000 was cycle 0.5
+    expect(t.frameAt(0.25)).toBe(24000);
+    expect(t.frameAt(1.75)).toBe(48000);
+    expect(t.frameAt(2.25)).toBe(96000);
+    expect(t.skips(1)).toBe(true);
+    expect(t.skips(0.4)).toBe(false);
+    expect(t.skips(1.75)).toBe(false);
+    expect(t.frameAt(1)).toBe(48000);
+    expect(() => t.jump(1, 0.5, 96000)).toThrow(/forward only/);
+    const u = TempoMap.fromPieces(RATE, t.toPieces());
+    expect(u.skips(1)).toBe(true);
+  });
+});

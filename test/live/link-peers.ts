@@ -1,0 +1,120 @@
+// Two ostinato servers with --link, started by this script, which runs inside
+// a private network namespace the test made (loopback only, multicast on):
+// see link.rt.test.ts. Prints one JSON line per measurement; the test asserts.
+//   bun test/live/link-peers.ts SECONDS
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const seconds = Number(process.argv[2] ?? 60);
+const bun = process.execPath;
+const token = "link-test-token";
+const dirs: string[] = [];
+const children: ChildProcess[] = [];
+
+type Peer = { url: string; child: ChildProcess; name: string };
+type LinkInfo = { on: boolean; peers: number; bpm: number; phaseErrorMs: number | null; downbeat: { cycle: number; hostUs: number } | null };
+type State = { cps: number; link: LinkInfo; telemetry: { eventsPlayed: number; lateEvents: number } };
+
+const say = (o: Record<string, unknown>) => console.log(JSON.stringify(o));
+
+function startPeer(name: string, cps: number): Promise<Peer> {
+  const dir = mkdtempSync(join(tmpdir(), `ostinato-link-${name}-`));
+  dirs.push(dir);
+  const child = spawn(bun, ["server/cli.ts", "serve", "--backend", "null", "--port", "0", "--token", token, "--link", "--no-resume", "--patterns", dir], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout!.on("data", (d: Buffer) => {
+      out += d;
+      const m = /ostinato (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (m) resolve({ url: m[1]!, child, name });
+    });
+    child.stderr!.on("data", (d: Buffer) => process.stderr.write(`[${name}] ${d}`));
+    child.once("exit", (code) => reject(new Error(`${name} exited (${code}) before it listened: ${out}`)));
+  }).then(async (p) => {
+    await api(p as Peer, "PUT", "/api/tempo", { cps });
+    return p as Peer;
+  });
+}
+
+async function api(p: Peer, method: string, path: string, body?: unknown): Promise<unknown> {
+  const res = await fetch(p.url + path, {
+    method,
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${p.name} ${method} ${path}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+const state = (p: Peer) => api(p, "GET", "/api/state") as Promise<State>;
+
+async function until(what: string, ms: number, ok: () => Promise<boolean>): Promise<number> {
+  const t0 = performance.now();
+  while (!(await ok())) {
+    if (performance.now() - t0 > ms) throw new Error(`timed out after ${ms} ms: ${what}`);
+    await Bun.sleep(5);
+  }
+  return performance.now() - t0;
+}
+
+/** A's downbeat minus B's, µs, wrapped to the nearest bar. */
+function downbeatDiff(a: LinkInfo, b: LinkInfo): number {
+  const bar = (240 / a.bpm) * 1e6;
+  const d = a.downbeat!.hostUs - b.downbeat!.hostUs;
+  return d - Math.round(d / bar) * bar;
+}
+
+async function main(): Promise<void> {
+  const a = await startPeer("a", 0.5);
+  const b = await startPeer("b", 0.6);
+  const discoverMs = await until("the peers find each other", 20_000, async () => (await state(a)).link.peers === 1 && (await state(b)).link.peers === 1);
+  say({ kind: "discovered", ms: discoverMs, a: (await state(a)).link, b: (await state(b)).link });
+  for (const p of [a, b]) await api(p, "POST", "/api/eval", { code: `s("bd*4")`, buffer: "main" });
+
+  // A tempo change on A: how soon B's own tempo (its tempo map) is at it.
+  await Bun.sleep(1000);
+  await api(a, "PUT", "/api/tempo", { cpm: 35 }); // 140 BPM
+  const t0 = performance.now();
+  await until("B follows A's tempo", 5000, async () => Math.abs((await state(b)).cps * 60 - 35) < 0.01);
+  say({ kind: "followed", ms: performance.now() - t0, a: (await state(a)).cps, b: (await state(b)).cps });
+
+  // Downbeats, once locked (a second or two after the change), for `seconds`.
+  await Bun.sleep(2000);
+  const diffs: number[] = [];
+  const end = performance.now() + seconds * 1000;
+  while (performance.now() < end) {
+    const [sa, sb] = await Promise.all([state(a), state(b)]);
+    if (sa.link.downbeat && sb.link.downbeat) diffs.push(downbeatDiff(sa.link, sb.link));
+    await Bun.sleep(250);
+  }
+  say({ kind: "downbeats", diffsUs: diffs });
+
+  // Stopping A: B plays on, alone, at the session's tempo.
+  const before = await state(b);
+  a.child.kill("SIGTERM");
+  await new Promise((r) => a.child.once("exit", r));
+  const aloneMs = await until("B is alone", 20_000, async () => (await state(b)).link.peers === 0);
+  await Bun.sleep(1000);
+  const after = await state(b);
+  say({ kind: "alone", ms: aloneMs, before: { cps: before.cps, ...before.telemetry }, after: { cps: after.cps, bpm: after.link.bpm, ...after.telemetry } });
+}
+
+// Never outlive the test that started us.
+setTimeout(() => {
+  say({ kind: "error", message: "link-peers: overall timeout" });
+  for (const c of children) c.kill("SIGKILL");
+  process.exit(1);
+}, (seconds + 60) * 1000).unref();
+
+main()
+  .catch((err) => say({ kind: "error", message: (err as Error).message }))
+  .finally(() => {
+    for (const c of children) c.kill("SIGTERM");
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    setTimeout(() => process.exit(0), 1500).unref();
+  });
