@@ -47,7 +47,7 @@ const reason = cannot();
 describe.skipIf(reason !== null)("Ableton Link: two servers in a private network namespace", () => {
   test(`discover each other, follow a tempo change, share the downbeat for ${SECONDS} s, play on alone`, async () => {
     const lines = await runPeers();
-    const by = (kind: string) => lines.find((l) => l.kind === kind);
+    const by = (kind: string) => lines.find((l) => l.kind === kind) as unknown;
     expect(by("error"), JSON.stringify(by("error"))).toBeUndefined();
 
     const discovered = by("discovered") as { a: { peers: number; bpm: number }; b: { peers: number; bpm: number } };
