@@ -645,6 +645,36 @@ OST_API ost_result ost_engine_set_clock_source(ost_engine *engine, const ost_clo
  *  NULL). A clock source adds it to the host time it stamps. Thread: control. */
 OST_API double ost_engine_output_latency(const ost_engine *engine);
 
+/* ======================================================================
+ * MIDI clock through JACK MIDI (midi_clock.c): 24 pulses per quarter note,
+ * Start / Continue / Stop, Song Position. A JACK client of its own with
+ * ports clock_out and clock_in; frames are JACK frames.
+ * ==================================================================== */
+
+typedef struct ost_midi_clock ost_midi_clock;
+
+/** Opens the client `name` on the default JACK server and activates it.
+ *  OST_DEVICE_ERROR when no JACK server answers. Thread: control. */
+OST_API ost_result ost_midi_clock_open(const char *name, ost_midi_clock **out);
+/** Deactivates and closes. NULL is fine. Thread: control. */
+OST_API void ost_midi_clock_close(ost_midi_clock *clock);
+/** JACK's frame time now (an estimate between cycles) and its sample rate:
+ *  out[0] frame, out[1] rate. Thread: control. */
+OST_API ost_result ost_midi_clock_time(ost_midi_clock *clock, double *out);
+/** From JACK frame `start_frame` on, a pulse (0xF8) every `frames_per_pulse`
+ *  frames. `transport`: 0 pulses only (a tempo change), 1 Song Position
+ *  `song_position` (in sixteenths) then Start (0xFA) at start_frame, 2 the
+ *  same with Continue (0xFB), 3 Stop (0xFC) at start_frame and no pulses
+ *  after. Thread: control. */
+OST_API ost_result ost_midi_clock_plan(ost_midi_clock *clock, double start_frame, double frames_per_pulse, uint32_t transport,
+                                       uint32_t song_position);
+/** What was sent and received: out[0] pulses sent, out[1] frame of the last
+ *  pulse sent, out[2] pulses received, out[3] JACK frame of the last pulse
+ *  received, out[4] smoothed frames per received pulse (0: none yet),
+ *  out[5] 1 while the input runs (Start/Continue seen, no Stop since),
+ *  out[6] pulses the output sent late (past their frame). Thread: any. */
+OST_API ost_result ost_midi_clock_stats(ost_midi_clock *clock, double *out);
+
 #ifdef __cplusplus
 }
 #endif

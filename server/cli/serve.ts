@@ -34,6 +34,8 @@ session token). Without a sound card the engine runs on the null backend.
   --link              join the Ableton Link session on the network (tempo and bar phase; see README
                       "Playing in time with others"); needs the Link module (ableton-link-dev)
   --link-offset MS    nudge against the session: positive plays later (default 0)
+  --midi-clock-out    send MIDI clock (24 ppqn, Start, Stop, Song Position) on JACK port ostinato-clock:clock_out
+  --midi-clock-in     follow the tempo of the MIDI clock arriving on JACK port ostinato-clock:clock_in
   --no-resume         start silent (by default what played when the server stopped plays again)
   --memory-limit MB   ceiling of the programs' memory (default a quarter of the machine's, 256-4096)
 ${TARGET_HELP}
@@ -73,6 +75,8 @@ export function run(args: string[]): Promise<number> {
       route: { type: "string", multiple: true },
       "no-resume": { type: "boolean" },
       link: { type: "boolean" },
+      "midi-clock-out": { type: "boolean" },
+      "midi-clock-in": { type: "boolean" },
       "link-offset": { type: "string" },
       "memory-limit": { type: "string" },
       ...TARGET_OPTIONS,
@@ -110,6 +114,7 @@ export function run(args: string[]): Promise<number> {
       channels: numberOption("channels", values.channels, 1, 8, true),
       routes: routeOptions(values.route),
       resume: !values["no-resume"],
+      midiClock: { out: values["midi-clock-out"] ?? false, in: values["midi-clock-in"] ?? false },
       link: { on: values.link ?? false, offsetMs: numberOption("link-offset", values["link-offset"], -1000, 1000) },
       limits: { memoryLimitMb: numberOption("memory-limit", values["memory-limit"], 64, 1 << 20, true) },
     });

@@ -84,6 +84,12 @@ export const SYMBOLS = {
   // clock sources (Link: server/engine/link.ts)
   ost_engine_set_clock_source: { args: [ptr, ptr], returns: i32 },
   ost_engine_output_latency: { args: [ptr], returns: f64 },
+  // MIDI clock through JACK MIDI (server/engine/midi-clock.ts)
+  ost_midi_clock_open: { args: [ptr, ptr], returns: i32 },
+  ost_midi_clock_close: { args: [ptr], returns: none },
+  ost_midi_clock_time: { args: [ptr, ptr], returns: i32 },
+  ost_midi_clock_plan: { args: [ptr, f64, f64, u32, u32], returns: i32 },
+  ost_midi_clock_stats: { args: [ptr, ptr], returns: i32 },
 } as const;
 
 /** Where the library is: $OSTINATO_LIB, or the optimised build in native/build. */

@@ -22,6 +22,9 @@ import { liveRoutes } from "./routes/live.ts";
 import { mountStatic } from "./static.ts";
 import { Hub } from "./ws.ts";
 import { VERSION } from "../version.ts";
+import { MidiClock } from "../engine/midi-clock.ts";
+import { MidiClockIn } from "../live/midi-clock-in.ts";
+import { MidiClockOut } from "../live/midi-clock-out.ts";
 
 export { VERSION };
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -64,6 +67,8 @@ export type ServerOptions = {
   testBurnUs?: number;
   /** Ableton Link: join the session at start (--link), the nudge in ms (--link-offset). */
   link?: { on?: boolean; offsetMs?: number };
+  /** MIDI clock through JACK MIDI: send ours (--midi-clock-out), follow an external one's tempo (--midi-clock-in). */
+  midiClock?: { out?: boolean; in?: boolean };
   /** Play again what was playing when the server last stopped (default true; --no-resume). */
   resume?: boolean;
   /** The watchdog's limits (tests shorten them): hang, evaluation deadline, worker start, memory ceiling. */
@@ -114,6 +119,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     resume: before,
     link: options.link,
   });
+  const midiClock = startMidiClock(options.midiClock, live, log);
   if (before?.programs.length) log(`ostinato: playing again what played before (${before.programs.map((p) => p.buffer).join(", ")}) at ${before.cps} cps; --no-resume starts silent`);
   // What plays is saved whenever it changes, so a killed server plays it again.
   live.subscribe((e) => {
@@ -168,6 +174,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     });
   } catch (err) {
     // a busy port: undo what started, so the process can exit with the error
+    midiClock?.close();
     await live.close();
     recordings.close();
     engine.close();
@@ -207,11 +214,41 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       server.stop(true);
       // Teardown order: nothing may push to the engine once it is closed;
       // a take still running is finished (its file closed) first.
+      midiClock?.close();
       await live.close();
       await playing.flush();
       const take = recordings.close();
       if (take) log(`ostinato: recorded ${take.seconds.toFixed(1)} s to ${take.path}${take.problem ? ` (${take.problem})` : ""}`);
       engine.close();
+    },
+  };
+}
+
+/**
+ * MIDI clock through JACK MIDI (README, "Playing in time with others"): a
+ * JACK client "ostinato-clock" whose clock_out sends our tempo and whose
+ * clock_in sets it. No JACK server: said once, the rest runs.
+ */
+function startMidiClock(want: ServerOptions["midiClock"], live: LiveSession, log: (line: string) => void): { close(): void } | undefined {
+  if (!want?.out && !want?.in) return undefined;
+  let clock: MidiClock;
+  try {
+    clock = MidiClock.open("ostinato-clock");
+  } catch (err) {
+    log(`ostinato: no MIDI clock: ${(err as Error).message}`);
+    return undefined;
+  }
+  const out = want.out ? new MidiClockOut(clock, live) : undefined;
+  const input = want.in ? new MidiClockIn(clock, live) : undefined;
+  out?.start();
+  input?.start();
+  log(`ostinato: MIDI clock on JACK client "ostinato-clock"${out ? ", sending on clock_out" : ""}${input ? ", following clock_in" : ""}`);
+  return {
+    close() {
+      out?.stop();
+      out?.close();
+      input?.close();
+      clock.close();
     },
   };
 }

@@ -15,7 +15,7 @@ const children: ChildProcess[] = [];
 
 type Peer = { url: string; child: ChildProcess; name: string };
 type LinkInfo = { on: boolean; peers: number; bpm: number; phaseErrorMs: number | null; downbeat: { cycle: number; hostUs: number } | null };
-type State = { cps: number; link: LinkInfo; telemetry: { eventsPlayed: number; lateEvents: number } };
+type State = { cps: number; restarts: number; slots: unknown[]; link: LinkInfo; telemetry: { eventsPlayed: number; lateEvents: number } };
 
 const say = (o: Record<string, unknown>) => console.log(JSON.stringify(o));
 
@@ -86,22 +86,24 @@ async function main(): Promise<void> {
   // Downbeats, once locked (a second or two after the change), for `seconds`.
   await Bun.sleep(2000);
   const diffs: number[] = [];
+  const played: [number, number, number, number][] = [];
   const end = performance.now() + seconds * 1000;
   while (performance.now() < end) {
     const [sa, sb] = await Promise.all([state(a), state(b)]);
     if (sa.link.downbeat && sb.link.downbeat) diffs.push(downbeatDiff(sa.link, sb.link));
+    played.push([sa.telemetry.eventsPlayed, sb.telemetry.eventsPlayed, sa.restarts, sb.restarts]);
     await Bun.sleep(250);
   }
-  say({ kind: "downbeats", diffsUs: diffs });
+  say({ kind: "downbeats", diffsUs: diffs, played });
 
   // Stopping A: B plays on, alone, at the session's tempo.
   const before = await state(b);
   a.child.kill("SIGTERM");
   await new Promise((r) => a.child.once("exit", r));
   const aloneMs = await until("B is alone", 20_000, async () => (await state(b)).link.peers === 0);
-  await Bun.sleep(1000);
+  const playsOnMs = await until("B plays on", 10_000, async () => (await state(b)).telemetry.eventsPlayed >= before.telemetry.eventsPlayed + 2);
   const after = await state(b);
-  say({ kind: "alone", ms: aloneMs, before: { cps: before.cps, ...before.telemetry }, after: { cps: after.cps, bpm: after.link.bpm, ...after.telemetry } });
+  say({ kind: "alone", ms: aloneMs, playsOnMs, before: { cps: before.cps, ...before.telemetry }, after: { cps: after.cps, bpm: after.link.bpm, ...after.telemetry } });
 }
 
 // Never outlive the test that started us.
