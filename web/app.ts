@@ -27,6 +27,7 @@ import { Banner } from "./ui/banner.ts";
 import { ConnectionDisplay, hasToken } from "./ui/connection.ts";
 import { HelpOverlay, KEYMAP_STORAGE } from "./ui/help.ts";
 import { MessageLine, type MessageKind } from "./ui/messages.ts";
+import { LinkStatus } from "./ui/link-status.ts";
 import { Meters } from "./ui/meters.ts";
 import { Pianoroll } from "./ui/pianoroll.ts";
 import { Scope } from "./ui/scope.ts";
@@ -105,6 +106,7 @@ export function startApp(): App {
   const pianoroll = new Pianoroll($<HTMLCanvasElement>("pianoroll"), timeline, clock);
   const scope = new Scope($<HTMLCanvasElement>("scope"));
   const status = new StatusDisplay({ overruns: $("overruns"), hostXruns: $("host-xruns"), late: $("late"), cpu: $("cpu"), voices: $("voices"), device: $("device") }, (problem, kind) => say(problem, kind));
+  const linkStatus = new LinkStatus($("link"));
   let clientId = "";
 
   const wsUrl = new URL("/ws", location.href);
@@ -292,6 +294,7 @@ export function startApp(): App {
 
   function onState(state: StateSnapshot): void {
     status.update(state);
+    linkStatus.update(state);
     banner.device(state.device);
     slots.update(state.slots);
     const playing = new Set(state.slots.map((s) => s.id));
