@@ -247,7 +247,6 @@ export class Scheduler {
     }
     const whole = hap.whole!;
     const begin = whole.begin.valueOf();
-    if (this.tempo.skips(begin)) return; // jumped over (Link's phase): never played
     const frame = Math.round(this.tempo.frameAt(begin));
     if (frame < minFrame) return;
     const controls = value as Record<string, unknown>;
