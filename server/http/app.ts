@@ -9,7 +9,8 @@ import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import type { BufferStore, PatternStore } from "../store/index.ts";
-import { presentedToken, requireToken, tokenLanding, tokenMatches } from "./auth.ts";
+import type { TokenStore } from "../store/tokens.ts";
+import { presentedToken, requireToken, roleOf, tokenLanding } from "./auth.ts";
 import { ApiError, errorJson, errorResponse, SECURITY_HEADERS } from "./errors.ts";
 import { hostGuard, originGuard } from "./origin.ts";
 import { patternRoutes } from "./routes/patterns.ts";
@@ -21,6 +22,8 @@ export type AppDeps = {
   token: string;
   patterns: PatternStore;
   buffers: BufferStore;
+  /** Guest tokens (edit, view); absent: only the session token opens anything. */
+  guests?: TokenStore;
   /** Host names accepted besides IP literals and localhost (--allow-host). */
   allowHosts?: readonly string[];
   /** Registers the routes that need the live runtime (eval, tempo, state, ws, metrics). */
@@ -43,8 +46,8 @@ export function createApp(deps: AppDeps): Hono {
   app.use("*", securityHeaders());
   app.use("*", hostGuard(deps.allowHosts));
   app.use("*", originGuard());
-  app.use("/", tokenLanding(deps.token));
-  for (const path of ["/api/*", "/api", "/metrics", "/ws"]) app.use(path, requireToken(deps.token));
+  app.use("/", tokenLanding(deps.token, deps.guests));
+  for (const path of ["/api/*", "/api", "/metrics", "/ws", "/ws/*"]) app.use(path, requireToken(deps.token, deps.guests));
   app.use(
     "/api/*",
     bodyLimit({
@@ -58,7 +61,10 @@ export function createApp(deps: AppDeps): Hono {
   // Whether this request carries the token: the editor asks before it opens
   // its socket, so a page opened without the token can say what to open
   // instead of retrying (it tells nothing a 401 does not).
-  app.get("/auth", (c) => c.json({ ok: true, authenticated: tokenMatches(deps.token, presentedToken(c)) }));
+  app.get("/auth", (c) => {
+    const role = roleOf(deps.token, deps.guests, presentedToken(c));
+    return c.json({ ok: true, authenticated: role !== undefined, role: role ?? null });
+  });
   app.route("/api/patterns", patternRoutes(deps.patterns));
   deps.mountLive?.(app);
   deps.mountStatic?.(app);

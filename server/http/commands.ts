@@ -41,6 +41,8 @@ export type EvalAnswer = EvalOutcome & { saveError?: ApiErrorInfo };
 export class Commands {
   private readonly evalLimiter = new RateLimiter(EVAL_RATE);
   private namedDevice?: { index: number; name: string };
+  /** Who last evaluated each slot (the musician's chosen name), for the playing-slots panel. */
+  private readonly slotBy = new Map<string, string>();
 
   constructor(readonly ctx: ServerContext) {}
 
@@ -94,7 +96,7 @@ export class Commands {
    * A save that fails (a full disk) does not undo or hide the evaluation: the
    * answer is the evaluation's, with `saveError` beside it, and every client is warned.
    */
-  async evaluate(code: string, opts: { buffer?: string; quantize?: boolean; client: string; text?: string }): Promise<EvalAnswer> {
+  async evaluate(code: string, opts: { buffer?: string; quantize?: boolean; client: string; text?: string; name?: string }): Promise<EvalAnswer> {
     const wait = this.evalLimiter.take(opts.client);
     if (wait > 0) {
       throw new ApiError(429, "rate_limited", `too many evaluations from this client: wait ${wait.toFixed(2)} s (limit ${EVAL_RATE.perSecond}/s)`, { retryAfter: wait });
@@ -112,6 +114,7 @@ export class Commands {
     // A block of the buffer keeps the slots of its own `$:` blocks, named by their place in the buffer.
     const place = blockPlace(code, opts.text);
     const outcome = await this.ctx.live.evaluate(code, { buffer, quantize: opts.quantize, by: opts.client, place });
+    if (outcome.ok) for (const slot of outcome.slots) this.slotBy.set(slot, opts.name || opts.client);
     const failed = await saved;
     if (failed) {
       const message = `saving buffer "${buffer}" failed: ${failed.message}; the evaluation ${outcome.ok ? "plays" : "failed"} all the same, copy your code somewhere safe`;
@@ -183,7 +186,7 @@ export class Commands {
     const frame = engine.now();
     const t = engine.telemetry();
     return {
-      slots: live.slotStates(),
+      slots: live.slotStates().map((s) => (this.slotBy.has(s.id) ? { ...s, by: this.slotBy.get(s.id) } : s)),
       cps: live.cps,
       cycle: live.cycleAt(frame),
       frame,

@@ -41,6 +41,8 @@ export const ClientMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("writePattern"), id, name, code }),
   z.object({ type: z.literal("deletePattern"), id, name }),
   z.object({ type: z.literal("ping"), id }),
+  // The musician's name and colour, shown with their evaluations (and, over /ws/doc, their cursor).
+  z.object({ type: z.literal("identify"), id, name: z.string().min(1).max(40), color: z.string().regex(/^#[0-9a-fA-F]{6}$/).optional() }),
   z.object({ type: z.literal("record"), id, name: z.string().min(1).max(104).optional() }),
   z.object({ type: z.literal("recordStop"), id }),
   z.object({ type: z.literal("recordStatus"), id }),
@@ -65,7 +67,8 @@ export type ApiErrorInfo = { message: string; code: string; [detail: string]: un
 
 export type ErrorInfo = { message: string; phase: "syntax" | "evaluate" | "query"; line?: number; column?: number; slot?: string };
 
-export type SlotInfo = { id: string; buffer: string; muted: boolean; silenced: boolean; solo: boolean; error?: ErrorInfo };
+/** `by`: who last evaluated the slot (a musician's name, or the client id of a script). */
+export type SlotInfo = { id: string; buffer: string; muted: boolean; silenced: boolean; solo: boolean; error?: ErrorInfo; by?: string };
 
 export type DeviceState = {
   backend: "offline" | "null" | "portaudio";
@@ -142,6 +145,8 @@ export type ServerMessage =
       sampleRate: number;
       /** The code that last evaluated in each buffer: what the playing slots came from (for highlighting after a reload). */
       programs: { buffer: string; code: string }[];
+      /** What this connection's token may do: owner (the session token), edit, or view (read only). */
+      role: "owner" | "edit" | "view";
     }
   | { type: "reply"; id: number; ok: true; data?: unknown }
   | { type: "reply"; id: number | null; ok: false; error: ApiErrorInfo }
@@ -152,7 +157,8 @@ export type ServerMessage =
   | { type: "events"; events: EventInfo[] }
   /** Queued events of these slots from `fromFrame` on will not sound (replaced, muted, removed, hushed); sent before their replacements. */
   | { type: "retract"; slots: string[] | "all"; fromFrame: number }
-  | { type: "evaluated"; buffer: string; code: string; ok: boolean; slots?: string[]; error?: ErrorInfo; by: string }
+  /** `by`: the client id that evaluated; `name`, `color`: the musician's, when they said (identify). */
+  | { type: "evaluated"; buffer: string; code: string; ok: boolean; slots?: string[]; error?: ErrorInfo; by: string; name?: string; color?: string }
   | { type: "error"; error: ErrorInfo }
   | { type: "warning"; message: string }
   | { type: "state"; state: StateSnapshot }

@@ -20,7 +20,11 @@ import { Commands } from "./commands.ts";
 import { metricsText } from "./metrics.ts";
 import { liveRoutes } from "./routes/live.ts";
 import { mountStatic } from "./static.ts";
-import { Hub } from "./ws.ts";
+import { Hub, type HubClient } from "./ws.ts";
+import { Rooms, type DocClient } from "./rooms.ts";
+import { TokenStore } from "../store/tokens.ts";
+import { tokenRoutes } from "./routes/tokens.ts";
+import type { ServerWebSocket, WebSocketHandler } from "bun";
 import { VERSION } from "../version.ts";
 import { MidiClock } from "../engine/midi-clock.ts";
 import { MidiClockIn } from "../live/midi-clock-in.ts";
@@ -131,6 +135,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   if (options.record) log(`ostinato: recording to ${recordings.startAt(options.record).path}`);
   const patterns = await PatternStore.open(patternsDir);
   const buffers = await BufferStore.open(stateDir, (m) => log(`ostinato: ${m}`));
+  const guests = await TokenStore.open(stateDir);
 
   let hub: Hub | undefined;
   const commands = new Commands({
@@ -144,15 +149,25 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     recordings,
   });
   hub = new Hub(commands, VERSION);
+  const rooms = new Rooms(stateDir, buffers, (m) => hub?.warn(m));
   const app = createApp({
     token,
     patterns,
     buffers,
+    guests,
     allowHosts: options.allowHosts,
     mountLive: (a) => {
       a.route("/api", liveRoutes(commands));
       a.get("/metrics", (c) => c.text(metricsText(commands), 200, { "content-type": "text/plain; version=0.0.4" }));
       a.get("/ws", hub!.upgrade);
+      a.get("/ws/doc/:buffer", rooms.upgrade);
+      a.route(
+        "/api/tokens",
+        tokenRoutes(guests, (id) => {
+          hub?.closeGuest(id);
+          rooms.closeGuest(id);
+        }),
+      );
     },
     mountStatic: (a) => mountStatic(a, options.webDir ?? join(ROOT, "web", "dist")),
   });
@@ -163,7 +178,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       port: options.port ?? 4321,
       hostname: host,
       fetch: (req, srv) => app.fetch(req, srv),
-      websocket: hub.handlers,
+      websocket: sockets(hub, rooms),
       // Never Bun's development error page (paths, source lines): a request
       // Hono cannot even parse (a malformed Host) gets the API's error shape.
       development: false,
@@ -212,6 +227,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       osc?.close();
       hub!.stop();
       server.stop(true);
+      await rooms.closeAll();
       // Teardown order: nothing may push to the engine once it is closed;
       // a take still running is finished (its file closed) first.
       midiClock?.close();
@@ -250,6 +266,21 @@ function startMidiClock(want: ServerOptions["midiClock"], live: LiveSession, log
       input?.close();
       clock.close();
     },
+  };
+}
+
+/** One WebSocket handler for Bun.serve: the hub's JSON sockets and the shared buffers' binary ones. */
+function sockets(hub: Hub, rooms: Rooms): WebSocketHandler<HubClient | DocClient> {
+  const h = hub.handlers;
+  const doc = (ws: ServerWebSocket<HubClient | DocClient>) => (ws.data.kind === "doc" ? (ws as ServerWebSocket<DocClient>) : undefined);
+  const own = (ws: ServerWebSocket<HubClient | DocClient>) => ws as ServerWebSocket<HubClient>;
+  return {
+    maxPayloadLength: h.maxPayloadLength,
+    idleTimeout: h.idleTimeout,
+    sendPings: h.sendPings,
+    open: (ws) => (doc(ws) ? rooms.open(doc(ws)!) : h.open!(own(ws))),
+    message: (ws, raw) => (doc(ws) ? rooms.message(doc(ws)!, raw) : h.message!(own(ws), raw)),
+    close: (ws, code, reason) => (doc(ws) ? rooms.close(doc(ws)!) : h.close!(own(ws), code, reason)),
   };
 }
 

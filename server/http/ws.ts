@@ -13,7 +13,9 @@ import type { Server, ServerWebSocket, WebSocketHandler } from "bun";
 import { HTTPException } from "hono/http-exception";
 import type { ScheduledEvent } from "../live/scheduler.ts";
 import type { LiveEvent } from "../live/session.ts";
+import type { Role } from "./auth.ts";
 import type { Commands } from "./commands.ts";
+import { ApiError } from "./errors.ts";
 import { describeError, programFailure } from "./errors.ts";
 import { ClientMessage, MAX_WS_MESSAGE_BYTES, TOPICS, type ApiErrorInfo, type EventInfo, type ServerMessage, type Topic } from "./protocol.ts";
 import { describeIssues } from "./validate.ts";
@@ -28,8 +30,12 @@ const LIMITER_CEILING = 0.85114 - 1e-4;
 const MAX_BUFFERED_BYTES = 1 << 20;
 
 /** `backlog`: pushes held until the client's hello has been sent (hello is always first). */
-type ClientData = { id: string; topics: Set<Topic>; backlog?: string[] };
+type ClientData = { kind: "hub"; id: string; topics: Set<Topic>; backlog?: string[]; role: Role; guestId?: string; name?: string; color?: string };
+export type HubClient = ClientData;
 type Socket = ServerWebSocket<ClientData>;
+
+/** What a view token's socket may ask: reading and watching, nothing that changes the music or the files. */
+const VIEW_MAY = new Set<ClientMessage["type"]>(["subscribe", "state", "patterns", "readPattern", "ping", "recordStatus", "identify"]);
 
 export class Hub {
   private readonly clients = new Map<string, Socket>();
@@ -58,7 +64,7 @@ export class Hub {
     if (c.req.header("upgrade")?.toLowerCase() !== "websocket" || !server?.upgrade) {
       throw new HTTPException(426, { message: "this route speaks WebSocket: send an Upgrade: websocket request" });
     }
-    const data: ClientData = { id: `ws:${this.nextClient++}`, topics: new Set(TOPICS.filter((t) => t !== "scope")) };
+    const data: ClientData = { kind: "hub", id: `ws:${this.nextClient++}`, topics: new Set(TOPICS.filter((t) => t !== "scope")), role: c.get("role"), guestId: c.get("guestId") };
     if (!server.upgrade(c.req.raw, { data })) throw new HTTPException(400, { message: "WebSocket upgrade failed" });
     return new Response(null);
   };
@@ -116,6 +122,7 @@ export class Hub {
       state: this.commands.state(),
       sampleRate: ctx.engine.sampleRate,
       programs: ctx.live.playingPrograms(),
+      role: ws.data.role,
     });
     const held = ws.data.backlog;
     ws.data.backlog = undefined;
@@ -161,12 +168,24 @@ export class Hub {
     this.broadcast("log", { type: "warning", message });
   }
 
+  /** Closes the sockets a revoked guest token opened. */
+  closeGuest(id: string): void {
+    for (const ws of this.clients.values()) if (ws.data.guestId === id) ws.close(4001, "token revoked");
+  }
+
   private async dispatch(ws: Socket, m: ClientMessage): Promise<unknown> {
     const c = this.commands;
     const client = ws.data.id;
+    if (ws.data.role === "view" && !VIEW_MAY.has(m.type)) {
+      throw new ApiError(403, "forbidden", `a view token can read and watch, not ${m.type}: ask the session's owner for an edit token`);
+    }
     switch (m.type) {
+      case "identify":
+        ws.data.name = m.name;
+        ws.data.color = m.color;
+        return { name: m.name };
       case "eval":
-        return c.evaluate(m.code, { buffer: m.buffer, quantize: m.quantize, client, text: m.text });
+        return c.evaluate(m.code, { buffer: m.buffer, quantize: m.quantize, client, text: m.text, name: ws.data.name });
       case "hush":
         return c.hush();
       case "mute":
@@ -229,6 +248,7 @@ export class Hub {
           slots: o.ok ? o.slots : undefined,
           error: o.ok ? undefined : o.error,
           by: e.by ?? "",
+          ...this.identity(e.by),
         });
       }
       case "error":
@@ -248,6 +268,12 @@ export class Hub {
       case "record":
         return this.broadcast("log", { type: "warning", message: this.commands.recordFromProgram(e.request) });
     }
+  }
+
+  /** The name and colour a client gave, for the editors' "evaluated by". */
+  private identity(client: string | undefined): { name?: string; color?: string } {
+    const ws = client ? this.clients.get(client) : undefined;
+    return ws?.data.name ? { name: ws.data.name, color: ws.data.color } : {};
   }
 
   private queueEvents(events: ScheduledEvent[]): void {

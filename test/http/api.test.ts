@@ -91,9 +91,9 @@ describe("GET /auth", () => {
   test("says whether the request carries the token, never with a 401 (the editor asks before it connects)", async () => {
     const without = await fetch(`${base}/auth`);
     expect(without.status).toBe(200);
-    expect(await without.json()).toEqual({ ok: true, authenticated: false });
-    expect(await (await fetch(`${base}/auth`, { headers: { cookie: `ostinato_token=${TOKEN}` } })).json()).toEqual({ ok: true, authenticated: true });
-    expect(await (await fetch(`${base}/auth`, { headers: { cookie: "ostinato_token=wrong-token-000" } })).json()).toEqual({ ok: true, authenticated: false });
+    expect(await without.json()).toEqual({ ok: true, authenticated: false, role: null });
+    expect(await (await fetch(`${base}/auth`, { headers: { cookie: `ostinato_token=${TOKEN}` } })).json()).toEqual({ ok: true, authenticated: true, role: "owner" });
+    expect(await (await fetch(`${base}/auth`, { headers: { cookie: "ostinato_token=wrong-token-000" } })).json()).toEqual({ ok: true, authenticated: false, role: null });
   });
 });
 
