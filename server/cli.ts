@@ -16,6 +16,7 @@ const commands: Record<string, Command> = {
   sounds: { summary: "list every sound; sounds fetch: download sample banks for offline use", load: () => import("./cli/sounds.ts") },
   devices: { summary: "list audio devices (--json for machines)", load: () => import("./cli/devices.ts") },
   midi: { summary: "list the MIDI ports .midi(port) plays to (--json for machines)", load: () => import("./cli/midi.ts") },
+  token: { summary: "make, list and revoke guest tokens (edit, view) of a running server", load: () => import("./cli/token.ts") },
   selftest: { summary: "play a short test phrase and report clock rate, xruns and CPU load", load: () => import("./cli/selftest.ts") },
 };
 

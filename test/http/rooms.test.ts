@@ -2,6 +2,7 @@
 // an edit is acknowledged only once it is on disk and survives a restart,
 // a view token is refused by the server, guest tokens are made, listed and
 // revoked over REST, evaluations say who made them.
+import { execFile } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -79,6 +80,30 @@ describe("shared buffers", () => {
     expect((await api(`/api/tokens/${id}`, { method: "DELETE" })).status).toBe(200);
     expect((await api("/api/state", {}, token)).status).toBe(401);
     await until("the revoked token's socket closed", () => !view.shared.connected);
+  });
+
+  test("the CLI makes, lists and revokes guest tokens of the running server", async () => {
+    // Asynchronous: this process is the server, and must keep answering while the CLI runs.
+    const cli = (...args: string[]) =>
+      new Promise<{ code: number; out: string }>((resolve) =>
+        execFile(join(process.cwd(), "node_modules", ".bin", "bun"), ["server/cli.ts", "token", ...args, "--url", server.url, "--token", TOKEN], (err, stdout, stderr) =>
+          resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr }),
+        ),
+      );
+    const made = await cli("create", "--role", "edit", "--label", "bass player", "--json");
+    expect(made.code, made.out).toBe(0);
+    const { id, token, url } = JSON.parse(made.out) as { id: string; token: string; url: string };
+    expect(url).toBe(`${server.url}/?token=${token}`);
+    expect((await api("/api/state", {}, token)).status).toBe(200);
+    const listed = await cli("list");
+    expect(listed.out).toContain(id);
+    expect(listed.out).toContain("bass player");
+    expect(listed.out).not.toContain(token);
+    expect((await cli("revoke", id)).code).toBe(0);
+    expect((await api("/api/state", {}, token)).status).toBe(401);
+    const bad = await cli("create", "--role", "admin");
+    expect(bad.code).toBe(2);
+    expect(bad.out).toMatch(/--role edit or --role view/);
   });
 
   test("an edit token types and evaluates; the evaluation and the slot say who", async () => {
