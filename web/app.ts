@@ -34,6 +34,8 @@ import { Scope } from "./ui/scope.ts";
 import { SlotList } from "./ui/slots.ts";
 import { StatusDisplay } from "./ui/status.ts";
 import { Tabs } from "./ui/tabs.ts";
+import { Collaboration } from "./editor/collab.ts";
+import { TogetherPanel } from "./ui/together.ts";
 
 /** Every push topic, scope included (a new client gets all but scope). */
 const TOPICS = ["clock", "peaks", "scope", "events", "log", "state", "buffers"] as const satisfies readonly Topic[];
@@ -55,6 +57,9 @@ export type App = {
   clock: ClockEstimator;
   timeline: Timeline;
   workspace: EditorWorkspace;
+  collab: Collaboration;
+  /** What this page's token may do (from hello). */
+  readonly role: "owner" | "edit" | "view";
   evaluate: (kind: EvalKind) => Promise<void>;
   hush: () => void;
   /** Timings of the last evaluation (for the benchmark): keypress, reply, first event of the new code. */
@@ -136,8 +141,29 @@ export function startApp(): App {
   });
   const tabs = new Tabs($("tabs"), workspace, say);
   tabs.render();
+  const connectionEl = $("connection");
+  const collab = new Collaboration(editor, storage, {
+    onStatus: () => {
+      // How many edits the server has not yet written to disk (0: a crash now loses nothing).
+      connectionEl.dataset.pending = String(collab.pending);
+    },
+    onPeers: () => together.renderPeers(),
+    onRefused: (buffer, m) => say(`✖ ${buffer}: ${m}`, "error"),
+  });
+  workspace.attach(collab);
+  const identify = () => void socket.request({ type: "identify", name: collab.me.name, color: collab.me.color }, { queue: "drop" }).catch(() => {});
+  const together = new TogetherPanel(
+    { name: $<HTMLInputElement>("my-name"), color: $<HTMLInputElement>("my-color"), peers: $("peers"), invites: $("invites"), inviteEdit: $<HTMLButtonElement>("invite-edit"), inviteView: $<HTMLButtonElement>("invite-view"), guests: $("guests") },
+    collab,
+    say,
+    identify,
+  );
+  let role: App["role"] = "owner";
   const evaluator = new Evaluator({ monaco, editor, socket, workspace, highlighter, flasher, clock, timeline, say });
-  const evaluate = (kind: EvalKind) => evaluator.evaluate(kind);
+  const evaluate = async (kind: EvalKind) => {
+    if (role === "view") return say("this is a view-only link: it reads and watches, it does not evaluate", "warn");
+    return evaluator.evaluate(kind);
+  };
   const hush = () => evaluator.hush();
 
   const clockDisplay = new ClockDisplay(
@@ -232,6 +258,10 @@ export function startApp(): App {
     clock,
     timeline,
     workspace,
+    collab,
+    get role() {
+      return role;
+    },
     evaluate,
     hush,
     get lastEval() {
@@ -246,6 +276,8 @@ export function startApp(): App {
     switch (m.type) {
       case "hello":
         clientId = m.clientId;
+        setRole(m.role);
+        identify();
         // Possibly another server (a restart starts its clock at 0): old events would shadow new ones.
         timeline.clear();
         timeline.setKeepFrames(m.sampleRate * KEEP_SECONDS);
@@ -290,6 +322,15 @@ export function startApp(): App {
       case "reply":
         return;
     }
+  }
+
+  /** A view token gets the projector view: the code read-only and large, no controls. */
+  function setRole(r: App["role"]): void {
+    role = r;
+    together.setRole(r);
+    collab.viewOnly = r === "view";
+    document.body.classList.toggle("projector", r === "view");
+    editor.updateOptions({ readOnly: r === "view", ...(r === "view" ? { fontSize: 30, lineHeight: 44 } : {}) });
   }
 
   function onState(state: StateSnapshot): void {

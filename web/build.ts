@@ -16,7 +16,7 @@
  *   bun web/build.ts [--out DIR]
  * @module
  */
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import reference from "../server/pattern/docs/reference.json";
@@ -43,10 +43,11 @@ export async function buildEditor(outDir = join(WEB, "dist")): Promise<BuildResu
     target: "browser",
     format: "esm",
     splitting: false,
-    minify: true,
+    minify: !process.env.OSTINATO_DEBUG_BUILD,
     sourcemap: "none",
     naming: { entry: "[name].[ext]", chunk: "[name]-[hash].[ext]", asset: "[name]-[hash].[ext]" },
     define: { "process.env.NODE_ENV": '"production"' },
+    plugins: [monacoApiAlias()],
   });
   if (!result.success) {
     rmSync(staging, { recursive: true, force: true });
@@ -70,6 +71,21 @@ export async function buildEditor(outDir = join(WEB, "dist")): Promise<BuildResu
     .sort()
     .map((f) => ({ path: f, bytes: statSync(join(target, f)).size }));
   return { outDir: target, files, ms: performance.now() - started };
+}
+
+/**
+ * y-monaco imports Monaco's API by its old path (monaco-editor/esm/vs/...),
+ * which our monaco-editor's exports map elsewhere: point it at the same
+ * file the editor imports, so there is one Monaco, not two (by its real
+ * path: node_modules may be a symlink, and the bundler keys modules by real path).
+ */
+function monacoApiAlias(): import("bun").BunPlugin {
+  return {
+    name: "monaco-api-alias",
+    setup(build) {
+      build.onResolve({ filter: /^monaco-editor\/esm\/vs\/editor\/editor\.api(\.js)?$/ }, () => ({ path: realpathSync(join(MONACO, "editor", "editor.api.js")) }));
+    },
+  };
 }
 
 /** Every control name and alias, from the library itself. */

@@ -204,7 +204,8 @@ export class Rooms {
     const decoder = decoding.createDecoder(bytes);
     const type = decoding.readVarUint(decoder);
     if (type === MSG_AWARENESS) {
-      awarenessProtocol.applyAwarenessUpdate(room.awareness, decoding.readVarUint8Array(decoder), ws);
+      // The audience's cursor is nobody's business: a view token is seen by no one.
+      if (ws.data.role !== "view") awarenessProtocol.applyAwarenessUpdate(room.awareness, decoding.readVarUint8Array(decoder), ws);
       return;
     }
     if (type !== MSG_SYNC) return this.refuse(ws, `unknown message type ${type}`);
@@ -275,6 +276,8 @@ export class Rooms {
         if (loaded.snapshot) Y.applyUpdate(room.doc, loaded.snapshot);
         for (const u of loaded.updates) Y.applyUpdate(room.doc, u);
       });
+      // The buffer store's copy lags by MIRROR_MS: after a kill it may miss the last keystrokes.
+      if ((await this.buffers.get(name)) !== room.text) await room.mirror();
     }
     return room;
   }

@@ -69,7 +69,8 @@ describe("usage errors: one line, exit 2", () => {
   });
 
   test("an unknown command, an unknown option", () => {
-    failsWith(cli(["bogus"]), 2, /^ostinato: unknown command "bogus"; commands: serve, play, render, sounds, devices, selftest/);
+    failsWith(cli(["bogus"]), 2, /^ostinato: unknown command "bogus"; commands: serve, play, render, sounds, devices, midi, token, selftest/);
+    failsWith(cli(["token", "--frobnicate"]), 2, /^ostinato token: .*--frobnicate.*; see "npx ostinato token --help"$/);
     failsWith(cli(["render", tune, "--frobnicate"]), 2, /^ostinato render: .*--frobnicate.*; see "npx ostinato render --help"$/);
     failsWith(cli(["devices", "--frobnicate"]), 2, /^ostinato devices: unknown option --frobnicate/);
     failsWith(cli(["selftest", "--frobnicate"]), 2, /^ostinato selftest: unknown option --frobnicate/);

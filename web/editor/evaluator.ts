@@ -126,7 +126,13 @@ export class Evaluator {
     const at = model ? model.getValue().indexOf(m.code) : -1;
     this.retractReplaced(m.slots ?? [], performance.now());
     if (model && at >= 0 && m.slots?.length) this.d.highlighter.bind(m.slots, new TrackedSource(this.d.monaco, model, at, m.code));
-    this.d.say(`▶ ${m.slots?.join(", ") || m.buffer} (evaluated by ${m.by || "another client"})`, "info");
+    // Everyone sees what was just evaluated, where it is, as the one who evaluated it did.
+    if (model && at >= 0 && model === this.d.editor.getModel()) {
+      const start = model.getPositionAt(at);
+      const end = model.getPositionAt(at + m.code.length);
+      this.d.flasher.flash({ startLineNumber: start.lineNumber, startColumn: start.column, endLineNumber: end.lineNumber, endColumn: end.column }, "sent", m.name);
+    }
+    this.d.say(`▶ ${m.slots?.join(", ") || m.buffer} (evaluated by ${m.name || m.by || "another client"})`, "info");
   }
 
   /** A slot's pattern threw while being queried: it is stopped; mark where. */

@@ -19,17 +19,22 @@ export class Flasher {
     this.collection = editor.createDecorationsCollection();
   }
 
-  flash(range: FlashRange, kind: "sent" | "error" = "sent"): void {
-    const className = kind === "error" ? "ost-flash ost-flash-error" : "ost-flash";
+  /** `by`: another musician evaluated it (their name is the flash's hover). */
+  flash(range: FlashRange, kind: "sent" | "error" = "sent", by?: string): void {
+    const className = kind === "error" ? "ost-flash ost-flash-error" : by === undefined ? "ost-flash" : "ost-flash ost-flash-remote";
     // A new flash restarts the animation: clear first so the class is re-applied.
     this.collection.clear();
     this.collection.set([
       {
         range: new this.monaco.Range(range.startLineNumber, range.startColumn, range.endLineNumber, range.endColumn),
-        options: { className, isWholeLine: range.startColumn === 1 },
+        options: { className, isWholeLine: range.startColumn === 1, hoverMessage: by === undefined ? undefined : { value: `evaluated by ${by}` } },
       },
     ]);
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.collection.clear(), FLASH_MS);
+    // Kept after the flash fades: who was last flashed, and how many times (tests, and the curious).
+    const el = document.body;
+    el.dataset.flashes = String(Number(el.dataset.flashes ?? 0) + 1);
+    el.dataset.lastFlashBy = by ?? "";
   }
 }

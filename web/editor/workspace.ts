@@ -5,6 +5,10 @@
  * server's buffers are reconciled with the local copy (state/buffers.ts);
  * a buffer another window saved replaces ours only when ours has nothing
  * unsaved.
+ *
+ * A buffer shared with the other editors (editor/collab.ts) is kept by its
+ * Yjs document instead: its text is never replaced from a save or a hello,
+ * and its edits are not saved with `save` (the server has each keystroke).
  * @module
  */
 import type { BufferInfo } from "../../server/http/protocol.ts";
@@ -30,7 +34,11 @@ export type WorkspaceEvents = {
   onMessage: (text: string, kind: "info" | "warn" | "error") => void;
 };
 
+/** What the shared buffers need from the workspace: to know each model, and which buffers they keep. */
+export type SharingHooks = { share: (name: string, model: Model) => void; unshare: (name: string) => void; isShared: (name: string) => boolean };
+
 export class EditorWorkspace {
+  private sharing?: SharingHooks;
   ws: Workspace;
   private readonly models = new Map<string, Model>();
   private readonly viewStates = new Map<string, unknown>();
@@ -49,6 +57,12 @@ export class EditorWorkspace {
     this.ws = loadWorkspace(store) ?? emptyWorkspace();
     for (const name of this.ws.order) this.modelFor(name, this.ws.docs[name]!.code);
     this.show(this.ws.active);
+  }
+
+  /** Shares every buffer, open now and opened later. */
+  attach(sharing: SharingHooks): void {
+    this.sharing = sharing;
+    for (const [name, model] of this.models) sharing.share(name, model);
   }
 
   get activeName(): string {
@@ -92,6 +106,7 @@ export class EditorWorkspace {
     const doc = this.ws.docs[name];
     if (doc && doc.code === code) return;
     if (!doc && by.startsWith("http:")) return;
+    if (this.sharing?.isShared(name)) return;
     if (doc && !doc.synced) {
       this.events.onMessage(`"${name}" was changed in another window (${by}); your unsaved text is kept`, "warn");
       return;
@@ -212,10 +227,12 @@ export class EditorWorkspace {
       if (!this.applying) this.edited(name, model);
     });
     this.models.set(name, model);
+    this.sharing?.share(name, model);
     return model;
   }
 
   private dropModel(name: string): void {
+    this.sharing?.unshare(name);
     this.models.get(name)?.dispose();
     this.models.delete(name);
     this.viewStates.delete(name);
@@ -224,7 +241,7 @@ export class EditorWorkspace {
   /** Replaces a buffer's text as one undoable edit (the musician can undo a server update). */
   private setText(name: string, code: string, asEdit = false): void {
     const model = this.models.get(name) ?? this.modelFor(name, code);
-    if (model.getValue() === code) return;
+    if (model.getValue() === code || this.sharing?.isShared(name)) return;
     this.applying = !asEdit;
     try {
       model.pushEditOperations([], [{ range: model.getFullModelRange(), text: code }], () => null);
@@ -242,6 +259,11 @@ export class EditorWorkspace {
     doc.editedAt = Date.now();
     clearTimeout(this.localTimer);
     this.localTimer = setTimeout(() => this.persistLocal(), LOCAL_SAVE_MS);
+    if (this.sharing?.isShared(name)) {
+      // The server has every keystroke already (the status line counts those not yet on its disk).
+      doc.synced = true;
+      return;
+    }
     clearTimeout(this.serverTimers.get(name));
     this.serverTimers.set(name, setTimeout(() => void this.flushServerSave(name), SERVER_SAVE_MS));
     if (wasSynced) this.events.onChange();
@@ -257,6 +279,7 @@ export class EditorWorkspace {
     const doc = this.ws.docs[name];
     if (!doc) return;
     const code = doc.code;
+    if (this.sharing?.isShared(name) && doc.synced) return;
     try {
       await this.socket.request({ type: "save", buffer: name, code }, { queue: "keep", key: `save:${name}` });
       const now = this.ws.docs[name];

@@ -1,7 +1,7 @@
 /**
  * The playing slots, from `state`: one chip each, with mute and solo
  * toggles; a slot stopped by a query-time error is marked and its error
- * is in the tooltip.
+ * is in the tooltip; who last evaluated each slot is named beside it.
  * @module
  */
 import type { SlotInfo } from "../../server/http/protocol.ts";
@@ -29,11 +29,12 @@ export class SlotList {
         chip.dataset.slot = s.id;
         chip.classList.toggle("muted", s.muted || s.silenced);
         chip.classList.toggle("failed", Boolean(s.error));
-        chip.title = s.error ? `stopped: ${s.error.message}` : `from buffer ${s.buffer}`;
+        chip.title = s.error ? `stopped: ${s.error.message}` : `from buffer ${s.buffer}${s.by ? `, evaluated by ${s.by}` : ""}`;
         const name = Object.assign(document.createElement("span"), { className: "slot-name", textContent: s.id });
+        const by = Object.assign(document.createElement("span"), { className: "slot-by", textContent: s.by && !s.by.includes(":") ? s.by : "" });
         const mute = this.button("M", s.muted, `mute ${s.id}`, () => this.toggle(s.id, "mute", !s.muted));
         const solo = this.button("S", s.solo, `solo ${s.id}`, () => this.toggle(s.id, "solo", !s.solo));
-        chip.append(name, mute, solo);
+        chip.append(name, by, mute, solo);
         return chip;
       }),
     );
