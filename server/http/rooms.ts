@@ -23,7 +23,7 @@ import { checkName } from "../store/index.ts";
 import type { Role } from "./auth.ts";
 import { MSG_ACK, MSG_AWARENESS, MSG_REFUSED, MSG_SYNC, TEXT_NAME } from "./doc-protocol.ts";
 
-/** The buffer store is updated this long after the last keystroke. */
+/** The buffer store is updated at most this often while anyone types (and this long after the last keystroke). */
 const MIRROR_MS = 300;
 
 export type DocClient = {
@@ -98,9 +98,9 @@ class Room {
     }
   }
 
+  /** A throttle, not a debounce: sixteen musicians who never pause must still reach the buffer store. */
   private scheduleMirror(): void {
-    clearTimeout(this.mirrorTimer);
-    this.mirrorTimer = setTimeout(() => void this.mirror(), MIRROR_MS);
+    this.mirrorTimer ??= setTimeout(() => void this.mirror(), MIRROR_MS);
   }
 
   async mirror(): Promise<void> {

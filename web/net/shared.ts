@@ -28,8 +28,6 @@ export type SharedOptions = {
   onStatus?: (s: SharedStatus) => void;
   /** The server refused an edit (a view token, a failed save): it was not applied there. */
   onRefused?: (message: string) => void;
-  /** Called with each acknowledged count (benchmark). */
-  onAck?: (n: number) => void;
 };
 
 export class SharedDoc {
@@ -43,10 +41,17 @@ export class SharedDoc {
   private acked = 0;
   connected = false;
   synced = false;
+  /** Called with each acknowledgement: how many of this connection's updates are on the server's disk (benchmark). */
+  onAck?: (acked: number) => void;
 
   constructor(private readonly o: SharedOptions) {
     o.doc.on("update", this.onDocUpdate);
     o.awareness.on("update", this.onAwarenessUpdate);
+  }
+
+  /** Updates sent on this connection (what acks count). */
+  get sentCount(): number {
+    return this.sent;
   }
 
   /** Edits not yet acknowledged as on the server's disk (0: all safe). */
@@ -133,7 +138,7 @@ export class SharedDoc {
         return;
       case MSG_ACK: {
         this.acked = Math.max(this.acked, decoding.readVarUint(d));
-        this.o.onAck?.(this.acked);
+        this.onAck?.(this.acked);
         this.status();
         return;
       }
