@@ -14,6 +14,7 @@
  * the sources' to decide whether to rebuild.
  *
  *   bun web/build.ts [--out DIR]
+ * (OSTINATO_DEBUG_BUILD=1 leaves it unminified, for readable stack traces.)
  * @module
  */
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";

@@ -144,11 +144,6 @@ export class Rooms {
     return new Response(null);
   };
 
-  /** The document's text, loading it if need be (tests, evaluation by name). */
-  async text(buffer: string): Promise<string> {
-    return (await this.room(buffer)).text;
-  }
-
   open(ws: DocSocket): void {
     this.enqueue(ws, async (room) => {
       room.conns.add(ws);
