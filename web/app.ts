@@ -179,7 +179,7 @@ export function startApp(): App {
 
   const slots = new SlotList($("slots"), (slot, what, on) => {
     socket.request({ type: what, slot, on }, { queue: "drop" }).catch((err) => say(`${what} ${slot}: ${(err as Error).message}`, "error"));
-  });
+  }, () => collab.me.name);
 
   const browser = new PatternBrowser(
     { list: $("patterns"), refresh: $("patterns-refresh"), saveAs: $<HTMLInputElement>("pattern-name"), save: $("pattern-save") },
@@ -277,6 +277,7 @@ export function startApp(): App {
       case "hello":
         clientId = m.clientId;
         setRole(m.role);
+        collab.start();
         identify();
         // Possibly another server (a restart starts its clock at 0): old events would shadow new ones.
         timeline.clear();

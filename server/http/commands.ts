@@ -31,6 +31,8 @@ export type ServerContext = {
   onBufferSaved?: (buffer: string, code: string, by: string) => void;
   /** Takes of the output (recordStart / recordStop). */
   recordings: Recordings;
+  /** A shared buffer's text (its Yjs document: http/rooms.ts); undefined when the buffer is not shared. */
+  sharedText?: (buffer: string) => Promise<string | undefined>;
   /** Tells every client something went wrong beside a command's answer (a failed save). */
   onWarning?: (message: string) => void;
 };
@@ -107,7 +109,7 @@ export class Commands {
     // disk is not between the keypress and the sound; the answer waits for both,
     // and the live worker runs the code in another thread, so a hang cannot stop the save.
     // A script's buffer (REST) is saved but not opened in the musicians' tabs.
-    const saved = this.ctx.buffers.save(buffer, text, { evaluated: true, open: !opts.client.startsWith("http:") }).then(
+    const saved = this.textToSave(buffer, text).then((kept) => this.ctx.buffers.save(buffer, kept, { evaluated: true, open: !opts.client.startsWith("http:") })).then(
       () => undefined,
       (err: Error) => err,
     );
@@ -158,8 +160,14 @@ export class Commands {
   }
 
   async saveBuffer(buffer: string, code: string, client: string): Promise<void> {
-    await this.ctx.buffers.save(checkName(buffer), code);
-    this.ctx.onBufferSaved?.(buffer, code, client);
+    const kept = await this.textToSave(checkName(buffer), code);
+    await this.ctx.buffers.save(buffer, kept);
+    this.ctx.onBufferSaved?.(buffer, kept, client);
+  }
+
+  /** A shared buffer's text is its document's: one editor's copy (stale, or typed offline) must not replace it. */
+  private async textToSave(buffer: string, text: string): Promise<string> {
+    return (await this.ctx.sharedText?.(buffer)) ?? text;
   }
 
   closeBuffer(buffer: string): Promise<void> {

@@ -144,6 +144,12 @@ export class Rooms {
     return new Response(null);
   };
 
+  /** A shared buffer's text; undefined when the buffer has never been shared (no document on disk). */
+  async sharedText(buffer: string): Promise<string | undefined> {
+    if (!this.rooms.has(buffer) && !(await DocLog.exists(this.stateDir, buffer))) return undefined;
+    return (await this.room(buffer)).text;
+  }
+
   open(ws: DocSocket): void {
     this.enqueue(ws, async (room) => {
       room.conns.add(ws);

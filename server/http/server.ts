@@ -138,6 +138,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const guests = await TokenStore.open(stateDir);
 
   let hub: Hub | undefined;
+  let rooms: Rooms | undefined;
   const commands = new Commands({
     engine,
     live,
@@ -146,10 +147,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     clientCount: () => hub?.count ?? 0,
     onBufferSaved: (buffer, code, by) => hub?.bufferSaved(buffer, code, by),
     onWarning: (message) => hub?.warn(message),
+    sharedText: (buffer) => rooms!.sharedText(buffer),
     recordings,
   });
   hub = new Hub(commands, VERSION);
-  const rooms = new Rooms(stateDir, buffers, (m) => hub?.warn(m));
+  rooms = new Rooms(stateDir, buffers, (m) => hub?.warn(m));
   const app = createApp({
     token,
     patterns,
@@ -160,12 +162,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       a.route("/api", liveRoutes(commands));
       a.get("/metrics", (c) => c.text(metricsText(commands), 200, { "content-type": "text/plain; version=0.0.4" }));
       a.get("/ws", hub!.upgrade);
-      a.get("/ws/doc/:buffer", rooms.upgrade);
+      a.get("/ws/doc/:buffer", rooms!.upgrade);
       a.route(
         "/api/tokens",
         tokenRoutes(guests, (id) => {
           hub?.closeGuest(id);
-          rooms.closeGuest(id);
+          rooms!.closeGuest(id);
         }),
       );
     },
@@ -227,7 +229,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       osc?.close();
       hub!.stop();
       server.stop(true);
-      await rooms.closeAll();
+      await rooms!.closeAll();
       // Teardown order: nothing may push to the engine once it is closed;
       // a take still running is finished (its file closed) first.
       midiClock?.close();

@@ -19,7 +19,7 @@
  *   docs/<name>.log        updates since then
  * @module
  */
-import { mkdir, open, readFile, type FileHandle } from "node:fs/promises";
+import { mkdir, open, readFile, stat, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import { removeStaleTemps, writeFileAtomic } from "./atomic.ts";
 import { checkName } from "./names.ts";
@@ -53,6 +53,14 @@ export class DocLog {
     if (loaded.tornBytes) await log.file.truncate(loaded.logBytes - loaded.tornBytes);
     log.logBytes = loaded.logBytes - loaded.tornBytes;
     return { log, loaded };
+  }
+
+  /** Whether the buffer has a document on disk (it was shared once). */
+  static async exists(stateDir: string, name: string): Promise<boolean> {
+    return stat(join(stateDir, "docs", `${checkName(name)}.snapshot`)).then(
+      () => true,
+      () => false,
+    );
   }
 
   /** True when no snapshot and no log exist yet: the document is new. */

@@ -45,6 +45,9 @@ describe("shared buffers", () => {
     await until("acks", () => a.shared.pending === 0 && b.shared.pending === 0);
     const mirrored = async () => ((await (await api("/api/buffers")).json()) as { buffers: { name: string; code: string }[] }).buffers.find((x) => x.name === "duet")?.code;
     await until("the buffer store's copy", async () => (await mirrored()) === a.text.toString());
+    // An editor's stale copy, saved with an evaluation, does not replace the shared text.
+    expect((await api("/api/eval", { method: "POST", body: JSON.stringify({ code: "s('hh')", text: "stale copy", buffer: "duet" }) })).ok).toBe(true);
+    expect(await mirrored()).toBe(a.text.toString());
   });
 
   test("a buffer shared for the first time starts from its saved text", async () => {

@@ -38,6 +38,8 @@ export class Collaboration {
   private readonly shared = new Map<string, Shared>();
   private readonly style = document.createElement("style");
   me: Identity;
+  /** False until the server said hello: a page without a token must not knock again and again. */
+  private started = false;
   /** A view token: any local edit is refused by the server, so the page takes the server's text back. */
   viewOnly = false;
 
@@ -86,7 +88,14 @@ export class Collaboration {
       this.events.onPeers();
     });
     this.shared.set(buffer, entry);
-    if (navigator.onLine) entry.link.connect();
+    if (this.started && navigator.onLine) entry.link.connect();
+  }
+
+  /** The page has a token (the server said hello): connect every shared buffer. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    if (navigator.onLine) this.setOnline(true);
   }
 
   /** Starts the buffer's document afresh from the server's (dropping what this page alone has). */
@@ -139,6 +148,7 @@ export class Collaboration {
   }
 
   setOnline(online: boolean): void {
+    if (!this.started) return;
     for (const s of this.shared.values()) (online ? s.link.connect() : s.link.disconnect());
     this.events.onStatus();
   }

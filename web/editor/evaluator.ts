@@ -121,18 +121,22 @@ export class Evaluator {
 
   /** Another window (or a REST client) evaluated: highlight it too, if its code is in one of our buffers. */
   onEvaluatedElsewhere(m: Extract<ServerMessage, { type: "evaluated" }>): void {
-    if (!m.ok) return;
     const model = this.d.workspace.modelOf(m.buffer);
     const at = model ? model.getValue().indexOf(m.code) : -1;
-    this.retractReplaced(m.slots ?? [], performance.now());
-    if (model && at >= 0 && m.slots?.length) this.d.highlighter.bind(m.slots, new TrackedSource(this.d.monaco, model, at, m.code));
-    // Everyone sees what was just evaluated, where it is, as the one who evaluated it did.
+    // Everyone sees what was just evaluated, where it is, as the one who evaluated it did (red when it failed).
     if (model && at >= 0 && model === this.d.editor.getModel()) {
       const start = model.getPositionAt(at);
       const end = model.getPositionAt(at + m.code.length);
-      this.d.flasher.flash({ startLineNumber: start.lineNumber, startColumn: start.column, endLineNumber: end.lineNumber, endColumn: end.column }, "sent", m.name);
+      this.d.flasher.flash({ startLineNumber: start.lineNumber, startColumn: start.column, endLineNumber: end.lineNumber, endColumn: end.column }, m.ok ? "sent" : "error", m.name ?? m.by);
     }
-    this.d.say(`▶ ${m.slots?.join(", ") || m.buffer} (evaluated by ${m.name || m.by || "another client"})`, "info");
+    const who = m.name || m.by || "another client";
+    if (!m.ok) {
+      this.d.say(`✖ ${m.buffer} (evaluated by ${who}): ${m.error?.message ?? "failed"}`, "warn");
+      return;
+    }
+    this.retractReplaced(m.slots ?? [], performance.now());
+    if (model && at >= 0 && m.slots?.length) this.d.highlighter.bind(m.slots, new TrackedSource(this.d.monaco, model, at, m.code));
+    this.d.say(`▶ ${m.slots?.join(", ") || m.buffer} (evaluated by ${who})`, "info");
   }
 
   /** A slot's pattern threw while being queried: it is stopped; mark where. */

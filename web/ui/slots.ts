@@ -12,10 +12,12 @@ export class SlotList {
   constructor(
     private readonly el: HTMLElement,
     private readonly toggle: (slot: string, what: "mute" | "solo", on: boolean) => void,
+    /** This musician's name: their own slots need no name tag (it is in the tooltip). */
+    private readonly me: () => string = () => "",
   ) {}
 
   update(slots: readonly SlotInfo[]): void {
-    const key = JSON.stringify(slots);
+    const key = JSON.stringify(slots) + this.me();
     if (key === this.shown) return;
     this.shown = key;
     if (slots.length === 0) {
@@ -31,7 +33,7 @@ export class SlotList {
         chip.classList.toggle("failed", Boolean(s.error));
         chip.title = s.error ? `stopped: ${s.error.message}` : `from buffer ${s.buffer}${s.by ? `, evaluated by ${s.by}` : ""}`;
         const name = Object.assign(document.createElement("span"), { className: "slot-name", textContent: s.id });
-        const by = Object.assign(document.createElement("span"), { className: "slot-by", textContent: s.by && !s.by.includes(":") ? s.by : "" });
+        const by = Object.assign(document.createElement("span"), { className: "slot-by", textContent: s.by && !s.by.includes(":") && s.by !== this.me() ? s.by : "" });
         const mute = this.button("M", s.muted, `mute ${s.id}`, () => this.toggle(s.id, "mute", !s.muted));
         const solo = this.button("S", s.solo, `solo ${s.id}`, () => this.toggle(s.id, "solo", !s.solo));
         chip.append(name, by, mute, solo);

@@ -1,5 +1,5 @@
 /**
- * The "together" panel: the musician's name and colour (kept by
+ * The "together" strip (in the footer): the musician's name and colour (kept by
  * editor/collab.ts), who else is here, and, for the session's owner, links
  * to invite a player (an `edit` token) or to put the piece on a projector
  * (a `view` token), made by the server (POST /api/tokens) and revocable

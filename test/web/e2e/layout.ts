@@ -10,7 +10,7 @@ import type { Page } from "playwright-core";
 /** The page's parts: none may overlap another or leave the window. */
 export const PARTS = [
   "#banner", "#connection", "#clock", "#tempo-box", "#meters", "#counters", "#hush", "#help-button",
-  "#tabs", "#editor", "#pianoroll", "#scope", "#slots", "#patterns", "#pattern-save-box", "#sound-search", "#sounds", "#sound-fetch-box", "#message", "#device",
+  "#tabs", "#editor", "#pianoroll", "#scope", "#slots", "#patterns", "#pattern-save-box", "#sound-search", "#sounds", "#sound-fetch-box", "#message", "#together", "#device",
 ];
 
 /** The least room a part needs to be of use (the pattern list: three rows). */
@@ -22,7 +22,7 @@ const MIN_SIZE: Record<string, { width?: number; height?: number }> = {
 };
 
 /** Boxes whose text is ellipsised by design (the whole line is in their tooltip). */
-const ELLIPSISED = ["#message", ".pattern-name", ".sound-name", ".tab .name"];
+const ELLIPSISED = ["#message", ".pattern-name", ".sound-name", ".tab .name", ".slot-by"];
 
 /** Every problem with the layout now, as "what: why" lines (empty when there is none). */
 export function layoutProblems(page: Page): Promise<string[]> {
