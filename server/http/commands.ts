@@ -180,11 +180,16 @@ export class Commands {
 
   /** Switches the output: a PortAudio device by name or index, or "null" for no device. Clock and voices carry over. */
   selectDevice(device: string | number): DeviceState {
+    const lost = this.ctx.engine.telemetry().deviceLost !== 0;
     try {
       if (device === "null") this.ctx.engine.setBackend("null");
       else this.ctx.engine.setBackend("portaudio", { device });
     } catch (err) {
-      throw new HTTPException(400, { message: (err as Error).message });
+      // PortAudio keeps the dead stream's host API for the life of the process (see README, "What survives what").
+      const message = lost
+        ? `cannot open ${JSON.stringify(device)}: the audio device was lost while playing, and PortAudio cannot open a device again in this process (it said: ${(err as Error).message}); restart the server to get the device back (what played resumes)`
+        : (err as Error).message;
+      throw new HTTPException(400, { message });
     }
     return this.device();
   }
