@@ -37,6 +37,7 @@ export const LIVE_HELPERS: readonly { name: string; params: string; doc: string;
     doc: "Loads samples: a folder in the Dirt-Samples layout, a JSON sample map, or a map object `{ name: [files] }`; `base` is put before relative paths. Addresses on the network are skipped: nothing is downloaded.",
     example: 'samples("~/samples/Dirt-Samples")',
   },
+  { name: "link", params: "on?: boolean", doc: "Joins the Ableton Link session on the network (`link(false)` leaves): tempo and downbeat shared with the peers, 4 beats a cycle.", example: "link(true)" },
   { name: "record", params: "name?: string | false", doc: "Records the output to a new WAV take in the recordings folder; `record(false)` stops.", example: 'record("set-1")' },
 ];
 
