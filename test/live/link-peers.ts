@@ -72,7 +72,11 @@ function downbeatDiff(a: LinkInfo, b: LinkInfo): number {
 async function main(): Promise<void> {
   const a = await startPeer("a", 0.5);
   const b = await startPeer("b", 0.6);
-  const discoverMs = await until("the peers find each other", 20_000, async () => (await state(a)).link.peers === 1 && (await state(b)).link.peers === 1);
+  // Found, and agreed on the session's tempo: a peer is counted a moment before the two sessions have merged.
+  const discoverMs = await until("the peers find each other and share a tempo", 20_000, async () => {
+    const [la, lb] = [(await state(a)).link, (await state(b)).link];
+    return la.peers === 1 && lb.peers === 1 && Math.abs(la.bpm - lb.bpm) < 0.01;
+  });
   say({ kind: "discovered", ms: discoverMs, a: (await state(a)).link, b: (await state(b)).link });
   for (const p of [a, b]) await api(p, "POST", "/api/eval", { code: `s("bd*4")`, buffer: "main" });
 

@@ -360,7 +360,7 @@ describe("the browser editor against the real server", () => {
     await w.page.click(".tab[data-name='main']");
     await w.page.evaluate(() => {
       const m = (window as any).ostinato.editor.getModel();
-      m.pushEditOperations([], [{ range: m.getFullModelRange(), text: 'loud: note("c2").s("square").gain(4)' }], () => null);
+      m.pushEditOperations([], [{ range: m.getFullModelRange(), text: 'loud: note("c2").s("square").gain(8)' }], () => null);
     });
     await setCursor(w.page, 1, 1);
     await until("no clip light yet", async () => (await w.page.getAttribute("#meters", "data-clip")) === "false", 3000);
