@@ -13,13 +13,10 @@
  *   bun test/bench/run.ts ensemble      (OSTINATO_BENCH_SECONDS=10 for a short run)
  * @module
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import * as Y from "yjs";
 import { connectEditor, until, type Editor } from "../http/shared.ts";
 import type { BenchTable } from "./registry.ts";
+import { cpuSeconds, startServer } from "./server-process.ts";
 
 export const name = "ensemble";
 export const description = "16 editors typing 10 chars/s into one shared buffer: server CPU, edit latency, late events";
@@ -27,32 +24,6 @@ export const description = "16 editors typing 10 chars/s into one shared buffer:
 const TOKEN = "bench-ensemble-token-0123";
 const EDITORS = 16;
 const CHARS_PER_SECOND = 10;
-const TICKS_PER_SECOND = 100;
-
-type Server = { child: ChildProcess; url: string };
-
-async function startServer(): Promise<Server> {
-  const dir = mkdtempSync(join(tmpdir(), "ostinato-bench-ensemble-"));
-  const bun = join(process.cwd(), "node_modules", ".bin", "bun");
-  const child = spawn(bun, ["server/cli.ts", "serve", "--port", "0", "--backend", "null", "--token", TOKEN, "--patterns", join(dir, "p"), "--state", join(dir, "s")], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = "";
-    child.stdout!.on("data", (d) => {
-      out += d;
-      const m = /^ostinato (http:\/\/\S+)/m.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.once("exit", (code) => reject(new Error(`serve exited (${code}): ${out}`)));
-  });
-  return { child, url };
-}
-
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
-}
 
 const quantile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -66,7 +37,7 @@ async function telemetry(url: string): Promise<{ lateEvents: number; engineOverr
 
 export async function run(): Promise<BenchTable[]> {
   const seconds = Number(process.env.OSTINATO_BENCH_SECONDS ?? 60);
-  const server = await startServer();
+  const server = await startServer(TOKEN, "ensemble");
   const editors: Editor[] = [];
   try {
     const played = await fetch(`${server.url}/api/eval`, {

@@ -7,44 +7,16 @@
  * `bun test/bench/run.ts server` runs it alone.
  * @module
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import type { BenchOptions, BenchTable } from "./registry.ts";
+import { cpuSeconds, startServer } from "./server-process.ts";
 
 export const name = "server";
 export const description = "server idle CPU and memory; WebSocket fan-out cost per client and per push";
 
 const TOKEN = "bench-token-0123456789";
-const TICKS_PER_SECOND = 100; // Linux USER_HZ, the unit of /proc/<pid>/stat times
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-type Server = { child: ChildProcess; url: string };
-
-async function startServer(): Promise<Server> {
-  const dir = mkdtempSync(join(tmpdir(), "ostinato-bench-server-"));
-  const bun = join(process.cwd(), "node_modules", ".bin", "bun");
-  const child = spawn(bun, ["server/cli.ts", "serve", "--port", "0", "--backend", "null", "--token", TOKEN, "--patterns", join(dir, "p"), "--state", join(dir, "s")], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = "";
-    child.stdout!.on("data", (d) => {
-      out += d;
-      const m = /^ostinato (http:\/\/\S+)/m.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.once("exit", (code) => reject(new Error(`serve exited (${code}): ${out}`)));
-  });
-  return { child, url };
-}
-
-/** CPU seconds (user + system) the process has used, its threads included. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND; // utime, stime
-}
 
 function rssMB(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
@@ -80,7 +52,7 @@ async function connect(url: string, n: number, topics?: string[]): Promise<Clien
 }
 
 export async function run(_options: BenchOptions = { runs: 3, warmup: 1 }): Promise<BenchTable[]> {
-  const server = await startServer();
+  const server = await startServer(TOKEN, "server");
   const pid = server.child.pid!;
   try {
     await sleep(1500); // start-up settles (worker, JIT)
