@@ -1,7 +1,7 @@
 /*
  * backend.h — what drives the render: a small table of functions per
  * backend, one file each (backend_offline.c, backend_null.c,
- * backend_portaudio.c). The engine owns the mixer; a backend only calls
+ * backend_portaudio.c, backend_jack.c). The engine owns the mixer; a backend only calls
  * ost_mixer_render from its audio thread, so the clock, the queue and the
  * voices outlive any backend and survive a switch from one to another.
  */
@@ -38,10 +38,14 @@ struct ost_backend {
     void *state;          /**< owned by the backend */
     int32_t device_index; /**< PortAudio index in use, or -1 */
     double output_latency_s; /**< how long after its render a block is heard (the device's figure; 0 without one) */
+    char device_name[128];   /**< JACK: the client whose playback ports we feed ("" = the physical ones) */
 };
 
 extern const ost_backend_ops ost_backend_offline_ops;
 extern const ost_backend_ops ost_backend_null_ops;
 extern const ost_backend_ops ost_backend_portaudio_ops;
+/** Not chosen by kind: PortAudio's open hands a device of its JACK host API
+ *  over to it (its kind is OST_BACKEND_PORTAUDIO, "a device"). */
+extern const ost_backend_ops ost_backend_jack_ops;
 
 #endif

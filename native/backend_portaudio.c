@@ -43,6 +43,13 @@ static PaError pa_init(void) {
     return Pa_Initialize();
 }
 
+static void copy_name(char *dst, size_t size, const char *src) {
+    size_t n = src ? strlen(src) : 0;
+    if (n >= size) n = size - 1;
+    if (n) memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
 typedef struct pa_state {
     ost_mixer *mixer;
     PaStream *stream;
@@ -130,6 +137,34 @@ static ost_result pa_error(PaError err) {
     }
 }
 
+/* With pa_lock held: whether the device belongs to PortAudio's JACK host API. */
+static int on_jack(PaDeviceIndex device) {
+    const PaHostApiInfo *host = Pa_GetHostApiInfo(Pa_GetDeviceInfo(device)->hostApi);
+    return host && host->type == paJACK;
+}
+
+/* With pa_lock held and PortAudio initialised by pa_open: a JACK device is
+   driven by backend_jack.c (see the top of that file), never by a PortAudio
+   stream, so PortAudio is only ever initialised for a moment around a JACK
+   server and a server that dies leaves nothing of it behind. */
+static ost_result open_on_jack(ost_backend *b, ost_mixer *m, const ost_backend_params *p, pa_state *s,
+                               PaDeviceIndex device) {
+    const PaDeviceInfo *info = Pa_GetDeviceInfo(device);
+    char name[sizeof b->device_name];
+    copy_name(name, sizeof name, info->name);
+    int too_many = (int)p->channels > info->maxOutputChannels;
+    Pa_Terminate();
+    pthread_mutex_unlock(&pa_lock);
+    free(s);
+    if (too_many) return OST_UNSUPPORTED_FORMAT;
+    ost_backend_params on_jack_params = *p;
+    on_jack_params.device_name = name;
+    b->ops = &ost_backend_jack_ops;
+    ost_result r = b->ops->open(b, m, &on_jack_params);
+    if (r == OST_OK) b->device_index = device;
+    return r;
+}
+
 static ost_result pa_open(ost_backend *b, ost_mixer *m, const ost_backend_params *p) {
     pa_state *s = calloc(1, sizeof *s);
     if (!s) return OST_OUT_OF_MEMORY;
@@ -147,6 +182,7 @@ static ost_result pa_open(ost_backend *b, ost_mixer *m, const ost_backend_params
     }
     PaDeviceIndex device;
     ost_result r = find_device(p->device_index, p->device_name, &device);
+    if (r == OST_OK && on_jack(device)) return open_on_jack(b, m, p, s, device);
     if (r == OST_OK) {
         const PaDeviceInfo *info = Pa_GetDeviceInfo(device);
         if ((int)p->channels > info->maxOutputChannels) {
@@ -265,12 +301,6 @@ struct ost_devices {
     int32_t default_entry;
 };
 
-static void copy_text(char *dst, size_t size, const char *src) {
-    size_t n = src ? strlen(src) : 0;
-    if (n >= size) n = size - 1;
-    if (n) memcpy(dst, src, n);
-    dst[n] = '\0';
-}
 
 ost_result ost_devices_open(ost_devices **out) {
     if (!out) return OST_INVALID_ARGS;
@@ -298,8 +328,8 @@ ost_result ost_devices_open(ost_devices **out) {
         if (!info || info->maxOutputChannels <= 0) continue;
         const PaHostApiInfo *host = Pa_GetHostApiInfo(info->hostApi);
         ost_device_entry *e = &d->entries[d->count];
-        copy_text(e->name, sizeof e->name, info->name);
-        copy_text(e->host_api, sizeof e->host_api, host ? host->name : "");
+        copy_name(e->name, sizeof e->name, info->name);
+        copy_name(e->host_api, sizeof e->host_api, host ? host->name : "");
         e->pa_index = i;
         e->max_channels = info->maxOutputChannels;
         e->default_rate = info->defaultSampleRate;

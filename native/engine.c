@@ -26,6 +26,12 @@ struct ost_engine {
     pthread_t watcher;
     int watcher_started;
     int watcher_quit;         /**< guarded by control */
+    /* A JACK device lost while playing, to go back to once its server
+       answers again (guarded by control; cleared when a backend is chosen). */
+    int returning;
+    int32_t return_index;     /**< PortAudio's index of the device, for display */
+    char return_name[sizeof ((ost_backend *)0)->device_name];
+    uint64_t next_try_ns;
 };
 
 static const ost_backend_ops *ops_for(uint32_t kind) {
@@ -70,15 +76,12 @@ static ost_backend_params backend_params(const ost_engine *e, int32_t index, con
 
 /* ---------------------------------------------------------------- switch */
 
-/* With control held: replaces the backend by a new one of `kind`, keeping
-   the mixer (clock, queue, voices). The new one is opened before the old
-   one stops, so a failure changes nothing; the old one has stopped calling
-   the mixer before the new one starts, so there is one audio thread at a
-   time. */
-static ost_result switch_backend(ost_engine *e, uint32_t kind, const ost_backend_params *p) {
-    ost_backend next = {ops_for(kind), NULL, -1, 0};
-    ost_result r = next.ops->open(&next, &e->mixer, p);
-    if (r != OST_OK) return r;
+/* With control held: replaces the backend by `next`, opened and not
+   started, keeping the mixer (clock, queue, voices). The old one has
+   stopped calling the mixer before the new one starts, so there is one
+   audio thread at a time; a failure to start keeps the old one. */
+static ost_result swap_in(ost_engine *e, ost_backend next) {
+    ost_result r;
     if (e->running) e->backend.ops->stop(&e->backend);
     ost_mixer_note_start(&e->mixer); /* no audio thread renders until next starts */
     if (e->running && (r = next.ops->start(&next)) != OST_OK) {
@@ -93,13 +96,75 @@ static ost_result switch_backend(ost_engine *e, uint32_t kind, const ost_backend
     e->backend.ops->close(&e->backend);
     e->backend = next;
     /* Relaxed: a flag for telemetry readers; nothing is published through it. */
-    OST_STORE(&e->mixer.backend_kind, kind, OST_RELAXED);
+    OST_STORE(&e->mixer.backend_kind, next.ops->kind, OST_RELAXED);
     return OST_OK;
 }
 
-/* The watcher: while the engine runs on PortAudio, checks every 50 ms that
-   the stream is alive; when it has died, switches to the null backend so
-   the clock keeps running, and flags the loss in telemetry. */
+/* With control held: replaces the backend by a new one of `kind`. The new
+   one is opened before the old one stops, so a failure changes nothing. */
+static ost_result switch_backend(ost_engine *e, uint32_t kind, const ost_backend_params *p) {
+    ost_backend next = {ops_for(kind), NULL, -1, 0, ""};
+    ost_result r = next.ops->open(&next, &e->mixer, p);
+    return r == OST_OK ? swap_in(e, next) : r;
+}
+
+static uint64_t monotonic_now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* With control held, on a dead device backend: falls back to the null
+   backend so the clock keeps running, flags the loss in telemetry, and
+   remembers a JACK device to go back to. */
+static void fall_back(ost_engine *e) {
+    int jack = e->backend.ops == &ost_backend_jack_ops;
+    int32_t index = e->backend.device_index;
+    char name[sizeof e->return_name];
+    memcpy(name, e->backend.device_name, sizeof name);
+    ost_backend_params p = backend_params(e, -1, NULL, 0);
+    if (switch_backend(e, OST_BACKEND_NULL, &p) != OST_OK) return;
+    /* Relaxed: flags and counts for telemetry readers. */
+    OST_STORE(&e->mixer.device_lost, 1, OST_RELAXED);
+    OST_STORE(&e->mixer.device_losses, OST_LOAD(&e->mixer.device_losses, OST_RELAXED) + 1, OST_RELAXED);
+    e->returning = jack;
+    e->return_index = index;
+    memcpy(e->return_name, name, sizeof name);
+    e->next_try_ns = 0;
+}
+
+/* With control held, while a lost JACK device is awaited on the null
+   backend: every 250 ms, a new client on the JACK server; once one opens,
+   the music moves back onto it. The open runs without the lock (a server
+   that is down refuses in a few ms, one that is starting may take longer),
+   and nothing changes unless the engine is still waiting for it after. */
+static void try_return(ost_engine *e) {
+    uint64_t now = monotonic_now_ns();
+    if (now < e->next_try_ns) return;
+    e->next_try_ns = now + 250 * 1000000ull;
+    char name[sizeof e->return_name];
+    memcpy(name, e->return_name, sizeof name);
+    ost_backend_params p = backend_params(e, -1, name, 0);
+    ost_backend next = {&ost_backend_jack_ops, NULL, -1, 0, ""};
+    pthread_mutex_unlock(&e->control);
+    ost_result r = next.ops->open(&next, &e->mixer, &p);
+    pthread_mutex_lock(&e->control);
+    if (r != OST_OK) return;
+    if (!e->returning || !e->running || e->watcher_quit || e->backend.ops->kind != OST_BACKEND_NULL) {
+        next.ops->close(&next); /* chosen otherwise meanwhile */
+        return;
+    }
+    next.device_index = e->return_index;
+    if (swap_in(e, next) != OST_OK) return; /* swap_in closed it; the next try is in 250 ms */
+    e->returning = 0;
+    /* Relaxed: flags and counts for telemetry readers. */
+    OST_STORE(&e->mixer.device_lost, 0, OST_RELAXED);
+    OST_STORE(&e->mixer.device_returns, OST_LOAD(&e->mixer.device_returns, OST_RELAXED) + 1, OST_RELAXED);
+}
+
+/* The watcher: while the engine runs on a device, checks every 50 ms that
+   it is alive, and falls back to null when it has died; while a lost JACK
+   device is awaited, tries to go back to it. */
 static void *watcher_main(void *arg) {
     ost_engine *e = arg;
     pthread_mutex_lock(&e->control);
@@ -110,11 +175,10 @@ static void *watcher_main(void *arg) {
         if (ts.tv_nsec >= 1000000000L) ts.tv_sec++, ts.tv_nsec -= 1000000000L;
         pthread_cond_timedwait(&e->wake, &e->control, &ts);
         if (e->watcher_quit) break;
-        if (e->running && e->backend.ops->kind == OST_BACKEND_PORTAUDIO && !e->backend.ops->alive(&e->backend)) {
-            ost_backend_params p = backend_params(e, -1, NULL, 0);
-            if (switch_backend(e, OST_BACKEND_NULL, &p) == OST_OK)
-                OST_STORE(&e->mixer.device_lost, 1, OST_RELAXED); /* a flag for readers */
-        }
+        if (e->running && e->backend.ops->kind == OST_BACKEND_PORTAUDIO && !e->backend.ops->alive(&e->backend))
+            fall_back(e);
+        else if (e->running && e->returning && e->backend.ops->kind == OST_BACKEND_NULL)
+            try_return(e);
     }
     pthread_mutex_unlock(&e->control);
     return NULL;
@@ -153,7 +217,7 @@ ost_result ost_engine_open(const ost_config *config, const char *device_name, os
 
     uint32_t kind = (uint32_t)config->backend;
     ost_backend_params p = backend_params(e, (int32_t)config->device_index, device_name, config->latency_s);
-    e->backend = (ost_backend){ops_for(kind), NULL, -1, 0};
+    e->backend = (ost_backend){ops_for(kind), NULL, -1, 0, ""};
     if ((r = e->backend.ops->open(&e->backend, &e->mixer, &p)) == OST_OK && kind == OST_BACKEND_PORTAUDIO)
         if ((r = ensure_watcher(e)) != OST_OK) e->backend.ops->close(&e->backend);
     if (r != OST_OK) {
@@ -216,6 +280,7 @@ ost_result ost_engine_set_backend(ost_engine *e, uint32_t kind, int32_t device_i
     pthread_mutex_lock(&e->control);
     ost_backend_params p = backend_params(e, device_index, device_name, latency_s);
     ost_result r = switch_backend(e, kind, &p);
+    if (r == OST_OK) e->returning = 0; /* the musician's choice wins over a device awaited */
     if (r == OST_OK && kind == OST_BACKEND_PORTAUDIO) {
         OST_STORE(&e->mixer.device_lost, 0, OST_RELAXED); /* a device was chosen again */
         r = ensure_watcher(e);

@@ -67,6 +67,8 @@ ost_result ost_mixer_init(ost_mixer *m, const ost_config *c) {
     ost_clock_slot_init(&m->clock_source);
     OST_INIT(&m->backend_kind, 0);
     OST_INIT(&m->device_lost, 0);
+    OST_INIT(&m->device_losses, 0);
+    OST_INIT(&m->device_returns, 0);
     OST_INIT(&m->running, 0);
     return OST_OK;
 fail:
@@ -396,6 +398,8 @@ void ost_mixer_telemetry(const ost_mixer *m, ost_telemetry *out) {
     uint32_t kind = OST_LOAD(&m->backend_kind, OST_RELAXED);
     out->backend[0].u = kind;
     out->device_lost[0].u = OST_LOAD(&m->device_lost, OST_RELAXED);
+    out->device_losses[0].u = OST_LOAD(&m->device_losses, OST_RELAXED);
+    out->device_returns[0].u = OST_LOAD(&m->device_returns, OST_RELAXED);
     out->running[0].u = OST_LOAD(&m->running, OST_RELAXED);
     double now = (double)out->frames[0].u;
     if (kind != OST_BACKEND_OFFLINE && out->running[0].u && out->block_ns[0].u) {

@@ -56,6 +56,7 @@ typedef struct ost_mixer {
     ost_scope *scope;           /**< the recent output, for display */
     /* written by control threads, read by telemetry readers */
     ost_atomic_u32 backend_kind, device_lost, running;
+    ost_atomic_u64 device_losses, device_returns; /**< written by the engine's watcher */
 } ost_mixer;
 
 /** Allocates everything the mixer will use and starts its helper threads

@@ -319,7 +319,7 @@ typedef struct ost_config {
 typedef enum ost_backend_kind {
     OST_BACKEND_OFFLINE = 0,   /**< the caller renders with ost_engine_render */
     OST_BACKEND_NULL = 1,      /**< a native thread renders at real-time pace */
-    OST_BACKEND_PORTAUDIO = 2, /**< a PortAudio output stream */
+    OST_BACKEND_PORTAUDIO = 2, /**< a device: a PortAudio output stream, or our own JACK client for a JACK device */
 } ost_backend_kind;
 
 /** Fills config with the defaults. Thread: any. */
@@ -395,7 +395,9 @@ OST_API double ost_devices_low_latency(const ost_devices *devices, uint32_t inde
     X(0, ring_fill, 1, "events pushed but not yet drained by the audio thread")                  \
     X(0, ring_capacity, 1, "event ring capacity")                                                \
     X(0, backend, 1, "ost_backend_kind in use")                                                  \
-    X(0, device_lost, 1, "1 once the PortAudio stream died and the engine fell back to null")    \
+    X(0, device_lost, 1, "1 once the device died and the engine fell back to null (0 again once a device plays)") \
+    X(0, device_losses, 1, "times the device died under the engine and it fell back to null")  \
+    X(0, device_returns, 1, "times a lost JACK device came back and the engine went back to it by itself") \
     X(0, running, 1, "1 while started")                                                          \
     X(0, latency_frames, 1, "output latency of the master limiter's lookahead, frames (the clock accounts for it)") \
     X(1, limiter_gain, 1, "the master limiter's lowest gain in the last block (1 = not limiting)") \

@@ -52,8 +52,12 @@ export interface Telemetry {
   ringCapacity: number;
   /** 0 offline, 1 null, 2 portaudio (see BACKENDS). */
   backend: number;
-  /** 1 once the PortAudio stream died and the engine fell back to null. */
+  /** 1 once the device died and the engine fell back to null; 0 again once a device plays. */
   deviceLost: number;
+  /** Times the device died under the engine and it fell back to null. */
+  deviceLosses: number;
+  /** Times a lost JACK device came back and the engine went back to it by itself. */
+  deviceReturns: number;
   running: number;
   /** Output latency of the master limiter's lookahead, frames (events still land on their frame: the voices run ahead). */
   latencyFrames: number;
@@ -120,7 +124,7 @@ function makeDecoder(): Decoder {
     "frames", "blockNs", "nowFrame", "blocks", "sampleRate", "channels", "cpuLoad", "engineOverruns", "renderCpuNs", "renderMaxNs",
     "renderWallMaxNs", "renderHist", "hostXruns", "callbackGapMaxNs", "lateEvents",
     "stolenVoices", "eventsPlayed", "unknownSounds", "clearedEvents", "resetVoices", "activeVoices",
-    "pendingEvents", "ringFill", "ringCapacity", "backend", "deviceLost", "running", "latencyFrames", "limiterGain",
+    "pendingEvents", "ringFill", "ringCapacity", "backend", "deviceLost", "deviceLosses", "deviceReturns", "running", "latencyFrames", "limiterGain",
     "samplesNotReady", "streamUnderruns", "streamsUnavailable", "streamsActive", "recording", "recordStartFrame",
     "recordFrames", "recordDropped", "recordLost", "recordError", "peak", "peakMax",
     "clockCaptures", "clockFrame", "clockHostUs", "clockBeat", "clockBpm", "clockPlaying",

@@ -248,7 +248,7 @@ export class Commands {
     const backend = BACKENDS[t.backend] ?? "null";
     const index = backend === "portaudio" ? engine.deviceIndex() : -1;
     const name = index >= 0 ? this.deviceName(index) : backend === "null" ? "no device (null backend)" : backend;
-    return { backend, name, sampleRate: t.sampleRate, channels: t.channels, blockFrames: engine.config.blockFrames, lost: t.deviceLost !== 0 };
+    return { backend, name, sampleRate: t.sampleRate, channels: t.channels, blockFrames: engine.config.blockFrames, lost: t.deviceLost !== 0, losses: t.deviceLosses, returns: t.deviceReturns };
   }
 
   /** Starts recording the output to a new take in the recordings folder. */

@@ -27,6 +27,8 @@ export function metricsText(commands: Commands): string {
     { name: "ostinato_queue_fill", type: "gauge", help: "Events waiting in the engine's ring.", value: t.ringFill },
     { name: "ostinato_pending_events", type: "gauge", help: "Events the audio thread holds for later frames.", value: t.pendingEvents },
     { name: "ostinato_device_lost", type: "gauge", help: "1 when the audio device died and the engine fell back to the null backend.", value: t.deviceLost },
+    { name: "ostinato_device_losses_total", type: "counter", help: "Times the audio device died under the engine.", value: t.deviceLosses },
+    { name: "ostinato_device_returns_total", type: "counter", help: "Times a lost JACK device came back and the engine went back to it.", value: t.deviceReturns },
     { name: "ostinato_recording", type: "gauge", help: "1 while the output is being recorded.", value: t.recording },
     { name: "ostinato_record_dropped_frames", type: "gauge", help: "Frames of the current take the recording ring had no room for (a slow disk).", value: t.recordDropped },
     { name: "ostinato_record_lost_frames", type: "gauge", help: "Frames of the current take the disk refused (full).", value: t.recordLost },

@@ -79,6 +79,10 @@ export type DeviceState = {
   blockFrames: number;
   /** The device died and the engine fell back to the null backend. */
   lost: boolean;
+  /** Times the device died under the engine since it opened. */
+  losses: number;
+  /** Times a lost JACK device came back and the engine went back to it by itself. */
+  returns: number;
 };
 
 export type TelemetryInfo = {
