@@ -185,9 +185,9 @@ export class Commands {
       if (device === "null") this.ctx.engine.setBackend("null");
       else this.ctx.engine.setBackend("portaudio", { device });
     } catch (err) {
-      // PortAudio keeps the dead stream's host API for the life of the process (see README, "What survives what").
+      // A JACK device comes back by itself; a device PortAudio drove keeps its dead stream for the life of the process (README, "What survives what").
       const message = lost
-        ? `cannot open ${JSON.stringify(device)}: the audio device was lost while playing, and PortAudio cannot open a device again in this process (it said: ${(err as Error).message}); restart the server to get the device back (what played resumes)`
+        ? `cannot open ${JSON.stringify(device)}: ${(err as Error).message}. The audio device was lost while playing: a JACK device is played again by itself as soon as its JACK server runs; a device PortAudio drives (ALSA) cannot be opened again in this process, so restart the server for it (what played resumes)`
         : (err as Error).message;
       throw new HTTPException(400, { message });
     }

@@ -60,7 +60,7 @@ export class Banner {
       this.listed = false; // asked again with the next state
     }
     if (this.mode !== "device") return;
-    const head = text("strong", lost ? "The audio device was lost: nothing is heard. " : "No audio output: nothing is heard (the clock, meters and events run). ");
+    const head = text("strong", lost ? "The audio device was lost: nothing is heard (a JACK device is played again by itself once its server is back). " : "No audio output: nothing is heard (the clock, meters and events run). ");
     const close = text("button", "×");
     close.className = "dismiss";
     close.title = "hide this for now (running without sound on purpose)";
