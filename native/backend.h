@@ -8,6 +8,8 @@
 #ifndef OST_BACKEND_H
 #define OST_BACKEND_H
 
+#include <time.h>
+
 #include "mixer.h"
 
 typedef struct ost_backend_params {
@@ -40,6 +42,39 @@ struct ost_backend {
     double output_latency_s; /**< how long after its render a block is heard (the device's figure; 0 without one) */
     char device_name[128];   /**< JACK: the client whose playback ports we feed ("" = the physical ones) */
 };
+
+/* ------------------------------------- shared by the device backends */
+
+static inline uint64_t ost_backend_now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/** Hands the mixer back from a device's callback without asking the device
+ *  (whose stop can wait forever for a server that is gone): once `detached`
+ *  is set the callback outputs silence and never touches the mixer. The
+ *  callback stores 1 in `in_callback`, then loads `detached` (both seq-cst,
+ *  against this store then load): at least one side sees the other's store,
+ *  so the mixer never has two renderers. Thread: control. */
+static inline void ost_backend_detach(ost_atomic_u32 *detached, ost_atomic_u32 *in_callback) {
+    OST_STORE(detached, 1, OST_SEQ_CST);
+    for (int i = 0; i < 2000 && OST_LOAD(in_callback, OST_SEQ_CST); i++) {
+        struct timespec ms = {0, 1000000L};
+        nanosleep(&ms, NULL); /* a callback in flight finishes within one block */
+    }
+}
+
+/** 1 when a device started at started_ns has rendered no block for 20
+ *  blocks or 0.5 s, whichever is longer: a device that vanished without
+ *  saying so. Thread: control. */
+static inline int ost_backend_stalled(ost_mixer *m, uint64_t started_ns, double block_s) {
+    ost_telemetry t;
+    ost_telemetry_read(&m->telemetry, &t);
+    uint64_t last = t.block_ns[0].u > started_ns ? t.block_ns[0].u : started_ns;
+    double limit_s = 20 * block_s > 0.5 ? 20 * block_s : 0.5;
+    return (double)(ost_backend_now_ns() - last) * 1e-9 > limit_s;
+}
 
 extern const ost_backend_ops ost_backend_offline_ops;
 extern const ost_backend_ops ost_backend_null_ops;

@@ -21,7 +21,6 @@
 #include <jack/jack.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "backend.h"
 
@@ -40,12 +39,6 @@ typedef struct jack_state {
     ost_atomic_u32 detached;    /**< set once the mixer belongs to another backend */
     ost_atomic_u32 in_process;  /**< 1 while the callback may touch the mixer */
 } jack_state;
-
-static uint64_t now_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 static void silence(jack_state *s, float *const *outs, jack_nframes_t frames) {
     for (uint32_t c = 0; c < s->channels; c++) memset(outs[c], 0, frames * sizeof(float));
@@ -73,9 +66,7 @@ static int jack_process(jack_nframes_t frames, void *arg) {
     jack_state *s = arg;
     float *outs[OST_MAX_CHANNELS];
     for (uint32_t c = 0; c < s->channels; c++) outs[c] = jack_port_get_buffer(s->ports[c], frames);
-    /* Seq-cst store then load, against the control side's store of
-       `detached` then load of `in_process` (jack_detach): at least one side
-       sees the other's store, so the mixer never has two renderers. */
+    /* Seq-cst store then load: see ost_backend_detach. */
     OST_STORE(&s->in_process, 1, OST_SEQ_CST);
     if (OST_LOAD(&s->detached, OST_SEQ_CST)) silence(s, outs, frames);
     else render_into(s, outs, frames);
@@ -94,16 +85,6 @@ static int jack_xrun(void *arg) {
     jack_state *s = arg;
     atomic_fetch_add_explicit(&s->xruns.v, 1, OST_RELAXED);
     return 0;
-}
-
-/* Hands the mixer back without waiting on JACK: the callback, if it ever
-   runs again, outputs silence and never touches the mixer. */
-static void jack_detach(jack_state *s) {
-    OST_STORE(&s->detached, 1, OST_SEQ_CST);
-    for (int i = 0; i < 2000 && OST_LOAD(&s->in_process, OST_SEQ_CST); i++) {
-        struct timespec ms = {0, 1000000L};
-        nanosleep(&ms, NULL); /* a callback in flight finishes within one period */
-    }
 }
 
 /* The playback ports of `device` (a JACK client name, as PortAudio names its
@@ -199,14 +180,14 @@ static ost_result jack_start(ost_backend *b) {
     if (jack_activate(s->client)) return OST_DEVICE_ERROR;
     connect_ports(b, s, b->device_name[0] ? b->device_name : NULL);
     s->started = 1;
-    s->started_ns = now_ns();
+    s->started_ns = ost_backend_now_ns();
     return OST_OK;
 }
 
 static ost_result jack_stop(ost_backend *b) {
     jack_state *s = b->state;
     if (!s->started) return OST_OK;
-    jack_detach(s);
+    ost_backend_detach(&s->detached, &s->in_process);
     /* A client whose server shut down deactivates at once; one whose
        callbacks merely stalled is left as it is (its server may never
        answer again): close leaks it. */
@@ -231,11 +212,7 @@ static int jack_alive(ost_backend *b) {
     jack_state *s = b->state;
     if (!s || !s->started) return 1;
     if (s->dead) return 0;
-    ost_telemetry t;
-    ost_telemetry_read(&s->mixer->telemetry, &t);
-    uint64_t last = t.block_ns[0].u > s->started_ns ? t.block_ns[0].u : s->started_ns;
-    double limit_s = 20 * s->block_s > 0.5 ? 20 * s->block_s : 0.5;
-    if (OST_LOAD(&s->shut_down, OST_RELAXED) || (double)(now_ns() - last) * 1e-9 > limit_s) s->dead = 1;
+    if (OST_LOAD(&s->shut_down, OST_RELAXED) || ost_backend_stalled(s->mixer, s->started_ns, s->block_s)) s->dead = 1;
     return !s->dead;
 }
 

@@ -31,12 +31,6 @@ typedef struct null_state {
     ost_atomic_u32 quit;
 } null_state;
 
-static uint64_t now_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 static void sleep_until(uint64_t deadline_ns) {
     struct timespec ts = {(time_t)(deadline_ns / 1000000000ull), (long)(deadline_ns % 1000000000ull)};
     while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR) {
@@ -45,13 +39,13 @@ static void sleep_until(uint64_t deadline_ns) {
 
 static void *null_thread(void *arg) {
     null_state *s = arg;
-    uint64_t deadline = now_ns();
+    uint64_t deadline = ost_backend_now_ns();
     /* Acquire: pairs with the release store in null_stop. */
     while (!OST_LOAD(&s->quit, OST_ACQUIRE)) {
-        uint64_t start = now_ns();
+        uint64_t start = ost_backend_now_ns();
         ost_mixer_render(s->mixer, s->buffer, s->block_frames);
         deadline += s->block_ns;
-        uint64_t now = now_ns();
+        uint64_t now = ost_backend_now_ns();
         if (now > deadline + s->block_ns) {
             ost_mixer_note_xrun(s->mixer);
             if (now > deadline + 500000000ull) deadline = now;

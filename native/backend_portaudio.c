@@ -62,19 +62,11 @@ typedef struct pa_state {
     ost_atomic_u32 in_callback; /**< 1 while the callback may touch the mixer */
 } pa_state;
 
-static uint64_t now_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 static int pa_callback(const void *input, void *output, unsigned long frames, const PaStreamCallbackTimeInfo *time,
                        PaStreamCallbackFlags flags, void *user) {
     (void)input, (void)time;
     pa_state *s = user;
-    /* Seq-cst store then load, against the control side's store of
-       `detached` then load of `in_callback` (pa_detach): at least one side
-       sees the other's store, so the mixer never has two renderers. */
+    /* Seq-cst store then load: see ost_backend_detach. */
     OST_STORE(&s->in_callback, 1, OST_SEQ_CST);
     if (OST_LOAD(&s->detached, OST_SEQ_CST)) {
         memset(output, 0, (size_t)frames * s->channels * sizeof(float));
@@ -86,17 +78,6 @@ static int pa_callback(const void *input, void *output, unsigned long frames, co
     /* Release: our writes to the mixer happen before a detacher sees 0. */
     OST_STORE(&s->in_callback, 0, OST_RELEASE);
     return paContinue;
-}
-
-/* Hands the mixer back from a dead stream without calling PortAudio, whose
-   stop and close can wait forever for a server that is gone: the callback,
-   if it ever runs again, outputs silence and never touches the mixer. */
-static void pa_detach(pa_state *s) {
-    OST_STORE(&s->detached, 1, OST_SEQ_CST);
-    for (int i = 0; i < 2000 && OST_LOAD(&s->in_callback, OST_SEQ_CST); i++) {
-        struct timespec ms = {0, 1000000L};
-        nanosleep(&ms, NULL); /* a callback in flight finishes within one block */
-    }
 }
 
 /* With pa_lock held and PortAudio initialised: the device to open. */
@@ -222,7 +203,7 @@ static ost_result pa_start(ost_backend *b) {
     pthread_mutex_unlock(&pa_lock);
     if (err != paNoError) return pa_error(err);
     s->started = 1;
-    s->started_ns = now_ns();
+    s->started_ns = ost_backend_now_ns();
     return OST_OK;
 }
 
@@ -230,7 +211,7 @@ static ost_result pa_stop(ost_backend *b) {
     pa_state *s = b->state;
     if (!s->started) return OST_OK;
     if (s->dead) {
-        pa_detach(s);
+        ost_backend_detach(&s->detached, &s->in_callback); /* PortAudio's stop could wait forever */
         s->started = 0;
         return OST_OK;
     }
@@ -250,7 +231,7 @@ static void pa_close(ost_backend *b) {
     b->state = NULL;
     if (s->dead) {
         /* A dead stream is left to PortAudio as it is (closing it can hang,
-           see pa_detach): the stream and this small state leak, once per
+           see ost_backend_detach): the stream and this small state leak, once per
            lost device, and PortAudio stays initialised in this process. */
         return;
     }
@@ -272,11 +253,7 @@ static int pa_alive(ost_backend *b) {
     pthread_mutex_lock(&pa_lock);
     int active = Pa_IsStreamActive(s->stream);
     pthread_mutex_unlock(&pa_lock);
-    ost_telemetry t;
-    ost_telemetry_read(&s->mixer->telemetry, &t);
-    uint64_t last = t.block_ns[0].u > s->started_ns ? t.block_ns[0].u : s->started_ns;
-    double limit_s = 20 * s->block_s > 0.5 ? 20 * s->block_s : 0.5;
-    if (active != 1 || (double)(now_ns() - last) * 1e-9 > limit_s) s->dead = 1;
+    if (active != 1 || ost_backend_stalled(s->mixer, s->started_ns, s->block_s)) s->dead = 1;
     return !s->dead;
 }
 

@@ -108,12 +108,6 @@ static ost_result switch_backend(ost_engine *e, uint32_t kind, const ost_backend
     return r == OST_OK ? swap_in(e, next) : r;
 }
 
-static uint64_t monotonic_now_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /* With control held, on a dead device backend: falls back to the null
    backend so the clock keeps running, flags the loss in telemetry, and
    remembers a JACK device to go back to. */
@@ -139,7 +133,7 @@ static void fall_back(ost_engine *e) {
    that is down refuses in a few ms, one that is starting may take longer),
    and nothing changes unless the engine is still waiting for it after. */
 static void try_return(ost_engine *e) {
-    uint64_t now = monotonic_now_ns();
+    uint64_t now = ost_backend_now_ns();
     if (now < e->next_try_ns) return;
     e->next_try_ns = now + 250 * 1000000ull;
     char name[sizeof e->return_name];

@@ -22,6 +22,18 @@ export function firstOnset(samples: Float32Array, threshold = 0, from = 0): numb
   return -1;
 }
 
+/** Where short clicks start: a sample over `threshold` after at least `quiet` samples under 1e-4 (a take that starts inside a click does not count it). */
+export function clickOnsets(samples: Float32Array, threshold = 0.01, quiet = 400): number[] {
+  const out: number[] = [];
+  let still = 0;
+  for (let i = 0; i < samples.length; i++) {
+    const a = Math.abs(samples[i]!);
+    if (a > threshold && still >= quiet) out.push(i);
+    still = a < 1e-4 ? still + 1 : 0;
+  }
+  return out;
+}
+
 /** Index of the first sample where a and b differ, or -1. */
 export function firstDifference(a: Float32Array, b: Float32Array): number {
   const n = Math.min(a.length, b.length);
