@@ -41,6 +41,7 @@ struct ost_backend {
     int32_t device_index; /**< PortAudio index in use, or -1 */
     double output_latency_s; /**< how long after its render a block is heard (the device's figure; 0 without one) */
     char device_name[128];   /**< JACK: the client whose playback ports we feed ("" = the physical ones) */
+    int server_gone;         /**< JACK: alive() found the server shut us down (it died; a new one may start) */
 };
 
 /* ------------------------------------- shared by the device backends */

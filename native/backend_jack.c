@@ -212,7 +212,8 @@ static int jack_alive(ost_backend *b) {
     jack_state *s = b->state;
     if (!s || !s->started) return 1;
     if (s->dead) return 0;
-    if (OST_LOAD(&s->shut_down, OST_RELAXED) || ost_backend_stalled(s->mixer, s->started_ns, s->block_s)) s->dead = 1;
+    b->server_gone = OST_LOAD(&s->shut_down, OST_RELAXED);
+    if (b->server_gone || ost_backend_stalled(s->mixer, s->started_ns, s->block_s)) s->dead = 1;
     return !s->dead;
 }
 

@@ -103,16 +103,19 @@ static ost_result swap_in(ost_engine *e, ost_backend next) {
 /* With control held: replaces the backend by a new one of `kind`. The new
    one is opened before the old one stops, so a failure changes nothing. */
 static ost_result switch_backend(ost_engine *e, uint32_t kind, const ost_backend_params *p) {
-    ost_backend next = {ops_for(kind), NULL, -1, 0, ""};
+    ost_backend next = {ops_for(kind), NULL, -1, 0, "", 0};
     ost_result r = next.ops->open(&next, &e->mixer, p);
     return r == OST_OK ? swap_in(e, next) : r;
 }
 
 /* With control held, on a dead device backend: falls back to the null
    backend so the clock keeps running, flags the loss in telemetry, and
-   remembers a JACK device to go back to. */
+   remembers a JACK device whose server died, to go back to. Not one whose
+   server hangs (its callbacks stalled without a shutdown): a new client's
+   jack_client_open would wait on that server for as long as it hangs
+   (measured: over 60 s on a SIGSTOPped jackd), and the watcher with it. */
 static void fall_back(ost_engine *e) {
-    int jack = e->backend.ops == &ost_backend_jack_ops;
+    int jack = e->backend.ops == &ost_backend_jack_ops && e->backend.server_gone;
     int32_t index = e->backend.device_index;
     char name[sizeof e->return_name];
     memcpy(name, e->backend.device_name, sizeof name);
@@ -139,7 +142,7 @@ static void try_return(ost_engine *e) {
     char name[sizeof e->return_name];
     memcpy(name, e->return_name, sizeof name);
     ost_backend_params p = backend_params(e, -1, name, 0);
-    ost_backend next = {&ost_backend_jack_ops, NULL, -1, 0, ""};
+    ost_backend next = {&ost_backend_jack_ops, NULL, -1, 0, "", 0};
     pthread_mutex_unlock(&e->control);
     ost_result r = next.ops->open(&next, &e->mixer, &p);
     pthread_mutex_lock(&e->control);
@@ -211,7 +214,7 @@ ost_result ost_engine_open(const ost_config *config, const char *device_name, os
 
     uint32_t kind = (uint32_t)config->backend;
     ost_backend_params p = backend_params(e, (int32_t)config->device_index, device_name, config->latency_s);
-    e->backend = (ost_backend){ops_for(kind), NULL, -1, 0, ""};
+    e->backend = (ost_backend){ops_for(kind), NULL, -1, 0, "", 0};
     if ((r = e->backend.ops->open(&e->backend, &e->mixer, &p)) == OST_OK && kind == OST_BACKEND_PORTAUDIO)
         if ((r = ensure_watcher(e)) != OST_OK) e->backend.ops->close(&e->backend);
     if (r != OST_OK) {
