@@ -162,14 +162,18 @@ static ost_result jack_open(ost_backend *b, ost_mixer *m, const ost_backend_para
 
 /* With the client active: our ports to the device's, channel by channel (a
    device with fewer ports than channels hears the first ones), and the
-   latency JACK reports for that path. */
+   output latency: the playback latency JACK gives the device's first port
+   (read there, not on ours, where JACK updates it some time after the
+   connection). PortAudio's figure was one period less on JACK's dummy
+   driver: it counted its own buffer, not the server's. */
 static void connect_ports(ost_backend *b, jack_state *s, const char *device) {
     uint32_t count = 0;
     const char **targets = playback_ports(s->client, device, &count);
     for (uint32_t c = 0; c < s->channels && c < count; c++) jack_connect(s->client, jack_port_name(s->ports[c]), targets[c]);
+    jack_port_t *first = count ? jack_port_by_name(s->client, targets[0]) : NULL;
     if (targets) jack_free(targets);
-    jack_latency_range_t range;
-    jack_port_get_latency_range(s->ports[0], JackPlaybackLatency, &range);
+    jack_latency_range_t range = {0, 0};
+    if (first) jack_port_get_latency_range(first, JackPlaybackLatency, &range);
     jack_nframes_t rate = jack_get_sample_rate(s->client);
     if (range.max > 0 && rate > 0) b->output_latency_s = (double)range.max / rate;
 }
