@@ -181,6 +181,8 @@ static void connect_ports(ost_backend *b, jack_state *s, const char *device) {
 static ost_result jack_start(ost_backend *b) {
     jack_state *s = b->state;
     if (s->started) return OST_OK;
+    /* Relaxed: no callback runs before jack_activate, which publishes it. */
+    OST_STORE(&s->detached, 0, OST_RELAXED); /* stop detached it */
     if (jack_activate(s->client)) return OST_DEVICE_ERROR;
     connect_ports(b, s, b->device_name[0] ? b->device_name : NULL);
     s->started = 1;

@@ -118,13 +118,20 @@ describe("real-time backends", () => {
     }
   }, 15_000);
 
-  test("open, start, stop and close the PortAudio device 10 times", () => {
+  test("open, start, stop and close the PortAudio device 10 times; a stopped device plays again when started", async () => {
     const device = jackDevice();
     for (let i = 0; i < 10; i++) {
       const engine = Engine.open({ backend: "portaudio", device, blockFrames: BLOCK });
       engine.start();
       engine.stop();
       engine.start(); // a stopped stream starts again
+      if (i === 0) {
+        const restarted = engine.telemetry().frames;
+        const deadline = performance.now() + 5000;
+        while (engine.telemetry().frames <= restarted + 4 * BLOCK && performance.now() < deadline) await sleep(20);
+        expect(engine.telemetry().frames).toBeGreaterThan(restarted + 4 * BLOCK);
+        expect([engine.backend, engine.telemetry().deviceLost]).toEqual(["portaudio", 0]); // on the device, not the null fallback
+      }
       engine.close();
       engine.close();
     }
