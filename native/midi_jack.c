@@ -18,7 +18,7 @@
  * the control thread, measures the offset from the engine's last block
  * (frames rendered, CLOCK_MONOTONIC stamp) through jack_time_to_frames, and
  * snaps it to the JACK period grid: when the engine itself plays on the JACK
- * server (PortAudio's JACK host API, one engine block per period), engine
+ * server (a JACK device: backend_jack.c, one engine block per period), engine
  * frame F is rendered at position F - (frames before the block) of the
  * cycle, so the offset is a constant on that grid and the MIDI lands on the
  * exact frame of the audio. On another clock (the null backend) the offset

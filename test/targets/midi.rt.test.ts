@@ -1,10 +1,10 @@
 // MIDI out through JACK MIDI on the test run's JACK dummy server
-// (test/setup/jackd.ts): the engine plays on the same server (PortAudio's
-// JACK host API), a JACK MIDI monitor (Debian's jack_midi_dump, with absolute
-// frame stamps) receives what our client writes. Note-ons and note-offs land
-// at their exact frames (spacing and duration in JACK frames equal the
-// engine's), CCs and a SysEx come as sent, and no note hangs after a hush or
-// a replaced program.
+// (test/setup/jackd.ts): the engine plays on the same server (a JACK device:
+// our own JACK client, native/backend_jack.c), a JACK MIDI monitor (Debian's
+// jack_midi_dump, with absolute frame stamps) receives what our client
+// writes. Note-ons and note-offs land at their exact frames (spacing and
+// duration in JACK frames equal the engine's), CCs and a SysEx come as sent,
+// and no note hangs after a hush or a replaced program.
 import { spawn, type ChildProcess } from "node:child_process";
 import { afterAll, describe, expect, test } from "vitest";
 import { Engine } from "../../server/engine/index.ts";
