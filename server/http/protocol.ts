@@ -133,8 +133,12 @@ export type EventInfo = {
   slot: string;
   /** Source ranges (offsets into the evaluated buffer) of the atoms that made it. */
   locations: { start: number; end: number }[];
-  /** A few of its controls, for the pianoroll (note, s, n, gain). */
+  /** A few of its controls, for the pianoroll (note, s, n, gain, color). */
   value: Record<string, string | number>;
+  /** Offsets (in the slot's evaluated code) of the drawing methods its pattern went through: which drawings show it. */
+  visuals?: number[];
+  /** CSS for its highlight, from `.markcss()`. */
+  markcss?: string;
 };
 
 export type BufferInfo = { name: string; code: string; updated: string };

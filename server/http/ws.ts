@@ -286,6 +286,8 @@ export class Hub {
         slot: ev.slot,
         locations: ev.locations.map((l) => ({ start: l.start, end: l.end })),
         value: summarise(ev.value),
+        ...(ev.visuals ? { visuals: [...ev.visuals] } : {}),
+        ...(ev.markcss ? { markcss: ev.markcss } : {}),
       });
     }
     // Events are pushed ahead of time; a 10 ms coalescing window keeps them ahead.
@@ -352,7 +354,7 @@ function summarise(value: unknown): Record<string, string | number> {
   const out: Record<string, string | number> = {};
   if (typeof value !== "object" || value === null) return out;
   const v = value as Record<string, unknown>;
-  for (const k of ["s", "note", "n", "freq", "gain", "velocity", "pan"]) {
+  for (const k of ["s", "note", "n", "freq", "gain", "velocity", "pan", "color", "colour"]) {
     const x = v[k];
     if (typeof x === "number" || typeof x === "string") out[k] = x;
   }

@@ -52,6 +52,10 @@ export type ScheduledEvent = {
   /** Source ranges of the mini-notation atoms that made it. */
   locations: readonly { start: number; end: number }[];
   value: unknown;
+  /** Offsets of the drawing methods (`._pianoroll()`…) its pattern went through, in the slot's code. */
+  visuals?: readonly number[];
+  /** The CSS of `.markcss()` for its highlight. */
+  markcss?: string;
 };
 
 export type SchedulerOptions = {
@@ -263,7 +267,12 @@ export class Scheduler {
       else this.warnOnce(`midi:${slot.id}`, `slot "${slot.id}" goes to .midi(), and MIDI output is not available here yet: it plays nowhere`);
     }
     if (routed === undefined && r.engine && !this.pushToEngine(controls, frame, durFrames, slot.tag, cps)) return;
-    events?.push({ frame, durFrames, slot: slot.id, locations: hap.context.locations ?? [], value });
+    if (!events) return;
+    const { visuals, markcss } = hap.context as { visuals?: number[]; markcss?: string };
+    const ev: ScheduledEvent = { frame, durFrames, slot: slot.id, locations: hap.context.locations ?? [], value };
+    if (visuals) ev.visuals = visuals;
+    if (markcss) ev.markcss = markcss;
+    events.push(ev);
   }
 
   /**

@@ -23,6 +23,7 @@ import { parse, type Node } from "acorn";
 import type * as Amaro from "amaro";
 import { ProgramError } from "./errors.ts";
 import { PositionMap, type Edit } from "./position-map.ts";
+import { VISUAL_METHODS } from "../pattern/visual-methods.ts";
 
 export type Transpiled = {
   /** Body of an async function; its strings call `__mini`, its labels `__play`. */
@@ -68,6 +69,9 @@ export function transpile(source: string): Transpiled {
       labels.push(stmt.label.name);
       edits.push({ at: stmt.start, remove: stmt.body.start - stmt.start, insert: `__play(${JSON.stringify(stmt.label.name)}, ` });
       closings.push({ at: stmt.body.expression.end, remove: 0, insert: ")" });
+    } else if (node.type === "CallExpression") {
+      const site = visualSite(node as AnyNode, js);
+      if (site) edits.push(site);
     }
   });
   edits.push(...closings);
@@ -177,6 +181,23 @@ function parseJs(js: string, source: string): Node {
 }
 
 type AnyNode = Node & Record<string, unknown>;
+
+
+/**
+ * `pat._pianoroll(opts)` becomes `pat._pianoroll({__visualAt: N}, opts)`,
+ * N the offset of the method's name: the method tags its haps' context with
+ * N, so the editor knows which drawing an event belongs to.
+ */
+function visualSite(call: AnyNode, js: string): Edit | undefined {
+  const callee = call.callee as AnyNode;
+  if (callee.type !== "MemberExpression" || callee.computed) return undefined;
+  const property = callee.property as AnyNode;
+  if (property.type !== "Identifier" || !VISUAL_METHODS.has(property.name as string)) return undefined;
+  const open = js.indexOf("(", callee.end);
+  if (open < 0 || open >= call.end) return undefined;
+  const hasArgs = (call.arguments as Node[]).length > 0;
+  return { at: open + 1, remove: 0, insert: `{__visualAt: ${property.start}}${hasArgs ? ", " : ""}` };
+}
 
 function isMiniString(node: Node, parent: Node | null, key: string | null, topStatements: Set<Node>): boolean {
   const n = node as AnyNode;

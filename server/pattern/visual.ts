@@ -9,8 +9,21 @@
  */
 import { type Any, Pattern, type PatternLike, reify, silence } from "./pattern.ts";
 import { addMethod, register } from "./register.ts";
+import { VISUAL_METHODS } from "./visual-methods.ts";
 
 const unchanged = (pat: Pattern<Any>): Pattern<Any> => pat;
+
+/**
+ * The editor's transpiler passes `{__visualAt: N}` first to a drawing method
+ * (N: where its name is in the code). The haps keep their values and times;
+ * their context lists N, so the editor draws each event in the drawings it
+ * went through. Without N (a direct call), the pattern is returned as is.
+ */
+function tagVisual(this: Pattern<Any>, site?: unknown): Pattern<Any> {
+  const at = typeof site === "object" && site !== null ? (site as { __visualAt?: unknown }).__visualAt : undefined;
+  if (typeof at !== "number") return this;
+  return this.withContext((c) => ({ ...c, visuals: Array.isArray(c.visuals) ? [...(c.visuals as number[]), at] : [at] }));
+}
 
 /**
  * Draws a piano roll of the pattern (`_pianoroll` draws it inline, under its line). Headless, the pattern is unchanged.
@@ -59,7 +72,16 @@ export const spectrum = register(["spectrum", "_spectrum"], unchanged, { args: [
  * @example
  * s("bd sd").markcss('text-decoration: underline')
  */
-export const markcss = register("markcss", (_css: unknown, pat: Pattern<Any>) => pat, { args: ["raw"], minArgs: 0 });
+export const markcss = register(
+  "markcss",
+  (css: unknown, pat: Pattern<Any>) => {
+    const text = css instanceof Pattern ? css._pure?.value : css;
+    return typeof text === "string" && text.trim() ? pat.withContext((c) => ({ ...c, markcss: text })) : pat;
+  },
+  { args: ["raw"], minArgs: 0 },
+);
+
+for (const name of VISUAL_METHODS) addMethod(name, tagVisual);
 
 /**
  * Sends the pattern's events over OSC to SuperDirt instead of the native engine
