@@ -11,6 +11,7 @@ import type { EvalKind } from "./editor/eval-range.ts";
 import { Evaluator, type EvalTimings } from "./editor/evaluator.ts";
 import { Flasher } from "./editor/flash.ts";
 import { Highlighter } from "./editor/highlight.ts";
+import { Visuals } from "./editor/visuals.ts";
 import { DEFAULT_KEYMAP, listenForKeys, loadKeymap, type Action, type Keymap } from "./editor/keymap.ts";
 import { monaco, type Editor } from "./editor/monaco.ts";
 import { defineStageTheme, THEME } from "./editor/theme.ts";
@@ -54,6 +55,7 @@ export type App = {
   editor: Editor;
   socket: Socket;
   highlighter: Highlighter;
+  visuals: Visuals;
   clock: ClockEstimator;
   timeline: Timeline;
   workspace: EditorWorkspace;
@@ -110,6 +112,7 @@ export function startApp(): App {
   const meters = new Meters($<HTMLCanvasElement>("meters"));
   const pianoroll = new Pianoroll($<HTMLCanvasElement>("pianoroll"), timeline, clock);
   const scope = new Scope($<HTMLCanvasElement>("scope"));
+  const visuals = new Visuals(monaco, editor, $("visuals"), timeline, clock, () => scope.latest);
   const status = new StatusDisplay({ overruns: $("overruns"), hostXruns: $("host-xruns"), late: $("late"), cpu: $("cpu"), voices: $("voices"), device: $("device") }, (problem, kind) => say(problem, kind));
   const linkStatus = new LinkStatus($("link"));
   let clientId = "";
@@ -159,7 +162,7 @@ export function startApp(): App {
     identify,
   );
   let role: App["role"] = "owner";
-  const evaluator = new Evaluator({ monaco, editor, socket, workspace, highlighter, flasher, clock, timeline, say });
+  const evaluator = new Evaluator({ monaco, editor, socket, workspace, highlighter, visuals, flasher, clock, timeline, say });
   const evaluate = async (kind: EvalKind) => {
     if (role === "view") return say("this is a view-only link: it reads and watches, it does not evaluate", "warn");
     return evaluator.evaluate(kind);
@@ -255,6 +258,7 @@ export function startApp(): App {
     editor,
     socket,
     highlighter,
+    visuals,
     clock,
     timeline,
     workspace,
@@ -341,6 +345,7 @@ export function startApp(): App {
     slots.update(state.slots);
     const playing = new Set(state.slots.map((s) => s.id));
     highlighter.keepSlots(playing);
+    visuals.keepSlots(playing);
     // Slots gone, muted, silenced, failed or left out by a solo have no events ahead any more.
     const anySolo = state.slots.some((s) => s.solo);
     const audible = new Set(state.slots.filter((s) => !s.muted && !s.silenced && !s.error && (!anySolo || s.solo)).map((s) => s.id));
@@ -355,6 +360,7 @@ export function startApp(): App {
     highlighter.paint(now);
     pianoroll.paint(now);
     scope.paint();
+    visuals.paint(now);
     requestAnimationFrame(frame);
   };
   requestAnimationFrame(frame);

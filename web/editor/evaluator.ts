@@ -14,6 +14,7 @@ import type { MessageKind } from "../ui/messages.ts";
 import { evalRange, selectionRange, type EvalKind, type EvalRange } from "./eval-range.ts";
 import type { Flasher } from "./flash.ts";
 import type { Highlighter } from "./highlight.ts";
+import type { Visuals } from "./visuals.ts";
 import { clearErrors, showError } from "./markers.ts";
 import type { Editor, Monaco } from "./monaco.ts";
 import { TrackedSource } from "./tracking.ts";
@@ -28,6 +29,8 @@ export type EvaluatorDeps = {
   socket: Socket;
   workspace: EditorWorkspace;
   highlighter: Highlighter;
+  /** The drawings of `._pianoroll()` and the like. */
+  visuals: Visuals;
   flasher: Flasher;
   clock: ClockEstimator;
   timeline: Timeline;
@@ -71,6 +74,7 @@ export class Evaluator {
       timings.slots = slots;
       this.retractReplaced(slots, timings.repliedAt);
       highlighter.bind(slots, source);
+      this.d.visuals.bind(slots, source);
       if (slots.length === 0) source.dispose();
       clearErrors(monaco, model);
       const ms = Math.round(timings.repliedAt - keyAt);
@@ -90,6 +94,7 @@ export class Evaluator {
       if (installed.length) {
         this.retractReplaced(installed, performance.now());
         highlighter.bind(installed, source);
+        this.d.visuals.bind(installed, source);
       }
       const current = source.currentRange();
       if (current) flasher.flash(current, "error");
@@ -114,6 +119,7 @@ export class Evaluator {
       .then(() => {
         if (at !== undefined) timeline.dropFrom(at);
         highlighter.clear();
+        this.d.visuals.clear();
         say("■ hushed", "info");
       })
       .catch((err) => say(`hush failed: ${(err as Error).message}`, "error"));
@@ -135,7 +141,11 @@ export class Evaluator {
       return;
     }
     this.retractReplaced(m.slots ?? [], performance.now());
-    if (model && at >= 0 && m.slots?.length) this.d.highlighter.bind(m.slots, new TrackedSource(this.d.monaco, model, at, m.code));
+    if (model && at >= 0 && m.slots?.length) {
+      const source = new TrackedSource(this.d.monaco, model, at, m.code);
+      this.d.highlighter.bind(m.slots, source);
+      this.d.visuals.bind(m.slots, source);
+    }
     this.d.say(`▶ ${m.slots?.join(", ") || m.buffer} (evaluated by ${who})`, "info");
   }
 

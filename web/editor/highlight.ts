@@ -22,6 +22,7 @@ export class Highlighter {
   private lit: number[] = [];
   private next: number[] = [];
   private readonly sounding: EventInfo[] = [];
+  private readonly marks = new MarkStyles();
   /** Ranges lit at the last paint (read by tests and the frame-rate benchmark). */
   litCount = 0;
 
@@ -78,9 +79,10 @@ export class Highlighter {
       for (const e of this.sounding) {
         const source = this.sources.get(e.slot);
         if (!source || source.model !== model) continue;
+        const style = e.markcss ? this.marks.classOf(e.markcss) : 0;
         for (const loc of e.locations) {
           const at = source.locate(loc.start, loc.end);
-          if (at) next.push(at.start, at.end);
+          if (at) next.push(at.start, at.end, style);
         }
       }
     }
@@ -90,15 +92,17 @@ export class Highlighter {
     this.lit = next;
   }
 
+  /** Start, end and style (0: the default, else a `.markcss()` class) of each lit range. */
   private paintRanges(offsets: readonly number[]): void {
     const model = this.editor.getModel();
     const decorations = [];
-    for (let i = 0; model && i < offsets.length; i += 2) {
+    for (let i = 0; model && i < offsets.length; i += 3) {
       const a = model.getPositionAt(offsets[i]!);
       const b = model.getPositionAt(offsets[i + 1]!);
+      const style = offsets[i + 2]!;
       decorations.push({
         range: new this.monaco.Range(a.lineNumber, a.column, b.lineNumber, b.column),
-        options: { inlineClassName: "ost-active" },
+        options: { inlineClassName: style ? `ost-mark ost-mark-${style}` : "ost-active" },
       });
     }
     this.litCount = decorations.length;
@@ -116,4 +120,32 @@ function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+/**
+ * The CSS of `.markcss()`, one class per distinct text, written into a
+ * style element of the page. The text comes from any musician's program,
+ * so only declarations pass: nothing that could close the rule, start
+ * another, or fetch (braces, angle brackets, at-rules, url(), image-set()).
+ */
+export class MarkStyles {
+  private readonly classes = new Map<string, number>();
+  private sheet: HTMLStyleElement | undefined;
+
+  /** The class number for `css` (0 when the text is refused: the default highlight). */
+  classOf(css: string): number {
+    let n = this.classes.get(css);
+    if (n !== undefined) return n;
+    n = safeDeclarations(css) ? this.classes.size + 1 : 0;
+    this.classes.set(css, n);
+    if (n) {
+      this.sheet ??= document.head.appendChild(document.createElement("style"));
+      this.sheet.append(`.ost-mark-${n} { ${css} }\n`);
+    }
+    return n;
+  }
+}
+
+export function safeDeclarations(css: string): boolean {
+  return css.length <= 500 && !/[{}<>@\\]|url\s*\(|image-set|expression\s*\(/i.test(css);
 }

@@ -7,6 +7,7 @@
  */
 import { STAGE } from "../editor/theme.ts";
 import { Canvas } from "./canvas.ts";
+import { paintWave } from "./drawings.ts";
 
 export class Scope {
   private readonly canvas: Canvas;
@@ -15,6 +16,11 @@ export class Scope {
 
   constructor(el: HTMLCanvasElement) {
     this.canvas = new Canvas(el);
+  }
+
+  /** The latest samples (the drawings of `.scope()` and `.spectrum()` use them too). */
+  get latest(): readonly number[] {
+    return this.samples;
   }
 
   update(samples: number[]): void {
@@ -29,34 +35,12 @@ export class Scope {
     const { ctx, width, height } = this.canvas;
     ctx.fillStyle = STAGE.panel;
     ctx.fillRect(0, 0, width, height);
-    const mid = height / 2;
-    ctx.fillStyle = "#ffffff14";
-    ctx.fillRect(0, Math.round(mid), width, 1);
     const s = this.samples;
     if (s.length < 2) {
       ctx.fillStyle = STAGE.dim;
       ctx.font = "12px system-ui, sans-serif";
       ctx.fillText("oscilloscope: waiting for the server's scope", 8, 16);
-      return;
     }
-    const show = Math.min(s.length, 512);
-    let start = 0;
-    for (let i = 1; i < s.length - show; i++) {
-      if (s[i - 1]! <= 0 && s[i]! > 0) {
-        start = i;
-        break;
-      }
-    }
-    ctx.strokeStyle = STAGE.ok;
-    ctx.lineWidth = 1.5;
-    ctx.beginPath();
-    for (let i = 0; i < show; i++) {
-      const v = Math.max(-1, Math.min(1, s[start + i] ?? 0));
-      const px = (i / (show - 1)) * width;
-      const py = mid - v * (mid - 2);
-      if (i === 0) ctx.moveTo(px, py);
-      else ctx.lineTo(px, py);
-    }
-    ctx.stroke();
+    paintWave(ctx, width, height, s, STAGE.ok);
   }
 }
