@@ -104,13 +104,15 @@ describe("visual methods in the editor", () => {
   }, 60_000);
 
   test("every drawing method draws: punchcard, spiral, pitchwheel, scope and spectrum, inline and in the panel", async () => {
+    await w.page.setViewportSize({ width: 1280, height: 1300 }); // every zone on screen (Monaco hides those scrolled away)
     const kinds = ["punchcard", "spiral", "pitchwheel", "scope", "spectrum"];
     const code = ["setcpm(90)", ...kinds.map((k) => `$: note("c3 [e3,g3]").s("sawtooth")._${k}()`), `$: note("c2").s("square").punchcard().spiral()`].join("\n");
     await evaluateAll(code);
     await until("five inline drawings", async () => (await inlineLines()).length === 5);
     expect(await inlineLines()).toEqual(kinds.map((k, i) => [k, i + 2]));
     expect(await w.page.$$eval("#visuals canvas", (els) => els.map((e) => (e as HTMLElement).dataset.kind))).toEqual(["punchcard", "spiral"]);
-    // The event drawings have note-coloured pixels somewhere.
+    // The event drawings have note-coloured pixels somewhere; scope and spectrum the output's green trace
+    // (the null backend renders the mix too).
     const lit = () =>
       w.page.evaluate(() => {
         const v = (window as any).ostinato.visuals;
@@ -118,12 +120,27 @@ describe("visual methods in the editor", () => {
           const c = d.canvas as HTMLCanvasElement;
           const data = c.getContext("2d")!.getImageData(0, 0, c.width, c.height).data;
           let n = 0;
-          for (let i = 0; i < data.length; i += 4) if (data[i + 2]! > 80 && data[i + 2]! > data[i]! + 40) n++;
+          for (let i = 0; i < data.length; i += 4) {
+            const [r, g, b] = [data[i]!, data[i + 1]!, data[i + 2]!];
+            if (d.kind === "scope" || d.kind === "spectrum" ? g > r + 60 && g > b + 40 : b > 80 && b > r + 40) n++;
+          }
           return [d.kind, n > 20];
         });
       });
-    await until("the event drawings drawn", async () => (await lit()).filter(([k, on]) => ["punchcard", "spiral", "pitchwheel"].includes(k as string) && on).length === 5, 10_000);
+    await until("every drawing drawn", async () => (await lit()).every(([, on]) => on), 10_000);
     if (SHOTS) await w.page.screenshot({ path: `${SHOTS}/all-kinds.png` });
+    expect(w.errors).toEqual([]);
+  }, 60_000);
+
+  test(".markcss() styles the highlight of the atoms sounding", async () => {
+    await evaluateAll(`setcpm(90)\n$: note("c3 e3").markcss('outline: 3px dashed rgb(255, 0, 0)')\n`);
+    const style = await until("a styled highlight", () =>
+      w.page.evaluate(() => {
+        const el = document.querySelector(".monaco-editor .ost-mark");
+        return el ? `${getComputedStyle(el).outlineStyle} ${getComputedStyle(el).outlineColor}` : "";
+      }),
+    );
+    expect(style).toBe("dashed rgb(255, 0, 0)");
     expect(w.errors).toEqual([]);
   }, 60_000);
 });

@@ -125,6 +125,7 @@ function paintSpiral(f: DrawFrame): void {
   const cx = width / 2;
   const cy = height / 2;
   const outer = Math.min(width, height) / 2 - 6;
+  if (outer <= 0) return; // not laid out yet
   const inner = outer * 0.2;
   const cycleNow = now / framesPerCycle;
   // Radius and angle of a moment, in cycles: now is at the outer edge.
@@ -171,6 +172,7 @@ function paintPitchwheel(f: DrawFrame): void {
   const cx = width / 2;
   const cy = height / 2;
   const r = Math.min(width, height) / 2 - 10;
+  if (r <= 0) return; // not laid out yet
   const at = (pc: number): [number, number] => {
     const a = (pc / 12) * 2 * Math.PI - Math.PI / 2;
     return [cx + Math.cos(a) * r, cy + Math.sin(a) * r];
