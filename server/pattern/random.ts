@@ -197,12 +197,43 @@ export const shuffle = register("shuffle", (n: unknown, pat: Pattern<Any>) => {
   return new Pattern<Any>((state, out) => {
     state.span.eachCycle((span) => {
       const cycle = Math.floor(span.begin.valueOf());
-      const rs = Array.from({ length: k }, (_, i) => timeToRand(cycle + (i + 0.5) / k));
-      const order = rs.map((r, i) => [r, i] as const).sort((a, b) => a[0] - b[0]).map(([, i]) => i);
+      const order = randomOrder(cycle, k);
       fastcat(...order.map((i) => slices[i]!)).run(state.setSpan(span), out);
     });
   });
 });
+
+/**
+ * The order 0…n-1 that cycle `cycle` shuffles to: n signed draws from the
+ * middle of the cycle, one xorshift step apart, sorted ascending (found by
+ * running Strudel 1.2.6's randrun and shuffle: the draws keep their sign,
+ * unlike rand's, and come from cycle + 0.5).
+ */
+function randomOrder(cycle: number, n: number): number[] {
+  let seed = timeToIntSeed(cycle + 0.5);
+  const draws: [number, number][] = [];
+  for (let i = 0; i < n; i++) {
+    draws.push([(seed % SCALE) / SCALE, i]);
+    seed = xorshift(seed);
+  }
+  return draws.sort((a, b) => a[0] - b[0]).map(([, i]) => i);
+}
+
+/**
+ * A random permutation of 0…n-1 each cycle, as a sequence of n steps.
+ * @example
+ * n(randrun(8)).scale("C:minor")
+ */
+export function randrun(n: unknown): Pattern<number> {
+  const k = Math.max(0, Math.floor(Number(n)));
+  if (k === 0) return silence;
+  return new Pattern<number>((state, out) => {
+    state.span.eachCycle((span) => {
+      const cycle = Math.floor(span.begin.valueOf());
+      fastcat(...randomOrder(cycle, k).map((i) => pure(i))).run(state.setSpan(span), out);
+    });
+  });
+}
 
 /**
  * Plays n random slices of each cycle (slices may repeat).

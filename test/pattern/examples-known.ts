@@ -3,7 +3,7 @@
 // match; the test says so.
 
 /** The share of examples that must give the same haps (the goal is 0.98). */
-export const MIN_EQUAL = 0.966;
+export const MIN_EQUAL = 0.971;
 
 export const KNOWN: Record<string, string> = {
   "core/controls.mjs fmwave#2": "our default voicing dictionary (every inversion in close position, written from harmony, not Strudel's data): the same chord tones, spaced our way; n picks from our voicing",
@@ -16,8 +16,6 @@ export const KNOWN: Record<string, string> = {
   "core/pattern.mjs phases#1": "a quirk of Strudel's: partials(partials([1, 1, 1])) nests the control object; here the list is kept",
   "core/pattern.mjs K#1": "needs a browser: sFreq is defined by Strudel's web audio package",
   "core/pattern.mjs K#2": "fails in Strudel itself headless (K needs its web audio package)",
-  "core/signal.mjs shuffle#1": "shuffle draws another order than Strudel",
-  "core/signal.mjs shuffle#2": "shuffle draws another order than Strudel",
   "core/signal.mjs whenKey#1": "Strudel fails headless (no document for the keyboard) and plays nothing; here no key is down and the pattern plays",
   "core/signal.mjs keyDown#1": "Strudel fails headless (no document for the keyboard) and plays nothing; here keyDown is false",
   "tonal/voicings.mjs voicing#1": "our default voicing dictionary (every inversion in close position, written from harmony, not Strudel's data): the same chord tones, spaced our way; n picks from our voicing",
