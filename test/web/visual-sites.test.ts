@@ -23,6 +23,13 @@ describe("the editor's drawing calls", () => {
     expect(out.match(/__visualAt/g)).toHaveLength(sites.length);
   });
 
+  test("a call's literal options are read (fold, labels, cycles…); anything else is left out", () => {
+    const [a, b, c] = visualSites(`$: note("c e")._pianoroll({ fold: 1, labels: true, cycles: 2.5, playheadColor: 'red' })\n$: s("bd").punchcard()\n$: n("0").spiral({ size: x, steady: .96 })`);
+    expect(a!.options).toEqual({ fold: 1, labels: true, cycles: 2.5, playheadColor: "red" });
+    expect(b!.options).toEqual({});
+    expect(c!.options).toEqual({ steady: 0.96 });
+  });
+
   test(".markcss() text passes only as declarations", () => {
     expect(safeDeclarations("outline: 2px solid red; color: #fff")).toBe(true);
     for (const bad of ["} body { display: none", "background: url(http://x/y.png)", "@import 'x'", "color: red</style>"]) expect(safeDeclarations(bad), bad).toBe(false);

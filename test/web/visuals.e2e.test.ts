@@ -35,7 +35,7 @@ afterAll(async () => {
 async function evaluateAll(code: string): Promise<void> {
   await typeIntoEditor(w.page, code);
   await w.page.keyboard.press("Control+Enter");
-  await until("the evaluation's answer", async () => /▶|nothing plays/.test((await w.page.textContent("#message")) ?? ""));
+  await until("the evaluation's answer", async () => /▶|nothing plays/.test((await w.page.textContent("#message")) ?? ""), 30_000);
 }
 
 type Pixel = "note" | "red";
@@ -110,7 +110,8 @@ describe("visual methods in the editor", () => {
     await evaluateAll(code);
     await until("five inline drawings", async () => (await inlineLines()).length === 5);
     expect(await inlineLines()).toEqual(kinds.map((k, i) => [k, i + 2]));
-    expect(await w.page.$$eval("#visuals canvas", (els) => els.map((e) => (e as HTMLElement).dataset.kind))).toEqual(["punchcard", "spiral"]);
+    const panelKinds = () => w.page.$$eval("#visuals canvas", (els) => els.map((e) => (e as HTMLElement).dataset.kind).join(" "));
+    await until("the panel's punchcard and spiral", async () => (await panelKinds()) === "punchcard spiral");
     // The event drawings have note-coloured pixels somewhere; scope and spectrum the output's green trace
     // (the null backend renders the mix too).
     const lit = () =>
@@ -142,5 +143,25 @@ describe("visual methods in the editor", () => {
     );
     expect(style).toBe("dashed rgb(255, 0, 0)");
     expect(w.errors).toEqual([]);
+  }, 60_000);
+
+  test("._pianoroll({ fold: 1, labels: 1 }) draws one labelled row per note played", async () => {
+    await evaluateAll(`setcpm(90)\n$: note("c3 e3 g3")._pianoroll({ fold: 1, labels: 1 })\n`);
+    await until("one inline drawing", async () => (await inlineLines()).length === 1);
+    const rows = () =>
+      w.page.evaluate(() => {
+        const d = (window as any).ostinato.visuals.inline[0];
+        const c = d.canvas as HTMLCanvasElement;
+        const ctx = c.getContext("2d")!;
+        return (d.state.rows as string[]).map((label, i) => {
+          const y = Math.round(((i + 0.5) * c.height) / d.state.rows.length);
+          const data = ctx.getImageData(0, y, c.width, 1).data;
+          let n = 0;
+          for (let k = 0; k < data.length; k += 4) if (data[k + 2]! > 80 && data[k + 2]! > data[k]! + 40) n++;
+          return [label, n > 10];
+        });
+      });
+    await until("three rows drawn", async () => JSON.stringify(await rows()) === JSON.stringify([["g3", true], ["e3", true], ["c3", true]]), 10_000);
+    if (SHOTS) await w.page.screenshot({ path: `${SHOTS}/fold-labels.png` });
   }, 60_000);
 });

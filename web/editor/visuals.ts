@@ -15,9 +15,9 @@ import type { EventInfo } from "../../server/http/protocol.ts";
 import type { VisualKind } from "../../server/pattern/visual-methods.ts";
 import type { ClockEstimator } from "../live/clock.ts";
 import type { Timeline } from "../live/timeline.ts";
-import { visualSites, type VisualSite } from "../live/visual-sites.ts";
+import { visualSites, type VisualOptions, type VisualSite } from "../live/visual-sites.ts";
 import { Canvas } from "../ui/canvas.ts";
-import { FUTURE_CYCLES, PAST_CYCLES, newDrawState, paint, type DrawFrame, type DrawState } from "../ui/drawings.ts";
+import { FUTURE_CYCLES, newDrawState, paint, pastCycles, type DrawFrame, type DrawState } from "../ui/drawings.ts";
 import type { Editor, Model, Monaco } from "./monaco.ts";
 import type { TrackedSource } from "./tracking.ts";
 
@@ -38,7 +38,7 @@ type Site = VisualSite & {
 
 type Evaluation = { model: Model; slots: Set<string>; sites: Site[] };
 
-type PanelDrawing = { kind: VisualKind; canvas: Canvas; node: HTMLElement; state: DrawState };
+type PanelDrawing = { kind: VisualKind; canvas: Canvas; node: HTMLElement; state: DrawState; options: VisualOptions };
 
 export class Visuals {
   private evaluations: Evaluation[] = [];
@@ -129,25 +129,27 @@ export class Visuals {
     if (this.evaluations.length === 0 || !this.clock.ready || this.clock.cps <= 0) return;
     const framesPerCycle = this.clock.sampleRate / this.clock.cps;
     const now = this.clock.frameAt(nowMs);
-    const from = now - PAST_CYCLES * framesPerCycle;
+    let longest = 0;
+    for (const ev of this.evaluations) for (const s of ev.sites) longest = Math.max(longest, pastCycles(s.options));
     const to = now + FUTURE_CYCLES * framesPerCycle;
-    this.timeline.window(from, to, this.events);
+    this.timeline.window(now - longest * framesPerCycle, to, this.events);
     const samples = this.samples();
-    const draw = (canvas: Canvas, kind: VisualKind, state: DrawState, keep: (e: EventInfo) => boolean) => {
+    const draw = (canvas: Canvas, kind: VisualKind, state: DrawState, options: VisualOptions, keep: (e: EventInfo) => boolean) => {
+      const from = now - pastCycles(options) * framesPerCycle;
       this.mine.length = 0;
-      for (const e of this.events) if (keep(e)) this.mine.push(e);
+      for (const e of this.events) if (e.frame + e.durFrames > from && keep(e)) this.mine.push(e);
       const f: DrawFrame = { ctx: canvas.ctx, width: canvas.width, height: canvas.height, events: this.mine, now, from, to, framesPerCycle, samples };
-      paint(kind, f, state);
+      paint(kind, f, state, options);
     };
     const model = this.editor.getModel();
     for (const ev of this.evaluations) {
       for (const s of ev.sites) {
         for (const e of this.events) if (s.owner === undefined && ev.slots.has(e.slot) && e.visuals?.includes(s.at)) s.owner = e.slot;
-        if (s.canvas && ev.model === model) draw(s.canvas, s.kind, s.state, (e) => ev.slots.has(e.slot) && !!e.visuals?.includes(s.at));
+        if (s.canvas && ev.model === model) draw(s.canvas, s.kind, s.state, s.options, (e) => ev.slots.has(e.slot) && !!e.visuals?.includes(s.at));
       }
     }
     for (const d of this.panel.values()) {
-      draw(d.canvas, d.kind, d.state, (e) => this.evaluations.some((ev) => ev.slots.has(e.slot) && ev.sites.some((s) => !s.inline && s.kind === d.kind && !!e.visuals?.includes(s.at))));
+      draw(d.canvas, d.kind, d.state, d.options, (e) => this.evaluations.some((ev) => ev.slots.has(e.slot) && ev.sites.some((s) => !s.inline && s.kind === d.kind && !!e.visuals?.includes(s.at))));
     }
   }
 
@@ -193,8 +195,16 @@ export class Visuals {
   /** One panel canvas per kind some evaluation draws in the panel; the panel hides when there is none. */
   private syncPanel(): void {
     const wanted = new Set<VisualKind>();
-    for (const ev of this.evaluations) for (const s of ev.sites) if (!s.inline) wanted.add(s.kind);
+    const options = new Map<VisualKind, VisualOptions>();
+    for (const ev of this.evaluations) {
+      for (const s of ev.sites) {
+        if (s.inline) continue;
+        wanted.add(s.kind);
+        options.set(s.kind, { ...options.get(s.kind), ...s.options });
+      }
+    }
     for (const [kind, d] of this.panel) {
+      d.options = options.get(kind) ?? {};
       if (wanted.has(kind)) continue;
       d.node.remove();
       this.panel.delete(kind);
@@ -205,7 +215,7 @@ export class Visuals {
       node.dataset.kind = kind;
       node.title = `.${kind}()`;
       this.panelEl.append(node);
-      this.panel.set(kind, { kind, node, canvas: new Canvas(node), state: newDrawState() });
+      this.panel.set(kind, { kind, node, canvas: new Canvas(node), state: newDrawState(), options: options.get(kind) ?? {} });
     }
     this.panelEl.hidden = wanted.size === 0;
   }

@@ -12,6 +12,7 @@ import type { EventInfo } from "../../server/http/protocol.ts";
 import type { VisualKind } from "../../server/pattern/visual-methods.ts";
 import { STAGE } from "../editor/theme.ts";
 import { laneOf, pitchOf } from "../live/pitch.ts";
+import type { VisualOptions } from "../live/visual-sites.ts";
 
 /** What a drawing needs to paint one frame. */
 export type DrawFrame = {
@@ -55,16 +56,30 @@ export function pianorollRow(state: DrawState, height: number, pitch: number): {
   return { y: height - (pitch - state.low + 1) * h, h };
 }
 
-export function paint(kind: VisualKind, f: DrawFrame, state: DrawState): void {
+/** Cycles before the playhead a drawing shows: Strudel's `cycles` option, less the short future we have. */
+export function pastCycles(options: VisualOptions): number {
+  const cycles = Number(options.cycles);
+  return Number.isFinite(cycles) && cycles > 0 ? Math.max(0.25, Math.min(16, cycles - FUTURE_CYCLES)) : PAST_CYCLES;
+}
+
+/**
+ * Paints one frame. Of Strudel's options: `fold` (pianoroll: only the rows
+ * played, as the punchcard), `labels` (the rows' names), `cycles` (how much
+ * time is shown; see pastCycles).
+ */
+export function paint(kind: VisualKind, f: DrawFrame, state: DrawState, options: VisualOptions = {}): void {
   const { ctx, width, height } = f;
   ctx.fillStyle = STAGE.panel;
   ctx.fillRect(0, 0, width, height);
-  if (kind === "pianoroll") paintRoll(f, pianorollRowOf(f, state));
-  else if (kind === "punchcard") paintRoll(f, punchcardRowOf(f, state));
-  else if (kind === "spiral") paintSpiral(f);
+  if (kind === "pianoroll" || kind === "punchcard") {
+    const folded = kind === "punchcard" || !!options.fold;
+    paintRoll(f, folded ? punchcardRowOf(f, state) : pianorollRowOf(f, state));
+    if (folded && options.labels) paintLabels(f, state);
+  }
+  if (kind === "spiral") paintSpiral(f);
   else if (kind === "pitchwheel") paintPitchwheel(f);
   else if (kind === "scope" || kind === "tscope") paintWave(ctx, width, height, f.samples, STAGE.ok);
-  else paintSpectrum(f);
+  else if (kind === "spectrum" || kind === "fscope") paintSpectrum(f);
 }
 
 type RowOf = (e: EventInfo) => { y: number; h: number };
@@ -117,6 +132,15 @@ function paintRoll(f: DrawFrame, rowOf: RowOf): void {
   }
   ctx.fillStyle = STAGE.text;
   ctx.fillRect(Math.round(x(now)), 0, 2, height);
+}
+
+/** The folded rows' names, at the left. */
+function paintLabels(f: DrawFrame, state: DrawState): void {
+  const { ctx, height } = f;
+  const h = height / Math.max(1, state.rows.length);
+  ctx.fillStyle = STAGE.text;
+  ctx.font = `${Math.max(8, Math.min(12, h - 2))}px system-ui, sans-serif`;
+  state.rows.forEach((label, i) => ctx.fillText(label, 4, i * h + h / 2 + 4));
 }
 
 /** One turn per cycle, the present on the outside at the top, the past winding inwards. */
