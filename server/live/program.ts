@@ -8,7 +8,7 @@
  */
 import { Pattern, isPattern, mini, reify, setPlainStrings, type PatternLike } from "../pattern/index.ts";
 import { library } from "../pattern/library.ts";
-import { evaluateProgram, type PatternHooks, type PlayedPattern } from "./evaluate.ts";
+import { evaluateProgram, runtimeError, type PatternHooks, type PlayedPattern } from "./evaluate.ts";
 import type { PositionMap } from "./position-map.ts";
 import { checkCps } from "./tempo.ts";
 import type { SampleMap } from "../engine/index.ts";
@@ -54,7 +54,13 @@ const hooks: PatternHooks<Pattern> = {
  */
 export async function evaluate(source: string, options: { id?: number; host?: Record<string, unknown> } = {}): Promise<EvaluatedProgram> {
   const effects: ProgramEffects = {};
+  // Strudel's REPL `all(f)`: f applies to every pattern the program plays, once the program has run.
+  const everywhere: ((p: Pattern) => unknown)[] = [];
   const helpers = {
+    all: (f: unknown) => {
+      if (typeof f !== "function") throw new TypeError(`all() expects a function of a pattern, such as all(x => x.gain(0.8)); got ${typeof f}`);
+      everywhere.push(f as (p: Pattern) => unknown);
+    },
     setcps: (cps: unknown) => void (effects.cps = checkCps(Number(cps))),
     setCps: (cps: unknown) => void (effects.cps = checkCps(Number(cps))),
     setcpm: (cpm: unknown) => void (effects.cps = checkCps(Number(cpm) / 60)),
@@ -79,5 +85,17 @@ export async function evaluate(source: string, options: { id?: number; host?: Re
     },
   };
   const { played, transpiled } = await evaluateProgram(source, library, { ...options.host, ...helpers }, hooks, options.id);
+  for (const f of everywhere) {
+    for (const p of played) {
+      let out: unknown;
+      try {
+        out = f(p.pattern);
+      } catch (err) {
+        throw runtimeError(err, "evaluate", transpiled.map);
+      }
+      if (!isPattern(out)) throw runtimeError(new TypeError(`all(f): f returned ${out === undefined ? "nothing" : typeof out}, not a pattern (write x => x.gain(0.8), without braces)`), "evaluate", transpiled.map);
+      p.pattern = out;
+    }
+  }
   return { played, map: transpiled.map, effects };
 }

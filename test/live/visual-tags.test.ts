@@ -50,4 +50,14 @@ describe("drawing methods headless", () => {
       ["outline: 2px solid red", { s: "sd" }],
     ]);
   });
+
+  test("all(f) applies f to every pattern the program plays, as in Strudel's REPL", async () => {
+    const code = `all(x => x.pianoroll().gain(0.5))\n$: s("bd sd")\n$: note("c3")`;
+    const [a, b] = await patterns(code);
+    const at = code.indexOf("pianoroll");
+    expect(a!.queryArc(0, 1).map((h) => [h.value, h.context.visuals])).toEqual([[{ s: "bd", gain: 0.5 }, [at]], [{ s: "sd", gain: 0.5 }, [at]]]);
+    expect(b!.queryArc(0, 1).map((h) => h.value)).toEqual([{ note: "c3", gain: 0.5 }]);
+    await expect(evaluate(`all(3)\n$: s("bd")`)).rejects.toThrow(/all\(\) expects a function of a pattern/);
+    await expect(evaluate(`all(x => { x.gain(1) })\n$: s("bd")`)).rejects.toThrow(/returned nothing, not a pattern/);
+  });
 });

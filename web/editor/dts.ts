@@ -38,6 +38,7 @@ export const LIVE_HELPERS: readonly { name: string; params: string; doc: string;
     example: 'samples("~/samples/Dirt-Samples")',
   },
   { name: "link", params: "on?: boolean", doc: "Joins the Ableton Link session on the network (`link(false)` leaves): tempo and downbeat shared with the peers, 4 beats a cycle.", example: "link(true)" },
+  { name: "all", params: "f: (pat: Pattern) => Pattern", doc: "Applies `f` to every pattern the program plays (after the program has run), as Strudel's REPL does.", example: "all(x => x.pianoroll())" },
   { name: "record", params: "name?: string | false", doc: "Records the output to a new WAV take in the recordings folder; `record(false)` stops.", example: 'record("set-1")' },
 ];
 
