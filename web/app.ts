@@ -355,13 +355,14 @@ export function startApp(): App {
   // ------------------------------------------------------------ frames
 
   const frame = (now: number) => {
+    // The next frame first: a display that throws (a drawing's bug) must not stop the others for good.
+    requestAnimationFrame(frame);
     clockDisplay.paint(now);
     meters.paint(now);
     highlighter.paint(now);
     pianoroll.paint(now);
     scope.paint();
     visuals.paint(now);
-    requestAnimationFrame(frame);
   };
   requestAnimationFrame(frame);
 

@@ -34,8 +34,14 @@ afterAll(async () => {
 
 async function evaluateAll(code: string): Promise<void> {
   await typeIntoEditor(w.page, code);
+  const before = await w.page.evaluate(() => performance.now());
   await w.page.keyboard.press("Control+Enter");
-  await until("the evaluation's answer", async () => /▶|nothing plays/.test((await w.page.textContent("#message")) ?? ""), 30_000);
+  // The answer, read from the evaluator (a server warning may replace the message line before it is read).
+  await until(
+    "the evaluation's answer",
+    () => w.page.evaluate((t) => { const e = (window as any).ostinato.lastEval; return e.keyAt >= t && e.repliedAt !== undefined; }, before),
+    30_000,
+  );
 }
 
 type Pixel = "note" | "red";
