@@ -30,6 +30,7 @@ ost_result ost_buses_init(ost_buses *b, uint32_t count, float rate, uint32_t cha
         if (ost_reverb_init(&orb->reverb, rate) != OST_OK) goto oom;
         ost_phaser_init(&orb->phaser, rate);
         ost_compressor_init(&orb->compressor, rate);
+        ost_duck_init(&orb->duck);
     }
     return OST_OK;
 oom:
@@ -66,6 +67,7 @@ void ost_buses_configure(ost_buses *b, const float *v) {
     if (v[OST_PARAM_DELAY] > 0.0f) {
         float t = v[OST_PARAM_DELAYTIME];
         if (v[OST_PARAM_LOCK] >= 0.5f) t /= v[OST_PARAM_CPS]; /* cycles -> seconds */
+        if (v[OST_PARAM_DELAYSYNC] > 0.0f) t = v[OST_PARAM_DELAYSYNC] / v[OST_PARAM_CPS];
         ost_delay_set(&o->delay, t, v[OST_PARAM_DELAYFEEDBACK]);
     }
     if (v[OST_PARAM_ROOM] > 0.0f)
@@ -78,6 +80,13 @@ void ost_buses_configure(ost_buses *b, const float *v) {
         ost_compressor_set(&o->compressor, v[OST_PARAM_COMPRESSOR], v[OST_PARAM_COMPRESSORRATIO],
                            v[OST_PARAM_COMPRESSORKNEE], v[OST_PARAM_COMPRESSORATTACK],
                            v[OST_PARAM_COMPRESSORRELEASE]);
+}
+
+void ost_buses_duck(ost_buses *b, const float *v, uint32_t at) {
+    if (!(v[OST_PARAM_DUCKORBIT] >= 0.0f)) return;
+    uint32_t target = (uint32_t)v[OST_PARAM_DUCKORBIT] % b->count;
+    ost_duck_trigger_at(&b->orbits[target].duck, at, v[OST_PARAM_DUCKDEPTH], v[OST_PARAM_DUCKONSET],
+                        v[OST_PARAM_DUCKATTACK], b->rate);
 }
 
 /* The lanes of an accumulator summed into a float buffer (zeros when the
@@ -138,7 +147,10 @@ void ost_buses_finish(ost_buses *b, uint32_t n, float *const *pair_l, float *con
             cleared = 1;
         }
         int sleeping = o->delay.sleeping && o->reverb.sleeping && o->phaser.sleeping;
-        if (!o->live && sleeping && !o->fx_clear) continue; /* nothing played into it, no tail rings on */
+        if (!o->live && sleeping && !o->fx_clear) { /* nothing played into it, no tail rings on */
+            if (ost_duck_active(&o->duck)) ost_duck_process(&o->duck, NULL, NULL, n);
+            continue;
+        }
         for (int k = 0; k < OST_BUS_COUNT; k++) sum_lanes(o, k, o->sum[k], n);
         float *l = o->sum[OST_BUS_DRY_L], *r = o->sum[OST_BUS_DRY_R];
         ost_phaser_process(&o->phaser, o->sum[OST_BUS_PHASER_L], o->sum[OST_BUS_PHASER_R], l, r, n,
@@ -153,6 +165,7 @@ void ost_buses_finish(ost_buses *b, uint32_t n, float *const *pair_l, float *con
                                !(o->live & (3u << OST_BUS_REVERB_L)));
         }
         ost_compressor_process(&o->compressor, l, r, n);
+        if (ost_duck_active(&o->duck)) ost_duck_process(&o->duck, l, r, n);
         /* Relaxed: a routing change takes effect from some step on; nothing
            else is published through it. */
         uint32_t pair = OST_LOAD(&b->route[i], OST_RELAXED);

@@ -10,7 +10,8 @@
  *
  * After the voices: per orbit, the phaser (fed by the voices that asked for
  * it), the delay and the reverb add their outputs to the dry sum; the
- * compressor (when an event set one) acts on that; the orbit goes to its
+ * compressor (when an event set one) acts on that, then the ducking that
+ * other orbits' events ask for (duck.h); the orbit goes to its
  * output pair (0 = the master; see ost_engine_route_orbit). Effects whose
  * input is silent sleep once their tails have died away.
  *
@@ -29,6 +30,7 @@
 #include "compressor.h"
 #include "delay.h"
 #include "dsp.h"
+#include "duck.h"
 #include "ostinato.h"
 #include "phaser.h"
 #include "reverb.h"
@@ -56,6 +58,7 @@ typedef struct ost_orbit {
     ost_reverb reverb;
     ost_phaser phaser;
     ost_compressor compressor;
+    ost_duck duck;              /**< side-chain ducking by other orbits' events (last, after the compressor) */
     uint32_t fx_fade_left;      /**< frames left of a fade of the effect tails (0: none) */
     uint32_t fx_fade_total;
     int fx_clear;               /**< faded out: clear the delay and reverb at the next step */
@@ -92,6 +95,9 @@ static inline ost_vf *ost_buses_acquire(ost_buses *b, uint32_t orbit, uint32_t b
 /** Takes an event's effect settings into its orbit (the effects it sends
  *  to). Thread: audio. */
 void ost_buses_configure(ost_buses *b, const float *params);
+/** An event at frame `at` of this step ducks orbit params[DUCKORBIT] (when
+ *  it is >= 0) by its duckdepth, duckonset and duckattack. Thread: audio. */
+void ost_buses_duck(ost_buses *b, const float *params, uint32_t at);
 /** Fades every orbit's effect tails (delay, reverb) out over `frames`
  *  frames, then clears them; an orbit whose effects sleep is left alone.
  *  The clearing is one orbit per step at most, so the work per step stays

@@ -11,6 +11,7 @@
 #include "filter.h"
 #include "noise.h"
 #include "osc.h"
+#include "tremolo.h"
 
 #define C2_HZ 65.406395f /* the pitch at which samples and drums play as recorded */
 
@@ -120,6 +121,21 @@ static void pick_table(ost_voices *p, ost_group *g, ost_chain *c, int l, float d
     ost_wt_pick(p->wt, wave, fminf(dt, 0.45f), &g->wt_off[l], &g->wt_len[l]);
 }
 
+/* The filter LFOs' cutoff factors at the chunk's start, 2^(depth x (wave +
+   dc)) per lane (1 where a filter has no LFO); their phases advance by the
+   chunk. */
+static void filter_lfos(const ost_group *g, ost_chain_lanes *v, uint32_t n, ost_vf *out) {
+    for (int f = 0; f < 3; f++) {
+        for (int l = 0; l < OST_LANES; l++) {
+            if (!(g->active >> l & 1u) || v->flfo_inc[f][l] == 0.0f) continue;
+            float w = ost_lfo_value(v->flfo_ph[f][l], (int)v->flfo_shape[f][l], v->flfo_skew[f][l]);
+            out[f][l] = exp2f(v->flfo_depth[f][l] * (w + v->flfo_dc[f][l]));
+            v->flfo_ph[f][l] += v->flfo_inc[f][l] * (float)n;
+            v->flfo_ph[f][l] -= floorf(v->flfo_ph[f][l]);
+        }
+    }
+}
+
 /* Every OST_CTL_FRAMES: pitch (vibrato, pitch envelope, accelerate, FM
    envelope) and the lowpass envelope. Runs once per chunk, so branches on
    the kind here cost nothing per sample. */
@@ -151,9 +167,16 @@ static void control_update(ost_voices *p, ost_group *g, ost_chain *c, uint32_t n
         }
         if (kind & OST_KIND_LPENV) v->lpenv_level[l] = ctl_env_advance(&c->lpenv[l], n);
     }
-    if (kind & OST_KIND_LPENV) {
-        ost_vf cut = v->lp_cut;
-        for (int l = 0; l < OST_LANES; l++) cut[l] *= exp2f(v->lp_depth[l] * v->lpenv_level[l]);
+    ost_vf lfo[3] = {ost_vf_set(1.0f), ost_vf_set(1.0f), ost_vf_set(1.0f)};
+    if (kind & OST_KIND_FLFO) filter_lfos(g, v, n, lfo);
+    if ((kind & OST_KIND_FLFO) && (kind & OST_FILTER_HP))
+        svf_coefs(v->hp_cut * lfo[OST_FLFO_HP], v->hp_q, p->rate, &v->hp_a1, &v->hp_a2, &v->hp_a3, &v->hp_k);
+    if ((kind & OST_KIND_FLFO) && (kind & OST_FILTER_BP))
+        svf_coefs(v->bp_cut * lfo[OST_FLFO_BP], v->bp_q, p->rate, &v->bp_a1, &v->bp_a2, &v->bp_a3, &v->bp_k);
+    if ((kind & OST_KIND_LPENV) || ((kind & OST_KIND_FLFO) && (kind & OST_FILTER_LP))) {
+        ost_vf cut = v->lp_cut * lfo[OST_FLFO_LP];
+        if (kind & OST_KIND_LPENV)
+            for (int l = 0; l < OST_LANES; l++) cut[l] *= exp2f(v->lp_depth[l] * v->lpenv_level[l]);
         float rate = p->rate;
         if (kind & OST_KIND_LADDER) {
             cut = ost_vf_clamp(cut, ost_vf_set(10.0f), ost_vf_set(0.45f * rate));
@@ -720,7 +743,7 @@ void ost_chain_setup(ost_chain *c, uint32_t kind) {
     default: c->source = drum_source((int)sound); break;
     }
 #undef PICK
-    c->control = (kind & (OST_KIND_PITCH | OST_KIND_FM | OST_KIND_LPENV)) ? control_update : NULL;
+    c->control = (kind & (OST_KIND_PITCH | OST_KIND_FM | OST_KIND_LPENV | OST_KIND_FLFO)) ? control_update : NULL;
     c->n_stages = 0;
     if (kind & OST_FILTER_LP)
         c->stages[c->n_stages++] = (kind & OST_KIND_LADDER) ? stage_ladder : (kind & OST_KIND_LP24) ? stage_lp24 : stage_lp12;
@@ -733,6 +756,7 @@ void ost_chain_setup(ost_chain *c, uint32_t kind) {
     if ((kind & OST_KIND_SHAPE) && (kind & OST_KIND_DISTORT)) c->stages[c->n_stages++] = stage_shape_distort;
     else if (kind & OST_KIND_SHAPE) c->stages[c->n_stages++] = stage_shape;
     else if (kind & OST_KIND_DISTORT) c->stages[c->n_stages++] = stage_distort;
+    if (kind & OST_KIND_TREMOLO) c->stages[c->n_stages++] = ost_tremolo_stage;
     int sends = (kind & OST_KIND_SENDS) != 0, phaser = (kind & OST_KIND_PHASER) != 0;
     c->output = phaser ? (sends ? out_phaser_sends : out_phaser) : (sends ? out_sends : out_plain);
     c->ctl_left = 0;
@@ -908,6 +932,31 @@ static int sample_start(ost_voices *p, ost_group *g, int l, const ost_event *e, 
     return 1;
 }
 
+/* The filter LFOs of lane l: rate, depth, offset, shape and skew of each
+   (ostinato.h); the first chunk's coefficients come from the control update
+   that runs before the lane's first frame. */
+_Static_assert(OST_PARAM_LPDC == OST_PARAM_LPRATE + 5 && OST_PARAM_HPRATE == OST_PARAM_LPRATE + 6 &&
+                   OST_PARAM_BPRATE == OST_PARAM_HPRATE + 6, "a filter LFO's parameters are six in a row");
+
+/* The cutoff factor of filter LFO f of lane l at its start (1 without one). */
+static float filter_lfo_first(const ost_chain_lanes *cv, int f, int l) {
+    if (cv->flfo_inc[f][l] == 0.0f) return 1.0f;
+    return exp2f(cv->flfo_depth[f][l] * (ost_lfo_value(0.0f, (int)cv->flfo_shape[f][l], cv->flfo_skew[f][l]) + cv->flfo_dc[f][l]));
+}
+
+static void filter_lfos_start(ost_chain_lanes *cv, int l, const float *v, float rate) {
+    static const int base[3] = {OST_PARAM_LPRATE, OST_PARAM_HPRATE, OST_PARAM_BPRATE};
+    for (int f = 0; f < 3; f++) {
+        const float *q = v + base[f]; /* rate, sync, depth, shape, skew, dc: the table's order */
+        cv->flfo_inc[f][l] = ost_lfo_increment(q[0], q[1], v[OST_PARAM_CPS], rate);
+        cv->flfo_depth[f][l] = q[2];
+        cv->flfo_shape[f][l] = (float)ost_lfo_shape_index(q[3]);
+        cv->flfo_skew[f][l] = ost_lfo_skew(q[4]);
+        cv->flfo_dc[f][l] = q[5];
+        cv->flfo_ph[f][l] = 0.0f;
+    }
+}
+
 int ost_chain_start(ost_voices *p, ost_group *g, int l, const ost_event *e) {
     ost_chain *c = g->chain;
     const float *v = e->params;
@@ -972,7 +1021,8 @@ int ost_chain_start(ost_voices *p, ost_group *g, int l, const ost_event *e) {
             cv->accel[l] = v[OST_PARAM_ACCELERATE] / fmaxf((float)e->dur_frames, 1.0f);
     }
     pick_table(p, g, c, l, g->dt[l]); /* oscillators: their wavetable */
-    /* filters */
+    /* filters (and their LFOs' first values) */
+    if (kind & OST_KIND_FLFO) filter_lfos_start(cv, l, v, rate);
     if (kind & OST_FILTER_LP) {
         float q = v[OST_PARAM_RESONANCE];
         cv->lp_cut[l] = v[OST_PARAM_CUTOFF];
@@ -983,7 +1033,8 @@ int ost_chain_start(ost_voices *p, ost_group *g, int l, const ost_event *e) {
         if (kind & OST_KIND_LPENV)
             ctl_env_start(&c->lpenv[l], v[OST_PARAM_LPATTACK], v[OST_PARAM_LPDECAY], v[OST_PARAM_LPSUSTAIN],
                           v[OST_PARAM_LPRELEASE], rate);
-        float cut = v[OST_PARAM_CUTOFF] * ((kind & OST_KIND_LPENV) ? exp2f(cv->lp_depth[l] * c->lpenv[l].level) : 1.0f);
+        float cut = v[OST_PARAM_CUTOFF] * ((kind & OST_KIND_LPENV) ? exp2f(cv->lp_depth[l] * c->lpenv[l].level) : 1.0f) *
+                    filter_lfo_first(cv, OST_FLFO_LP, l);
         ost_svf_coefs a = ost_svf_design(cut, (kind & OST_KIND_LP24) ? 0.5412f : q, rate);
         cv->lp_a1[l] = a.a1, cv->lp_a2[l] = a.a2, cv->lp_a3[l] = a.a3;
         ost_svf_coefs b = ost_svf_design(cut, q * (1.3066f / 0.70710678f), rate);
@@ -992,14 +1043,17 @@ int ost_chain_start(ost_voices *p, ost_group *g, int l, const ost_event *e) {
         float gg = tanf((float)M_PI * fc / rate);
         cv->lad_g[l] = gg / (1.0f + gg);
     }
+    cv->hp_cut[l] = v[OST_PARAM_HCUTOFF], cv->hp_q[l] = v[OST_PARAM_HRESONANCE];
+    cv->bp_cut[l] = v[OST_PARAM_BANDF], cv->bp_q[l] = v[OST_PARAM_BANDQ];
     if (kind & OST_FILTER_HP) {
-        ost_svf_coefs a = ost_svf_design(v[OST_PARAM_HCUTOFF], v[OST_PARAM_HRESONANCE], rate);
+        ost_svf_coefs a = ost_svf_design(v[OST_PARAM_HCUTOFF] * filter_lfo_first(cv, OST_FLFO_HP, l), v[OST_PARAM_HRESONANCE], rate);
         cv->hp_a1[l] = a.a1, cv->hp_a2[l] = a.a2, cv->hp_a3[l] = a.a3, cv->hp_k[l] = a.k;
     }
     if (kind & OST_FILTER_BP) {
-        ost_svf_coefs a = ost_svf_design(v[OST_PARAM_BANDF], v[OST_PARAM_BANDQ], rate);
+        ost_svf_coefs a = ost_svf_design(v[OST_PARAM_BANDF] * filter_lfo_first(cv, OST_FLFO_BP, l), v[OST_PARAM_BANDQ], rate);
         cv->bp_a1[l] = a.a1, cv->bp_a2[l] = a.a2, cv->bp_a3[l] = a.a3, cv->bp_k[l] = a.k;
     }
+    if (kind & OST_KIND_TREMOLO) ost_tremolo_start(cv, l, v, rate);
     if (kind & OST_KIND_VOWEL) {
         int vw = (int)v[OST_PARAM_VOWEL] - 1;
         if (vw < 0) vw = 0;

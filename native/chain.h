@@ -5,13 +5,13 @@
  * Per span of frames, for the OST_LANES voices of a group:
  *   control (only kinds whose pitch or cutoff moves; every OST_CTL_FRAMES):
  *       vibrato, pitch envelope, accelerate, FM envelope -> increments;
- *       lowpass envelope -> filter coefficients;
+ *       lowpass envelope and the filter LFOs -> filter coefficients;
  *   source: oscillator (with FM), supersaw, pulse, noise, drum or sample,
  *       into one or two channel buffers;
  *   the amplitude envelope (x gain is applied at the output);
  *   the stages the kind switched on, in Strudel's order: lowpass (12 dB,
  *       24 dB or ladder), highpass, bandpass, vowel, coarse, crush, shape,
- *       distort (those two 4x oversampled, see shaper.h);
+ *       distort (those two 4x oversampled, see shaper.h), tremolo;
  *   output: postgain, pan (balance for stereo sources), dry level and the
  *       delay and reverb sends into the orbit's buses (or into its phaser).
  * Every function pointer is chosen once, when the group is made; every
@@ -23,6 +23,7 @@
 #define OST_CHAIN_H
 
 #include "drum.h"
+#include "lfo.h"
 #include "shaper.h"
 #include "voice.h"
 
@@ -74,7 +75,14 @@ typedef struct ost_chain_lanes {
     ost_vf dr_f1a1, dr_f1a2, dr_f1a3, dr_f1k, dr_f1s1, dr_f1s2;
     ost_vf dr_f2a1, dr_f2a2, dr_f2a3, dr_f2k, dr_f2s1, dr_f2s2;
     ost_vf dr_level;
+    /* filter LFOs (index OST_FLFO_LP, _HP, _BP) and tremolo (tremolo.h) */
+    ost_vf flfo_ph[3], flfo_inc[3], flfo_depth[3], flfo_dc[3], flfo_shape[3], flfo_skew[3];
+    ost_vf hp_cut, hp_q, bp_cut, bp_q;
+    ost_vf trem_ph, trem_inc, trem_depth;
+    ost_lfo_shape trem_shape;
 } ost_chain_lanes;
+
+enum { OST_FLFO_LP, OST_FLFO_HP, OST_FLFO_BP };
 
 /** A control-rate envelope of one lane: attack -> decay -> sustain, and a
  *  release after note-off. Levels 0..1. */

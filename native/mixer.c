@@ -174,6 +174,7 @@ static void apply_event(ost_mixer *m, const ost_event *e, int late, uint32_t off
     case OST_EVENT_NOTE: {
         if (late) m->late++;
         if ((int)e->params[OST_PARAM_SOUND] >= 0) ost_buses_configure(&m->buses, e->params);
+        ost_buses_duck(&m->buses, e->params, offset);
         int r = ost_voices_start(&m->voices, e, offset);
         if (r > 0) m->played++;
         else if (r == 0) m->unknown++;

@@ -223,7 +223,38 @@ OST_API float ost_sound_level(uint32_t index);
     X(COMPRESSORRATIO, "compressorRatio", 4.0f, 1.0f, 40.0f, "compressor ratio")               \
     X(COMPRESSORKNEE, "compressorKnee", 6.0f, 0.0f, 40.0f, "compressor knee width, dB")       \
     X(COMPRESSORATTACK, "compressorAttack", 0.005f, 0.0001f, 1.0f, "compressor attack, seconds") \
-    X(COMPRESSORRELEASE, "compressorRelease", 0.1f, 0.001f, 5.0f, "compressor release, seconds")
+    X(COMPRESSORRELEASE, "compressorRelease", 0.1f, 0.001f, 5.0f, "compressor release, seconds") \
+    OST_PARAM_TABLE_MOD(X)
+
+/* Ducking and modulation (duck.c, lfo.h, tremolo.c). A filter LFO is on when
+ * its rate or sync is above 0: rate = sync x cps when sync is set (sync is
+ * LFO periods per cycle), else rate Hz; the cutoff is multiplied by
+ * 2^(depth x (wave + dc)), wave in -1..1. LFO shapes: 0 sine, 1 triangle,
+ * 2 square, 3 saw (rising), 4 ramp (falling); skew 0.5 is symmetric, 0 and
+ * 1 lean the wave's peak to the start or end of its period. */
+#define OST_FILTER_LFO_PARAMS(X, P, p, what)                                                             \
+    X(P##RATE, p "rate", 0.0f, 0.0f, 1000.0f, what " LFO rate, Hz (0 = off unless sync)")               \
+    X(P##SYNC, p "sync", 0.0f, 0.0f, 1000.0f, what " LFO rate in periods per cycle (x cps; 0 = use rate)") \
+    X(P##DEPTH, p "depth", 1.0f, 0.0f, 10.0f, what " LFO depth, octaves either side")                    \
+    X(P##SHAPE, p "shape", 0.0f, 0.0f, 4.0f, what " LFO shape: 0 sine 1 tri 2 square 3 saw 4 ramp")      \
+    X(P##SKEW, p "skew", 0.5f, 0.0f, 1.0f, what " LFO skew (0.5 symmetric)")                             \
+    X(P##DC, p "dc", 0.0f, -1.0f, 1.0f, what " LFO offset, added to the wave")
+#define OST_PARAM_TABLE_MOD(X)                                                                            \
+    X(DUCKORBIT, "duckorbit", -1.0f, -1.0f, 31.0f, "the orbit this event ducks from its start (-1 = none)") \
+    X(DUCKDEPTH, "duckdepth", 1.0f, 0.0f, 1.0f, "how far the ducked orbit goes down: gain 1 - depth")     \
+    X(DUCKONSET, "duckonset", 0.003f, 0.0f, 10.0f, "ducking: time to go down, seconds")                  \
+    X(DUCKATTACK, "duckattack", 0.1f, 0.0f, 60.0f, "ducking: time to come back to gain 1, seconds")      \
+    OST_FILTER_LFO_PARAMS(X, LP, "lp", "lowpass")                                                         \
+    OST_FILTER_LFO_PARAMS(X, HP, "hp", "highpass")                                                        \
+    OST_FILTER_LFO_PARAMS(X, BP, "bp", "bandpass")                                                        \
+    X(TREMOLO, "tremolo", 0.0f, 0.0f, 1000.0f, "tremolo rate, Hz (0 = off unless tremolosync)")          \
+    X(TREMOLOSYNC, "tremolosync", 0.0f, 0.0f, 1000.0f, "tremolo rate in periods per cycle (x cps)")     \
+    X(TREMOLODEPTH, "tremolodepth", 1.0f, 0.0f, 1.0f, "tremolo depth: the gain dips to 1 - depth")      \
+    X(TREMOLOSHAPE, "tremoloshape", 0.0f, 0.0f, 4.0f, "tremolo shape: 0 sine 1 tri 2 square 3 saw 4 ramp") \
+    X(TREMOLOSKEW, "tremoloskew", 0.5f, 0.0f, 1.0f, "tremolo skew (0.5 symmetric)")                      \
+    X(TREMOLOPHASE, "tremolophase", 0.0f, 0.0f, 1.0f, "tremolo start phase, periods")                    \
+    X(DELAYSYNC, "delaysync", 0.0f, 0.0f, 16.0f, "delay time in cycles (x 1 / cps; 0 = delaytime)")    \
+    X(CHORUS, "chorus", 0.0f, 0.0f, 1.0f, "chorus send into the orbit's chorus, 0..1")
 
 typedef enum ost_param {
 #define OST_X(id, name, def, lo, hi, doc) OST_PARAM_##id,
@@ -233,7 +264,7 @@ typedef enum ost_param {
 } ost_param;
 
 /** Room in every event record for parameters; the table may grow up to it. */
-#define OST_EVENT_PARAM_CAPACITY 96
+#define OST_EVENT_PARAM_CAPACITY 128
 
 /** Number of parameters in the table. Thread: any. */
 OST_API uint32_t ost_param_count(void);

@@ -143,6 +143,15 @@ static void lane_fade(ost_voices *p, ost_group *g, int l, uint32_t frames) {
 
 static uint32_t plain_sound(uint32_t sound) { return sound < OST_SOUND_SUPERSAW; }
 
+/* The kind bits of the filter LFOs (on a filter that is on) and the tremolo. */
+static uint32_t modulation_kind(const float *v, uint32_t k) {
+    int lp = (k & OST_FILTER_LP) && (v[OST_PARAM_LPRATE] > 0.0f || v[OST_PARAM_LPSYNC] > 0.0f) && v[OST_PARAM_LPDEPTH] > 0.0f;
+    int hp = (k & OST_FILTER_HP) && (v[OST_PARAM_HPRATE] > 0.0f || v[OST_PARAM_HPSYNC] > 0.0f) && v[OST_PARAM_HPDEPTH] > 0.0f;
+    int bp = (k & OST_FILTER_BP) && (v[OST_PARAM_BPRATE] > 0.0f || v[OST_PARAM_BPSYNC] > 0.0f) && v[OST_PARAM_BPDEPTH] > 0.0f;
+    int trem = (v[OST_PARAM_TREMOLO] > 0.0f || v[OST_PARAM_TREMOLOSYNC] > 0.0f) && v[OST_PARAM_TREMOLODEPTH] > 0.0f;
+    return (lp || hp || bp ? OST_KIND_FLFO : 0u) | (trem ? OST_KIND_TREMOLO : 0u);
+}
+
 /* The kind of a voice for an event (and, for samples, its data). */
 static uint32_t kind_of(const ost_voices *p, const ost_event *e, const ost_sample_data *d) {
     const float *v = e->params;
@@ -167,6 +176,7 @@ static uint32_t kind_of(const ost_voices *p, const ost_event *e, const ost_sampl
     if (v[OST_PARAM_DISTORT] > 0.0f) k |= OST_KIND_DISTORT;
     if (v[OST_PARAM_DELAY] > 0.0f || v[OST_PARAM_ROOM] > 0.0f) k |= OST_KIND_SENDS;
     if (v[OST_PARAM_PHASERRATE] > 0.0f) k |= OST_KIND_PHASER;
+    k |= modulation_kind(v, k);
     if (sound == OST_SOUND_SUPERSAW || (d && d->channels == 2)) k |= OST_KIND_STEREO;
     if (d && d->streamed) k |= OST_KIND_STREAM;
     if (!plain_sound(sound) || (k & ~(uint32_t)(OST_FILTER_COMBOS - 1))) k |= OST_KIND_CHAIN;

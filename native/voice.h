@@ -64,9 +64,11 @@ enum {
     OST_KIND_STEREO = 1u << 15, /**< two-channel source (stereo sample, supersaw) */
     OST_KIND_STREAM = 1u << 16, /**< a sample streamed from disk */
     OST_KIND_FM = 1u << 17,
-    OST_KIND_FLAG_BITS = 18,
-    OST_KIND_ORBIT_SHIFT = 18,  /**< 5 bits of orbit */
-    OST_KIND_SOUND_SHIFT = 23,  /**< then the sound */
+    OST_KIND_FLFO = 1u << 18,    /**< a filter's cutoff follows its LFO */
+    OST_KIND_TREMOLO = 1u << 19,
+    OST_KIND_FLAG_BITS = 21,
+    OST_KIND_ORBIT_SHIFT = 21,  /**< 5 bits of orbit */
+    OST_KIND_SOUND_SHIFT = 26,  /**< then the sound */
     OST_PLAIN_KINDS = OST_SOUND_SUPERSAW * OST_FILTER_COMBOS, /**< oscillators and noise x filters */
 };
 

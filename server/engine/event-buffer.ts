@@ -67,6 +67,9 @@ const BOOKKEEPING = ["duration", "dur", "cycle", "delta", "clip", "legato", "val
 /** Vowels, and Strudel's filter types, as the engine numbers them. */
 const VOWELS: Record<string, number> = { a: 1, e: 2, i: 3, o: 4, u: 5 };
 const FTYPES: Record<string, number> = { "12db": 0, ladder: 1, "24db": 2 };
+/** LFO wave names of the filter LFOs and the tremolo (native/lfo.h: 0 sine ... 4 ramp). */
+const LFO_SHAPES: Record<string, number> = { sine: 0, sin: 0, tri: 1, triangle: 1, square: 2, sqr: 2, saw: 3, sawtooth: 3, ramp: 4 };
+const LFO_SHAPE_KEYS = ["lpshape", "hpshape", "bpshape", "tremoloshape"];
 
 /** The built-in kit a bank name asks for: 1 808-like, 2 909-like, else 0 (the default kit). */
 export function drumKitOf(bank: unknown): number {
@@ -128,6 +131,7 @@ export class EventBuffer {
   readonly #tables: Tables;
   readonly #p: Record<string, number>; // parameter indices by name
   readonly #controls = new Map<string, number>();
+  readonly #lfoShapes: Set<number>;
   readonly #notes = new Map<string, number>();
   readonly #samples?: SampleResolver;
   readonly #strudel: boolean;
@@ -147,6 +151,7 @@ export class EventBuffer {
     this.#samples = options.samples;
     this.#strudel = options.strudel ?? false;
     this.#p = Object.fromEntries(this.#tables.paramIndex);
+    this.#lfoShapes = new Set(LFO_SHAPE_KEYS.map((k) => this.#p[k]!));
     for (const [name, index] of this.#tables.paramIndex) this.#controls.set(name, index);
     for (const [alias, name] of Object.entries(ALIASES)) {
       const index = this.#tables.paramIndex.get(name);
@@ -313,6 +318,7 @@ export class EventBuffer {
     if (index === P.vowel) return VOWELS[value.toLowerCase()] ?? 0;
     if (index === P.ftype) return FTYPES[value.toLowerCase()] ?? numeric(value);
     if (index === P.unit) return value === "c" ? 1 : 0;
+    if (this.#lfoShapes.has(index)) return LFO_SHAPES[value.toLowerCase()] ?? numeric(value);
     return numeric(value);
   }
 

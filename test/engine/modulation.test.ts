@@ -1,0 +1,181 @@
+// Strudel 1.3's modulation and ducking through the real engine, measured on
+// its output: side-chain ducking of an orbit from the trigger's frame, the
+// filter LFOs (rate and depth from the filtered noise's spectrum over time),
+// the tremolo, and the tempo-synced delay (delaysync).
+import { describe, expect, test } from "vitest";
+import { DUR_FOREVER, Engine, EventBuffer, soundLevel, type Controls } from "../../server/engine/index.ts";
+import { channel, powerSpectrum } from "./audio-analysis.ts";
+import { renderNotes } from "./helpers.ts";
+
+const RATE = 48000;
+const SYNTH = soundLevel("sine");
+const steady = { attack: 0, decay: 0, sustain: 1, release: 0 };
+const left = (controls: Controls, frames: number) => channel(renderNotes([{ controls, at: 0, dur: DUR_FOREVER }], frames), 2, 0);
+
+/** Peak |x| in consecutive windows of `win` frames. */
+function peaks(x: Float32Array, win: number): number[] {
+  const out: number[] = [];
+  for (let s = 0; s + win <= x.length; s += win) {
+    let m = 0;
+    for (let i = s; i < s + win; i++) m = Math.max(m, Math.abs(x[i]!));
+    out.push(m);
+  }
+  return out;
+}
+
+/** Indices of the local maxima of a track that are the largest within `radius` either side. */
+function maxima(track: number[], radius: number): number[] {
+  const out: number[] = [];
+  for (let i = radius; i < track.length - radius; i++) {
+    let top = true;
+    for (let j = i - radius; j <= i + radius; j++) if (track[j]! > track[i]!) top = false;
+    if (top) out.push(i);
+  }
+  return out;
+}
+
+describe("ducking: an event with duckorbit pulls another orbit down from its own frame", () => {
+  // A steady sine on orbit 1 (the master pair); a kick on orbit 0, routed to channels 2-3 so it is not
+  // heard on the master, ducks orbit 1 at frame T.
+  const T = 24000, onset = 0.01, attack = 0.2, depth = 0.8;
+  const render = (duck: boolean) => {
+    const engine = Engine.open({ backend: "offline", channels: 4 });
+    try {
+      engine.routeOrbit(0, 2);
+      const buf = new EventBuffer(2);
+      buf.add({ s: "sine", freq: 500, gain: 0.5 / SYNTH, orbit: 1, pan: 0, ...steady }, 0, DUR_FOREVER);
+      const kick: Controls = { s: "bd", orbit: 0 };
+      if (duck) Object.assign(kick, { duckorbit: 1, duckdepth: depth, duckonset: onset, duckattack: attack });
+      buf.add(kick, T, DUR_FOREVER);
+      engine.push(buf);
+      return channel(engine.render(RATE), 4, 0);
+    } finally {
+      engine.close();
+    }
+  };
+  const plain = render(false), ducked = render(true);
+
+  test("the ducked orbit is untouched before the trigger's frame and changes at it", () => {
+    let first = -1;
+    for (let i = 0; i < plain.length && first < 0; i++) if (ducked[i] !== plain[i]) first = i;
+    expect(first).toBeGreaterThanOrEqual(T);
+    expect(first).toBeLessThanOrEqual(T + 2); // the sine may cross zero at T
+  });
+
+  test(`its gain goes to 1 - duckdepth over duckonset, back to 1 over duckattack`, () => {
+    // the gain as the ratio of the two renders, where the sine is far from zero
+    const gainAt = (frame: number) => {
+      let best = frame;
+      for (let i = frame - 48; i <= frame + 48; i++) if (Math.abs(plain[i]!) > Math.abs(plain[best]!)) best = i;
+      return { gain: ducked[best]! / plain[best]!, at: best };
+    };
+    const on = Math.round(onset * RATE), att = Math.round(attack * RATE);
+    const expected = (f: number) => {
+      const t = f - T;
+      if (t < 0) return 1;
+      if (t < on) return 1 - (depth * (t + 1)) / on;
+      if (t < on + att) return 1 - depth + (depth * (t - on + 1)) / att;
+      return 1;
+    };
+    for (const f of [T + on, T + on + att / 4, T + on + att / 2, T + on + att - 200, T + on + att + 500, T - 500]) {
+      const { gain, at } = gainAt(f);
+      expect(gain).toBeCloseTo(expected(at), 2);
+    }
+    // the bottom is 1 - depth
+    let bottom = 1;
+    for (let i = T; i < T + on + att; i++) if (Math.abs(plain[i]!) > 0.3) bottom = Math.min(bottom, ducked[i]! / plain[i]!);
+    expect(bottom).toBeCloseTo(1 - depth, 2);
+  });
+});
+
+describe("filter LFOs: the cutoff follows the wave at the rate and depth asked for", () => {
+  /** Power of a signal in [lo, hi) Hz, in windows of 2048 frames every 1024. */
+  const bandTrack = (x: Float32Array, lo: number, hi: number) => {
+    const n = 2048, out: number[] = [];
+    for (let s = 0; s + n <= x.length; s += 1024) {
+      const p = powerSpectrum(x, n, s);
+      let sum = 0;
+      for (let k = Math.ceil((lo * n) / RATE); k < (hi * n) / RATE; k++) sum += p[k]!;
+      out.push(sum);
+    }
+    return out;
+  };
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const noise = { s: "white", gain: 0.2, ...steady };
+  const band = [3000, 6000] as const; // above every cutoff the LFO reaches: power there tracks the cutoff
+  const staticPower = (controls: Controls) => mean(bandTrack(left({ ...noise, ...controls }, RATE), ...band).slice(4));
+
+  for (const [name, controls, rateHz] of [
+    ["lprate 1 (Hz)", { cutoff: 1000, lprate: 1, lpdepth: 1 }, 1],
+    ["lpsync 2 at cps 0.5", { cutoff: 1000, lpsync: 2, lpdepth: 1, cps: 0.5 }, 1],
+  ] as [string, Controls, number][]) {
+    test(`${name}: the lowpass swings an octave either side of its cutoff, ${rateHz} times a second`, () => {
+      const track = bandTrack(left({ ...noise, ...controls }, 3 * RATE), ...band);
+      // a sine from its bottom: the tops at 0.5 s, 1.5 s, 2.5 s (window centres: 1024 + 1024 k frames)
+      const times = track.map((_, k) => (1024 + 1024 * k) / RATE);
+      expect(maxima(track, 10).length).toBe(3);
+      // the phase of the log power's component at the rate: its tops 0.5 / rate after each period's start
+      const y = track.map((p) => Math.log(p)), w = 2 * Math.PI * rateHz;
+      const re = y.reduce((a, v, k) => a + v * Math.cos(w * times[k]!), 0), im = y.reduce((a, v, k) => a + v * Math.sin(w * times[k]!), 0);
+      const top = (((Math.atan2(im, re) / w) % (1 / rateHz)) + 1 / rateHz) % (1 / rateHz);
+      expect(Math.abs(top - 0.5 / rateHz)).toBeLessThan(0.01);
+      // depth: the tops as a static cutoff of 2000 Hz, the bottoms as 500 Hz (within 1.5 dB)
+      const db = (x: number) => 10 * Math.log10(x);
+      const high = Math.max(...track), low = Math.min(...track.slice(2));
+      expect(Math.abs(db(high / staticPower({ cutoff: 2000 })))).toBeLessThan(1.5);
+      expect(Math.abs(db(low / staticPower({ cutoff: 500 })))).toBeLessThan(1.5);
+    });
+  }
+
+  test("hprate: the highpass's cutoff moves too (the power below it rises and falls at the rate)", () => {
+    const track = bandTrack(left({ ...noise, hcutoff: 2000, hprate: 2, hpdepth: 1 }, 2 * RATE), 200, 800);
+    const tops = maxima(track, 6).map((k) => (1024 + 1024 * k) / RATE);
+    // the highpass lets most through at its lowest cutoff: the wave's bottom, at 0, 0.5, 1 ... s
+    expect(tops.length).toBeGreaterThanOrEqual(3);
+    for (const t of tops) expect(Math.abs(t * 2 - Math.round(t * 2))).toBeLessThan(0.08);
+    expect(Math.max(...track) / Math.min(...track)).toBeGreaterThan(8);
+  });
+});
+
+describe("tremolo: the gain dips to 1 - depth at the tremolo's rate", () => {
+  const tone = { s: "sine", freq: 1000, gain: 0.5 / SYNTH, pan: 0, ...steady };
+  for (const [name, controls] of [
+    ["tremolo 4 (Hz)", { tremolo: 4, tremolodepth: 0.5 }],
+    ["tremolosync 8 at cps 0.5", { tremolosync: 8, tremolodepth: 0.5, cps: 0.5 }],
+  ] as [string, Controls][]) {
+    test(name, () => {
+      const env = peaks(left({ ...tone, ...controls }, RATE), 48); // one carrier period a window: 1 ms
+      const top = Math.max(...env), bottom = Math.min(...env.slice(2));
+      expect(top).toBeCloseTo(0.5, 2);
+      expect(bottom / top).toBeCloseTo(0.5, 2);
+      // the dips (the wave's tops) at 0.125, 0.375, 0.625, 0.875 s
+      const dips = maxima(env.map((x) => -x), 40).map((k) => (k + 0.5) / 1000);
+      expect(dips.length).toBe(4);
+      dips.forEach((t, i) => expect(Math.abs(t - (0.125 + 0.25 * i))).toBeLessThan(0.004));
+    });
+  }
+
+  test("a square tremolo has two levels; tremolophase moves the wave", () => {
+    const env = peaks(left({ ...tone, tremolo: 2, tremolodepth: 1, tremoloshape: 2 }, RATE), 48);
+    const levels = env.slice(2).filter((x) => x > 0.01 && x < 0.49);
+    expect(levels.length).toBeLessThan(6); // only at the steps
+    expect(Math.max(...env.slice(260, 490))).toBeLessThan(0.01); // second quarter of the period: gain 0
+    const shifted = peaks(left({ ...tone, tremolo: 2, tremolodepth: 1, tremoloshape: 2, tremolophase: 0.5 }, RATE), 48);
+    expect(Math.max(...shifted.slice(10, 240))).toBeLessThan(0.01); // half a period on: gain 0 from the start
+  });
+
+  test("absurd tremolo settings are sanitised: the output stays finite and bounded", () => {
+    const out = left({ ...tone, tremolo: 1e30, tremolodepth: Number.NaN, tremoloskew: -5, tremoloshape: 99, tremolophase: Infinity }, 9600);
+    expect(out.every((x) => Number.isFinite(x) && Math.abs(x) <= 1)).toBe(true);
+  });
+});
+
+describe("delaysync: the delay time in cycles", () => {
+  test("delaysync 0.25 at cps 0.5: the first echo 0.5 s after the note", () => {
+    const out = left({ s: "sine", freq: 1000, gain: 0.5 / SYNTH, attack: 0, decay: 0.01, sustain: 0, release: 0, delay: 0.5, delaysync: 0.25, delayfeedback: 0.3, cps: 0.5, pan: 0 }, RATE);
+    const env = peaks(out, 48);
+    let echo = -1;
+    for (let k = 40; k < env.length && echo < 0; k++) if (env[k]! > 0.05) echo = k;
+    expect(Math.abs(echo * 48 - 0.5 * RATE)).toBeLessThanOrEqual(96);
+  });
+});
