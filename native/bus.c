@@ -29,6 +29,7 @@ ost_result ost_buses_init(ost_buses *b, uint32_t count, float rate, uint32_t cha
         if (ost_delay_init(&orb->delay, rate, OST_DELAY_MAX_S) != OST_OK) goto oom;
         if (ost_reverb_init(&orb->reverb, rate) != OST_OK) goto oom;
         ost_phaser_init(&orb->phaser, rate);
+        if (ost_chorus_init(&orb->chorus, rate) != OST_OK) goto oom;
         ost_compressor_init(&orb->compressor, rate);
         ost_duck_init(&orb->duck);
     }
@@ -47,6 +48,7 @@ void ost_buses_free(ost_buses *b) {
         }
         ost_delay_free(&orb->delay);
         ost_reverb_free(&orb->reverb);
+        ost_chorus_free(&orb->chorus);
     }
     free(b->orbits);
     free(b->wet_l);
@@ -146,7 +148,7 @@ void ost_buses_finish(ost_buses *b, uint32_t n, float *const *pair_l, float *con
             o->fx_clear = 0;
             cleared = 1;
         }
-        int sleeping = o->delay.sleeping && o->reverb.sleeping && o->phaser.sleeping;
+        int sleeping = o->delay.sleeping && o->reverb.sleeping && o->phaser.sleeping && o->chorus.sleeping;
         if (!o->live && sleeping && !o->fx_clear) { /* nothing played into it, no tail rings on */
             if (ost_duck_active(&o->duck)) ost_duck_process(&o->duck, NULL, NULL, n);
             continue;
@@ -155,6 +157,8 @@ void ost_buses_finish(ost_buses *b, uint32_t n, float *const *pair_l, float *con
         float *l = o->sum[OST_BUS_DRY_L], *r = o->sum[OST_BUS_DRY_R];
         ost_phaser_process(&o->phaser, o->sum[OST_BUS_PHASER_L], o->sum[OST_BUS_PHASER_R], l, r, n,
                            !(o->live & (3u << OST_BUS_PHASER_L)));
+        ost_chorus_process(&o->chorus, o->sum[OST_BUS_CHORUS_L], o->sum[OST_BUS_CHORUS_R], l, r, n,
+                           !(o->live & (3u << OST_BUS_CHORUS_L)));
         if (o->fx_fade_left || o->fx_clear) {
             if (o->fx_fade_left) faded_tails(b, o, l, r, n);
             /* else: waiting to be cleared: the tails are not heard */

@@ -4,12 +4,12 @@
  *
  * Each orbit has, per render step, accumulators that voices add into, one
  * vector per frame with a lane per voice (summed across lanes once, at the
- * end of the step): dry left/right, delay send, reverb send and phaser
- * input, stereo each. An accumulator is zeroed the first time a group asks
+ * end of the step): dry left/right, delay send, reverb send, phaser
+ * input and chorus send, stereo each. An accumulator is zeroed the first time a group asks
  * for it in a step, so orbits and sends nobody uses cost nothing.
  *
  * After the voices: per orbit, the phaser (fed by the voices that asked for
- * it), the delay and the reverb add their outputs to the dry sum; the
+ * it), the chorus (fed by the voices' chorus sends), the delay and the reverb add their outputs to the dry sum; the
  * compressor (when an event set one) acts on that, then the ducking that
  * other orbits' events ask for (duck.h); the orbit goes to its
  * output pair (0 = the master; see ost_engine_route_orbit). Effects whose
@@ -27,6 +27,7 @@
 #define OST_BUS_H
 
 #include "atomics.h"
+#include "chorus.h"
 #include "compressor.h"
 #include "delay.h"
 #include "dsp.h"
@@ -47,6 +48,7 @@ enum {
     OST_BUS_DELAY_L, OST_BUS_DELAY_R,
     OST_BUS_REVERB_L, OST_BUS_REVERB_R,
     OST_BUS_PHASER_L, OST_BUS_PHASER_R,
+    OST_BUS_CHORUS_L, OST_BUS_CHORUS_R,
     OST_BUS_COUNT
 };
 
@@ -57,6 +59,7 @@ typedef struct ost_orbit {
     ost_delay delay;
     ost_reverb reverb;
     ost_phaser phaser;
+    ost_chorus chorus;
     ost_compressor compressor;
     ost_duck duck;              /**< side-chain ducking by other orbits' events (last, after the compressor) */
     uint32_t fx_fade_left;      /**< frames left of a fade of the effect tails (0: none) */

@@ -702,6 +702,14 @@ OST_INLINE void output_loop(ost_voices *p, ost_group *g, ost_chain *c, const ost
             vl[i] += l[i] * v->rev_l;
             vr[i] += r[i] * v->rev_r;
         }
+        if (ost_vf_sum(ost_vf_abs(v->cho_l) + ost_vf_abs(v->cho_r)) > 0.0f) { /* some lane sends to the chorus */
+            ost_vf *hl = ost_buses_acquire(b, g->orbit, OST_BUS_CHORUS_L) + offset;
+            ost_vf *hr = ost_buses_acquire(b, g->orbit, OST_BUS_CHORUS_R) + offset;
+            for (uint32_t i = 0; i < n; i++) {
+                hl[i] += l[i] * v->cho_l;
+                hr[i] += r[i] * v->cho_r;
+            }
+        }
     }
 }
 static void out_plain(ost_voices *p, ost_group *g, ost_chain *c, const ost_vf *l, const ost_vf *r, uint32_t o, uint32_t n) {
@@ -1089,6 +1097,8 @@ int ost_chain_start(ost_voices *p, ost_group *g, int l, const ost_event *e) {
     cv->dly_r[l] = amp * gr * v[OST_PARAM_DELAY];
     cv->rev_l[l] = amp * gl * v[OST_PARAM_ROOM];
     cv->rev_r[l] = amp * gr * v[OST_PARAM_ROOM];
+    cv->cho_l[l] = amp * gl * v[OST_PARAM_CHORUS];
+    cv->cho_r[l] = amp * gr * v[OST_PARAM_CHORUS];
     return 1;
 }
 

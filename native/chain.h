@@ -13,7 +13,7 @@
  *       24 dB or ladder), highpass, bandpass, vowel, coarse, crush, shape,
  *       distort (those two 4x oversampled, see shaper.h), tremolo;
  *   output: postgain, pan (balance for stereo sources), dry level and the
- *       delay and reverb sends into the orbit's buses (or into its phaser).
+ *       delay, reverb and chorus sends into the orbit's buses (or into its phaser).
  * Every function pointer is chosen once, when the group is made; every
  * stage is one branch-free loop over the span.
  *
@@ -58,7 +58,7 @@ typedef struct ost_chain_lanes {
     /* coarse, crush, shape, distort */
     ost_vf coarse_n, crush_s, crush_inv, shape_k, distort_g;
     /* output */
-    ost_vf out_l, out_r, dly_l, dly_r, rev_l, rev_r;
+    ost_vf out_l, out_r, dly_l, dly_r, rev_l, rev_r, cho_l, cho_r;
     /* pitch */
     ost_vf base_dt, dt_step, vib_phase, vib_inc, vib_depth, accel, t, penv_depth, penv_level;
     ost_vf fm_phase, fm_h, fm_i, fm_level;

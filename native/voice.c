@@ -174,7 +174,7 @@ static uint32_t kind_of(const ost_voices *p, const ost_event *e, const ost_sampl
     if (v[OST_PARAM_CRUSH] > 0.0f) k |= OST_KIND_CRUSH;
     if (v[OST_PARAM_SHAPE] > 0.0f) k |= OST_KIND_SHAPE;
     if (v[OST_PARAM_DISTORT] > 0.0f) k |= OST_KIND_DISTORT;
-    if (v[OST_PARAM_DELAY] > 0.0f || v[OST_PARAM_ROOM] > 0.0f) k |= OST_KIND_SENDS;
+    if (v[OST_PARAM_DELAY] > 0.0f || v[OST_PARAM_ROOM] > 0.0f || v[OST_PARAM_CHORUS] > 0.0f) k |= OST_KIND_SENDS;
     if (v[OST_PARAM_PHASERRATE] > 0.0f) k |= OST_KIND_PHASER;
     k |= modulation_kind(v, k);
     if (sound == OST_SOUND_SUPERSAW || (d && d->channels == 2)) k |= OST_KIND_STEREO;

@@ -59,7 +59,7 @@ enum {
     OST_KIND_CRUSH = 1u << 10,
     OST_KIND_SHAPE = 1u << 11,
     OST_KIND_DISTORT = 1u << 12,
-    OST_KIND_SENDS = 1u << 13,  /**< delay and reverb sends */
+    OST_KIND_SENDS = 1u << 13,  /**< delay, reverb and chorus sends */
     OST_KIND_PHASER = 1u << 14, /**< plays through its orbit's phaser */
     OST_KIND_STEREO = 1u << 15, /**< two-channel source (stereo sample, supersaw) */
     OST_KIND_STREAM = 1u << 16, /**< a sample streamed from disk */

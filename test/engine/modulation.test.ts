@@ -1,10 +1,10 @@
 // Strudel 1.3's modulation and ducking through the real engine, measured on
 // its output: side-chain ducking of an orbit from the trigger's frame, the
 // filter LFOs (rate and depth from the filtered noise's spectrum over time),
-// the tremolo, and the tempo-synced delay (delaysync).
+// the tremolo, the orbit's chorus and the tempo-synced delay (delaysync).
 import { describe, expect, test } from "vitest";
 import { DUR_FOREVER, Engine, EventBuffer, soundLevel, type Controls } from "../../server/engine/index.ts";
-import { channel, powerSpectrum } from "./audio-analysis.ts";
+import { channel, kaiserSpectrum, powerSpectrum } from "./audio-analysis.ts";
 import { renderNotes } from "./helpers.ts";
 
 const RATE = 48000;
@@ -177,5 +177,45 @@ describe("delaysync: the delay time in cycles", () => {
     let echo = -1;
     for (let k = 40; k < env.length && echo < 0; k++) if (env[k]! > 0.05) echo = k;
     expect(Math.abs(echo * 48 - 0.5 * RATE)).toBeLessThanOrEqual(96);
+  });
+});
+
+describe("chorus: detuned copies, decorrelated between the sides", () => {
+  // a 1 kHz sine sent to the chorus only (dry 0): what comes out is the chorus
+  const render = (controls: Controls) => renderNotes([{ controls: { s: "sine", freq: 1000, gain: 0.5 / SYNTH, ...steady, ...controls }, at: 0, dur: DUR_FOREVER }], 3 * RATE);
+  const wet = render({ chorus: 1, dry: 0 });
+  const l = channel(wet, 2, 0), r = channel(wet, 2, 1);
+
+  test("each copy is detuned by up to about 17 cents: the tone is smeared within ±25 cents, not beyond", () => {
+    const n = 65536, p = kaiserSpectrum(l, n, 9600), hz = RATE / n;
+    const power = (lo: number, hi: number) => {
+      let s = 0;
+      for (let k = Math.ceil(lo / hz); k <= Math.floor(hi / hz); k++) s += p[k]!;
+      return s;
+    };
+    const cents = (c: number) => 1000 * Math.pow(2, c / 1200);
+    const total = power(20, 20000), inside = power(cents(-25), cents(25)), centre = power(999, 1001);
+    expect(inside / total).toBeGreaterThan(0.99); // nothing beyond 25 cents
+    expect(centre / total).toBeLessThan(0.3); // most of it moved off the note
+    expect(power(cents(-25), cents(-8)) / total).toBeGreaterThan(0.1); // copies flat ...
+    expect(power(cents(8), cents(25)) / total).toBeGreaterThan(0.1); // ... and sharp
+  });
+
+  test("the sides decorrelate (a centred dry voice's sides are identical)", () => {
+    const corr = (a: Float32Array, b: Float32Array) => {
+      let ab = 0, aa = 0, bb = 0;
+      for (let i = 9600; i < a.length; i++) ab += a[i]! * b[i]!, aa += a[i]! * a[i]!, bb += b[i]! * b[i]!;
+      return ab / Math.sqrt(aa * bb);
+    };
+    expect(Math.abs(corr(l, r))).toBeLessThan(0.5);
+    const dry = render({});
+    expect(corr(channel(dry, 2, 0), channel(dry, 2, 1))).toBeCloseTo(1, 6);
+  });
+
+  test("the dry sound is left as it is: chorus adds to it", () => {
+    const both = render({ chorus: 1 }), dry = render({});
+    let worst = 0;
+    for (let i = 0; i < both.length; i++) worst = Math.max(worst, Math.abs(both[i]! - dry[i]! - wet[i]!));
+    expect(worst).toBeLessThan(1e-5);
   });
 });
