@@ -728,7 +728,46 @@ static void out_phaser_sends(ost_voices *p, ost_group *g, ost_chain *c, const os
 
 /* ================================================================= setup */
 
-void ost_chain_setup(ost_chain *c, uint32_t kind) {
+/* The stages of a kind in Strudel's order, then those an FX(...) chain
+   names (`order`'s nibbles, first effect lowest) moved to the end in its
+   order. Shape and distort share one oversampler: with both on they stay
+   one stage, where the first of them is. */
+static void setup_stages(ost_chain *c, uint32_t kind, uint32_t order) {
+    uint8_t ids[OST_FX_STAGES], n = 0;
+    const uint32_t bits[OST_FX_STAGES] = {0, OST_FILTER_LP, OST_FILTER_HP, OST_FILTER_BP, OST_KIND_VOWEL, OST_KIND_COARSE,
+                                          OST_KIND_CRUSH, OST_KIND_SHAPE, OST_KIND_DISTORT, OST_KIND_TREMOLO};
+    for (uint8_t id = 1; id < OST_FX_STAGES; id++)
+        if (kind & bits[id]) ids[n++] = id;
+    for (uint32_t word = order; word; word >>= 4) {
+        uint8_t id = word & 15u, at = n;
+        for (uint8_t k = 0; k < n; k++) at = ids[k] == id ? k : at;
+        if (at == n) continue; /* not on, or not a stage */
+        for (uint8_t k = at; k + 1 < n; k++) ids[k] = ids[k + 1];
+        ids[n - 1] = id;
+    }
+    int both = (kind & OST_KIND_SHAPE) && (kind & OST_KIND_DISTORT);
+    c->n_stages = 0;
+    for (uint8_t k = 0; k < n; k++) {
+        ost_stage_fn f = NULL;
+        switch (ids[k]) {
+        case OST_FX_LPF: f = (kind & OST_KIND_LADDER) ? stage_ladder : (kind & OST_KIND_LP24) ? stage_lp24 : stage_lp12; break;
+        case OST_FX_HPF: f = stage_hp; break;
+        case OST_FX_BPF: f = stage_bp; break;
+        case OST_FX_VOWEL: f = stage_vowel; break;
+        case OST_FX_COARSE: f = stage_coarse; break;
+        case OST_FX_CRUSH: f = stage_crush; break;
+        case OST_FX_SHAPE: case OST_FX_DISTORT:
+            if (both > 0) f = stage_shape_distort, both = -1; /* placed: the other one adds nothing */
+            else if (both == 0) f = ids[k] == OST_FX_SHAPE ? stage_shape : stage_distort;
+            break;
+        case OST_FX_TREMOLO: f = ost_tremolo_stage; break;
+        default: break;
+        }
+        if (f) c->stages[c->n_stages++] = f;
+    }
+}
+
+void ost_chain_setup(ost_chain *c, uint32_t kind, uint32_t order) {
     uint32_t sound = kind >> OST_KIND_SOUND_SHIFT;
     int pitch = (kind & (OST_KIND_PITCH | OST_KIND_FM)) != 0, fm = (kind & OST_KIND_FM) != 0;
     int stereo = (kind & OST_KIND_STEREO) != 0;
@@ -752,19 +791,7 @@ void ost_chain_setup(ost_chain *c, uint32_t kind) {
     }
 #undef PICK
     c->control = (kind & (OST_KIND_PITCH | OST_KIND_FM | OST_KIND_LPENV | OST_KIND_FLFO)) ? control_update : NULL;
-    c->n_stages = 0;
-    if (kind & OST_FILTER_LP)
-        c->stages[c->n_stages++] = (kind & OST_KIND_LADDER) ? stage_ladder : (kind & OST_KIND_LP24) ? stage_lp24 : stage_lp12;
-    if (kind & OST_FILTER_HP) c->stages[c->n_stages++] = stage_hp;
-    if (kind & OST_FILTER_BP) c->stages[c->n_stages++] = stage_bp;
-    if (kind & OST_KIND_VOWEL) c->stages[c->n_stages++] = stage_vowel;
-    if (kind & OST_KIND_COARSE) c->stages[c->n_stages++] = stage_coarse;
-    if (kind & OST_KIND_CRUSH) c->stages[c->n_stages++] = stage_crush;
-    /* one oversampler for both shapers (they are neighbours in Strudel's order) */
-    if ((kind & OST_KIND_SHAPE) && (kind & OST_KIND_DISTORT)) c->stages[c->n_stages++] = stage_shape_distort;
-    else if (kind & OST_KIND_SHAPE) c->stages[c->n_stages++] = stage_shape;
-    else if (kind & OST_KIND_DISTORT) c->stages[c->n_stages++] = stage_distort;
-    if (kind & OST_KIND_TREMOLO) c->stages[c->n_stages++] = ost_tremolo_stage;
+    setup_stages(c, kind, order);
     int sends = (kind & OST_KIND_SENDS) != 0, phaser = (kind & OST_KIND_PHASER) != 0;
     c->output = phaser ? (sends ? out_phaser_sends : out_phaser) : (sends ? out_sends : out_plain);
     c->ctl_left = 0;

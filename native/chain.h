@@ -133,9 +133,10 @@ struct ost_chain {
     uint32_t channels;                /**< 1, or 2 for stereo sources */
 };
 
-/** Chooses the source, control, stages and output of a chain kind.
+/** Chooses the source, control, stages and output of a chain kind; `order`
+ *  is an FX(...) chain's stage order (the _fxorder parameter, 0 = none).
  *  Thread: audio (when a group is made). */
-void ost_chain_setup(ost_chain *c, uint32_t kind);
+void ost_chain_setup(ost_chain *c, uint32_t kind, uint32_t order);
 /** Clears lane l and sets it up for the event. Returns 0 when the voice
  *  cannot start (its sample is not ready): nothing was changed then.
  *  Thread: audio. */

@@ -254,7 +254,14 @@ OST_API float ost_sound_level(uint32_t index);
     X(TREMOLOSKEW, "tremoloskew", 0.5f, 0.0f, 1.0f, "tremolo skew (0.5 symmetric)")                      \
     X(TREMOLOPHASE, "tremolophase", 0.0f, 0.0f, 1.0f, "tremolo start phase, periods")                    \
     X(DELAYSYNC, "delaysync", 0.0f, 0.0f, 16.0f, "delay time in cycles (x 1 / cps; 0 = delaytime)")    \
-    X(CHORUS, "chorus", 0.0f, 0.0f, 1.0f, "chorus send into the orbit's chorus, 0..1")
+    X(CHORUS, "chorus", 0.0f, 0.0f, 1.0f, "chorus send into the orbit's chorus, 0..1") \
+    X(FXORDER, "_fxorder", 0.0f, 0.0f, 16777215.0f, "FX(...) chain: the stages (ost_fx_stage) it moves to the end, in order, 4 bits each from the lowest; 0 = Strudel's order")
+
+/** The stages an FX(...) chain can order (the _fxorder parameter's nibbles). */
+typedef enum ost_fx_stage {
+    OST_FX_NONE, OST_FX_LPF, OST_FX_HPF, OST_FX_BPF, OST_FX_VOWEL, OST_FX_COARSE, OST_FX_CRUSH, OST_FX_SHAPE,
+    OST_FX_DISTORT, OST_FX_TREMOLO, OST_FX_STAGES
+} ost_fx_stage;
 
 typedef enum ost_param {
 #define OST_X(id, name, def, lo, hi, doc) OST_PARAM_##id,

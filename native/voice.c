@@ -242,10 +242,10 @@ static void cut_group(ost_voices *p, uint32_t cut) {
 
 static ost_group_render_fn render_for(uint32_t kind);
 
-static ost_group *group_for(ost_voices *p, uint32_t kind) {
+static ost_group *group_for(ost_voices *p, uint32_t kind, uint32_t order) {
     for (uint32_t i = 0; i < p->n_live; i++) {
         ost_group *g = &p->groups[p->live[i]];
-        if (g->kind == kind && g->active != FULL_MASK) return g;
+        if (g->kind == kind && g->order == order && g->active != FULL_MASK) return g;
     }
     if (p->n_spare == 0) return NULL;
     uint32_t gi = p->spare[--p->n_spare];
@@ -255,7 +255,8 @@ static ost_group *group_for(ost_voices *p, uint32_t kind) {
     g->orbit = (kind >> OST_KIND_ORBIT_SHIFT) & 31u;
     g->render = render_for(kind); /* chosen once for the group's life */
     g->chain = (kind & OST_KIND_CHAIN) ? &p->chains[gi] : NULL;
-    if (g->chain) ost_chain_setup(g->chain, kind); /* the chain's stages too */
+    g->order = order;
+    if (g->chain) ost_chain_setup(g->chain, kind, order); /* the chain's stages too */
     return g;
 }
 
@@ -368,13 +369,14 @@ int ost_voices_start(ost_voices *p, const ost_event *e, uint32_t offset) {
     if (cut) cut_group(p, cut);
     if (p->active_voices - p->fading_voices >= p->max_voices) steal(p);
     uint32_t kind = kind_of(p, e, d);
-    ost_group *g = group_for(p, kind);
+    uint32_t order = (kind & OST_KIND_CHAIN) ? (uint32_t)v[OST_PARAM_FXORDER] : 0u; /* sanitised: 0..2^24-1 */
+    ost_group *g = group_for(p, kind, order);
     if (!g) { /* every group holds fading voices: stop the oldest fading one */
         int fl = -1;
         ost_group *f = oldest(p, 1, &fl);
         if (f) lane_free(p, f, fl);
         prune(p);
-        g = group_for(p, kind);
+        g = group_for(p, kind, order);
         if (!g) return 0;
     }
     int l = __builtin_ctz(~g->active & FULL_MASK);

@@ -119,6 +119,7 @@ typedef struct ost_group {
     uint32_t cut[OST_LANES];           /**< cut group, 0 = none */
     uint32_t active;                   /**< bit per lane in use */
     uint32_t kind;                     /**< see the kind bits */
+    uint32_t order;                    /**< an FX(...) chain's stage order (chain kinds; 0 = none) */
     uint32_t orbit;
     ost_group_render_fn render;
     ost_chain *chain;                  /**< the stage chain's state (chain kinds) */

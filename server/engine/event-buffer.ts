@@ -111,6 +111,23 @@ const C_SOUND = -1;
 const C_NOTE = -2;
 const C_IGNORED = -3;
 const C_BANK = -4;
+const C_FX = -5;
+
+/**
+ * The engine's stages an FX(...) chain can order (native/ostinato.h, ost_fx_stage), by the
+ * parameters that belong to each: the chain's effects play after the others, in its order.
+ */
+const FX_STAGES: readonly [number, readonly string[]][] = [
+  [1, ["cutoff", "resonance", "lpenv", "lpattack", "lpdecay", "lpsustain", "lprelease", "ftype", "lprate", "lpsync", "lpdepth", "lpshape", "lpskew", "lpdc"]],
+  [2, ["hcutoff", "hresonance", "hprate", "hpsync", "hpdepth", "hpshape", "hpskew", "hpdc"]],
+  [3, ["bandf", "bandq", "bprate", "bpsync", "bpdepth", "bpshape", "bpskew", "bpdc"]],
+  [4, ["vowel"]],
+  [5, ["coarse"]],
+  [6, ["crush"]],
+  [7, ["shape"]],
+  [8, ["distort"]],
+  [9, ["tremolo", "tremolosync", "tremolodepth", "tremoloshape", "tremoloskew", "tremolophase"]],
+];
 
 const C2_MIDI = 36;
 
@@ -132,6 +149,8 @@ export class EventBuffer {
   readonly #p: Record<string, number>; // parameter indices by name
   readonly #controls = new Map<string, number>();
   readonly #lfoShapes: Set<number>;
+  /** The FX stage of each parameter index that has one (0 = none). */
+  readonly #fxStage: Uint8Array;
   readonly #notes = new Map<string, number>();
   readonly #samples?: SampleResolver;
   readonly #strudel: boolean;
@@ -152,6 +171,8 @@ export class EventBuffer {
     this.#strudel = options.strudel ?? false;
     this.#p = Object.fromEntries(this.#tables.paramIndex);
     this.#lfoShapes = new Set(LFO_SHAPE_KEYS.map((k) => this.#p[k]!));
+    this.#fxStage = new Uint8Array(this.#tables.paramIndex.size);
+    for (const [stage, names] of FX_STAGES) for (const n of names) this.#fxStage[this.#p[n]!] = stage;
     for (const [name, index] of this.#tables.paramIndex) this.#controls.set(name, index);
     for (const [alias, name] of Object.entries(ALIASES)) {
       const index = this.#tables.paramIndex.get(name);
@@ -162,6 +183,7 @@ export class EventBuffer {
     this.#controls.set("sound", C_SOUND);
     this.#controls.set("note", C_NOTE);
     this.#controls.set("bank", C_BANK);
+    this.#controls.set("FX", C_FX);
     for (const k of BOOKKEEPING) this.#controls.set(k, C_IGNORED);
     this.#firstDrum = this.#tables.soundIndex.get("bd")!;
     this.#lastDrum = this.#tables.soundIndex.get("sh")!;
@@ -218,6 +240,7 @@ export class EventBuffer {
         f[p + P.freq!] = this.#noteFreq(value);
       }
     }
+    if (Array.isArray(controls.FX)) this.#fxChain(controls.FX, p);
     if (cps !== undefined) f[p + P.cps!] = cps;
     const s = this.#sound(sound === undefined ? undefined : sound, controls, p);
     f[p + P.s!] = s;
@@ -313,6 +336,33 @@ export class EventBuffer {
   }
 
   /** A string value for a numeric parameter: vowel letters, filter types, unit "c", else a number. */
+  /**
+   * An FX(...) chain: each effect's settings, in order, over the event's own, and the order of the
+   * stages they name in _fxorder (4 bits a stage, the first lowest; a stage named again keeps its place).
+   */
+  #fxChain(chain: readonly unknown[], p: number): void {
+    const f = this.#f32;
+    let order = 0, shift = 0, seen = 0;
+    for (let i = 0; i < chain.length; i++) {
+      const fx = chain[i];
+      if (fx === null || typeof fx !== "object") continue;
+      const settings = fx as Controls;
+      for (const key in settings) {
+        const index = this.#controls.get(key);
+        if (index === undefined || index < 0) continue;
+        const value = settings[key];
+        f[p + index] = typeof value === "string" ? this.#word(index, value) : numeric(value);
+        const stage = this.#fxStage[index]!;
+        if (stage && !(seen & (1 << stage)) && shift < 24) {
+          seen |= 1 << stage;
+          order |= stage << shift;
+          shift += 4;
+        }
+      }
+    }
+    f[p + this.#p._fxorder!] = order;
+  }
+
   #word(index: number, value: string): number {
     const P = this.#p;
     if (index === P.vowel) return VOWELS[value.toLowerCase()] ?? 0;

@@ -1,11 +1,14 @@
 // Strudel 1.3's modulation and ducking through the real engine, measured on
 // its output: side-chain ducking of an orbit from the trigger's frame, the
 // filter LFOs (rate and depth from the filtered noise's spectrum over time),
-// the tremolo, the orbit's chorus and the tempo-synced delay (delaysync).
+// the tremolo, the orbit's chorus, the tempo-synced delay (delaysync) and the
+// order of an FX(...) chain.
 import { describe, expect, test } from "vitest";
 import { DUR_FOREVER, Engine, EventBuffer, soundLevel, type Controls } from "../../server/engine/index.ts";
 import { channel, kaiserSpectrum, powerSpectrum } from "./audio-analysis.ts";
 import { renderNotes } from "./helpers.ts";
+import { s } from "../../server/pattern/index.ts";
+import { library } from "../../server/pattern/library.ts";
 
 const RATE = 48000;
 const SYNTH = soundLevel("sine");
@@ -217,5 +220,42 @@ describe("chorus: detuned copies, decorrelated between the sides", () => {
     let worst = 0;
     for (let i = 0; i < both.length; i++) worst = Math.max(worst, Math.abs(both[i]! - dry[i]! - wet[i]!));
     expect(worst).toBeLessThan(1e-5);
+  });
+});
+
+describe("FX(...): the chain's effects play after the others, in its order", () => {
+  // A 200 Hz sawtooth, distorted and lowpassed at 500 Hz, from patterns: distortion after the filter
+  // (Strudel's own order, and FX(lpf, distort)) makes new harmonics above the cutoff; before it, the
+  // filter takes them away.
+  const { lpf, distort } = library as any;
+  const render = (pat: any) => {
+    const value = pat.queryArc(0, 1)[0].value as Controls;
+    return channel(renderNotes([{ controls: { ...value, freq: 200, gain: 0.2, ...steady }, at: 0, dur: DUR_FOREVER }], RATE), 2, 0);
+  };
+  const high = (x: Float32Array) => {
+    const n = 8192, p = powerSpectrum(x, n, 9600);
+    let sum = 0;
+    for (let k = Math.ceil((3000 * n) / RATE); k < (12000 * n) / RATE; k++) sum += p[k]!;
+    return sum;
+  };
+  const plain = render((s("sawtooth") as any).lpf(500).distort(3));
+  const filterFirst = render((s("sawtooth") as any).FX(lpf(500), distort(3)));
+  const distortFirst = render((s("sawtooth") as any).FX(distort(3), lpf(500)));
+
+  test("FX(lpf, distort) is Strudel's order: the same samples as .lpf().distort()", () => {
+    let worst = 0;
+    for (let i = 0; i < plain.length; i++) worst = Math.max(worst, Math.abs(plain[i]! - filterFirst[i]!));
+    expect(worst).toBe(0);
+  });
+
+  test("FX(distort, lpf) filters the distortion's harmonics: 3-12 kHz over 20 dB lower", () => {
+    expect(10 * Math.log10(high(filterFirst) / high(distortFirst))).toBeGreaterThan(20);
+  });
+
+  test("a stage named again keeps its first place; settings of later effects win", () => {
+    const twice = render((s("sawtooth") as any).FX(distort(1), lpf(500), distort(3)));
+    let worst = 0;
+    for (let i = 0; i < twice.length; i++) worst = Math.max(worst, Math.abs(twice[i]! - distortFirst[i]!));
+    expect(worst).toBe(0);
   });
 });
