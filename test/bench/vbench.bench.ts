@@ -29,11 +29,18 @@ const NAMES: WorkloadName[] = ["B0", "A", "B"];
 
 interface Result { engine: string; workload: WorkloadName; cpu: number; cpuMin: number; cpuMax: number; wall: number; rmsDb: number[]; frames: number }
 
-/** "ours+shape": our voice with shape(0.5) after its filter (4x oversampled, antialiased). */
+/** Our voice with one more stage ("ours+NAME", render-ours.ts's variants), and what it is. */
+const VARIANTS: [string, string][] = [
+  ["shape", "shape(0.5): after its filter, 4x oversampled by polyphase half-bands, antiderivative-antialiased (native/shaper.h)"],
+  ["lfo", "lprate(2): the lowpass's cutoff on a sine LFO, its coefficients every 16 frames (native/lfo.h)"],
+  ["tremolo", "tremolo(4).tremolodepth(0.5): a per-sample gain wave after the filter (native/tremolo.c)"],
+  ["chorus", "chorus(0.5): a send into the orbit's chorus, three swept copies a side (native/chorus.c; one chorus per orbit, not per voice)"],
+];
+
 function commands(engine: string, w: WorkloadName | "S", dir: string): { cmd: string[]; out: string } {
   const out = join(dir, "out", `${engine}_${w}.wav`);
   if (engine === "ours") return { cmd: [process.execPath, join(here, "vbench", "render-ours.ts"), w, out], out };
-  if (engine === "ours+shape") return { cmd: [process.execPath, join(here, "vbench", "render-ours.ts"), w, out, "shape"], out };
+  if (engine.startsWith("ours+")) return { cmd: [process.execPath, join(here, "vbench", "render-ours.ts"), w, out, engine.slice(5)], out };
   if (engine === "scsynth") return { cmd: ["scsynth", "-N", join(dir, `sc_${w}.osc`), "_", out, String(SR), "WAV", "float", "-o", "2", "-i", "0", "-z", "64", "-D", "0"], out };
   return { cmd: ["csound", join(dir, `csound_${w}.csd`), "-o", out], out };
 }
@@ -66,7 +73,7 @@ export async function run(options: BenchOptions): Promise<BenchTable[]> {
   prepare(dir, available);
   const engines = ["ours", ...available.map((p) => p.name)];
   const results: Result[] = [];
-  for (const engine of [...engines, "ours+shape"]) {
+  for (const engine of [...engines, ...VARIANTS.map(([v]) => `ours+${v}`)]) {
     for (const w of NAMES) {
       const { cmd, out } = commands(engine, w, dir);
       const t = timeMedian(cmd, dir, options.runs, options.warmup);
@@ -93,15 +100,18 @@ export async function run(options: BenchOptions): Promise<BenchTable[]> {
       ...engines.map((e) => fixed(alias.get(e)!, 1)),
     ]);
   }
-  // our voice with a shaper, against the plain voice and the peers' plain voice, in the same run
-  for (const w of ["A", "B"] as const) {
-    const shaped = net("ours+shape", w), plain = net("ours", w);
-    rows.push([
-      `${WORKLOADS[w].title} + shape(0.5): ours ${fixed(shaped / plain, 1)}x the plain voice`, fixed(get("ours+shape", w).cpu), fixed(WORKLOADS[w].seconds / get("ours+shape", w).cpu, 0), fixed(shaped),
-      ...available.flatMap((p) => { const theirs = net(p.name, w); return [fixed(theirs), `${fixed(theirs / shaped, 1)}x`]; }),
-      ...engines.map((e) => (e === "ours" ? levels("ours+shape", w) : "-")),
-      ...engines.map(() => "-"),
-    ]);
+  // our voice with each extra stage, against the plain voice and the peers' plain voice, in the same run
+  for (const [v, what] of VARIANTS) {
+    const e = `ours+${v}`;
+    for (const w of ["A", "B"] as const) {
+      const staged = net(e, w), plain = net("ours", w);
+      rows.push([
+        `${WORKLOADS[w].title} + ${what.split(":")[0]}: ours ${fixed(staged / plain, 1)}x the plain voice`, fixed(get(e, w).cpu), fixed(WORKLOADS[w].seconds / get(e, w).cpu, 0), fixed(staged),
+        ...available.flatMap((p) => { const theirs = net(p.name, w); return [fixed(theirs), `${fixed(theirs / staged, 1)}x`]; }),
+        ...engines.map((x) => (x === "ours" ? levels(e, w) : "-")),
+        ...engines.map(() => "-"),
+      ]);
+    }
   }
   rows.push([WORKLOADS.B0.title, fixed(get("ours", "B0").cpu), "-", "-", ...available.flatMap((p) => [`CPU ${fixed(get(p.name, "B0").cpu)} s`, "-"]), ...engines.map((e) => levels(e, "B0")), ...engines.map(() => "-")]);
   return [{
@@ -111,7 +121,8 @@ export async function run(options: BenchOptions): Promise<BenchTable[]> {
     notes: [
       "ns/vf net = (CPU s - CPU s of the same engine's B0 x audio s / 30) / voice-frames; peer / ours > 1 means we are faster.",
       "ours: band-limited wavetable saw -> TPT state-variable lowpass (= RBJ response) -> linear envelope -> equal-power pan, 8 voices per SIMD group; whole process including Bun start-up and writing the WAV.",
-      "+ shape(0.5): the same voice through shape after its filter (4x oversampled by polyphase half-bands, antiderivative-antialiased: native/shaper.h); the peers' columns are their plain voice (theirs have no antialiased shaper to compare).",
+      ...VARIANTS.map(([, what]) => `+ ${what}.`),
+      "The rows with an extra stage: the peers' columns are their plain voice (they have no such stage to compare).",
       `saw worst alias: each engine's workload oscillator alone (unfiltered, ${SAW_PROBE.freq} Hz, 1 s), the strongest non-harmonic component re the fundamental (Kaiser-windowed FFT, test/engine/audio-analysis.ts worstAlias): speed compared at this quality.`,
       "scsynth: Saw -> BLowPass -> EnvGen -> Pan2 (SynthDefs written by test/bench/vbench/scsynth.ts); csound: vco2 -> rbjeq -> linseg -> pan2; both onsets quantised to 64-frame blocks.",
       "Sanity: A's mix should sit near L -19 / R -18 dB and B near -20.7 / -20.4 dB in every engine (same music).",

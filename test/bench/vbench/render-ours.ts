@@ -1,9 +1,10 @@
 #!/usr/bin/env bun
 /**
  * Renders one vbench workload with ostinato's engine, offline, to a float32
- * WAV file: `bun test/bench/vbench/render-ours.ts A|B|B0|S OUT.wav [shape]` (S:
- * the saw probe, for the alias measure; `shape`: every voice also through
- * shape(0.5), the oversampled, antialiased shaper, for its cost). Timed as a
+ * WAV file: `bun test/bench/vbench/render-ours.ts A|B|B0|S OUT.wav [VARIANT]` (S:
+ * the saw probe, for the alias measure; a variant puts every voice also
+ * through one more stage, for its cost: `shape` (shape(0.5), the
+ * oversampled, antialiased shaper), `lfo`, `tremolo`, `chorus`). Timed as a
  * whole process by vbench.bench.ts, like every peer.
  * @module
  */
@@ -15,7 +16,14 @@ import { A_ATTACK, A_DECAY, LPF_CUTOFF, LPF_Q, SAW_PROBE, SR, WORKLOADS, type Wo
 const [name, out, variant] = process.argv.slice(2) as [WorkloadName | "S", string, string | undefined];
 /** The workload's amplitudes are of the full-scale waveform: gain 1 is the synth level (0.19). */
 const full = 1 / soundLevel("sawtooth");
-const extra = variant === "shape" ? { shape: 0.5 } : {};
+/** The voice's extra stage per variant (their costs against the plain voice: vbench.bench.ts). */
+export const VARIANT_CONTROLS: Record<string, Record<string, number>> = {
+  shape: { shape: 0.5 },
+  lfo: { lprate: 2, lpdepth: 1 }, // the lowpass's LFO: its coefficients at control rate
+  tremolo: { tremolo: 4, tremolodepth: 0.5 },
+  chorus: { chorus: 0.5 }, // a send into the orbit's chorus
+};
+const extra = (variant && VARIANT_CONTROLS[variant]) || {};
 if (name === "S" && out) { // the saw probe: our sawtooth alone
   const engine = Engine.open({ backend: "offline", sampleRate: SR });
   const buf = new EventBuffer(1);
