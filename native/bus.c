@@ -85,10 +85,11 @@ void ost_buses_configure(ost_buses *b, const float *v) {
 }
 
 void ost_buses_duck(ost_buses *b, const float *v, uint32_t at) {
-    if (!(v[OST_PARAM_DUCKORBIT] >= 0.0f)) return;
-    uint32_t target = (uint32_t)v[OST_PARAM_DUCKORBIT] % b->count;
-    ost_duck_trigger_at(&b->orbits[target].duck, at, v[OST_PARAM_DUCKDEPTH], v[OST_PARAM_DUCKONSET],
-                        v[OST_PARAM_DUCKATTACK], b->rate);
+    uint32_t mask = (uint32_t)v[OST_PARAM_DUCKORBITS]; /* sanitised: 0..2^24-1 */
+    for (uint32_t o = 0; mask && o < b->count; o++, mask >>= 1)
+        if (mask & 1u)
+            ost_duck_trigger_at(&b->orbits[o].duck, at, v[OST_PARAM_DUCKDEPTH], v[OST_PARAM_DUCKONSET],
+                                v[OST_PARAM_DUCKATTACK], b->rate);
 }
 
 /* The lanes of an accumulator summed into a float buffer (zeros when the

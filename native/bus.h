@@ -98,8 +98,8 @@ static inline ost_vf *ost_buses_acquire(ost_buses *b, uint32_t orbit, uint32_t b
 /** Takes an event's effect settings into its orbit (the effects it sends
  *  to). Thread: audio. */
 void ost_buses_configure(ost_buses *b, const float *params);
-/** An event at frame `at` of this step ducks orbit params[DUCKORBIT] (when
- *  it is >= 0) by its duckdepth, duckonset and duckattack. Thread: audio. */
+/** An event at frame `at` of this step ducks the orbits of params[DUCKORBITS]
+ *  (a bit mask) by its duckdepth, duckonset and duckattack. Thread: audio. */
 void ost_buses_duck(ost_buses *b, const float *params, uint32_t at);
 /** Fades every orbit's effect tails (delay, reverb) out over `frames`
  *  frames, then clears them; an orbit whose effects sleep is left alone.

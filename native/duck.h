@@ -1,6 +1,6 @@
 /*
  * duck.h — side-chain ducking of an orbit: an event with `duckorbit` set
- * pulls that orbit's gain (after its effects) down to 1 - duckdepth over
+ * (one orbit or a list, 0-23) pulls each such orbit's gain (after its effects) down to 1 - duckdepth over
  * duckonset seconds from the event's own frame, then back up to 1 over
  * duckattack seconds, both linear in gain. A trigger while the orbit is
  * still ducked starts from where the gain is. An orbit at gain 1 with no

@@ -240,7 +240,7 @@ OST_API float ost_sound_level(uint32_t index);
     X(P##SKEW, p "skew", 0.5f, 0.0f, 1.0f, what " LFO skew (0.5 symmetric)")                             \
     X(P##DC, p "dc", 0.0f, -1.0f, 1.0f, what " LFO offset, added to the wave")
 #define OST_PARAM_TABLE_MOD(X)                                                                            \
-    X(DUCKORBIT, "duckorbit", -1.0f, -1.0f, 31.0f, "the orbit this event ducks from its start (-1 = none)") \
+    X(DUCKORBITS, "_duckorbits", 0.0f, 0.0f, 16777215.0f, "the orbits (bit n: orbit n, 0-23) this event ducks from its start; the binding sets it from duckorbit") \
     X(DUCKDEPTH, "duckdepth", 1.0f, 0.0f, 1.0f, "how far the ducked orbit goes down: gain 1 - depth")     \
     X(DUCKONSET, "duckonset", 0.003f, 0.0f, 10.0f, "ducking: time to go down, seconds")                  \
     X(DUCKATTACK, "duckattack", 0.1f, 0.0f, 60.0f, "ducking: time to come back to gain 1, seconds")      \

@@ -112,6 +112,20 @@ const C_NOTE = -2;
 const C_IGNORED = -3;
 const C_BANK = -4;
 const C_FX = -5;
+const C_DUCK = -6;
+
+/** The orbits a duckorbit value names (a number or a list of them), as the engine's bit mask (orbits 0-23). */
+function duckMask(value: unknown): number {
+  let mask = 0;
+  const add = (x: unknown) => {
+    const o = typeof x === "string" ? Number(x) : x;
+    if (typeof o === "number" && Number.isInteger(o) && o >= 0 && o < 24) mask |= 1 << o;
+  };
+  if (Array.isArray(value)) for (let i = 0; i < value.length; i++) add(value[i]);
+  else if (typeof value === "string" && value.includes(":")) for (const part of value.split(":")) add(part);
+  else add(value);
+  return mask;
+}
 
 /**
  * The engine's stages an FX(...) chain can order (native/ostinato.h, ost_fx_stage), by the
@@ -184,6 +198,7 @@ export class EventBuffer {
     this.#controls.set("note", C_NOTE);
     this.#controls.set("bank", C_BANK);
     this.#controls.set("FX", C_FX);
+    this.#controls.set("duckorbit", C_DUCK);
     for (const k of BOOKKEEPING) this.#controls.set(k, C_IGNORED);
     this.#firstDrum = this.#tables.soundIndex.get("bd")!;
     this.#lastDrum = this.#tables.soundIndex.get("sh")!;
@@ -236,6 +251,8 @@ export class EventBuffer {
         if (index === P.freq) freqGiven = true;
       } else if (index === C_SOUND) {
         sound = value;
+      } else if (index === C_DUCK) {
+        f[p + P._duckorbits!] = duckMask(value);
       } else if (index === C_NOTE && !freqGiven && controls.freq === undefined) {
         f[p + P.freq!] = this.#noteFreq(value);
       }

@@ -41,14 +41,14 @@ describe("ducking: an event with duckorbit pulls another orbit down from its own
   // A steady sine on orbit 1 (the master pair); a kick on orbit 0, routed to channels 2-3 so it is not
   // heard on the master, ducks orbit 1 at frame T.
   const T = 24000, onset = 0.01, attack = 0.2, depth = 0.8;
-  const render = (duck: boolean) => {
+  const render = (duck: boolean | number[]) => {
     const engine = Engine.open({ backend: "offline", channels: 4 });
     try {
       engine.routeOrbit(0, 2);
       const buf = new EventBuffer(2);
       buf.add({ s: "sine", freq: 500, gain: 0.5 / SYNTH, orbit: 1, pan: 0, ...steady }, 0, DUR_FOREVER);
       const kick: Controls = { s: "bd", orbit: 0 };
-      if (duck) Object.assign(kick, { duckorbit: 1, duckdepth: depth, duckonset: onset, duckattack: attack });
+      if (duck) Object.assign(kick, { duckorbit: duck === true ? 1 : duck, duckdepth: depth, duckonset: onset, duckattack: attack });
       buf.add(kick, T, DUR_FOREVER);
       engine.push(buf);
       return channel(engine.render(RATE), 4, 0);
@@ -63,6 +63,12 @@ describe("ducking: an event with duckorbit pulls another orbit down from its own
     for (let i = 0; i < plain.length && first < 0; i++) if (ducked[i] !== plain[i]) first = i;
     expect(first).toBeGreaterThanOrEqual(T);
     expect(first).toBeLessThanOrEqual(T + 2); // the sine may cross zero at T
+  });
+
+  test("a list of orbits ducks each of them; an orbit not in it is left alone", () => {
+    const listed = render([3, 1]), other = render([0, 2]);
+    expect(listed.every((x, i) => x === ducked[i])).toBe(true);
+    expect(other.every((x, i) => x === plain[i])).toBe(true);
   });
 
   test(`its gain goes to 1 - duckdepth over duckonset, back to 1 over duckattack`, () => {

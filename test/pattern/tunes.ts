@@ -217,4 +217,23 @@ $: s("bd sd").lpa(.1).lpenv(3).lpf(400)`,
 pat = pat.sometimesBy(.5, x => x.speed(-1))
 
 pat.jux(x => x.fast(2))`,
+
+  `// side-chain pump: the kick ducks the pad's orbit
+$: s("bd*4").duckorbit(2).duckattack(.2).duckdepth(.8)
+$: note("<[c3,eb3,g3] [ab2,c3,eb3]>").s("sawtooth").orbit(2).lpf(900).lprate(2).lpdepth(.5)`,
+
+  `note("c2 [~ c2] eb2 [~ g1]")
+  .s("sawtooth")
+  .hpf(200).hprate("<1 4>").hpshape("tri")
+  .bpf(800).bpsync(2)
+  .tremolosync(4).tremolodepth(.6).tremoloshape("<sine square>")`,
+
+  `note("e3 g3 b3 d4").s("triangle")
+  .chorus(.6)
+  .delay(.4).delaysync(.375).delayfeedback(.5)
+  .tremolo("8:0.5")`,
+
+  `s("sawtooth").note("<c2 f2>")
+  .FX(distort(2), lpf(600))
+  .duck("3:4").duckonset(.01)`,
 ];
