@@ -113,6 +113,8 @@ const C_IGNORED = -3;
 const C_BANK = -4;
 const C_FX = -5;
 const C_DUCK = -6;
+/** An lfo({...}) modulator's settings, in the order of the engine's LFO parameters. */
+const LFO_KEYS = ["rate", "sync", "depth", "shape", "skew", "dcoffset"];
 
 /** The orbits a duckorbit value names (a number or a list of them), as the engine's bit mask (orbits 0-23). */
 function duckMask(value: unknown): number {
@@ -163,6 +165,8 @@ export class EventBuffer {
   readonly #p: Record<string, number>; // parameter indices by name
   readonly #controls = new Map<string, number>();
   readonly #lfoShapes: Set<number>;
+  /** The LFO parameters (rate, sync, depth, shape, skew, dc; -1: none) of a control lfo({...}) can modulate, by its index. */
+  readonly #lfoParams = new Map<number, readonly number[]>();
   /** The FX stage of each parameter index that has one (0 = none). */
   readonly #fxStage: Uint8Array;
   readonly #notes = new Map<string, number>();
@@ -185,6 +189,10 @@ export class EventBuffer {
     this.#strudel = options.strudel ?? false;
     this.#p = Object.fromEntries(this.#tables.paramIndex);
     this.#lfoShapes = new Set(LFO_SHAPE_KEYS.map((k) => this.#p[k]!));
+    for (const [control, prefix] of [["cutoff", "lp"], ["hcutoff", "hp"], ["bandf", "bp"]] as const)
+      this.#lfoParams.set(this.#p[control]!, ["rate", "sync", "depth", "shape", "skew", "dc"].map((k) => this.#p[prefix + k]!));
+    const tremolo = ["tremolo", "tremolosync", "tremolodepth", "tremoloshape", "tremoloskew"].map((k) => this.#p[k]!);
+    for (const control of ["gain", "postgain"]) this.#lfoParams.set(this.#p[control]!, [...tremolo, -1]);
     this.#fxStage = new Uint8Array(this.#tables.paramIndex.size);
     for (const [stage, names] of FX_STAGES) for (const n of names) this.#fxStage[this.#p[n]!] = stage;
     for (const [name, index] of this.#tables.paramIndex) this.#controls.set(name, index);
@@ -258,6 +266,7 @@ export class EventBuffer {
       }
     }
     if (Array.isArray(controls.FX)) this.#fxChain(controls.FX, p);
+    if (controls.lfo !== null && typeof controls.lfo === "object") this.#lfos(controls.lfo as Controls, p);
     if (cps !== undefined) f[p + P.cps!] = cps;
     const s = this.#sound(sound === undefined ? undefined : sound, controls, p);
     f[p + P.s!] = s;
@@ -378,6 +387,27 @@ export class EventBuffer {
       }
     }
     f[p + this.#p._fxorder!] = order;
+  }
+
+  /**
+   * lfo({...}) modulators where the engine has the LFO: on a filter's frequency (cutoff, hcutoff,
+   * bandf: that filter's LFO, depth in octaves) or on gain (the tremolo, depth 0..1). Rate in Hz, or
+   * sync in periods per cycle; 1 Hz when neither is given. Modulators of other controls are carried only.
+   */
+  #lfos(lfos: Controls, p: number): void {
+    const f = this.#f32;
+    for (const id in lfos) {
+      const m = lfos[id] as Controls | null;
+      if (id === "__ids" || m === null || typeof m !== "object") continue;
+      const lfo = this.#lfoParams.get(this.#controls.get(String(m.control)) ?? -1);
+      if (lfo === undefined) continue;
+      if (m.rate === undefined && m.sync === undefined) f[p + lfo[0]] = 1;
+      for (let k = 0; k < 6; k++) {
+        const value = m[LFO_KEYS[k]!], index = lfo[k]!;
+        if (value === undefined || index < 0) continue;
+        f[p + index] = typeof value === "string" ? this.#word(index, value) : numeric(value);
+      }
+    }
   }
 
   #word(index: number, value: string): number {

@@ -3,7 +3,8 @@
  * filters, pitch, FM and wavetables, the extra effects, the ducking bus and
  * the MIDI/OSC output controls. Where the engine has the DSP (pw, spread,
  * the FM and pitch envelopes, ftype, loopBegin/loopEnd, the compressor's
- * release) it reads the key by its name; the others are carried as values
+ * release, the filter LFOs, tremolo, ducking, chorus, delaysync) it reads
+ * the key by its name; the others are carried as values
  * for the targets that will read them (MIDI, OSC, later issues).
  * @module
  */

@@ -4,8 +4,9 @@
  * index or the id given; a known id or index is updated instead. The
  * modulated control is `c`/`control` in the config, else the control set
  * just before the call. Config names are Strudel's short aliases, written
- * out in full; values may be patterns. The modulation itself is for Strudel's
- * web audio output: here the settings are carried as values.
+ * out in full; values may be patterns. The engine plays an LFO on a filter's
+ * frequency (its lp/hp/bp LFO) or on gain (its tremolo); other modulators
+ * and env are carried as values.
  * @module
  */
 import { type Any, Pattern, pure, reify } from "./pattern.ts";

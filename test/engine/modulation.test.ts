@@ -265,3 +265,20 @@ describe("FX(...): the chain's effects play after the others, in its order", () 
     expect(worst).toBe(0);
   });
 });
+
+describe("lfo({...}) on a control the engine has an LFO for", () => {
+  const render = (pat: any) => {
+    const value = pat.queryArc(0, 1)[0].value as Controls;
+    return channel(renderNotes([{ controls: { ...value, gain: 0.2, ...steady }, at: 0, dur: DUR_FOREVER }], RATE / 2), 2, 0);
+  };
+  const same = (a: Float32Array, b: Float32Array) => a.every((x, i) => x === b[i]);
+  test("on lpf: the lowpass's LFO (rate, depth, shape)", () => {
+    const a = render((s("white") as any).lpf(1000).lfo({ r: 3, dep: 0.5, sh: 1 }));
+    expect(same(a, render((s("white") as any).lpf(1000).lprate(3).lpdepth(0.5).lpshape(1)))).toBe(true);
+    expect(same(a, render((s("white") as any).lpf(1000)))).toBe(false);
+  });
+  test("on gain: the tremolo; sync in periods per cycle", () => {
+    const a = render((s("sine") as any).gain(1).lfo({ s: 4, dep: 0.5 }));
+    expect(same(a, render((s("sine") as any).gain(1).tremolosync(4).tremolodepth(0.5)))).toBe(true);
+  });
+});
