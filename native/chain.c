@@ -205,11 +205,15 @@ OST_INLINE void osc_loop(const float *pool, ost_group *g, ost_chain *c, ost_vf *
     ost_vf phase = g->phase, dt = g->dt, step = v->dt_step, pw = v->pw, wlen = g->wt_len;
     ost_vi woff = g->wt_off;
     ost_vf fph = v->fm_phase, fh = v->fm_h, famt = v->fm_i * v->fm_level * v->fm_h;
+    ost_vf fw_sine = v->fm_w[0], fw_tri = v->fm_w[1], fw_square = v->fm_w[2], fw_saw = v->fm_w[3];
     for (uint32_t i = 0; i < n; i++) {
         ost_vf inc;
         if (mode != MODE_PLAIN) dt += step;
         if (mode == MODE_FM) {
-            ost_vf m = ost_osc_sine(fph);
+            /* the modulator's wave (fmwave): one of four by per-lane weights */
+            ost_vf m = fw_sine * ost_osc_sine(fph) + fw_tri * (1.0f - 4.0f * ost_vf_abs(fph - 0.5f)) +
+                       fw_square * ost_vf_select(fph < 0.5f, ost_vf_set(1.0f), ost_vf_set(-1.0f)) +
+                       fw_saw * (2.0f * fph - 1.0f);
             fph += dt * fh;
             fph -= vf_floor(fph);
             inc = dt * (1.0f + famt * m);
@@ -1037,6 +1041,8 @@ int ost_chain_start(ost_voices *p, ost_group *g, int l, const ost_event *e) {
         if (kind & OST_KIND_FM) {
             cv->fm_h[l] = v[OST_PARAM_FMH];
             cv->fm_i[l] = v[OST_PARAM_FMI];
+            int wave = ost_lfo_shape_index(v[OST_PARAM_FMWAVE]); /* 0 sine 1 tri 2 square 3 saw (4: ramp, as saw) */
+            for (int k = 0; k < 4; k++) cv->fm_w[k][l] = k == (wave > 3 ? 3 : wave) ? 1.0f : 0.0f;
             ctl_env_start(&c->fmenv[l], v[OST_PARAM_FMATTACK], v[OST_PARAM_FMDECAY], v[OST_PARAM_FMSUSTAIN], 0.0f, rate);
             cv->fm_level[l] = c->fmenv[l].level;
         }

@@ -61,7 +61,7 @@ typedef struct ost_chain_lanes {
     ost_vf out_l, out_r, dly_l, dly_r, rev_l, rev_r, cho_l, cho_r;
     /* pitch */
     ost_vf base_dt, dt_step, vib_phase, vib_inc, vib_depth, accel, t, penv_depth, penv_level;
-    ost_vf fm_phase, fm_h, fm_i, fm_level;
+    ost_vf fm_phase, fm_h, fm_i, fm_level, fm_w[4]; /* fm_w: the modulator's wave weights (sine, tri, square, saw) */
     /* supersaw and pulse */
     ost_vf ss_phase[OST_UNISON_MAX], ss_ratio[OST_UNISON_MAX], ss_gl[OST_UNISON_MAX], ss_gr[OST_UNISON_MAX];
     ost_vf pw;

@@ -253,6 +253,7 @@ OST_API float ost_sound_level(uint32_t index);
     X(TREMOLOSHAPE, "tremoloshape", 0.0f, 0.0f, 4.0f, "tremolo shape: 0 sine 1 tri 2 square 3 saw 4 ramp") \
     X(TREMOLOSKEW, "tremoloskew", 0.5f, 0.0f, 1.0f, "tremolo skew (0.5 symmetric)")                      \
     X(TREMOLOPHASE, "tremolophase", 0.0f, 0.0f, 1.0f, "tremolo start phase, periods")                    \
+    X(FMWAVE, "fmwave", 0.0f, 0.0f, 4.0f, "FM modulator wave: 0 sine 1 triangle 2 square 3 sawtooth") \
     X(DELAYSYNC, "delaysync", 0.0f, 0.0f, 16.0f, "delay time in cycles (x 1 / cps; 0 = delaytime)")    \
     X(CHORUS, "chorus", 0.0f, 0.0f, 1.0f, "chorus send into the orbit's chorus, 0..1") \
     X(FXORDER, "_fxorder", 0.0f, 0.0f, 16777215.0f, "FX(...) chain: the stages (ost_fx_stage) it moves to the end, in order, 4 bits each from the lowest; 0 = Strudel's order")

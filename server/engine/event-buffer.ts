@@ -67,9 +67,9 @@ const BOOKKEEPING = ["duration", "dur", "cycle", "delta", "clip", "legato", "val
 /** Vowels, and Strudel's filter types, as the engine numbers them. */
 const VOWELS: Record<string, number> = { a: 1, e: 2, i: 3, o: 4, u: 5 };
 const FTYPES: Record<string, number> = { "12db": 0, ladder: 1, "24db": 2 };
-/** LFO wave names of the filter LFOs and the tremolo (native/lfo.h: 0 sine ... 4 ramp). */
+/** LFO wave names of the filter LFOs, the tremolo and the FM modulator (native/lfo.h: 0 sine ... 4 ramp). */
 const LFO_SHAPES: Record<string, number> = { sine: 0, sin: 0, tri: 1, triangle: 1, square: 2, sqr: 2, saw: 3, sawtooth: 3, ramp: 4 };
-const LFO_SHAPE_KEYS = ["lpshape", "hpshape", "bpshape", "tremoloshape"];
+const LFO_SHAPE_KEYS = ["lpshape", "hpshape", "bpshape", "tremoloshape", "fmwave"];
 
 /** The built-in kit a bank name asks for: 1 808-like, 2 909-like, else 0 (the default kit). */
 export function drumKitOf(bank: unknown): number {

@@ -282,3 +282,40 @@ describe("lfo({...}) on a control the engine has an LFO for", () => {
     expect(same(a, render((s("sine") as any).gain(1).tremolosync(4).tremolodepth(0.5)))).toBe(true);
   });
 });
+
+describe("fmwave: the FM modulator's wave", () => {
+  // a 1 kHz carrier, a 2 Hz modulator (fmh 0.002) deep enough (fmi 50) for ±100 Hz: the carrier's
+  // frequency, from zero crossings in 10 ms windows, follows the modulator's wave
+  const freqTrack = (fmwave: string) => {
+    const x = left({ s: "sine", freq: 1000, fmh: 0.002, fmi: 50, fmwave, gain: 0.5 / SYNTH, pan: 0, ...steady }, RATE);
+    const out: number[] = [];
+    for (let s0 = 0; s0 + 480 <= x.length; s0 += 480) {
+      let first = -1, last = -1, count = 0;
+      for (let i = s0 + 1; i < s0 + 480; i++)
+        if (x[i - 1]! < 0 && x[i]! >= 0) {
+          const t = i - 1 + x[i - 1]! / (x[i - 1]! - x[i]!);
+          if (first < 0) first = t;
+          last = t;
+          count++;
+        }
+      out.push(count > 1 ? ((count - 1) * RATE) / (last - first) : NaN);
+    }
+    return out;
+  };
+  test("square: the carrier jumps between 1100 and 900 Hz", () => {
+    const track = freqTrack("square");
+    const near = (f: number) => track.filter((x) => Math.abs(x - f) < 5).length;
+    expect(near(1100) + near(900)).toBeGreaterThan(0.85 * track.length);
+    expect(near(1100)).toBeGreaterThan(0.35 * track.length);
+    expect(near(900)).toBeGreaterThan(0.35 * track.length);
+  });
+  test("sawtooth: it glides up from 900 to 1100 Hz each period; sine: it sweeps smoothly", () => {
+    const saw = freqTrack("sawtooth");
+    // the first half period (0-0.25 s): the modulator rises from 0 to 1
+    for (let k = 2; k < 23; k++) expect(saw[k + 1]!).toBeGreaterThan(saw[k]! - 1);
+    expect(saw[24]! - saw[1]!).toBeGreaterThan(80);
+    const sine = freqTrack("sine");
+    const near = (f: number) => sine.filter((x) => Math.abs(x - f) < 5).length;
+    expect(near(1100) + near(900)).toBeLessThan(0.5 * sine.length);
+  });
+});
