@@ -11,6 +11,7 @@
 #include "filter.h"
 #include "noise.h"
 #include "osc.h"
+#include "transient.h"
 #include "tremolo.h"
 
 #define C2_HZ 65.406395f /* the pitch at which samples and drums play as recorded */
@@ -739,7 +740,7 @@ static void out_phaser_sends(ost_voices *p, ost_group *g, ost_chain *c, const os
 static void setup_stages(ost_chain *c, uint32_t kind, uint32_t order) {
     uint8_t ids[OST_FX_STAGES], n = 0;
     const uint32_t bits[OST_FX_STAGES] = {0, OST_FILTER_LP, OST_FILTER_HP, OST_FILTER_BP, OST_KIND_VOWEL, OST_KIND_COARSE,
-                                          OST_KIND_CRUSH, OST_KIND_SHAPE, OST_KIND_DISTORT, OST_KIND_TREMOLO};
+                                          OST_KIND_CRUSH, OST_KIND_SHAPE, OST_KIND_DISTORT, OST_KIND_TREMOLO, OST_KIND_TRANSIENT};
     for (uint8_t id = 1; id < OST_FX_STAGES; id++)
         if (kind & bits[id]) ids[n++] = id;
     for (uint32_t word = order; word; word >>= 4) {
@@ -765,6 +766,7 @@ static void setup_stages(ost_chain *c, uint32_t kind, uint32_t order) {
             else if (both == 0) f = ids[k] == OST_FX_SHAPE ? stage_shape : stage_distort;
             break;
         case OST_FX_TREMOLO: f = ost_tremolo_stage; break;
+        case OST_FX_TRANSIENT: f = ost_transient_stage; break;
         default: break;
         }
         if (f) c->stages[c->n_stages++] = f;
@@ -1095,6 +1097,7 @@ int ost_chain_start(ost_voices *p, ost_group *g, int l, const ost_event *e) {
         cv->bp_a1[l] = a.a1, cv->bp_a2[l] = a.a2, cv->bp_a3[l] = a.a3, cv->bp_k[l] = a.k;
     }
     if (kind & OST_KIND_TREMOLO) ost_tremolo_start(cv, l, v, rate);
+    if (kind & OST_KIND_TRANSIENT) ost_transient_start(cv, l, v, rate);
     if (kind & OST_KIND_VOWEL) {
         int vw = (int)v[OST_PARAM_VOWEL] - 1;
         if (vw < 0) vw = 0;

@@ -11,7 +11,7 @@
  *   the amplitude envelope (x gain is applied at the output);
  *   the stages the kind switched on, in Strudel's order: lowpass (12 dB,
  *       24 dB or ladder), highpass, bandpass, vowel, coarse, crush, shape,
- *       distort (those two 4x oversampled, see shaper.h), tremolo;
+ *       distort (those two 4x oversampled, see shaper.h), tremolo, transient;
  *   output: postgain, pan (balance for stereo sources), dry level and the
  *       delay, reverb and chorus sends into the orbit's buses (or into its phaser).
  * Every function pointer is chosen once, when the group is made; every
@@ -38,6 +38,7 @@ typedef struct ost_chain_channel {
     ost_vf vowel[OST_FORMANTS][2];
     ost_vf hold, count;               /**< coarse: the held sample, frames until the next */
     ost_shaper_state shaper;          /**< shape and distort's oversampler */
+    ost_vf tr_fast, tr_slow;          /**< the transient shaper's followers */
 } ost_chain_channel;
 
 /** The per-lane vectors of a chain, kept together so a lane can be
@@ -80,6 +81,7 @@ typedef struct ost_chain_lanes {
     ost_vf hp_cut, hp_q, bp_cut, bp_q;
     ost_vf trem_ph, trem_inc, trem_depth;
     ost_lfo_shape trem_shape;
+    ost_vf tr_amount, tr_sustain, tr_fast_up, tr_fast_down, tr_slow_up, tr_slow_down; /* transient.h */
 } ost_chain_lanes;
 
 enum { OST_FLFO_LP, OST_FLFO_HP, OST_FLFO_BP };

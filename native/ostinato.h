@@ -253,6 +253,8 @@ OST_API float ost_sound_level(uint32_t index);
     X(TREMOLOSHAPE, "tremoloshape", 0.0f, 0.0f, 4.0f, "tremolo shape: 0 sine 1 tri 2 square 3 saw 4 ramp") \
     X(TREMOLOSKEW, "tremoloskew", 0.5f, 0.0f, 1.0f, "tremolo skew (0.5 symmetric)")                      \
     X(TREMOLOPHASE, "tremolophase", 0.0f, 0.0f, 1.0f, "tremolo start phase, periods")                    \
+    X(TRANSIENT, "transient", 0.0f, -1.0f, 1.0f, "transient shaper: attack, -1..1 (0 = as it is)") \
+    X(TRANSSUSTAIN, "transsustain", 0.0f, -1.0f, 1.0f, "transient shaper: sustain, -1..1") \
     X(FMWAVE, "fmwave", 0.0f, 0.0f, 4.0f, "FM modulator wave: 0 sine 1 triangle 2 square 3 sawtooth") \
     X(DELAYSYNC, "delaysync", 0.0f, 0.0f, 16.0f, "delay time in cycles (x 1 / cps; 0 = delaytime)")    \
     X(CHORUS, "chorus", 0.0f, 0.0f, 1.0f, "chorus send into the orbit's chorus, 0..1") \
@@ -261,7 +263,7 @@ OST_API float ost_sound_level(uint32_t index);
 /** The stages an FX(...) chain can order (the _fxorder parameter's nibbles). */
 typedef enum ost_fx_stage {
     OST_FX_NONE, OST_FX_LPF, OST_FX_HPF, OST_FX_BPF, OST_FX_VOWEL, OST_FX_COARSE, OST_FX_CRUSH, OST_FX_SHAPE,
-    OST_FX_DISTORT, OST_FX_TREMOLO, OST_FX_STAGES
+    OST_FX_DISTORT, OST_FX_TREMOLO, OST_FX_TRANSIENT, OST_FX_STAGES
 } ost_fx_stage;
 
 typedef enum ost_param {

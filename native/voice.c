@@ -143,13 +143,14 @@ static void lane_fade(ost_voices *p, ost_group *g, int l, uint32_t frames) {
 
 static uint32_t plain_sound(uint32_t sound) { return sound < OST_SOUND_SUPERSAW; }
 
-/* The kind bits of the filter LFOs (on a filter that is on) and the tremolo. */
+/* The kind bits of the filter LFOs (on a filter that is on), the tremolo and the transient shaper. */
 static uint32_t modulation_kind(const float *v, uint32_t k) {
     int lp = (k & OST_FILTER_LP) && (v[OST_PARAM_LPRATE] > 0.0f || v[OST_PARAM_LPSYNC] > 0.0f) && v[OST_PARAM_LPDEPTH] > 0.0f;
     int hp = (k & OST_FILTER_HP) && (v[OST_PARAM_HPRATE] > 0.0f || v[OST_PARAM_HPSYNC] > 0.0f) && v[OST_PARAM_HPDEPTH] > 0.0f;
     int bp = (k & OST_FILTER_BP) && (v[OST_PARAM_BPRATE] > 0.0f || v[OST_PARAM_BPSYNC] > 0.0f) && v[OST_PARAM_BPDEPTH] > 0.0f;
     int trem = (v[OST_PARAM_TREMOLO] > 0.0f || v[OST_PARAM_TREMOLOSYNC] > 0.0f) && v[OST_PARAM_TREMOLODEPTH] > 0.0f;
-    return (lp || hp || bp ? OST_KIND_FLFO : 0u) | (trem ? OST_KIND_TREMOLO : 0u);
+    int transient = v[OST_PARAM_TRANSIENT] != 0.0f || v[OST_PARAM_TRANSSUSTAIN] != 0.0f;
+    return (lp || hp || bp ? OST_KIND_FLFO : 0u) | (trem ? OST_KIND_TREMOLO : 0u) | (transient ? OST_KIND_TRANSIENT : 0u);
 }
 
 /* The kind of a voice for an event (and, for samples, its data). */

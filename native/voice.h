@@ -66,6 +66,7 @@ enum {
     OST_KIND_FM = 1u << 17,
     OST_KIND_FLFO = 1u << 18,    /**< a filter's cutoff follows its LFO */
     OST_KIND_TREMOLO = 1u << 19,
+    OST_KIND_TRANSIENT = 1u << 20,
     OST_KIND_FLAG_BITS = 21,
     OST_KIND_ORBIT_SHIFT = 21,  /**< 5 bits of orbit */
     OST_KIND_SOUND_SHIFT = 26,  /**< then the sound */

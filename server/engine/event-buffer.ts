@@ -143,6 +143,7 @@ const FX_STAGES: readonly [number, readonly string[]][] = [
   [7, ["shape"]],
   [8, ["distort"]],
   [9, ["tremolo", "tremolosync", "tremolodepth", "tremoloshape", "tremoloskew", "tremolophase"]],
+  [10, ["transient", "transsustain"]],
 ];
 
 const C2_MIDI = 36;

@@ -35,6 +35,7 @@ const VARIANTS: [string, string][] = [
   ["lfo", "lprate(2): the lowpass's cutoff on a sine LFO, its coefficients every 16 frames (native/lfo.h)"],
   ["tremolo", "tremolo(4).tremolodepth(0.5): a per-sample gain wave after the filter (native/tremolo.c)"],
   ["chorus", "chorus(0.5): a send into the orbit's chorus, three swept copies a side (native/chorus.c; one chorus per orbit, not per voice)"],
+  ["transient", "transient(0.5): two envelope followers and a gain per sample (native/transient.c)"],
 ];
 
 function commands(engine: string, w: WorkloadName | "S", dir: string): { cmd: string[]; out: string } {

@@ -319,3 +319,30 @@ describe("fmwave: the FM modulator's wave", () => {
     expect(near(1100) + near(900)).toBeLessThan(0.5 * sine.length);
   });
 });
+
+describe("transient: the shaper brings out or tames a pluck's attack and its tail", () => {
+  const pluck = (controls: Controls) =>
+    left({ s: "sine", freq: 200, gain: 0.3 / SYNTH, pan: 0, attack: 0, decay: 0.4, sustain: 0, release: 0, ...controls }, RATE / 2);
+  const top = (x: Float32Array, from: number, to: number) => {
+    let m = 0;
+    for (let i = Math.round(from * RATE); i < Math.round(to * RATE); i++) m = Math.max(m, Math.abs(x[i]!));
+    return m;
+  };
+  const db = (x: number) => 20 * Math.log10(x);
+  const plain = pluck({});
+  test("transient 1: the first 5 ms 6 dB or more louder, the tail as it was", () => {
+    const x = pluck({ transient: 1 });
+    expect(db(top(x, 0, 0.005) / top(plain, 0, 0.005))).toBeGreaterThan(6);
+    expect(Math.abs(db(top(x, 0.15, 0.2) / top(plain, 0.15, 0.2)))).toBeLessThan(0.5);
+  });
+  test("transient -1: the attack 6 dB or more down", () => {
+    const x = pluck({ transient: -1 });
+    expect(db(top(x, 0, 0.005) / top(plain, 0, 0.005))).toBeLessThan(-6);
+  });
+  test("transsustain 1: a short pluck's tail louder (2 dB or more), never beyond +12 dB", () => {
+    const x = pluck({ decay: 0.1, transsustain: 1 }), short = pluck({ decay: 0.1 });
+    const gain = db(top(x, 0.08, 0.09) / top(short, 0.08, 0.09)); // the slow follower above the falling sound: the end of the tail
+    expect(gain).toBeGreaterThan(2);
+    expect(gain).toBeLessThan(12.1);
+  });
+});

@@ -236,4 +236,8 @@ $: note("<[c3,eb3,g3] [ab2,c3,eb3]>").s("sawtooth").orbit(2).lpf(900).lprate(2).
   `s("sawtooth").note("<c2 f2>")
   .FX(distort(2), lpf(600))
   .duck("3:4").duckonset(.01)`,
+
+  `note("c3 [eb3 g3] bb2 <f3 ab3>")
+  .s("square").fm(2).fmh(1.5).fmwave("<sine triangle sawtooth>")
+  .transient("<0.5 -0.5>").lpf(2000).lfo({ r: 0.5, dep: 1 })`,
 ];

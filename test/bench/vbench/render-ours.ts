@@ -4,7 +4,7 @@
  * WAV file: `bun test/bench/vbench/render-ours.ts A|B|B0|S OUT.wav [VARIANT]` (S:
  * the saw probe, for the alias measure; a variant puts every voice also
  * through one more stage, for its cost: `shape` (shape(0.5), the
- * oversampled, antialiased shaper), `lfo`, `tremolo`, `chorus`). Timed as a
+ * oversampled, antialiased shaper), `lfo`, `tremolo`, `chorus`, `transient`). Timed as a
  * whole process by vbench.bench.ts, like every peer.
  * @module
  */
@@ -22,6 +22,7 @@ export const VARIANT_CONTROLS: Record<string, Record<string, number>> = {
   lfo: { lprate: 2, lpdepth: 1 }, // the lowpass's LFO: its coefficients at control rate
   tremolo: { tremolo: 4, tremolodepth: 0.5 },
   chorus: { chorus: 0.5 }, // a send into the orbit's chorus
+  transient: { transient: 0.5 },
 };
 const extra = (variant && VARIANT_CONTROLS[variant]) || {};
 if (name === "S" && out) { // the saw probe: our sawtooth alone
