@@ -143,6 +143,9 @@ static void lane_fade(ost_voices *p, ost_group *g, int l, uint32_t frames) {
 
 static uint32_t plain_sound(uint32_t sound) { return sound < OST_SOUND_SUPERSAW; }
 
+_Static_assert(OST_KIND_SOUND_SHIFT + 5 <= 32 && OST_SOUND_COUNT <= 32 && OST_KIND_TRANSIENT < (1u << OST_KIND_FLAG_BITS),
+               "a kind's flags, orbit and sound fit its 32 bits");
+
 /* The kind bits of the filter LFOs (on a filter that is on), the tremolo and the transient shaper. */
 static uint32_t modulation_kind(const float *v, uint32_t k) {
     int lp = (k & OST_FILTER_LP) && (v[OST_PARAM_LPRATE] > 0.0f || v[OST_PARAM_LPSYNC] > 0.0f) && v[OST_PARAM_LPDEPTH] > 0.0f;
