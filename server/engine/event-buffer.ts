@@ -115,6 +115,8 @@ const C_FX = -5;
 const C_DUCK = -6;
 /** An lfo({...}) modulator's settings, in the order of the engine's LFO parameters. */
 const LFO_KEYS = ["rate", "sync", "depth", "shape", "skew", "dcoffset"];
+/** An env({...}) modulator's stages, in the order of #envParams. */
+const ENV_KEYS = ["attack", "decay", "sustain", "release"];
 
 /** The orbits a duckorbit value names (a number or a list of them), as the engine's bit mask (orbits 0-23). */
 function duckMask(value: unknown): number {
@@ -168,6 +170,8 @@ export class EventBuffer {
   readonly #lfoShapes: Set<number>;
   /** The LFO parameters (rate, sync, depth, shape, skew, dc; -1: none) of a control lfo({...}) can modulate, by its index. */
   readonly #lfoParams = new Map<number, readonly number[]>();
+  /** The lowpass envelope's parameters (lpattack, lpdecay, lpsustain, lprelease). */
+  readonly #envParams: readonly number[];
   /** The FX stage of each parameter index that has one (0 = none). */
   readonly #fxStage: Uint8Array;
   readonly #notes = new Map<string, number>();
@@ -194,6 +198,7 @@ export class EventBuffer {
       this.#lfoParams.set(this.#p[control]!, ["rate", "sync", "depth", "shape", "skew", "dc"].map((k) => this.#p[prefix + k]!));
     const tremolo = ["tremolo", "tremolosync", "tremolodepth", "tremoloshape", "tremoloskew"].map((k) => this.#p[k]!);
     for (const control of ["gain", "postgain"]) this.#lfoParams.set(this.#p[control]!, [...tremolo, -1]);
+    this.#envParams = ["lpattack", "lpdecay", "lpsustain", "lprelease"].map((k) => this.#p[k]!);
     this.#fxStage = new Uint8Array(this.#tables.paramIndex.size);
     for (const [stage, names] of FX_STAGES) for (const n of names) this.#fxStage[this.#p[n]!] = stage;
     for (const [name, index] of this.#tables.paramIndex) this.#controls.set(name, index);
@@ -268,6 +273,7 @@ export class EventBuffer {
     }
     if (Array.isArray(controls.FX)) this.#fxChain(controls.FX, p);
     if (controls.lfo !== null && typeof controls.lfo === "object") this.#lfos(controls.lfo as Controls, p);
+    if (controls.env !== null && typeof controls.env === "object") this.#envs(controls.env as Controls, p);
     if (cps !== undefined) f[p + P.cps!] = cps;
     const s = this.#sound(sound === undefined ? undefined : sound, controls, p);
     f[p + P.s!] = s;
@@ -407,6 +413,20 @@ export class EventBuffer {
         const value = m[LFO_KEYS[k]!], index = lfo[k]!;
         if (value === undefined || index < 0) continue;
         f[p + index] = typeof value === "string" ? this.#word(index, value) : numeric(value);
+      }
+    }
+  }
+
+  /** env({...}) on lpf: the lowpass envelope (attack, decay, sustain, release; depth in octaves, 1 when not given). Others are carried only. */
+  #envs(envs: Controls, p: number): void {
+    const f = this.#f32, P = this.#p;
+    for (const id in envs) {
+      const m = envs[id] as Controls | null;
+      if (id === "__ids" || m === null || typeof m !== "object" || this.#controls.get(String(m.control)) !== P.cutoff) continue;
+      f[p + P.lpenv!] = m.depth === undefined ? 1 : numeric(m.depth);
+      for (let k = 0; k < 4; k++) {
+        const value = m[ENV_KEYS[k]!];
+        if (value !== undefined) f[p + this.#envParams[k]!] = numeric(value);
       }
     }
   }

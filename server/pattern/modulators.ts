@@ -5,8 +5,8 @@
  * modulated control is `c`/`control` in the config, else the control set
  * just before the call. Config names are Strudel's short aliases, written
  * out in full; values may be patterns. The engine plays an LFO on a filter's
- * frequency (its lp/hp/bp LFO) or on gain (its tremolo); other modulators
- * and env are carried as values.
+ * frequency (its lp/hp/bp LFO) or on gain (its tremolo), and an env on lpf
+ * (the lowpass envelope); other modulators are carried as values.
  * @module
  */
 import { type Any, Pattern, pure, reify } from "./pattern.ts";

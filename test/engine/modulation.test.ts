@@ -277,6 +277,11 @@ describe("lfo({...}) on a control the engine has an LFO for", () => {
     expect(same(a, render((s("white") as any).lpf(1000).lprate(3).lpdepth(0.5).lpshape(1)))).toBe(true);
     expect(same(a, render((s("white") as any).lpf(1000)))).toBe(false);
   });
+  test("env({...}) on lpf: the lowpass envelope (depth in octaves)", () => {
+    const a = render((s("white") as any).lpf(300).env({ a: 0.05, d: 0.1, s: 0.2, dep: 3 }));
+    expect(same(a, render((s("white") as any).lpf(300).lpattack(0.05).lpdecay(0.1).lpsustain(0.2).lpenv(3)))).toBe(true);
+    expect(same(a, render((s("white") as any).lpf(300)))).toBe(false);
+  });
   test("on gain: the tremolo; sync in periods per cycle", () => {
     const a = render((s("sine") as any).gain(1).lfo({ s: 4, dep: 0.5 }));
     expect(same(a, render((s("sine") as any).gain(1).tremolosync(4).tremolodepth(0.5)))).toBe(true);
