@@ -737,10 +737,25 @@ static void out_phaser_sends(ost_voices *p, ost_group *g, ost_chain *c, const os
    names (`order`'s nibbles, first effect lowest) moved to the end in its
    order. Shape and distort share one oversampler: with both on they stay
    one stage, where the first of them is. */
+static const uint32_t STAGE_BITS[OST_FX_STAGES] = {0, OST_FILTER_LP, OST_FILTER_HP, OST_FILTER_BP, OST_KIND_VOWEL,
+                                                   OST_KIND_COARSE, OST_KIND_CRUSH, OST_KIND_SHAPE, OST_KIND_DISTORT,
+                                                   OST_KIND_TREMOLO, OST_KIND_TRANSIENT};
+
+uint32_t ost_chain_order(uint32_t kind, uint32_t order) {
+    uint32_t out = 0, shift = 0, seen = 0;
+    for (uint32_t word = order; word; word >>= 4) {
+        uint32_t id = word & 15u;
+        if (id >= OST_FX_STAGES || !(kind & STAGE_BITS[id]) || (seen >> id & 1u)) continue;
+        seen |= 1u << id;
+        out |= id << shift;
+        shift += 4;
+    }
+    return out;
+}
+
 static void setup_stages(ost_chain *c, uint32_t kind, uint32_t order) {
     uint8_t ids[OST_FX_STAGES], n = 0;
-    const uint32_t bits[OST_FX_STAGES] = {0, OST_FILTER_LP, OST_FILTER_HP, OST_FILTER_BP, OST_KIND_VOWEL, OST_KIND_COARSE,
-                                          OST_KIND_CRUSH, OST_KIND_SHAPE, OST_KIND_DISTORT, OST_KIND_TREMOLO, OST_KIND_TRANSIENT};
+    const uint32_t *bits = STAGE_BITS;
     for (uint8_t id = 1; id < OST_FX_STAGES; id++)
         if (kind & bits[id]) ids[n++] = id;
     for (uint32_t word = order; word; word >>= 4) {

@@ -139,6 +139,9 @@ struct ost_chain {
  *  is an FX(...) chain's stage order (the _fxorder parameter, 0 = none).
  *  Thread: audio (when a group is made). */
 void ost_chain_setup(ost_chain *c, uint32_t kind, uint32_t order);
+/** An FX order reduced to the stages `kind` has on, so voices whose chains
+ *  name stages they do not use still share a group. Thread: any. */
+uint32_t ost_chain_order(uint32_t kind, uint32_t order);
 /** Clears lane l and sets it up for the event. Returns 0 when the voice
  *  cannot start (its sample is not ready): nothing was changed then.
  *  Thread: audio. */

@@ -373,7 +373,7 @@ int ost_voices_start(ost_voices *p, const ost_event *e, uint32_t offset) {
     if (cut) cut_group(p, cut);
     if (p->active_voices - p->fading_voices >= p->max_voices) steal(p);
     uint32_t kind = kind_of(p, e, d);
-    uint32_t order = (kind & OST_KIND_CHAIN) ? (uint32_t)v[OST_PARAM_FXORDER] : 0u; /* sanitised: 0..2^24-1 */
+    uint32_t order = (kind & OST_KIND_CHAIN) ? ost_chain_order(kind, (uint32_t)v[OST_PARAM_FXORDER]) : 0u; /* sanitised: 0..2^24-1 */
     ost_group *g = group_for(p, kind, order);
     if (!g) { /* every group holds fading voices: stop the oldest fading one */
         int fl = -1;
