@@ -39,12 +39,12 @@ void ost_transient_start(ost_chain_lanes *v, int l, const float *p, float rate) 
 void ost_transient_stage(ost_chain *c, ost_chain_channel *ch, ost_vf *x, uint32_t n) {
     ost_chain_lanes *v = &c->v;
     ost_vf fast = ch->tr_fast, slow = ch->tr_slow;
-    const ost_vf eps = ost_vf_set(1e-6f), floor = ost_vf_set(1e-12f), zero = {0};
+    const ost_vf eps = ost_vf_set(1e-6f), tiny = ost_vf_set(1e-12f), zero = {0};
     for (uint32_t i = 0; i < n; i++) {
         ost_vf a = ost_vf_abs(x[i]);
         /* floored far below eps: a silent input never leaves the followers denormal */
-        fast = ost_vf_max(fast + ost_vf_select(a > fast, v->tr_fast_up, v->tr_fast_down) * (a - fast), floor);
-        slow = ost_vf_max(slow + ost_vf_select(a > slow, v->tr_slow_up, v->tr_slow_down) * (a - slow), floor);
+        fast = ost_vf_max(fast + ost_vf_select(a > fast, v->tr_fast_up, v->tr_fast_down) * (a - fast), tiny);
+        slow = ost_vf_max(slow + ost_vf_select(a > slow, v->tr_slow_up, v->tr_slow_down) * (a - slow), tiny);
         ost_vf lr = vf_log2((fast + eps) / (slow + eps));
         ost_vf y = v->tr_amount * ost_vf_max(lr, zero) - v->tr_sustain * ost_vf_min(lr, zero);
         x[i] *= vf_exp2(ost_vf_clamp(y, ost_vf_set(-2.0f), ost_vf_set(2.0f)));
