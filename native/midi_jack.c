@@ -14,6 +14,12 @@
  * (jack_port_get_buffer, jack_midi_clear_buffer, jack_midi_event_write,
  * jack_last_frame_time).
  *
+ * MIDI in: input ports of the same client. process() copies each message
+ * received (up to 3 bytes; SysEx and other longer messages are skipped)
+ * with its frame into a second SPSC ring, the other way round, that the
+ * control thread drains (ost_midi_read): CC values and held keys for
+ * patterns (server/targets/midi-in.ts).
+ *
  * Engine frames to JACK frames: jack = engine + offset. ost_midi_sync, on
  * the control thread, measures the offset from the engine's last block
  * (frames rendered, CLOCK_MONOTONIC stamp) through jack_time_to_frames, and
@@ -38,6 +44,7 @@
 #define MIDI_RING 4096 /* records; a power of two */
 #define MIDI_POOL 4096
 #define MIDI_PORTS 16
+#define MIDI_IN_RING 4096 /* received messages; a power of two */
 
 enum { KIND_MESSAGE = 0, KIND_CUT = 1, KIND_WRITTEN = 2 /* in the pool only */ };
 
@@ -55,10 +62,28 @@ typedef struct midi_record {
 
 _Static_assert(sizeof(midi_record) == OST_MIDI_RECORD_BYTES, "record layout is shared with server/engine/midi.ts");
 
+/* One received message as the control thread reads it (OST_MIDI_IN_BYTES = 16). */
+typedef struct midi_in_record {
+    double frame;   /* JACK frame it arrived at */
+    uint8_t port;   /* input port index */
+    uint8_t len;    /* 1..3 */
+    uint8_t data[3];
+    uint8_t pad[3];
+} midi_in_record;
+
+_Static_assert(sizeof(midi_in_record) == OST_MIDI_IN_BYTES, "record layout is shared with server/engine/midi.ts");
+
 struct ost_midi {
     jack_client_t *client;
     jack_port_t *ports[MIDI_PORTS];
     ost_atomic_u32 port_count; /* release after a port is registered; the callback acquires */
+    jack_port_t *in_ports[MIDI_PORTS];
+    ost_atomic_u32 in_count; /* as port_count, for the inputs */
+    /* received: written by process(), read by the control thread */
+    midi_in_record in_ring[MIDI_IN_RING];
+    ost_atomic_u64 in_head;
+    ost_atomic_u64 in_tail;
+    ost_atomic_u64 in_dropped;
     /* ring: written by the control thread, read by process() */
     midi_record ring[MIDI_RING];
     ost_atomic_u64 head; /* next write (producer) */
@@ -132,6 +157,34 @@ static int64_t jack_frame_of(const ost_midi *m, const midi_record *r, int64_t of
     return (int64_t)llround(r->frame) + offset;
 }
 
+/* Copies what the input ports received this cycle into the input ring. */
+static void receive(ost_midi *m, jack_nframes_t nframes, uint64_t start) {
+    uint32_t n = OST_LOAD(&m->in_count, OST_ACQUIRE);
+    uint64_t head = OST_LOAD(&m->in_head, OST_RELAXED);
+    uint64_t tail = OST_LOAD(&m->in_tail, OST_ACQUIRE); /* slots before tail are free */
+    uint64_t dropped = 0;
+    for (uint32_t p = 0; p < n; p++) {
+        void *buffer = jack_port_get_buffer(m->in_ports[p], nframes);
+        uint32_t count = jack_midi_get_event_count(buffer);
+        for (uint32_t i = 0; i < count; i++) {
+            jack_midi_event_t ev;
+            if (jack_midi_event_get(&ev, buffer, i) != 0 || ev.size < 1 || ev.size > 3) continue;
+            if (head - tail >= MIDI_IN_RING) {
+                dropped++;
+                continue;
+            }
+            midi_in_record *r = &m->in_ring[head & (MIDI_IN_RING - 1)];
+            r->frame = (double)(start + ev.time);
+            r->port = (uint8_t)p;
+            r->len = (uint8_t)ev.size;
+            for (size_t b = 0; b < 3; b++) r->data[b] = b < ev.size ? ev.buffer[b] : 0;
+            head++;
+        }
+    }
+    OST_STORE(&m->in_head, head, OST_RELEASE); /* the records before head are written */
+    if (dropped) OST_STORE(&m->in_dropped, OST_LOAD(&m->in_dropped, OST_RELAXED) + dropped, OST_RELAXED);
+}
+
 static int process(jack_nframes_t nframes, void *arg) {
     ost_midi *m = arg;
     uint32_t nports = OST_LOAD(&m->port_count, OST_ACQUIRE);
@@ -146,6 +199,7 @@ static int process(jack_nframes_t nframes, void *arg) {
     m->last_cycle_raw = raw;
     OST_STORE(&m->cycle_start, start, OST_RELAXED);
     OST_STORE(&m->period, nframes, OST_RELAXED);
+    receive(m, nframes, start);
     drain_ring(m);
     if (!OST_LOAD(&m->synced, OST_ACQUIRE)) return 0;
     int64_t offset = (int64_t)OST_LOAD(&m->offset_bits, OST_RELAXED);
@@ -237,6 +291,48 @@ int32_t ost_midi_add_port(ost_midi *m, const char *name, const char *connect_to)
     return (int32_t)n;
 }
 
+int32_t ost_midi_add_input(ost_midi *m, const char *name, const char *connect_from) {
+    if (!m || !name) return OST_INVALID_ARGS;
+    uint32_t n = OST_LOAD(&m->in_count, OST_RELAXED);
+    if (n >= MIDI_PORTS) return OST_FULL;
+    jack_port_t *port = jack_port_register(m->client, name, JACK_DEFAULT_MIDI_TYPE, JackPortIsInput, 0);
+    if (!port) return OST_DEVICE_ERROR;
+    m->in_ports[n] = port;
+    OST_STORE(&m->in_count, n + 1, OST_RELEASE); /* the port is set before the callback sees it */
+    if (connect_from && connect_from[0]) {
+        int r = jack_connect(m->client, connect_from, jack_port_name(port));
+        if (r != 0 && r != EEXIST) return OST_NO_DEVICE;
+    }
+    return (int32_t)n;
+}
+
+int32_t ost_midi_connect(ost_midi *m, int32_t index, int32_t input, const char *other) {
+    if (!m || !other || index < 0) return OST_INVALID_ARGS;
+    uint32_t n = OST_LOAD(input ? &m->in_count : &m->port_count, OST_ACQUIRE);
+    if ((uint32_t)index >= n) return OST_INVALID_ARGS;
+    jack_port_t *ours = input ? m->in_ports[index] : m->ports[index];
+    if (jack_port_connected_to(ours, other)) return 1;
+    int r = input ? jack_connect(m->client, other, jack_port_name(ours)) : jack_connect(m->client, jack_port_name(ours), other);
+    if (r != 0 && r != EEXIST) return OST_NO_DEVICE;
+    return 0;
+}
+
+uint32_t ost_midi_read(ost_midi *m, void *out, uint32_t max) {
+    if (!m || !out) return 0;
+    uint64_t tail = OST_LOAD(&m->in_tail, OST_RELAXED);
+    uint64_t head = OST_LOAD(&m->in_head, OST_ACQUIRE); /* the records before head are written */
+    uint32_t n = 0;
+    midi_in_record *records = out;
+    while (tail != head && n < max) records[n++] = m->in_ring[tail++ & (MIDI_IN_RING - 1)];
+    OST_STORE(&m->in_tail, tail, OST_RELEASE); /* the slots before tail may be reused */
+    return n;
+}
+
+const char *ost_midi_input_name(const ost_midi *m, int32_t index) {
+    if (!m || index < 0 || (uint32_t)index >= OST_LOAD(&m->in_count, OST_ACQUIRE)) return NULL;
+    return jack_port_name(m->in_ports[index]);
+}
+
 const char *ost_midi_port_name(const ost_midi *m, int32_t index) {
     if (!m || index < 0 || (uint32_t)index >= OST_LOAD(&m->port_count, OST_ACQUIRE)) return NULL;
     return jack_port_name(m->ports[index]);
@@ -294,10 +390,13 @@ ost_result ost_midi_stats(const ost_midi *m, double *out) {
     out[4] = (double)OST_LOAD(&m->cycle_start, OST_RELAXED);
     out[5] = (double)OST_LOAD(&m->period, OST_RELAXED);
     out[6] = OST_LOAD(&m->synced, OST_ACQUIRE);
+    out[7] = (double)OST_LOAD(&m->in_dropped, OST_RELAXED);
     return OST_OK;
 }
 
-int32_t ost_midi_list_ports(char *out, uint32_t size) {
+int32_t ost_midi_list_ports(char *out, uint32_t size) { return ost_midi_list(out, size, 0); }
+
+int32_t ost_midi_list(char *out, uint32_t size, int32_t sources) {
     if (!out || size == 0) return OST_INVALID_ARGS;
     out[0] = 0;
     jack_status_t status;
@@ -305,7 +404,7 @@ int32_t ost_midi_list_ports(char *out, uint32_t size) {
     jack_set_info_function(quiet);
     jack_client_t *c = jack_client_open("ostinato-list", JackNoStartServer, &status);
     if (!c) return OST_NO_DEVICE;
-    const char **names = jack_get_ports(c, NULL, JACK_DEFAULT_MIDI_TYPE, JackPortIsInput);
+    const char **names = jack_get_ports(c, NULL, JACK_DEFAULT_MIDI_TYPE, sources ? JackPortIsOutput : JackPortIsInput);
     int32_t count = 0;
     size_t used = 0;
     for (const char **p = names; p && *p; p++) {

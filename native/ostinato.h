@@ -552,12 +552,34 @@ OST_API uint32_t ost_midi_push(ost_midi *midi, const void *records, uint32_t cou
 /** Maps engine frames to JACK frames from the engine's last block (call
  *  every tick). OST_WRONG_STATE until both clocks have run. Thread: control. */
 OST_API ost_result ost_midi_sync(ost_midi *midi, const ost_engine *engine);
-/** out[7]: sent, late, dropped, offset (JACK frame - engine frame), last
- *  cycle start, period, synced. Thread: any. */
+/** out[8]: sent, late, dropped, offset (JACK frame - engine frame), last
+ *  cycle start, period, synced, received messages dropped (input ring
+ *  full). Thread: any. */
 OST_API ost_result ost_midi_stats(const ost_midi *midi, double *out);
 /** The JACK MIDI input ports (where our output can go), one name a line,
  *  into out; returns the count or a negative ost_result. Thread: control. */
 OST_API int32_t ost_midi_list_ports(char *out, uint32_t size);
+/** As ost_midi_list_ports; with `sources` non-zero, the JACK MIDI output
+ *  ports instead (where our inputs can listen). Thread: control. */
+OST_API int32_t ost_midi_list(char *out, uint32_t size, int32_t sources);
+
+/** Bytes of one received message: f64 JACK frame, u8 input port, u8 length
+ *  (1..3), 3 data bytes, 3 reserved. */
+#define OST_MIDI_IN_BYTES 16
+/** Registers a MIDI input port, connected from `connect_from` (a JACK output
+ *  port) when given; returns its index or a negative ost_result
+ *  (OST_NO_DEVICE: no such port; the port stays). Thread: control. */
+OST_API int32_t ost_midi_add_input(ost_midi *midi, const char *name, const char *connect_from);
+/** Connects our port `index` (an input when `input` is non-zero) with the
+ *  JACK port `other` again (a device that came back): 1 when it already
+ *  was, 0 when connected now, OST_NO_DEVICE when there is no such port.
+ *  Thread: control. */
+OST_API int32_t ost_midi_connect(ost_midi *midi, int32_t index, int32_t input, const char *other);
+/** Moves up to `max` received messages (OST_MIDI_IN_BYTES each) into out;
+ *  returns how many. Thread: one consumer. */
+OST_API uint32_t ost_midi_read(ost_midi *midi, void *out, uint32_t max);
+/** The full JACK name of an input port of ours, or NULL. Thread: control. */
+OST_API const char *ost_midi_input_name(const ost_midi *midi, int32_t index);
 
 /** PortAudio device index in use (-1 when not on portaudio, or NULL). Thread: any. */
 OST_API int32_t ost_engine_device_index(const ost_engine *engine);

@@ -67,6 +67,11 @@ export const SYMBOLS = {
   ost_midi_sync: { args: [ptr, ptr], returns: i32 },
   ost_midi_stats: { args: [ptr, ptr], returns: i32 },
   ost_midi_list_ports: { args: [ptr, u32], returns: i32 },
+  ost_midi_list: { args: [ptr, u32, i32], returns: i32 },
+  ost_midi_add_input: { args: [ptr, ptr, ptr], returns: i32 },
+  ost_midi_connect: { args: [ptr, i32, i32, ptr], returns: i32 },
+  ost_midi_read: { args: [ptr, ptr, u32], returns: u32 },
+  ost_midi_input_name: { args: [ptr, i32], returns: cstring },
   ost_engine_device_index: { args: [ptr], returns: i32 },
   ost_engine_scope: { args: [ptr, ptr, u32], returns: i32 },
   // samples

@@ -122,7 +122,9 @@ export type FromWorker =
   /** A program called record(...): the main thread starts or stops the take. */
   | { type: "record"; request: RecordRequest }
   /** A program called link(on): the main thread turns Link on or off. */
-  | { type: "link"; on: boolean };
+  | { type: "link"; on: boolean }
+  /** The worker opened its MIDI client: the main thread closes it when the worker has ended. */
+  | { type: "midiClient"; handle: number };
 
 /** Int32 cells of the shared buffer. */
 export const SHARED = {

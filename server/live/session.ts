@@ -33,6 +33,10 @@ import { TempoMap, checkCps, type TempoPiece } from "./tempo.ts";
 import { defaultMemoryLimitMb, judge, residentMb, type Cause } from "./watchdog.ts";
 import type { SlotPlace } from "./block-place.ts";
 import { LinkControl, type LinkOptions, type LinkState } from "./link-control.ts";
+import { MidiOut } from "../engine/midi.ts";
+
+/** Each worker's MIDI client (native handle), closed when the worker has ended. */
+const midiClients = new Map<Worker, number>();
 
 export type LiveOptions = {
   engine: Engine;
@@ -458,6 +462,18 @@ export class LiveSession {
       case "ready":
         for (const d of msg.dropped) this.dropProgram(d.buffer);
         return;
+      case "midiClient": {
+        // Closed here once the worker has ended (a terminated worker's client would stay on the JACK server); 0: it closed it itself.
+        const worker = this.worker;
+        if (msg.handle === 0) return void midiClients.delete(worker);
+        midiClients.set(worker, msg.handle);
+        worker.addEventListener("close", () => {
+          const handle = midiClients.get(worker);
+          midiClients.delete(worker);
+          if (handle) MidiOut.closeHandle(handle);
+        }, { once: true });
+        return;
+      }
     }
   }
 

@@ -16,7 +16,7 @@
 /// <reference lib="webworker" />
 import { Engine, EventBuffer, isRemote, SampleCache, SampleLibrary } from "../engine/index.ts";
 import { setPlainStrings, type Pattern } from "../pattern/pattern.ts";
-import { setExternalValue } from "../pattern/external.ts";
+import { setExternalValue, setMidiInputOpener } from "../pattern/external.ts";
 import { ratio, type Rational } from "../pattern/rational.ts";
 import { ProgramError, programIdOf, type ProgramErrorJSON } from "./errors.ts";
 import { runtimeError } from "./evaluate.ts";
@@ -35,6 +35,7 @@ import { LinkSteering } from "./link-steer.ts";
 import type { SlotPlace } from "./block-place.ts";
 import { SuperDirtTarget } from "../targets/superdirt.ts";
 import { MidiTarget } from "../targets/midi.ts";
+import { MidiIn } from "../targets/midi-in.ts";
 import { oscSendAhead, type Routing } from "../targets/target.ts";
 import { WallClock } from "../targets/wall-clock.ts";
 
@@ -69,6 +70,7 @@ let wallClock: WallClock;
 const clockPair = new Float64Array(2);
 let superdirt: SuperDirtTarget | undefined;
 let midiOut: MidiTarget | undefined;
+let midiIn: MidiIn | undefined;
 /** False when every pattern goes to SuperDirt alone (--superdirt without --targets engine). */
 let engineTarget = true;
 /** Set while Link is on: the tempo map follows the session. */
@@ -153,6 +155,7 @@ function receive(msg: ToWorker): void {
       case "stop":
         if (timer) clock.clearInterval(timer);
         superdirt?.close();
+        if (midiOut?.stats()) post({ type: "midiClient", handle: 0 }); // closed here, not by the main thread
         midiOut?.close(engine.now());
         return;
     }
@@ -269,7 +272,11 @@ async function openTargets(msg: WorkerInit): Promise<Routing> {
     sendAhead: oscSendAhead(msg.lookahead, msg.queueAhead),
     onWarning: (message) => post({ type: "warning", message }),
     clientName: t.midiClient,
+    // the main thread closes the client when this thread ends (terminated by the watchdog, it cannot)
+    onOpen: (handle) => post({ type: "midiClient", handle }),
   });
+  midiIn = new MidiIn(() => midiOut?.client(), (message) => post({ type: "warning", message }));
+  setMidiInputOpener((input) => midiIn!.input(input));
   return { engine: t.engine, oscByDefault: t.superdirt, osc: superdirt, midi: midiOut };
 }
 
@@ -333,6 +340,7 @@ let auditionBatch: EventBuffer | undefined;
 
 function tick(): void {
   beat();
+  midiIn?.poll();
   requeueArrivals();
   followLink();
   queue();

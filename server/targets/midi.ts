@@ -20,6 +20,7 @@
 import type { Engine } from "../engine/engine.ts";
 import { MIDI_DATA_MAX, MIDI_KIND_CUT, MIDI_KIND_MESSAGE, MIDI_RECORD_BYTES, MidiOut } from "../engine/midi.ts";
 import { encodeMidi, type MidiSink } from "./midi-bytes.ts";
+import { MidiConnections } from "./midi-connections.ts";
 import type { FrameTarget } from "./target.ts";
 
 export type MidiTargetOptions = {
@@ -28,6 +29,8 @@ export type MidiTargetOptions = {
   onWarning?: (message: string) => void;
   /** The JACK client's name (tests give their own). */
   clientName?: string;
+  /** The native handle of the client once opened (whoever must close it if this thread cannot). */
+  onOpen?: (handle: number) => void;
 };
 
 type Waiting = { frame: number; durFrames: number; tag: number; id: string; port: string | number | undefined; controls: Record<string, unknown> };
@@ -50,6 +53,7 @@ export class MidiTarget implements FrameTarget {
   private readonly channels = new Map<number, number>();
   private readonly warned = new Set<string>();
   private readonly sendAheadFrames: number;
+  private readonly connections: MidiConnections;
   /** The event being encoded (the sink's context). */
   private current = { frame: 0, durFrames: 0, tag: 0, port: 0 };
   private readonly sink: MidiSink = {
@@ -75,6 +79,12 @@ export class MidiTarget implements FrameTarget {
     private readonly options: MidiTargetOptions,
   ) {
     this.sendAheadFrames = options.sendAhead * rate;
+    this.connections = new MidiConnections(options.onWarning);
+  }
+
+  /** The JACK client (opened when first asked; undefined while no JACK server runs), shared with MIDI in. */
+  client(): MidiOut | undefined {
+    return this.ensureOpen() ? this.out : undefined;
   }
 
   /** The native client's counters (tests, /api/state). */
@@ -110,6 +120,7 @@ export class MidiTarget implements FrameTarget {
   flush(nowFrame: number): void {
     if (this.waiting.length === 0 && this.count === 0) return;
     if (!this.ensureOpen() || !this.out!.sync()) return;
+    this.connections.check(this.out!);
     const before = Math.ceil(nowFrame + this.sendAheadFrames);
     for (let i = this.waiting.length - 1; i >= 0; i--) {
       const w = this.waiting[i]!;
@@ -196,6 +207,7 @@ export class MidiTarget implements FrameTarget {
     if (now - this.openFailedAt < RETRY_MS) return false;
     try {
       this.out = MidiOut.open(this.engine, this.options.clientName);
+      this.options.onOpen?.(this.out.handle);
       if (this.openFailedAt > -Infinity) this.options.onWarning?.("MIDI: the JACK server answers again; .midi() patterns play");
       return true;
     } catch (err) {
@@ -227,6 +239,7 @@ export class MidiTarget implements FrameTarget {
       const name = target ? `to-${target.replace(/[^A-Za-z0-9_-]+/g, "-")}`.slice(0, 60) : "out";
       const index = out.addPort(name, target);
       this.ports.set(key, index);
+      if (target) this.connections.add(index, false, target);
       return index;
     } catch (err) {
       this.warnOnce(`port:${key}`, `MIDI: ${(err as Error).message}`);

@@ -1,0 +1,82 @@
+/**
+ * MIDI in: the inputs `midin(...)` and `midikeys(...)` listen to, as input
+ * ports of the MIDI target's JACK client (one client for MIDI out and in).
+ * A pattern names an input when it is evaluated; the port is registered
+ * then and connected from the JACK MIDI output of that name (the first one
+ * whose name contains it; none: our port "in", for the user to connect).
+ * Each tick the messages the process callback received are read and kept
+ * as CC values and held keys (server/pattern/external.ts), read by the
+ * patterns when they are queried.
+ * @module
+ */
+import { MIDI_IN_BYTES, MidiOut } from "../engine/midi.ts";
+import { receiveMidi } from "../pattern/external.ts";
+import { MidiConnections } from "./midi-connections.ts";
+
+const READ_BATCH = 256;
+
+export class MidiIn {
+  /** The input each port index listens to, by the name the pattern gave. */
+  private readonly names: string[] = [];
+  private readonly byName = new Map<string, number>();
+  private readonly buffer = new Uint8Array(READ_BATCH * MIDI_IN_BYTES);
+  private readonly connections: MidiConnections;
+  private client: MidiOut | undefined;
+
+  constructor(
+    /** The MIDI target's client, opened on demand (undefined while no JACK server runs). */
+    private readonly open: () => MidiOut | undefined,
+    private readonly onWarning?: (message: string) => void,
+  ) {
+    this.connections = new MidiConnections(onWarning);
+  }
+
+  /** Registers the port for an input (once per name) and returns the name its values are kept under. */
+  input(input: string | number | undefined): string {
+    const key = input === undefined ? "" : String(input);
+    if (this.byName.has(key)) return key;
+    const out = this.open();
+    if (!out) return key; // reported by the target; asked again when the pattern is evaluated again
+    this.client = out;
+    let source: string | undefined;
+    if (key !== "") {
+      const sources = MidiOut.sources().filter((s) => !s.startsWith(`${out.clientName}:`)); // not our own outputs
+      source = typeof input === "number" ? sources[input] : sources.find((s) => s === key) ?? sources.find((s) => s.includes(key));
+      if (!source) this.onWarning?.(`MIDI: no MIDI output "${key}" to listen to (there are: ${sources.join(", ") || "none"}); midin/midikeys listen on our port in`);
+    }
+    const name = source ? `from-${source.replace(/[^A-Za-z0-9_-]+/g, "-")}`.slice(0, 60) : "in";
+    const existing = this.names.indexOf(name);
+    const index = existing >= 0 ? existing : out.addInput(name, source);
+    if (existing < 0) {
+      this.names[index] = name;
+      if (source) this.connections.add(index, true, source);
+    }
+    this.byName.set(key, index);
+    this.keys.set(index, [...(this.keys.get(index) ?? []), key]);
+    return key;
+  }
+
+  /** The pattern names each port's values go under. */
+  private readonly keys = new Map<number, string[]>();
+
+  /** Reads what arrived since the last tick (the live worker, every tick). */
+  poll(): void {
+    const out = this.client;
+    if (!out) return;
+    for (;;) {
+      const n = out.read(this.buffer);
+      for (let i = 0; i < n; i++) {
+        const base = i * MIDI_IN_BYTES;
+        const port = this.buffer[base + 8]!;
+        const len = this.buffer[base + 9]!;
+        if (len < 2) continue;
+        const status = this.buffer[base + 10]!;
+        const d1 = this.buffer[base + 11]!;
+        const d2 = len > 2 ? this.buffer[base + 12]! : 0;
+        for (const key of this.keys.get(port) ?? []) receiveMidi(key, status, d1, d2);
+      }
+      if (n < READ_BATCH) break;
+    }
+    this.connections.check(out);
+  }
+}

@@ -1,0 +1,111 @@
+// MIDI in through JACK MIDI on the test run's JACK dummy server
+// (test/setup/jackd.ts): a test client (a second JACK client of the test's
+// own, through the MIDI output binding) sends CCs and notes into a live
+// session's client while a program plays; `midin`'s cc() values and
+// `midikeys`' held notes reach the events the scheduler queues, without
+// evaluating again. Events are read as the engine is handed them (the
+// session's highlight stream).
+import { spawnSync } from "node:child_process";
+import { afterAll, describe, expect, test } from "vitest";
+import { Engine } from "../../server/engine/index.ts";
+import { MIDI_KIND_MESSAGE, MIDI_RECORD_BYTES, MidiOut } from "../../server/engine/midi.ts";
+import { LiveSession } from "../../server/live/session.ts";
+import type { ScheduledEvent } from "../../server/live/scheduler.ts";
+
+const jack = spawnSync("jack_lsp", [], { stdio: "ignore", timeout: 5000 }).status === 0;
+const tag = `${process.pid}-${Math.floor(Math.random() * 1e6)}`;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Sends MIDI messages from the test's own JACK client, at the engine's frame `ahead` seconds from now. */
+function send(keys: MidiOut, engine: Engine, messages: number[][], ahead = 0.02): void {
+  const records = new Uint8Array(messages.length * MIDI_RECORD_BYTES);
+  const view = new DataView(records.buffer);
+  const frame = engine.now() + ahead * engine.sampleRate;
+  messages.forEach((bytes, i) => {
+    const base = i * MIDI_RECORD_BYTES;
+    view.setFloat64(base, frame, true);
+    records[base + 13] = MIDI_KIND_MESSAGE;
+    view.setUint16(base + 14, bytes.length, true);
+    records.set(bytes, base + 16);
+  });
+  expect(keys.sync()).toBe(true);
+  expect(keys.push(records, messages.length)).toBe(messages.length);
+}
+
+describe.skipIf(!jack)("MIDI in through JACK MIDI", () => {
+  let engine: Engine;
+  let live: LiveSession;
+  let keys: MidiOut;
+
+  afterAll(async () => {
+    await live?.close();
+    keys?.close();
+    engine?.close();
+  });
+
+  test("midin's CCs and midikeys' held notes reach the events while the program plays", async () => {
+    engine = Engine.open({ backend: "null", sampleRate: 48000, blockFrames: 128 });
+    engine.start();
+    keys = MidiOut.open(engine, `ost-keys-${tag}`);
+    keys.addPort("out");
+    live = await LiveSession.start({ engine, cps: 1, targets: { midiClient: `ost-in-${tag}` }, hangTimeoutMs: 5000 });
+    const events: ScheduledEvent[] = [];
+    const warnings: string[] = [];
+    live.subscribe((e) => {
+      if (e.type === "events") events.push(...e.events);
+      if (e.type === "warning" || e.type === "error") warnings.push(JSON.stringify(e));
+    });
+    live.setHighlight(true);
+    const code = [
+      `const cc = midin("ost-keys-${tag}")`,
+      `$: s("sine*8").lpf(cc(74).range(100, 4100)).gain(cc(7, 2))`,
+      `$: midikeys("ost-keys-${tag}:out").segment(4).s("square")`,
+    ].join("\n");
+    expect(await live.evaluate(code)).toMatchObject({ ok: true });
+    // Our input is connected from the test client's port.
+    const ports = spawnSync("jack_lsp", ["-c", `ost-in-${tag}:from-ost-keys-${tag}-out`], { encoding: "utf8" }).stdout;
+    expect(ports).toContain(`ost-keys-${tag}:out`);
+    // Up to `wait` ms (the scheduler queues further ahead just after an evaluation): the values of events after `frame`.
+    const valuesAfter = async (frame: number, slot: string, wait: number) => {
+      for (let i = 0; i < wait / 50; i++) {
+        const later = events.filter((e) => e.frame > frame && (e.value as { s?: string }).s === slot);
+        if (later.length >= 4) return later.map((e) => e.value as Record<string, number>);
+        await sleep(50);
+      }
+      return events.filter((e) => e.frame > frame && (e.value as { s?: string }).s === slot).map((e) => e.value as Record<string, number>);
+    };
+    // The last frame queued so far (events come in frame order, slot by slot).
+    const queued = () => events.reduce((m, e) => Math.max(m, e.frame), 0);
+    await sleep(500);
+    // Before any CC: cc() is 0 (lpf 100, gain 0); no key held, midikeys plays nothing.
+    const before = await valuesAfter(0, "sine", 2000);
+    expect(before[0]).toMatchObject({ s: "sine", cutoff: 100, gain: 0 });
+    expect(events.some((e) => (e.value as { s?: string }).s === "square")).toBe(false);
+    // CC 74 = 127 on channel 1, CC 7 = 64 on channel 2 (cc(7, 2)) and CC 7 = 127 on channel 3 (not ours).
+    send(keys, engine, [[0xb0, 74, 127], [0xb1, 7, 64], [0xb2, 7, 127]]);
+    await sleep(300);
+    let mark = queued(); // what is queued from now on was queried after the CC arrived
+    const turned = await valuesAfter(mark, "sine", 8000);
+    expect(turned.length).toBeGreaterThan(0);
+    for (const v of turned) {
+      expect(v.cutoff).toBeCloseTo(4100, 6);
+      expect(v.gain).toBeCloseTo(64 / 127, 6);
+    }
+    // Two keys pressed: the held chord plays on midikeys' structure, with the velocities.
+    send(keys, engine, [[0x90, 60, 100], [0x90, 64, 127]]);
+    await sleep(300);
+    mark = queued();
+    const held = await valuesAfter(mark, "square", 8000);
+    expect(held.length).toBeGreaterThanOrEqual(4);
+    expect(new Set(held.map((v) => v.note))).toEqual(new Set([60, 64]));
+    for (const v of held) expect(v).toMatchObject({ s: "square", velocity: v.note === 60 ? 100 / 127 : 1 });
+    // Released (one by note-off, one by a note-on of velocity 0): silence again.
+    send(keys, engine, [[0x80, 60, 0], [0x90, 64, 0]]);
+    await sleep(300);
+    mark = queued();
+    await sleep(7000);
+    expect(events.filter((e) => e.frame > mark && (e.value as { s?: string }).s === "square")).toEqual([]);
+    expect(events.filter((e) => e.frame > mark && (e.value as { s?: string }).s === "sine").length).toBeGreaterThan(0);
+    expect(warnings).toEqual([]);
+  });
+});
