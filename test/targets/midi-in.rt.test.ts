@@ -107,5 +107,31 @@ describe.skipIf(!jack)("MIDI in through JACK MIDI", () => {
     expect(events.filter((e) => e.frame > mark && (e.value as { s?: string }).s === "square")).toEqual([]);
     expect(events.filter((e) => e.frame > mark && (e.value as { s?: string }).s === "sine").length).toBeGreaterThan(0);
     expect(warnings).toEqual([]);
+    // The sending device vanishes and comes back under its name: reported once, listened to again.
+    keys.close();
+    await sleep(2500);
+    keys = MidiOut.open(engine, `ost-keys-${tag}`);
+    keys.addPort("out");
+    for (let i = 0; i < 100 && !warnings.some((w) => w.includes("is back")); i++) await sleep(50);
+    expect(warnings.filter((w) => w.includes("is gone")).length).toBe(1);
+    expect(warnings.filter((w) => w.includes("is back")).length).toBe(1);
+    send(keys, engine, [[0xb0, 74, 0]]);
+    await sleep(300);
+    mark = queued();
+    const back = await valuesAfter(mark, "sine", 8000);
+    expect(back.length).toBeGreaterThan(0);
+    for (const v of back) expect(v.cutoff).toBeCloseTo(100, 6);
+  });
+
+  test("a worker terminated by the watchdog leaves no MIDI client behind", async () => {
+    const clients = () => new Set(spawnSync("jack_lsp", [], { encoding: "utf8" }).stdout.split("\n").filter((p) => p.startsWith(`ost-in-${tag}`)).map((p) => p.split(":")[0]));
+    expect(clients()).toEqual(new Set([`ost-in-${tag}`]));
+    const restarts = live.restarts;
+    const hung = await live.evaluate(`for (;;) {}`);
+    expect(hung.ok).toBe(false);
+    expect(live.restarts).toBe(restarts + 1);
+    // The fresh worker replays the program (midin opens its own client); the old one's is closed once it ended.
+    for (let i = 0; i < 200 && clients().size !== 1; i++) await sleep(50);
+    expect(clients().size).toBe(1);
   });
 });
