@@ -106,6 +106,17 @@ OST_LINK_API void ost_link_set_playing(void *handle, int playing) {
     link.commitAppSessionState(state);
 }
 
+/** The session's transport: out[0] playing (1/0), out[1] the host time (µs,
+ *  Link's clock) at which it last started or stopped, as the session agrees
+ *  on it, for every peer alike. Thread: any but audio. */
+OST_LINK_API int ost_link_transport(void *handle, double *out) {
+    if (!handle || !out) return -1;
+    const auto state = cast(handle)->link.captureAppSessionState();
+    out[0] = state.isPlaying() ? 1.0 : 0.0;
+    out[1] = static_cast<double>(state.timeForIsPlaying().count());
+    return 0;
+}
+
 /** How long after the capture a block's first frame is heard: output latency + offset, µs. Thread: any. */
 OST_LINK_API void ost_link_set_delay_us(void *handle, double us) {
     if (handle && std::isfinite(us)) cast(handle)->delay_us.store(us, std::memory_order_relaxed);

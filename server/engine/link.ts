@@ -30,6 +30,7 @@ const LINK_SYMBOLS = {
   ost_link_set_tempo: { args: [ptr, f64], returns: i32 },
   ost_link_set_playing: { args: [ptr, i32], returns: none },
   ost_link_set_delay_us: { args: [ptr, f64], returns: none },
+  ost_link_transport: { args: [ptr, ptr], returns: i32 },
   ost_link_set_quantum: { args: [ptr, f64], returns: none },
   ost_link_clock_us: { args: [ptr], returns: f64 },
   ost_link_clock_source: { args: [ptr], returns: ptr },
@@ -129,6 +130,14 @@ export class Link {
   setPlaying(on: boolean): void {
     symbols().ost_link_set_playing(this.#live("setPlaying"), on ? 1 : 0);
   }
+
+  /** The session's transport (start/stop sync): playing, and the host time (µs) it started or stopped at. */
+  transport(): { playing: boolean; atUs: number } {
+    const out = (this.#transport ??= new Float64Array(2));
+    symbols().ost_link_transport(this.#live("transport"), out);
+    return { playing: out[0] === 1, atUs: out[1]! };
+  }
+  #transport?: Float64Array;
 
   /** How long after its capture a block's first frame is heard (output latency + offset), seconds. */
   setDelay(seconds: number): void {

@@ -213,11 +213,12 @@ export class Commands {
     };
   }
 
-  /** Joins or leaves the Link session, and sets the offset (PUT /api/link). */
-  setLink(body: { on?: boolean; offsetMs?: number }): LinkState {
+  /** Joins or leaves the Link session, sets the offset, stops or starts its transport (PUT /api/link). */
+  setLink(body: { on?: boolean; offsetMs?: number; playing?: boolean }): LinkState {
     try {
       if (body.offsetMs !== undefined) this.ctx.live.setLinkOffset(body.offsetMs);
       if (body.on !== undefined) this.ctx.live.setLink(body.on);
+      if (body.playing !== undefined) this.ctx.live.setLinkPlaying(body.playing);
     } catch (err) {
       throw new HTTPException(400, { message: (err as Error).message });
     }

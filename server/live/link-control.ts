@@ -25,6 +25,9 @@ export type LinkState = {
   bpm: number;
   /** The session's transport (start/stop sync). */
   playing: boolean;
+  /** The cycle (bar) at which our transport last stopped or started with the session's, and the Link host time (µs) it is heard (null: not yet). */
+  transportCycle: number | null;
+  transportHostUs: number | null;
   offsetMs: number;
   /** The latest phase error of our tempo map against the session, ms (while on). */
   phaseErrorMs: number | null;
@@ -39,6 +42,8 @@ export class LinkControl {
   private readonly latencyS: number;
   phaseErrorMs: number | null = null;
   downbeat: { cycle: number; hostUs: number } | null = null;
+  /** The worker's view of the transport (its state posts). */
+  transport: { playing: boolean; cycle: number | null; hostUs: number | null } = { playing: true, cycle: null, hostUs: null };
 
   constructor(
     private readonly engine: Engine,
@@ -77,6 +82,12 @@ export class LinkControl {
     this.link.enable(false);
   }
 
+  /** Stops or starts the session's transport (every peer with start/stop sync follows on the next bar). */
+  setPlaying(playing: boolean): void {
+    if (!this.on || !this.link) throw new RangeError("Link is off: turn it on first (--link, link(true), PUT /api/link {\"on\": true})");
+    this.link.setPlaying(playing);
+  }
+
   /** The instance the worker follows, while on. */
   shared(): SharedLink | undefined {
     return this.on && this.link ? this.link.share() : undefined;
@@ -94,7 +105,9 @@ export class LinkControl {
       on,
       peers: on ? this.link!.peers() : 0,
       bpm: on ? this.link!.tempo() : 0,
-      playing: on,
+      playing: on ? this.link!.transport().playing : false,
+      transportCycle: on ? this.transport.cycle : null,
+      transportHostUs: on ? this.transport.hostUs : null,
       offsetMs: this.offsetMs,
       phaseErrorMs: on ? this.phaseErrorMs : null,
       downbeat: on ? this.downbeat : null,

@@ -95,6 +95,11 @@ export class LinkFollower {
     return t0 + intercept + (frame - f0) * s;
   }
 
+  /** The engine frame heard at Link host time `us`, from the fitted line. */
+  frameAtHostUs(us: number, stamp: ClockStamp): number {
+    return stamp.clockFrame + (us - this.hostUsAt(stamp.clockFrame, stamp)) / (this.usPerFrame(stamp) / this.rate);
+  }
+
   /** µs of Link host time per engine frame, from the fitted line. */
   private usPerFrame(stamp: ClockStamp): number {
     return this.hostUsAt(stamp.clockFrame + this.rate, stamp) - this.hostUsAt(stamp.clockFrame, stamp);

@@ -2,6 +2,12 @@
  * The live worker's side of Link: once per tick, the engine's latest clock
  * stamp steers the scheduler's tempo map (LinkFollower decides how), and our
  * own tempo changes (setcps, the tempo control) are proposed to the session.
+ *
+ * Start/stop sync (on, as in Tidal): when the session's transport stops or
+ * starts, at a host time every peer reads alike, we stop or start at the
+ * first bar (cycle) start at or after it, or after our change frame if we
+ * learn of it late; the tempo map keeps following the session while
+ * stopped, so every peer starts again on the same bar, in phase.
  * @module
  */
 import { createTelemetry, type Engine, type Telemetry } from "../engine/index.ts";
@@ -18,6 +24,8 @@ export class LinkSteering {
   private readonly follower: LinkFollower;
   private readonly stamp: Telemetry = createTelemetry();
   private lastPost = 0;
+  /** The session's transport as last seen (undefined: not read yet). */
+  private transport?: { playing: boolean; atUs: number };
 
   constructor(
     private readonly engine: Engine,
@@ -32,6 +40,37 @@ export class LinkSteering {
   tick(): boolean {
     this.engine.readTelemetry(this.stamp);
     if (!this.follower.take(this.stamp)) return false;
+    const steered = this.steer();
+    return this.followTransport() || steered;
+  }
+
+  /** Stops or starts our transport on the bar start after the session's did. */
+  private followTransport(): boolean {
+    const t = this.link.transport();
+    const last = this.transport;
+    this.transport = t;
+    if (last ? last.playing === t.playing && last.atUs === t.atUs : t.playing) return false;
+    const s = this.scheduler;
+    const from = Math.max(this.follower.frameAtHostUs(t.atUs, this.stamp), s.changeFrame());
+    const bar = Math.ceil(s.tempo.cycleAt(from) - 1e-9);
+    const frame = s.tempo.frameAt(bar);
+    if (t.playing) s.startAt(frame);
+    else s.stopAt(frame);
+    this.transportCycle = bar;
+    return true;
+  }
+
+  /** The cycle at which the transport last stopped or started (for /api/state and tests). */
+  transportCycle: number | null = null;
+
+  /** The session's transport as last seen, and the cycle at which we last stopped or started with it. */
+  transportState(): { playing: boolean; cycle: number | null; hostUs: number | null } {
+    const cycle = this.transportCycle;
+    const hostUs = cycle === null ? null : this.follower.hostUsAt(this.scheduler.tempo.frameAt(cycle), this.stamp);
+    return { playing: this.transport?.playing ?? true, cycle, hostUs };
+  }
+
+  private steer(): boolean {
     const s = this.scheduler;
     const h = s.horizonFrame;
     const steer = this.follower.follow(this.stamp, h, s.tempo.cycleAt(h), s.tempo.cps(h));

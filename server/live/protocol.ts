@@ -105,6 +105,8 @@ export type WorkerState = {
   linkPhaseErrorMs?: number;
   /** While following Link: a cycle start and the Link host time (µs) at which it is heard. */
   linkDownbeat?: { cycle: number; hostUs: number };
+  /** While following Link: the session's transport and the cycle at which we last stopped or started with it. */
+  linkTransport?: { playing: boolean; cycle: number | null; hostUs: number | null };
 };
 
 export type FromWorker =

@@ -170,6 +170,41 @@ export class Scheduler {
   }
 
   /**
+   * The transport (Link's start/stop sync): from `frame` on nothing plays
+   * (queued events are retracted, MIDI notes end there) while the tempo map
+   * runs on, so the phase is kept for the start.
+   */
+  stopAt(frame: number): void {
+    const f = Math.ceil(frame);
+    this.stopFrame = f;
+    this.startFrame = Infinity;
+    if (f >= this.horizonFrame) return;
+    this.batch.addClear(SLOT_ALL, f);
+    this.options.onRetract?.("all", f);
+    this.routing.osc?.retract("all", f);
+    this.routing.midi?.retract("all", f);
+    this.routing.midi?.silence?.("all", f);
+    this.flush();
+  }
+
+  /** The transport starts again at `frame` (after stopAt): what plays from there is scheduled. */
+  startAt(frame: number): void {
+    if (this.stopFrame === Infinity) return;
+    const f = Math.ceil(frame);
+    this.startFrame = f;
+    this.refresh("all", f);
+  }
+
+  /** Whether the transport lets an event at `frame` play. */
+  private transportPlays(frame: number): boolean {
+    return frame < this.stopFrame || frame >= this.startFrame;
+  }
+
+  /** Nothing plays in [stopFrame, startFrame) (the transport; Infinity: never stopped / not started again). */
+  private stopFrame = Infinity;
+  private startFrame = Infinity;
+
+  /**
    * Retracts the queued events of some slots from `fromFrame` on and
    * schedules their current patterns again from there to the horizon: how a
    * replaced, removed, unmuted or re-tempoed slot changes within the change
@@ -252,7 +287,7 @@ export class Scheduler {
     const whole = hap.whole!;
     const begin = whole.begin.valueOf();
     const frame = Math.round(this.tempo.frameAt(begin));
-    if (frame < minFrame) return;
+    if (frame < minFrame || !this.transportPlays(frame)) return;
     const controls = value as Record<string, unknown>;
     const clip = typeof controls.clip === "number" && controls.clip > 0 ? controls.clip : 1;
     const endCycle = begin + (whole.end.valueOf() - begin) * clip;

@@ -269,6 +269,12 @@ export class LiveSession {
     this.control({ type: "link", seq: 0, link: shared }, on ? "link on" : "link off");
   }
 
+  /** Stops or starts the Link session's transport (start/stop sync: every peer follows on the next bar). */
+  setLinkPlaying(playing: boolean): void {
+    this.assertOpen();
+    this.link.setPlaying(playing);
+  }
+
   /** The Link nudge, ms: positive plays later. */
   setLinkOffset(ms: number): void {
     this.link.setOffset(ms);
@@ -490,6 +496,7 @@ export class LiveSession {
     this.tempo = TempoMap.fromPieces(this.engine.sampleRate, state.tempo as TempoPiece[]);
     if (state.linkPhaseErrorMs !== undefined) this.link.phaseErrorMs = state.linkPhaseErrorMs;
     if (state.linkDownbeat !== undefined) this.link.downbeat = state.linkDownbeat;
+    if (state.linkTransport !== undefined) this.link.transport = state.linkTransport;
   }
 
   /** Every 25 ms: is the worker alive, obedient, within its memory, quiet on the global channel? */

@@ -559,7 +559,7 @@ function changeAudibility(change: () => void): void {
 function postState(): void {
   stateDirty = false;
   const h = scheduler.horizonCycle;
-  const linkPhase = linkSteer ? { linkPhaseErrorMs: linkSteer.phaseErrorMs, linkDownbeat: linkSteer.downbeat() } : {};
+  const linkPhase = linkSteer ? { linkPhaseErrorMs: linkSteer.phaseErrorMs, linkDownbeat: linkSteer.downbeat(), linkTransport: linkSteer.transportState() } : {};
   post({ type: "state", slots: slots.list(), tempo: scheduler.tempo.toPieces(), horizon: [h.n, h.d], ...linkPhase });
 }
 

@@ -69,6 +69,23 @@ describe.skipIf(reason !== null)("Ableton Link: two servers in a private network
     console.log(`downbeats A-B over ${SECONDS} s: ${diffsUs.length} samples, median ${sorted[sorted.length >> 1]!.toFixed(1)} µs, worst ${worst.toFixed(1)} µs`);
     expect(worst).toBeLessThan(1000);
 
+    // Start/stop sync: A stops the transport, B stops on the same bar (the
+    // same host time, within 1 ms); nothing plays on either while stopped; B
+    // starts it, both start on one bar and play in phase.
+    type Transport = { ms: number; byUs: number; otherUs: number };
+    const stop = by("stop") as Transport, start = by("start") as Transport;
+    expect(Math.abs(stop.byUs - stop.otherUs)).toBeLessThan(1000);
+    expect(Math.abs(start.byUs - start.otherUs)).toBeLessThan(1000);
+    const stopped = by("stopped") as { a: { playing: boolean }; b: { playing: boolean }; played: [number[], number[]] };
+    expect([stopped.a.playing, stopped.b.playing]).toEqual([false, false]);
+    expect(stopped.played[1]).toEqual(stopped.played[0]);
+    const started = by("started") as { a: { playing: boolean }; b: { playing: boolean }; played: [number[], number[]]; downbeatUs: number };
+    expect([started.a.playing, started.b.playing]).toEqual([true, true]);
+    expect(started.played[1][0]!).toBeGreaterThan(started.played[0][0]!);
+    expect(started.played[1][1]!).toBeGreaterThan(started.played[0][1]!);
+    expect(Math.abs(started.downbeatUs)).toBeLessThan(1000);
+    console.log(`start/stop sync: stop bars ${(stop.byUs - stop.otherUs).toFixed(1)} µs apart, start bars ${(start.byUs - start.otherUs).toFixed(1)} µs apart`);
+
     // A stops: B is alone, at the session's tempo, and plays on (its next events sound).
     const alone = by("alone") as {
       playsOnMs: number;

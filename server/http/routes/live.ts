@@ -26,7 +26,7 @@ const EvalBody = z.object({
 });
 const Toggle = z.object({ on: z.boolean() });
 const TempoBody = z.object({ cps: z.number().optional(), cpm: z.number().optional() });
-const LinkBody = z.object({ on: z.boolean().optional(), offsetMs: z.number().optional() });
+const LinkBody = z.object({ on: z.boolean().optional(), offsetMs: z.number().optional(), playing: z.boolean().optional() });
 const DeviceBody = z.object({ device: z.union([z.string().min(1).max(200), z.number().int().nonnegative()]) });
 const RecordBody = z.object({ name: z.string().min(1).max(104).optional() });
 const PlayBody = z.object({ sound: z.string().min(1).max(200), n: z.number().int().min(0).max(10000).optional() });
