@@ -50,6 +50,7 @@ static int seq_try_read(const seq_doubles *b, double *v, int n, uint64_t *seq_ou
 
 struct ost_midi_clock {
     jack_client_t *client;
+    int owns_client; /**< 0: ports on the MIDI client (midi_jack.c), which runs and frees it */
     jack_port_t *out, *in;
     seq_doubles plan;  /**< control -> audio: start_frame, frames_per_pulse, transport, song_position, (unused) */
     seq_doubles stats; /**< audio -> control */
@@ -137,15 +138,33 @@ static void take_in(ost_midi_clock *c, jack_nframes_t nframes, jack_nframes_t fr
     }
 }
 
-static int midi_process(jack_nframes_t nframes, void *arg) {
-    ost_midi_clock *c = arg;
+void ost_midi_clock_run(ost_midi_clock *c, jack_nframes_t nframes) {
     jack_nframes_t frame0 = jack_last_frame_time(c->client);
     adopt_plan(c);
     send_out(c, nframes, frame0);
     take_in(c, nframes, frame0);
     double s[STATS_WORDS] = {c->sent, c->last_sent, c->received, c->last_received, c->in_period, c->in_running, c->late};
     seq_write(&c->stats, s, STATS_WORDS);
+}
+
+static int midi_process(jack_nframes_t nframes, void *arg) {
+    ost_midi_clock_run(arg, nframes);
     return 0;
+}
+
+ost_midi_clock *ost_midi_clock_on_client(jack_client_t *client) {
+    ost_midi_clock *c = calloc(1, sizeof *c);
+    if (!c) return NULL;
+    c->client = client;
+    c->out = jack_port_register(client, "clock_out", JACK_DEFAULT_MIDI_TYPE, JackPortIsOutput, 0);
+    c->in = jack_port_register(client, "clock_in", JACK_DEFAULT_MIDI_TYPE, JackPortIsInput, 0);
+    if (!c->out || !c->in) {
+        if (c->out) jack_port_unregister(client, c->out);
+        if (c->in) jack_port_unregister(client, c->in);
+        free(c);
+        return NULL;
+    }
+    return c;
 }
 
 ost_result ost_midi_clock_open(const char *name, ost_midi_clock **out) {
@@ -153,6 +172,7 @@ ost_result ost_midi_clock_open(const char *name, ost_midi_clock **out) {
     *out = NULL;
     ost_midi_clock *c = calloc(1, sizeof *c);
     if (!c) return OST_OUT_OF_MEMORY;
+    c->owns_client = 1;
     c->client = jack_client_open(name, JackNoStartServer, NULL);
     if (!c->client) {
         free(c);
@@ -170,7 +190,7 @@ ost_result ost_midi_clock_open(const char *name, ost_midi_clock **out) {
 }
 
 void ost_midi_clock_close(ost_midi_clock *c) {
-    if (!c) return;
+    if (!c || !c->owns_client) return; /* on the MIDI client: freed with it */
     jack_deactivate(c->client);
     jack_client_close(c->client);
     free(c);
@@ -198,3 +218,5 @@ ost_result ost_midi_clock_stats(ost_midi_clock *c, double *out) {
         if (seq_try_read(&c->stats, out, STATS_WORDS, NULL)) return OST_OK;
     return OST_WRONG_STATE;
 }
+
+void ost_midi_clock_free(ost_midi_clock *c) { free(c); }

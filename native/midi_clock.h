@@ -14,12 +14,23 @@
  * In: 0xF8 pulses are counted and timed; tempo is smoothed there and read by
  * the control thread through another seqlock.
  *
- * Separate from the MIDI note output of issue 16 (native/midi_*.c there):
- * to be reconciled into one JACK client at merge.
+ * The server runs it on the MIDI client (midi_jack.c, ost_midi_clock_on):
+ * one JACK client for MIDI out, in and clock, whose process callback runs
+ * ost_midi_clock_run after its own work. ost_midi_clock_open (a client of
+ * its own) is for tools and tests.
  */
 #ifndef OST_MIDI_CLOCK_H
 #define OST_MIDI_CLOCK_H
 
+#include <jack/jack.h>
+
 #include "ostinato.h"
+
+/** The clock's ports on an existing client (not activated here), or NULL. Thread: control. */
+ost_midi_clock *ost_midi_clock_on_client(jack_client_t *client);
+/** One JACK cycle of the clock. Thread: JACK's real-time thread (see above). */
+void ost_midi_clock_run(ost_midi_clock *c, jack_nframes_t nframes);
+/** Frees a clock made by ost_midi_clock_on_client, once its client is closed. */
+void ost_midi_clock_free(ost_midi_clock *c);
 
 #endif

@@ -39,6 +39,7 @@
 #include <string.h>
 
 #include "atomics.h"
+#include "midi_clock.h"
 #include "ostinato.h"
 
 #define MIDI_RING 4096 /* records; a power of two */
@@ -84,6 +85,8 @@ struct ost_midi {
     ost_atomic_u64 in_head;
     ost_atomic_u64 in_tail;
     ost_atomic_u64 in_dropped;
+    /* MIDI clock ports on this client (ost_midi_clock_on): set once, released; the callback acquires */
+    _Atomic(ost_midi_clock *) clock;
     /* ring: written by the control thread, read by process() */
     midi_record ring[MIDI_RING];
     ost_atomic_u64 head; /* next write (producer) */
@@ -200,6 +203,8 @@ static int process(jack_nframes_t nframes, void *arg) {
     OST_STORE(&m->cycle_start, start, OST_RELAXED);
     OST_STORE(&m->period, nframes, OST_RELAXED);
     receive(m, nframes, start);
+    ost_midi_clock *clock = atomic_load_explicit(&m->clock, memory_order_acquire);
+    if (clock) ost_midi_clock_run(clock, nframes);
     drain_ring(m);
     if (!OST_LOAD(&m->synced, OST_ACQUIRE)) return 0;
     int64_t offset = (int64_t)OST_LOAD(&m->offset_bits, OST_RELAXED);
@@ -273,11 +278,39 @@ void ost_midi_close(ost_midi *m) {
     if (!m) return;
     jack_deactivate(m->client);
     jack_client_close(m->client);
+    ost_midi_clock_free(atomic_load_explicit(&m->clock, memory_order_acquire));
     free(m);
+}
+
+ost_result ost_midi_clock_on(ost_midi *m, ost_midi_clock **out) {
+    if (!m || !out) return OST_INVALID_ARGS;
+    ost_midi_clock *c = atomic_load_explicit(&m->clock, memory_order_acquire);
+    if (!c) {
+        c = ost_midi_clock_on_client(m->client);
+        if (!c) return OST_DEVICE_ERROR;
+        atomic_store_explicit(&m->clock, c, memory_order_release); /* its ports are set before the callback runs it */
+    }
+    *out = c;
+    return OST_OK;
+}
+
+/* A port of ours with that short name (one a previous worker registered), or -1. */
+static int32_t find_port(ost_midi *m, const char *name, int input) {
+    uint32_t n = OST_LOAD(input ? &m->in_count : &m->port_count, OST_ACQUIRE);
+    for (uint32_t i = 0; i < n; i++) {
+        jack_port_t *p = input ? m->in_ports[i] : m->ports[i];
+        if (strcmp(jack_port_short_name(p), name) == 0) return (int32_t)i;
+    }
+    return -1;
 }
 
 int32_t ost_midi_add_port(ost_midi *m, const char *name, const char *connect_to) {
     if (!m || !name) return OST_INVALID_ARGS;
+    int32_t known = find_port(m, name, 0);
+    if (known >= 0) {
+        if (connect_to && connect_to[0] && ost_midi_connect(m, known, 0, connect_to) < 0) return OST_NO_DEVICE;
+        return known;
+    }
     uint32_t n = OST_LOAD(&m->port_count, OST_RELAXED);
     if (n >= MIDI_PORTS) return OST_FULL;
     jack_port_t *port = jack_port_register(m->client, name, JACK_DEFAULT_MIDI_TYPE, JackPortIsOutput, 0);
@@ -293,6 +326,11 @@ int32_t ost_midi_add_port(ost_midi *m, const char *name, const char *connect_to)
 
 int32_t ost_midi_add_input(ost_midi *m, const char *name, const char *connect_from) {
     if (!m || !name) return OST_INVALID_ARGS;
+    int32_t known = find_port(m, name, 1);
+    if (known >= 0) {
+        if (connect_from && connect_from[0] && ost_midi_connect(m, known, 1, connect_from) < 0) return OST_NO_DEVICE;
+        return known;
+    }
     uint32_t n = OST_LOAD(&m->in_count, OST_RELAXED);
     if (n >= MIDI_PORTS) return OST_FULL;
     jack_port_t *port = jack_port_register(m->client, name, JACK_DEFAULT_MIDI_TYPE, JackPortIsInput, 0);

@@ -739,6 +739,11 @@ OST_API ost_result ost_midi_clock_plan(ost_midi_clock *clock, double start_frame
  *  out[5] 1 while the input runs (Start/Continue seen, no Stop since),
  *  out[6] pulses the output sent late (past their frame). Thread: any. */
 OST_API ost_result ost_midi_clock_stats(ost_midi_clock *clock, double *out);
+/** The MIDI clock on the MIDI client's own JACK client (ports clock_out and
+ *  clock_in beside the note ports: one client for MIDI out, in and clock),
+ *  made on the first call; it lives as long as the MIDI client (its
+ *  ost_midi_clock_close does nothing). Thread: control. */
+OST_API ost_result ost_midi_clock_on(ost_midi *midi, ost_midi_clock **out);
 
 #ifdef __cplusplus
 }

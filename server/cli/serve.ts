@@ -34,8 +34,8 @@ session token). Without a sound card the engine runs on the null backend.
   --link              join the Ableton Link session on the network (tempo and bar phase; see README
                       "Playing in time with others"); needs the Link module (ableton-link-dev)
   --link-offset MS    nudge against the session: positive plays later (default 0)
-  --midi-clock-out    send MIDI clock (24 ppqn, Start, Stop, Song Position) on JACK port ostinato-clock:clock_out
-  --midi-clock-in     follow the tempo of the MIDI clock arriving on JACK port ostinato-clock:clock_in
+  --midi-clock-out    send MIDI clock (24 ppqn, Start, Stop, Song Position) on JACK port ostinato-midi:clock_out
+  --midi-clock-in     follow the tempo of the MIDI clock arriving on JACK port ostinato-midi:clock_in
   --no-resume         start silent (by default what played when the server stopped plays again)
   --memory-limit MB   ceiling of the programs' memory (default a quarter of the machine's, 256-4096)
 ${TARGET_HELP}

@@ -2,12 +2,13 @@
  * MIDI clock through JACK MIDI: the binding of native/midi_clock.c. A JACK
  * client of its own (ports clock_out and clock_in) whose real-time callback
  * sends pulses at exact frame offsets and times the pulses it receives.
- * Frames here are JACK frames. (Issue 16's MIDI notes use their own client:
- * to be reconciled into one at merge.)
+ * Frames here are JACK frames. The server puts the clock on the MIDI client
+ * (MidiClock.on): one JACK client for MIDI out, in and clock.
  * @module
  */
 import type { Pointer } from "bun:ffi";
 import { check, EngineError } from "./errors.ts";
+import type { MidiOut } from "./midi.ts";
 import { native } from "./symbols.ts";
 
 /** MIDI clock: 24 pulses per quarter note. */
@@ -43,6 +44,14 @@ export class MidiClock {
     const out = new BigUint64Array(1);
     const result = native().ost_midi_clock_open(encoder.encode(`${name}\0`), out);
     if (result < 0) throw EngineError.fromResult("MidiClock.open", result, `JACK client "${name}" (is a JACK server running?)`);
+    return new MidiClock(Number(out[0]) as Pointer);
+  }
+
+  /** The clock's ports (clock_out, clock_in) on the MIDI client: one JACK client for MIDI out, in and clock. */
+  static on(midi: MidiOut): MidiClock {
+    const out = new BigUint64Array(1);
+    const result = native().ost_midi_clock_on(midi.handle as unknown as Pointer, out);
+    if (result < 0) throw EngineError.fromResult("MidiClock.on", result, `clock ports on JACK client "${midi.clientName}"`);
     return new MidiClock(Number(out[0]) as Pointer);
   }
 

@@ -22,6 +22,9 @@ export const MIDI_IN_BYTES = 16;
 const encoder = new TextEncoder();
 const cString = (s: string) => encoder.encode(`${s}\0`);
 
+/** What another thread needs to use a MIDI client (send with postMessage). */
+export type SharedMidi = { handle: number; clientName: string };
+
 export type MidiStats = { sent: number; late: number; dropped: number; offset: number; cycleStart: number; period: number; synced: boolean; inputDropped: number };
 
 export class MidiOut {
@@ -34,6 +37,8 @@ export class MidiOut {
     engine: Engine,
     /** The JACK client's name (its ports are "name:port"). */
     readonly clientName: string,
+    /** False for a view of another thread's client (attach): close() leaves it open. */
+    private readonly owner = true,
   ) {
     this.#handle = handle;
     this.#engineHandle = engine.share().handle as Pointer;
@@ -45,6 +50,16 @@ export class MidiOut {
     const r = native().ost_midi_open(cString(clientName), out);
     if (r < 0) throw new EngineError("MidiOut.open", r === -5 ? "no JACK server runs (start one, e.g. jackd -d alsa, or qjackctl)" : String(native().ost_result_text(r)));
     return new MidiOut(Number(out[0]) as Pointer, engine, clientName);
+  }
+
+  /** A view of a client another thread opened (the live session's, for its worker); close() leaves it open. */
+  static attach(shared: SharedMidi, engine: Engine): MidiOut {
+    if (!Number.isSafeInteger(shared.handle) || shared.handle <= 0) throw new EngineError("MidiOut.attach", `not a MIDI client handle: ${shared.handle}`);
+    return new MidiOut(shared.handle as Pointer, engine, shared.clientName, false);
+  }
+
+  share(): SharedMidi {
+    return { handle: this.handle, clientName: this.clientName };
   }
 
   /** The JACK MIDI inputs there are (where our ports can go), or [] when no JACK server runs. */
@@ -80,14 +95,9 @@ export class MidiOut {
     return String(native().ost_midi_input_name(this.#live("inputName"), index) ?? "");
   }
 
-  /** The native handle, for closing the client from the main thread when this thread is terminated. */
+  /** The native handle (for attach on another thread, and the clock's ports). */
   get handle(): number {
     return Number(this.#live("handle"));
-  }
-
-  /** Closes a client by handle (one a terminated worker left open). */
-  static closeHandle(handle: number): void {
-    native().ost_midi_close(handle as Pointer);
   }
 
   /** Registers an output port (connected to `connectTo` when given); returns its index. */
@@ -122,7 +132,7 @@ export class MidiOut {
 
   close(): void {
     if (this.#handle === null) return;
-    native().ost_midi_close(this.#handle);
+    if (this.owner) native().ost_midi_close(this.#handle);
     this.#handle = null;
   }
 

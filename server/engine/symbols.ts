@@ -95,6 +95,7 @@ export const SYMBOLS = {
   ost_midi_clock_time: { args: [ptr, ptr], returns: i32 },
   ost_midi_clock_plan: { args: [ptr, f64, f64, u32, u32], returns: i32 },
   ost_midi_clock_stats: { args: [ptr, ptr], returns: i32 },
+  ost_midi_clock_on: { args: [ptr, ptr], returns: i32 },
 } as const;
 
 /** Where the library is: $OSTINATO_LIB, or the optimised build in native/build. */

@@ -243,15 +243,16 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 }
 
 /**
- * MIDI clock through JACK MIDI (README, "Playing in time with others"): a
- * JACK client "ostinato-clock" whose clock_out sends our tempo and whose
- * clock_in sets it. No JACK server: said once, the rest runs.
+ * MIDI clock through JACK MIDI (README, "Playing in time with others"): the
+ * ports clock_out (our tempo) and clock_in (sets it) on the session's MIDI
+ * client, "ostinato-midi" (one JACK client for MIDI out, in and clock). No
+ * JACK server: said once, the rest runs.
  */
 function startMidiClock(want: ServerOptions["midiClock"], live: LiveSession, log: (line: string) => void): { close(): void } | undefined {
   if (!want?.out && !want?.in) return undefined;
   let clock: MidiClock;
   try {
-    clock = MidiClock.open("ostinato-clock");
+    clock = MidiClock.on(live.midiClient());
   } catch (err) {
     log(`ostinato: no MIDI clock: ${(err as Error).message}`);
     return undefined;
@@ -260,7 +261,7 @@ function startMidiClock(want: ServerOptions["midiClock"], live: LiveSession, log
   const input = want.in ? new MidiClockIn(clock, live) : undefined;
   out?.start();
   input?.start();
-  log(`ostinato: MIDI clock on JACK client "ostinato-clock"${out ? ", sending on clock_out" : ""}${input ? ", following clock_in" : ""}`);
+  log(`ostinato: MIDI clock on JACK client "${live.midiClient().clientName}"${out ? ", sending on clock_out" : ""}${input ? ", following clock_in" : ""}`);
   return {
     close() {
       out?.stop();

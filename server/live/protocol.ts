@@ -5,6 +5,7 @@
  * hang (programs, tempo, horizon, mute/solo) is mirrored in the main thread.
  * @module
  */
+import type { SharedMidi } from "../engine/midi.ts";
 import type { TargetConfig } from "../targets/target.ts";
 import type { ProgramErrorJSON } from "./errors.ts";
 import type { ScheduledEvent } from "./scheduler.ts";
@@ -22,6 +23,8 @@ export type ProgramRecord = { buffer: string; code: string; place?: SlotPlace };
 export type WorkerInit = {
   type: "init";
   engine: SharedEngine;
+  /** The session's MIDI client, once opened (MIDI out, in and clock: one JACK client that outlives workers). */
+  midi?: SharedMidi;
   tempo: TempoPiece[];
   /** Resume after this cycle (numerator, denominator), or from the clock's cycle now. */
   horizon: [number, number] | null;
@@ -88,7 +91,9 @@ export type ToWorker =
   | { type: "audition"; sound: string; n: number; source?: string }
   /** A value sent from outside (OSC /ctrl), read by ctrl("key"). */
   | { type: "ctrl"; key: string; value: number | string }
-  | { type: "stop" };
+  | { type: "stop" }
+  /** The session's MIDI client, opened on the worker's "wantMidi". */
+  | { type: "midi"; shared: SharedMidi };
 
 export type EvalReply =
   /** `stopped`: the slots of this evaluation that are stopped (with why), although the program installed; `warnings`: what will not sound. */
@@ -125,8 +130,8 @@ export type FromWorker =
   | { type: "record"; request: RecordRequest }
   /** A program called link(on): the main thread turns Link on or off. */
   | { type: "link"; on: boolean }
-  /** The worker opened its MIDI client: the main thread closes it when the worker has ended. */
-  | { type: "midiClient"; handle: number };
+  /** A pattern wants MIDI: the main thread opens its client (if it can) and answers with "midi". */
+  | { type: "wantMidi" };
 
 /** Int32 cells of the shared buffer. */
 export const SHARED = {

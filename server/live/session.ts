@@ -35,8 +35,8 @@ import type { SlotPlace } from "./block-place.ts";
 import { LinkControl, type LinkOptions, type LinkState } from "./link-control.ts";
 import { MidiOut } from "../engine/midi.ts";
 
-/** Each worker's MIDI client (native handle), closed when the worker has ended. */
-const midiClients = new Map<Worker, number>();
+/** How often a MIDI client that could not open (no JACK server) is tried again, ms. */
+const MIDI_RETRY_MS = 5000;
 
 export type LiveOptions = {
   engine: Engine;
@@ -269,6 +269,35 @@ export class LiveSession {
     this.control({ type: "link", seq: 0, link: shared }, on ? "link on" : "link off");
   }
 
+  /**
+   * The session's MIDI client on the JACK server (MIDI out, in and clock:
+   * one client, which outlives every worker, so a restart neither leaks it
+   * nor renames its ports); opened on first use. Throws when no JACK server runs.
+   */
+  midiClient(): MidiOut {
+    this.assertOpen();
+    this.midi ??= MidiOut.open(this.engine, this.targets.midiClient);
+    return this.midi;
+  }
+
+  /** midiClient() for the worker: a failure is said once and tried again every few seconds. */
+  private openMidi(): MidiOut | undefined {
+    if (this.midi || this.closed) return this.midi;
+    const now = performance.now();
+    if (now - this.midiFailedAt < MIDI_RETRY_MS) return undefined;
+    try {
+      const midi = this.midiClient();
+      if (this.midiFailedAt > -Infinity) this.emit({ type: "warning", message: "MIDI: the JACK server answers again; MIDI patterns play" });
+      return midi;
+    } catch (err) {
+      if (this.midiFailedAt === -Infinity) this.emit({ type: "warning", message: `MIDI: ${(err as Error).message}; MIDI patterns play nowhere until it does (tried again every ${MIDI_RETRY_MS / 1000} s)` });
+      this.midiFailedAt = now;
+      return undefined;
+    }
+  }
+  private midi?: MidiOut;
+  private midiFailedAt = -Infinity;
+
   /** Stops or starts the Link session's transport (start/stop sync: every peer follows on the next bar). */
   setLinkPlaying(playing: boolean): void {
     this.assertOpen();
@@ -346,6 +375,10 @@ export class LiveSession {
     this.worker.terminate();
     this.port.close();
     this.link.close();
+    // Closed once the terminated worker can no longer be in a call on it (as Link is).
+    const midi = this.midi;
+    this.midi = undefined;
+    if (midi) setTimeout(() => midi.close(), 2000).unref?.();
     for (const [, p] of this.pending) p.resolve({ ok: false, buffer: p.buffer, error: { message: "the live session closed", phase: "evaluate" } });
     this.pending.clear();
   }
@@ -395,6 +428,7 @@ export class LiveSession {
       {
         type: "init",
         engine: this.engine.share(),
+        ...(this.midi ? { midi: this.midi.share() } : {}),
         tempo: this.tempo.toPieces(),
         horizon,
         lookahead: this.lookahead,
@@ -468,16 +502,9 @@ export class LiveSession {
       case "ready":
         for (const d of msg.dropped) this.dropProgram(d.buffer);
         return;
-      case "midiClient": {
-        // Closed here once the worker has ended (a terminated worker's client would stay on the JACK server); 0: it closed it itself.
-        const worker = this.worker;
-        if (msg.handle === 0) return void midiClients.delete(worker);
-        midiClients.set(worker, msg.handle);
-        worker.addEventListener("close", () => {
-          const handle = midiClients.get(worker);
-          midiClients.delete(worker);
-          if (handle) MidiOut.closeHandle(handle);
-        }, { once: true });
+      case "wantMidi": {
+        const midi = this.openMidi();
+        if (midi) this.send({ type: "midi", shared: midi.share() });
         return;
       }
     }

@@ -36,6 +36,7 @@ import type { SlotPlace } from "./block-place.ts";
 import { SuperDirtTarget } from "../targets/superdirt.ts";
 import { MidiTarget } from "../targets/midi.ts";
 import { MidiIn } from "../targets/midi-in.ts";
+import { MidiOut } from "../engine/midi.ts";
 import { oscSendAhead, type Routing } from "../targets/target.ts";
 import { WallClock } from "../targets/wall-clock.ts";
 
@@ -71,6 +72,20 @@ const clockPair = new Float64Array(2);
 let superdirt: SuperDirtTarget | undefined;
 let midiOut: MidiTarget | undefined;
 let midiIn: MidiIn | undefined;
+/** The session's MIDI client (it outlives this worker), once it has one. */
+let midiShared: MidiOut | undefined;
+let midiAskedAt = -Infinity;
+
+/** The session's MIDI client, or undefined while it is asked for (once a second at most). */
+function midiClient(): MidiOut | undefined {
+  if (midiShared) return midiShared;
+  const now = clock.now();
+  if (now - midiAskedAt >= 1000) {
+    midiAskedAt = now;
+    post({ type: "wantMidi" });
+  }
+  return undefined;
+}
 /** False when every pattern goes to SuperDirt alone (--superdirt without --targets engine). */
 let engineTarget = true;
 /** Set while Link is on: the tempo map follows the session. */
@@ -152,10 +167,12 @@ function receive(msg: ToWorker): void {
       case "ctrl":
         setExternalValue(msg.key, msg.value);
         return;
+      case "midi":
+        midiShared ??= MidiOut.attach(msg.shared, engine);
+        return;
       case "stop":
         if (timer) clock.clearInterval(timer);
         superdirt?.close();
-        if (midiOut?.stats()) post({ type: "midiClient", handle: 0 }); // closed here, not by the main thread
         midiOut?.close(engine.now());
         return;
     }
@@ -188,6 +205,7 @@ async function init(msg: WorkerInit): Promise<void> {
   evalTimeoutMs = msg.evalTimeoutMs;
   evalCushion = msg.evalCushion;
   engine = Engine.attach(msg.engine);
+  if (msg.midi) midiShared = MidiOut.attach(msg.midi, engine);
   const tempo = TempoMap.fromPieces(msg.engine.sampleRate, msg.tempo);
   baseDir = msg.baseDir;
   library = new SampleLibrary(engine, { onError: (message) => post({ type: "warning", message }), cache: new SampleCache({ dir: msg.cacheDir }), githubBase: msg.githubBase });
@@ -200,6 +218,9 @@ async function init(msg: WorkerInit): Promise<void> {
     }
   }
   slots = new SlotTable<Pattern>();
+  // Before the replay: a replayed program's midin() registers its input (on the session's client, once the MIDI target is there).
+  midiIn = new MidiIn(() => midiOut?.client(), (message) => post({ type: "warning", message }));
+  setMidiInputOpener((input) => midiIn!.input(input));
   const dropped = await replay(msg.programs);
   for (const id of msg.muted) if (slots.has(id)) slots.setMuted(id, true);
   for (const id of msg.solo) if (slots.has(id)) slots.setSolo(id, true);
@@ -271,12 +292,8 @@ async function openTargets(msg: WorkerInit): Promise<Routing> {
   midiOut = new MidiTarget(engine, msg.engine.sampleRate, {
     sendAhead: oscSendAhead(msg.lookahead, msg.queueAhead),
     onWarning: (message) => post({ type: "warning", message }),
-    clientName: t.midiClient,
-    // the main thread closes the client when this thread ends (terminated by the watchdog, it cannot)
-    onOpen: (handle) => post({ type: "midiClient", handle }),
+    connect: midiClient,
   });
-  midiIn = new MidiIn(() => midiOut?.client(), (message) => post({ type: "warning", message }));
-  setMidiInputOpener((input) => midiIn!.input(input));
   return { engine: t.engine, oscByDefault: t.superdirt, osc: superdirt, midi: midiOut };
 }
 

@@ -31,13 +31,34 @@ export class MidiIn {
     this.connections = new MidiConnections(onWarning);
   }
 
-  /** Registers the port for an input (once per name) and returns the name its values are kept under. */
+  /** Registers the port for an input (once per name; when the client comes, if it is not there yet) and returns the name its values are kept under. */
   input(input: string | number | undefined): string {
     const key = input === undefined ? "" : String(input);
-    if (this.byName.has(key)) return key;
+    if (this.byName.has(key) || this.pending.has(key)) return key;
+    this.pending.set(key, input);
+    this.registerPending();
+    return key;
+  }
+
+  /** Inputs asked for before the session had a MIDI client. */
+  private readonly pending = new Map<string, string | number | undefined>();
+
+  private registerPending(): void {
+    if (this.pending.size === 0) return;
     const out = this.open();
-    if (!out) return key; // reported by the target; asked again when the pattern is evaluated again
+    if (!out) return;
     this.client = out;
+    for (const [key, input] of this.pending) {
+      try {
+        this.register(out, key, input);
+      } catch (err) {
+        this.onWarning?.(`MIDI: ${(err as Error).message}`);
+      }
+    }
+    this.pending.clear();
+  }
+
+  private register(out: MidiOut, key: string, input: string | number | undefined): void {
     let source: string | undefined;
     if (key !== "") {
       const sources = MidiOut.sources().filter((s) => !s.startsWith(`${out.clientName}:`)); // not our own outputs
@@ -53,7 +74,6 @@ export class MidiIn {
     }
     this.byName.set(key, index);
     this.keys.set(index, [...(this.keys.get(index) ?? []), key]);
-    return key;
   }
 
   /** The pattern names each port's values go under. */
@@ -61,6 +81,7 @@ export class MidiIn {
 
   /** Reads what arrived since the last tick (the live worker, every tick). */
   poll(): void {
+    this.registerPending();
     const out = this.client;
     if (!out) return;
     for (;;) {

@@ -13,8 +13,9 @@
  * The port: `.midi("name")` gets an output port of ours connected to the
  * first JACK MIDI input whose name contains "name" (`ostinato midi` lists
  * them); `.midi()` alone plays on our port "out", for the user to connect.
- * The JACK client opens when a `.midi()` event first comes; with no JACK
- * server that is reported once and tried again every few seconds.
+ * The JACK client is the live session's (it outlives workers; MIDI in and
+ * clock use it too), asked for when a `.midi()` event first comes; with no
+ * JACK server the session says so once and tries again every few seconds.
  * @module
  */
 import type { Engine } from "../engine/engine.ts";
@@ -27,21 +28,17 @@ export type MidiTargetOptions = {
   /** Seconds before its frame an event is handed to the native side. */
   sendAhead: number;
   onWarning?: (message: string) => void;
-  /** The JACK client's name (tests give their own). */
-  clientName?: string;
-  /** The native handle of the client once opened (whoever must close it if this thread cannot). */
-  onOpen?: (handle: number) => void;
+  /** The session's MIDI client (one JACK client for MIDI out, in and clock), undefined until it has one. */
+  connect: () => MidiOut | undefined;
 };
 
 type Waiting = { frame: number; durFrames: number; tag: number; id: string; port: string | number | undefined; controls: Record<string, unknown> };
 
 const BATCH = 512;
 const SLOT_ALL = 0xffffffff;
-const RETRY_MS = 5000;
 
 export class MidiTarget implements FrameTarget {
   private out: MidiOut | undefined;
-  private openFailedAt = -Infinity;
   private readonly waiting: Waiting[] = [];
   private readonly pool: Waiting[] = [];
   private readonly records = new Uint8Array((BATCH + 1) * MIDI_RECORD_BYTES); // + a spare slot
@@ -119,7 +116,8 @@ export class MidiTarget implements FrameTarget {
 
   flush(nowFrame: number): void {
     if (this.waiting.length === 0 && this.count === 0) return;
-    if (!this.ensureOpen() || !this.out!.sync()) return;
+    if (!this.ensureOpen()) return this.dropDue(nowFrame);
+    if (!this.out!.sync()) return;
     this.connections.check(this.out!);
     const before = Math.ceil(nowFrame + this.sendAheadFrames);
     for (let i = this.waiting.length - 1; i >= 0; i--) {
@@ -151,12 +149,10 @@ export class MidiTarget implements FrameTarget {
     this.push();
   }
 
-  /** Quit: every note off now, then the client closes once JACK has written them. */
+  /** Quit: every note off now (the session closes the client after a while, once JACK has written them). */
   close(nowFrame: number): void {
     if (!this.out) return;
     this.silence("all", nowFrame);
-    Bun.sleepSync(50); // a few JACK periods: the process callback writes the note-offs
-    this.out.close();
     this.out = undefined;
   }
 
@@ -201,21 +197,15 @@ export class MidiTarget implements FrameTarget {
     this.count -= taken;
   }
 
+  /** The client, once the session has one (asked for until then: see the live session's openMidi). */
   private ensureOpen(): boolean {
-    if (this.out) return true;
-    const now = performance.now();
-    if (now - this.openFailedAt < RETRY_MS) return false;
-    try {
-      this.out = MidiOut.open(this.engine, this.options.clientName);
-      this.options.onOpen?.(this.out.handle);
-      if (this.openFailedAt > -Infinity) this.options.onWarning?.("MIDI: the JACK server answers again; .midi() patterns play");
-      return true;
-    } catch (err) {
-      if (this.openFailedAt === -Infinity) this.options.onWarning?.(`MIDI: ${(err as Error).message}; .midi() patterns play nowhere until it does (tried again every ${RETRY_MS / 1000} s)`);
-      this.openFailedAt = now;
-      for (let i = this.waiting.length - 1; i >= 0; i--) this.release(i);
-      return false;
-    }
+    this.out ??= this.options.connect();
+    return this.out !== undefined;
+  }
+
+  /** No client yet: what is already due plays nowhere (it would only play late). */
+  private dropDue(nowFrame: number): void {
+    for (let i = this.waiting.length - 1; i >= 0; i--) if (this.waiting[i]!.frame < nowFrame) this.release(i);
   }
 
   private portIndex(port: string | number | undefined): number | undefined {

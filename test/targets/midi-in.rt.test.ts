@@ -10,6 +10,7 @@ import { afterAll, describe, expect, test } from "vitest";
 import { Engine } from "../../server/engine/index.ts";
 import { MIDI_KIND_MESSAGE, MIDI_RECORD_BYTES, MidiOut } from "../../server/engine/midi.ts";
 import { LiveSession } from "../../server/live/session.ts";
+import { MidiClock } from "../../server/engine/midi-clock.ts";
 import type { ScheduledEvent } from "../../server/live/scheduler.ts";
 
 const jack = spawnSync("jack_lsp", [], { stdio: "ignore", timeout: 5000 }).status === 0;
@@ -36,6 +37,8 @@ describe.skipIf(!jack)("MIDI in through JACK MIDI", () => {
   let engine: Engine;
   let live: LiveSession;
   let keys: MidiOut;
+  const events: ScheduledEvent[] = [];
+  const warnings: string[] = [];
 
   afterAll(async () => {
     await live?.close();
@@ -49,8 +52,6 @@ describe.skipIf(!jack)("MIDI in through JACK MIDI", () => {
     keys = MidiOut.open(engine, `ost-keys-${tag}`);
     keys.addPort("out");
     live = await LiveSession.start({ engine, cps: 1, targets: { midiClient: `ost-in-${tag}` }, hangTimeoutMs: 5000 });
-    const events: ScheduledEvent[] = [];
-    const warnings: string[] = [];
     live.subscribe((e) => {
       if (e.type === "events") events.push(...e.events);
       if (e.type === "warning" || e.type === "error") warnings.push(JSON.stringify(e));
@@ -123,7 +124,7 @@ describe.skipIf(!jack)("MIDI in through JACK MIDI", () => {
     for (const v of back) expect(v.cutoff).toBeCloseTo(100, 6);
   });
 
-  test("a worker terminated by the watchdog leaves no MIDI client behind", async () => {
+  test("a worker terminated by the watchdog leaves no MIDI client behind; MIDI in, out and clock share one", async () => {
     const clients = () => new Set(spawnSync("jack_lsp", [], { encoding: "utf8" }).stdout.split("\n").filter((p) => p.startsWith(`ost-in-${tag}`)).map((p) => p.split(":")[0]));
     expect(clients()).toEqual(new Set([`ost-in-${tag}`]));
     const restarts = live.restarts;
@@ -132,6 +133,19 @@ describe.skipIf(!jack)("MIDI in through JACK MIDI", () => {
     expect(live.restarts).toBe(restarts + 1);
     // The fresh worker replays the program (midin opens its own client); the old one's is closed once it ended.
     for (let i = 0; i < 200 && clients().size !== 1; i++) await sleep(50);
+    expect(clients().size).toBe(1);
+    // The session's client outlives the worker: the fresh one listens on the same port.
+    send(keys, engine, [[0xb0, 74, 127]]);
+    await sleep(300);
+    const mark = events.reduce((m, e) => Math.max(m, e.frame), 0);
+    for (let i = 0; i < 160 && !events.some((e) => e.frame > mark && (e.value as { s?: string }).s === "sine"); i++) await sleep(50);
+    const after = events.filter((e) => e.frame > mark && (e.value as { s?: string }).s === "sine");
+    expect(after.length).toBeGreaterThan(0);
+    for (const e of after) expect((e.value as { cutoff: number }).cutoff).toBeCloseTo(4100, 6);
+    // MIDI clock goes on the same client: one JACK client for MIDI out, in and clock.
+    MidiClock.on(live.midiClient());
+    const ports = spawnSync("jack_lsp", [], { encoding: "utf8" }).stdout.split("\n").filter((p) => p.startsWith(`ost-in-${tag}:`));
+    expect(ports).toEqual(expect.arrayContaining([`ost-in-${tag}:clock_out`, `ost-in-${tag}:clock_in`, `ost-in-${tag}:from-ost-keys-${tag}-out`]));
     expect(clients().size).toBe(1);
   });
 });
