@@ -14,12 +14,12 @@
 #include "atomics.h"
 
 #define PLAN_WORDS 5
-#define STATS_WORDS 7
+#define STATS_WORDS 10
 
 /* A seqlock of a few doubles: one writer; readers retry or give up. */
 typedef struct seq_doubles {
     ost_atomic_u64 seq;
-    ost_atomic_u64 words[8];
+    ost_atomic_u64 words[10];
 } seq_doubles;
 
 static void seq_write(seq_doubles *b, const double *v, int n) {
@@ -62,6 +62,8 @@ struct ost_midi_clock {
     double sent, last_sent, late;
     double received, last_received, in_period;
     int in_running;
+    /* the input's song position, in pulses: set by Song Position (x 6) and Start (0), one more per pulse */
+    double in_position, pulse_position, starts;
 };
 
 static void write_bytes(void *buffer, jack_nframes_t offset, const unsigned char *bytes, size_t n) {
@@ -129,9 +131,20 @@ static void take_in(ost_midi_clock *c, jack_nframes_t nframes, jack_nframes_t fr
             }
             c->received++;
             c->last_received = at;
+            if (c->in_running) c->pulse_position = c->in_position++;
+            break;
+        case 0xF2:
+            if (ev.size >= 3) c->in_position = 6.0 * (double)(ev.buffer[1] | (ev.buffer[2] << 7));
             break;
         case 0xFA:
-        case 0xFB: c->in_running = 1; break;
+            c->in_position = 0;
+            c->in_running = 1;
+            c->starts++;
+            break;
+        case 0xFB:
+            c->in_running = 1;
+            c->starts++;
+            break;
         case 0xFC: c->in_running = 0; break;
         default: break;
         }
@@ -143,7 +156,8 @@ void ost_midi_clock_run(ost_midi_clock *c, jack_nframes_t nframes) {
     adopt_plan(c);
     send_out(c, nframes, frame0);
     take_in(c, nframes, frame0);
-    double s[STATS_WORDS] = {c->sent, c->last_sent, c->received, c->last_received, c->in_period, c->in_running, c->late};
+    double s[STATS_WORDS] = {c->sent, c->last_sent, c->received, c->last_received, c->in_period, c->in_running, c->late,
+                             c->pulse_position, c->starts, 0};
     seq_write(&c->stats, s, STATS_WORDS);
 }
 

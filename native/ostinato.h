@@ -737,7 +737,10 @@ OST_API ost_result ost_midi_clock_plan(ost_midi_clock *clock, double start_frame
  *  pulse sent, out[2] pulses received, out[3] JACK frame of the last pulse
  *  received, out[4] smoothed frames per received pulse (0: none yet),
  *  out[5] 1 while the input runs (Start/Continue seen, no Stop since),
- *  out[6] pulses the output sent late (past their frame). Thread: any. */
+ *  out[6] pulses the output sent late (past their frame), out[7] the input's
+ *  song position (pulses) at its last pulse while running (Start: the first
+ *  pulse after it is 0; Song Position sets it), out[8] Starts and Continues
+ *  received, out[9] reserved; out has 10 doubles. Thread: any. */
 OST_API ost_result ost_midi_clock_stats(ost_midi_clock *clock, double *out);
 /** The MIDI clock on the MIDI client's own JACK client (ports clock_out and
  *  clock_in beside the note ports: one client for MIDI out, in and clock),

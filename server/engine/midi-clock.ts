@@ -27,13 +27,17 @@ export type MidiClockStats = {
   inputRunning: boolean;
   /** Pulses the output sent past their frame (a plan in the past, a missed cycle). */
   latePulses: number;
+  /** The input's song position, in pulses, at its last pulse (lastReceivedFrame) while running. */
+  receivedPosition: number;
+  /** Starts and Continues received (a new one: the phase is set again). */
+  starts: number;
 };
 
 const encoder = new TextEncoder();
 
 export class MidiClock {
   #handle: Pointer | null;
-  readonly #buf = new Float64Array(8);
+  readonly #buf = new Float64Array(10);
 
   private constructor(handle: Pointer) {
     this.#handle = handle;
@@ -77,6 +81,8 @@ export class MidiClock {
       receivedPeriod: b[4]!,
       inputRunning: b[5] === 1,
       latePulses: b[6]!,
+      receivedPosition: b[7]!,
+      starts: b[8]!,
     };
   }
 

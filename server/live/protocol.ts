@@ -79,6 +79,8 @@ export type Control =
   | { type: "mute"; seq: number; slot: string; on: boolean }
   | { type: "solo"; seq: number; slot: string; on: boolean }
   | { type: "setCps"; seq: number; cps: number; frame: number }
+  /** Our cycle position moves forward by `cycles` at the horizon (MIDI clock in's Start / Song Position). */
+  | { type: "shiftPhase"; seq: number; cycles: number }
   /** Link turned on (the instance to follow) or off (null). */
   | { type: "link"; seq: number; link: SharedLink | null };
 

@@ -256,6 +256,13 @@ export class LiveSession {
     this.control({ type: "setCps", seq: 0, cps, frame }, "tempo");
   }
 
+  /** Moves our cycle position forward by `cycles` (0..1) at the worker's horizon: nothing queued moves or doubles. */
+  shiftPhase(cycles: number): void {
+    this.assertOpen();
+    if (!(cycles >= 0 && cycles < 1)) throw new RangeError(`a phase shift is 0 to 1 cycle, got ${cycles}`);
+    this.control({ type: "shiftPhase", seq: 0, cycles }, "phase");
+  }
+
   /**
    * Joins (true) or leaves (false) the Ableton Link session. While on, the
    * tempo map follows the session's tempo and bar phase, and our tempo

@@ -155,6 +155,11 @@ function receive(msg: ToWorker): void {
         scheduler.setCps(msg.cps, Math.max(msg.frame, scheduler.changeFrame()));
         linkSteer?.propose(msg.cps);
         return acknowledge(msg.seq);
+      case "shiftPhase": {
+        const h = scheduler.horizonFrame;
+        scheduler.jump(scheduler.tempo.cycleAt(h) + msg.cycles, scheduler.tempo.cps(h));
+        return acknowledge(msg.seq);
+      }
       case "link":
         linkSteer = msg.link ? new LinkSteering(engine, scheduler, msg.link) : undefined;
         return acknowledge(msg.seq);
