@@ -64,6 +64,7 @@ struct ost_midi_clock {
     int in_running;
     /* the input's song position, in pulses: set by Song Position (x 6) and Start (0), one more per pulse */
     double in_position, pulse_position, starts;
+    int gap; /**< a Start or Continue came: the interval before the next pulse is not a tempo */
 };
 
 static void write_bytes(void *buffer, jack_nframes_t offset, const unsigned char *bytes, size_t n) {
@@ -124,13 +125,14 @@ static void take_in(ost_midi_clock *c, jack_nframes_t nframes, jack_nframes_t fr
         double at = (double)frame0 + ev.time;
         switch (ev.buffer[0]) {
         case 0xF8:
-            if (c->received > 0) {
+            if (c->received > 0 && !c->gap) {
                 double interval = at - c->last_received;
                 /* one-pole smoothing of the pulse period: a tempo change settles within a beat or so */
                 c->in_period = c->in_period > 0 ? c->in_period + 0.15 * (interval - c->in_period) : interval;
             }
             c->received++;
             c->last_received = at;
+            c->gap = 0;
             if (c->in_running) c->pulse_position = c->in_position++;
             break;
         case 0xF2:
@@ -140,10 +142,12 @@ static void take_in(ost_midi_clock *c, jack_nframes_t nframes, jack_nframes_t fr
             c->in_position = 0;
             c->in_running = 1;
             c->starts++;
+            c->gap = 1;
             break;
         case 0xFB:
             c->in_running = 1;
             c->starts++;
+            c->gap = 1;
             break;
         case 0xFC: c->in_running = 0; break;
         default: break;

@@ -304,45 +304,29 @@ static int32_t find_port(ost_midi *m, const char *name, int input) {
     return -1;
 }
 
-int32_t ost_midi_add_port(ost_midi *m, const char *name, const char *connect_to) {
+/* Registers a port of ours (an input or an output), or finds the one of that
+   name a previous worker registered, and connects it with `other` if given. */
+static int32_t add_port(ost_midi *m, const char *name, int input, const char *other) {
     if (!m || !name) return OST_INVALID_ARGS;
-    int32_t known = find_port(m, name, 0);
-    if (known >= 0) {
-        if (connect_to && connect_to[0] && ost_midi_connect(m, known, 0, connect_to) < 0) return OST_NO_DEVICE;
-        return known;
+    int32_t index = find_port(m, name, input);
+    if (index < 0) {
+        ost_atomic_u32 *count = input ? &m->in_count : &m->port_count;
+        uint32_t n = OST_LOAD(count, OST_RELAXED);
+        if (n >= MIDI_PORTS) return OST_FULL;
+        jack_port_t *port = jack_port_register(m->client, name, JACK_DEFAULT_MIDI_TYPE, input ? JackPortIsInput : JackPortIsOutput, 0);
+        if (!port) return OST_DEVICE_ERROR;
+        if (input) m->in_ports[n] = port;
+        else m->ports[n] = port;
+        OST_STORE(count, n + 1, OST_RELEASE); /* the port is set before the callback sees it */
+        index = (int32_t)n;
     }
-    uint32_t n = OST_LOAD(&m->port_count, OST_RELAXED);
-    if (n >= MIDI_PORTS) return OST_FULL;
-    jack_port_t *port = jack_port_register(m->client, name, JACK_DEFAULT_MIDI_TYPE, JackPortIsOutput, 0);
-    if (!port) return OST_DEVICE_ERROR;
-    m->ports[n] = port;
-    OST_STORE(&m->port_count, n + 1, OST_RELEASE); /* the port is set before the callback sees it */
-    if (connect_to && connect_to[0]) {
-        int r = jack_connect(m->client, jack_port_name(port), connect_to);
-        if (r != 0 && r != EEXIST) return OST_NO_DEVICE;
-    }
-    return (int32_t)n;
+    if (other && other[0] && ost_midi_connect(m, index, input, other) < 0) return OST_NO_DEVICE;
+    return index;
 }
 
-int32_t ost_midi_add_input(ost_midi *m, const char *name, const char *connect_from) {
-    if (!m || !name) return OST_INVALID_ARGS;
-    int32_t known = find_port(m, name, 1);
-    if (known >= 0) {
-        if (connect_from && connect_from[0] && ost_midi_connect(m, known, 1, connect_from) < 0) return OST_NO_DEVICE;
-        return known;
-    }
-    uint32_t n = OST_LOAD(&m->in_count, OST_RELAXED);
-    if (n >= MIDI_PORTS) return OST_FULL;
-    jack_port_t *port = jack_port_register(m->client, name, JACK_DEFAULT_MIDI_TYPE, JackPortIsInput, 0);
-    if (!port) return OST_DEVICE_ERROR;
-    m->in_ports[n] = port;
-    OST_STORE(&m->in_count, n + 1, OST_RELEASE); /* the port is set before the callback sees it */
-    if (connect_from && connect_from[0]) {
-        int r = jack_connect(m->client, connect_from, jack_port_name(port));
-        if (r != 0 && r != EEXIST) return OST_NO_DEVICE;
-    }
-    return (int32_t)n;
-}
+int32_t ost_midi_add_port(ost_midi *m, const char *name, const char *connect_to) { return add_port(m, name, 0, connect_to); }
+
+int32_t ost_midi_add_input(ost_midi *m, const char *name, const char *connect_from) { return add_port(m, name, 1, connect_from); }
 
 int32_t ost_midi_connect(ost_midi *m, int32_t index, int32_t input, const char *other) {
     if (!m || !other || index < 0) return OST_INVALID_ARGS;
