@@ -275,10 +275,11 @@ export class Scheduler {
       this.options.onError?.(error);
       return;
     }
-    for (let i = 0; i < haps.length; i++) this.addHap(slot, haps[i]!, events, minFrame);
+    const skipping = this.tempo.hasSkips;
+    for (let i = 0; i < haps.length; i++) this.addHap(slot, haps[i]!, events, minFrame, skipping);
   }
 
-  private addHap(slot: Slot<Pattern>, hap: Hap, events: ScheduledEvent[] | undefined, minFrame: number): void {
+  private addHap(slot: Slot<Pattern>, hap: Hap, events: ScheduledEvent[] | undefined, minFrame: number, skipping: boolean): void {
     const value = hap.value;
     if (typeof value !== "object" || value === null) {
       this.warnOnce(`slot-values:${slot.id}`, `slot "${slot.id}" plays plain values (${String(value).slice(0, 20)}); wrap them in controls such as note(...) or s(...)`);
@@ -286,6 +287,8 @@ export class Scheduler {
     }
     const whole = hap.whole!;
     const begin = whole.begin.valueOf();
+    // Jumped over (Link's phase; a refresh from before the jump queries those cycles): never played.
+    if (skipping && this.tempo.skips(begin)) return;
     const frame = Math.round(this.tempo.frameAt(begin));
     if (frame < minFrame || !this.transportPlays(frame)) return;
     const controls = value as Record<string, unknown>;

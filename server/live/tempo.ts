@@ -102,6 +102,12 @@ export class TempoMap {
     if (this.pieces.length > MAX_PIECES) this.pieces.splice(0, this.pieces.length - MAX_PIECES);
   }
 
+  /** Whether a piece kept is a jump (only then can skips() be true): the scheduler's cheap test per event. */
+  get hasSkips(): boolean {
+    for (const p of this.pieces) if (p.skippedFrom !== undefined) return true;
+    return false;
+  }
+
   /** Whether a jump skipped this cycle (it has no frame of its own). */
   skips(cycle: number): boolean {
     const ps = this.pieces;

@@ -7,6 +7,12 @@
 import { describe, expect, test } from "vitest";
 import { LinkFollower, type ClockStamp } from "../../server/live/link-follow.ts";
 import { TempoMap } from "../../server/live/tempo.ts";
+import { Engine } from "../../server/engine/index.ts";
+import { ZERO } from "../../server/pattern/rational.ts";
+import { evaluate } from "../../server/live/program.ts";
+import { Scheduler, type ScheduledEvent } from "../../server/live/scheduler.ts";
+import { SlotTable } from "../../server/live/slots.ts";
+import type { Pattern } from "../../server/pattern/pattern.ts";
 
 const RATE = 48000;
 const DRIFT = 375e-6;
@@ -118,5 +124,30 @@ describe("TempoMap.jump", () => {
     expect(() => t.jump(1, 0.5, 96000)).toThrow(/forward only/);
     const u = TempoMap.fromPieces(RATE, t.toPieces());
     expect(u.skips(1)).toBe(true);
+  });
+});
+
+describe("a refresh across a jump", () => {
+  test("queries the skipped cycles but plays none of them (no pile of events on the jump's frame)", async () => {
+    const engine = Engine.open({ backend: "offline", sampleRate: RATE, ringCapacity: 1 << 14, queueCapacity: 1 << 14 });
+    try {
+      const program = await evaluate(`s("bd*4")`);
+      const slots = new SlotTable<Pattern>();
+      slots.apply("main", program.played, program.map);
+      const tempo = new TempoMap(RATE, 0.5);
+      const events: ScheduledEvent[] = [];
+      const scheduler = new Scheduler(engine, slots, tempo, { lookahead: 0.01, queueAhead: 0.15, onEvents: (e) => events.push(...e) }, ZERO);
+      scheduler.tick(RATE); // queued to 1.15 s: cycle 0.575
+      const jumpFrame = Math.ceil(scheduler.horizonFrame);
+      scheduler.jump(1.25, 0.5); // cycles 0.575 .. 1.25 skipped: 0.75 and 1.0 have no frame of their own
+      scheduler.tick(RATE + 0.5 * RATE); // queued on from the jump
+      events.length = 0;
+      scheduler.refresh("all", RATE); // from before the jump: its query spans the skipped cycles
+      const frames = events.map((e) => e.frame);
+      // cycle 0.5 at its frame, then the jump's own cycle 1.25 at the jump's frame: 0.75 and 1.0 not at all
+      expect(frames).toEqual([RATE, jumpFrame]);
+    } finally {
+      engine.close();
+    }
   });
 });
