@@ -14,8 +14,14 @@ import { LiveSession } from "../../server/live/session.ts";
 import { MidiClockIn } from "../../server/live/midi-clock-in.ts";
 import { framesPerPulse } from "../../server/live/midi-clock-out.ts";
 
-const jack = spawnSync("jack_lsp", [], { stdio: "ignore", timeout: 5000 }).status === 0;
 const tag = `${process.pid}-${Math.floor(Math.random() * 1e6)}`;
+/** JACK's tools without the sanitizer run's preloaded libasan (test/asan.mjs), which they do not take well. */
+const toolEnv = () => {
+  const env = { ...process.env };
+  delete env.LD_PRELOAD;
+  return env;
+};
+const jack = spawnSync("jack_lsp", [], { stdio: "ignore", timeout: 5000, env: toolEnv() }).status === 0;
 
 async function waitFrames(clock: MidiClock, frames: number): Promise<void> {
   const until = clock.time().frame + frames;
@@ -43,7 +49,7 @@ describe.skipIf(!jack)("MIDI clock in: phase", () => {
     const sender = MidiClock.open(`ost-phase-send-${tag}`);
     const receiver = MidiClock.open(`ost-phase-recv-${tag}`);
     clocks.push(sender, receiver);
-    const r = spawnSync("jack_connect", [`ost-phase-send-${tag}:clock_out`, `ost-phase-recv-${tag}:clock_in`], { encoding: "utf8" });
+    const r = spawnSync("jack_connect", [`ost-phase-send-${tag}:clock_out`, `ost-phase-recv-${tag}:clock_in`], { encoding: "utf8", env: toolEnv() });
     expect(r.status, r.stderr).toBe(0);
     const follow = new MidiClockIn(receiver, session);
     follow.start();

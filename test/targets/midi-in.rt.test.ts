@@ -13,8 +13,14 @@ import { LiveSession } from "../../server/live/session.ts";
 import { MidiClock } from "../../server/engine/midi-clock.ts";
 import type { ScheduledEvent } from "../../server/live/scheduler.ts";
 
-const jack = spawnSync("jack_lsp", [], { stdio: "ignore", timeout: 5000 }).status === 0;
 const tag = `${process.pid}-${Math.floor(Math.random() * 1e6)}`;
+/** JACK's tools without the sanitizer run's preloaded libasan (test/asan.mjs), which they do not take well. */
+const toolEnv = () => {
+  const env = { ...process.env };
+  delete env.LD_PRELOAD;
+  return env;
+};
+const jack = spawnSync("jack_lsp", [], { stdio: "ignore", timeout: 5000, env: toolEnv() }).status === 0;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Sends MIDI messages from the test's own JACK client, at the engine's frame `ahead` seconds from now. */
@@ -64,7 +70,7 @@ describe.skipIf(!jack)("MIDI in through JACK MIDI", () => {
     ].join("\n");
     expect(await live.evaluate(code)).toMatchObject({ ok: true });
     // Our input is connected from the test client's port.
-    const ports = spawnSync("jack_lsp", ["-c", `ost-in-${tag}:from-ost-keys-${tag}-out`], { encoding: "utf8" }).stdout;
+    const ports = spawnSync("jack_lsp", ["-c", `ost-in-${tag}:from-ost-keys-${tag}-out`], { encoding: "utf8", env: toolEnv() }).stdout;
     expect(ports).toContain(`ost-keys-${tag}:out`);
     // Up to `wait` ms (the scheduler queues further ahead just after an evaluation): the values of events after `frame`.
     const valuesAfter = async (frame: number, slot: string, wait: number) => {
@@ -125,7 +131,7 @@ describe.skipIf(!jack)("MIDI in through JACK MIDI", () => {
   });
 
   test("a worker terminated by the watchdog leaves no MIDI client behind; MIDI in, out and clock share one", async () => {
-    const clients = () => new Set(spawnSync("jack_lsp", [], { encoding: "utf8" }).stdout.split("\n").filter((p) => p.startsWith(`ost-in-${tag}`)).map((p) => p.split(":")[0]));
+    const clients = () => new Set(spawnSync("jack_lsp", [], { encoding: "utf8", env: toolEnv() }).stdout.split("\n").filter((p) => p.startsWith(`ost-in-${tag}`)).map((p) => p.split(":")[0]));
     expect(clients()).toEqual(new Set([`ost-in-${tag}`]));
     const restarts = live.restarts;
     const hung = await live.evaluate(`for (;;) {}`);
@@ -144,7 +150,7 @@ describe.skipIf(!jack)("MIDI in through JACK MIDI", () => {
     for (const e of after) expect((e.value as { cutoff: number }).cutoff).toBeCloseTo(4100, 6);
     // MIDI clock goes on the same client: one JACK client for MIDI out, in and clock.
     MidiClock.on(live.midiClient());
-    const ports = spawnSync("jack_lsp", [], { encoding: "utf8" }).stdout.split("\n").filter((p) => p.startsWith(`ost-in-${tag}:`));
+    const ports = spawnSync("jack_lsp", [], { encoding: "utf8", env: toolEnv() }).stdout.split("\n").filter((p) => p.startsWith(`ost-in-${tag}:`));
     expect(ports).toEqual(expect.arrayContaining([`ost-in-${tag}:clock_out`, `ost-in-${tag}:clock_in`, `ost-in-${tag}:from-ost-keys-${tag}-out`]));
     expect(clients().size).toBe(1);
   });
