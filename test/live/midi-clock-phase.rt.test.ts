@@ -13,14 +13,9 @@ import { MidiClock, TRANSPORT } from "../../server/engine/midi-clock.ts";
 import { LiveSession } from "../../server/live/session.ts";
 import { MidiClockIn } from "../../server/live/midi-clock-in.ts";
 import { framesPerPulse } from "../../server/live/midi-clock-out.ts";
+import { jackToolEnv as toolEnv } from "../setup/jackd.ts";
 
 const tag = `${process.pid}-${Math.floor(Math.random() * 1e6)}`;
-/** JACK's tools without the sanitizer run's preloaded libasan (test/asan.mjs), which they do not take well. */
-const toolEnv = () => {
-  const env = { ...process.env };
-  delete env.LD_PRELOAD;
-  return env;
-};
 const jack = spawnSync("jack_lsp", [], { stdio: "ignore", timeout: 5000, env: toolEnv() }).status === 0;
 
 async function waitFrames(clock: MidiClock, frames: number): Promise<void> {

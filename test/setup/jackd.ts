@@ -32,6 +32,13 @@ const toolEnv = (name: string) => {
   return env;
 };
 
+/** This process's environment for JACK's tools in a test (the server it names), without the sanitizer run's libasan. */
+export function jackToolEnv(): Record<string, string | undefined> {
+  const env: Record<string, string | undefined> = { ...process.env };
+  delete env.LD_PRELOAD;
+  return env;
+}
+
 function jackAnswers(name: string): boolean {
   return spawnSync("jack_lsp", ["-s", name], { stdio: "ignore", env: toolEnv(name), timeout: 5000 }).status === 0;
 }

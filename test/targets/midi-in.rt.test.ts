@@ -12,14 +12,9 @@ import { MIDI_KIND_MESSAGE, MIDI_RECORD_BYTES, MidiOut } from "../../server/engi
 import { LiveSession } from "../../server/live/session.ts";
 import { MidiClock } from "../../server/engine/midi-clock.ts";
 import type { ScheduledEvent } from "../../server/live/scheduler.ts";
+import { jackToolEnv as toolEnv } from "../setup/jackd.ts";
 
 const tag = `${process.pid}-${Math.floor(Math.random() * 1e6)}`;
-/** JACK's tools without the sanitizer run's preloaded libasan (test/asan.mjs), which they do not take well. */
-const toolEnv = () => {
-  const env = { ...process.env };
-  delete env.LD_PRELOAD;
-  return env;
-};
 const jack = spawnSync("jack_lsp", [], { stdio: "ignore", timeout: 5000, env: toolEnv() }).status === 0;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -69,9 +64,10 @@ describe.skipIf(!jack)("MIDI in through JACK MIDI", () => {
       `$: midikeys("ost-keys-${tag}:out").segment(4).s("square")`,
     ].join("\n");
     expect(await live.evaluate(code)).toMatchObject({ ok: true });
-    // Our input is connected from the test client's port.
-    const ports = spawnSync("jack_lsp", ["-c", `ost-in-${tag}:from-ost-keys-${tag}-out`], { encoding: "utf8", env: toolEnv() }).stdout;
-    expect(ports).toContain(`ost-keys-${tag}:out`);
+    // Our input is connected from the test client's port (once the session's client is there: the worker asks for it when midin() first runs).
+    const connections = () => spawnSync("jack_lsp", ["-c", `ost-in-${tag}:from-ost-keys-${tag}-out`], { encoding: "utf8", env: toolEnv() }).stdout;
+    for (let i = 0; i < 100 && !connections().includes(`ost-keys-${tag}:out`); i++) await sleep(50);
+    expect(connections()).toContain(`ost-keys-${tag}:out`);
     // Up to `wait` ms (the scheduler queues further ahead just after an evaluation): the values of events after `frame`.
     const valuesAfter = async (frame: number, slot: string, wait: number) => {
       for (let i = 0; i < wait / 50; i++) {
