@@ -668,19 +668,25 @@ static void stage_crush(ost_chain *c, ost_chain_channel *ch, ost_vf *x, uint32_t
     }
 }
 
-/* shape and distort: 4x oversampled, shape antiderivative-antialiased (shaper.h) */
+/* shape and distort: 8x oversampled, antialiased (shaper.h) */
+static ost_shaper_params shaper_params(const ost_chain *c) {
+    ost_shaper_params p = {c->v.shape_k, c->v.distort_g, c->v.distort_t, 0};
+    for (int l = 0; l < OST_LANES; l++) p.types |= c->v.distort_t[l] > 0.0f ? 1u << ((int)c->v.distort_t[l] - 1) : 0u;
+    return p;
+}
+
 static void stage_shape(ost_chain *c, ost_chain_channel *ch, ost_vf *x, uint32_t n) {
-    ost_shaper_params p = {c->v.shape_k, c->v.distort_g};
+    ost_shaper_params p = shaper_params(c);
     ost_shaper_shape(&ch->shaper, &p, x, n);
 }
 
 static void stage_distort(ost_chain *c, ost_chain_channel *ch, ost_vf *x, uint32_t n) {
-    ost_shaper_params p = {c->v.shape_k, c->v.distort_g};
+    ost_shaper_params p = shaper_params(c);
     ost_shaper_distort(&ch->shaper, &p, x, n);
 }
 
 static void stage_shape_distort(ost_chain *c, ost_chain_channel *ch, ost_vf *x, uint32_t n) {
-    ost_shaper_params p = {c->v.shape_k, c->v.distort_g};
+    ost_shaper_params p = shaper_params(c);
     ost_shaper_both(&ch->shaper, &p, x, n);
 }
 
@@ -1135,12 +1141,15 @@ int ost_chain_start(ost_voices *p, ost_group *g, int l, const ost_event *e) {
         float a = v[OST_PARAM_SHAPE] > 0.99f ? 0.99f : v[OST_PARAM_SHAPE];
         cv->shape_k[l] = 2.0f * a / (1.0f - a);
     }
-    if (kind & OST_KIND_DISTORT) {
-        float gd = expf(v[OST_PARAM_DISTORT]);
-        cv->distort_g[l] = gd; /* no make-down: distortion gets louder, as in Strudel */
+    float distortvol = 1.0f;
+    if (kind & OST_KIND_DISTORT) { /* no make-down: distortion gets louder, as in Strudel; distortvol is after it */
+        int type = ost_distort_type_of(v[OST_PARAM_DISTORTTYPE]);
+        cv->distort_g[l] = ost_distort_drive(type, v[OST_PARAM_DISTORT]);
+        cv->distort_t[l] = (float)(type + 1);
+        distortvol = v[OST_PARAM_DISTORTVOL];
     }
     /* output gains */
-    float amp = v[OST_PARAM_GAIN] * v[OST_PARAM_VELOCITY] * v[OST_PARAM_POSTGAIN] * ost_voice_level(kind >> OST_KIND_SOUND_SHIFT), gl, gr;
+    float amp = v[OST_PARAM_GAIN] * v[OST_PARAM_VELOCITY] * v[OST_PARAM_POSTGAIN] * distortvol * ost_voice_level(kind >> OST_KIND_SOUND_SHIFT), gl, gr;
     pan_gains(v[OST_PARAM_PAN], stereo, &gl, &gr);
     cv->out_l[l] = amp * gl * v[OST_PARAM_DRY];
     cv->out_r[l] = amp * gr * v[OST_PARAM_DRY];
@@ -1160,6 +1169,7 @@ void ost_chain_stop(ost_voices *p, ost_group *g, int l) {
     s->data = NULL;
     s->frames = NULL;
     s->stream = -1;
+    g->chain->v.distort_t[l] = 0.0f; /* no pass for a free lane's type */
 }
 
 void ost_chain_note_off(ost_group *g, int l) {

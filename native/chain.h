@@ -11,7 +11,7 @@
  *   the amplitude envelope (x gain is applied at the output);
  *   the stages the kind switched on, in Strudel's order: lowpass (12 dB,
  *       24 dB or ladder), highpass, bandpass, vowel, coarse, crush, shape,
- *       distort (those two 4x oversampled, see shaper.h), tremolo, transient;
+ *       distort (those two 8x oversampled, see shaper.h), tremolo, transient;
  *   output: postgain, pan (balance for stereo sources), dry level and the
  *       delay, reverb and chorus sends into the orbit's buses (or into its phaser).
  * Every function pointer is chosen once, when the group is made; every
@@ -56,8 +56,8 @@ typedef struct ost_chain_lanes {
     ost_vf bp_a1, bp_a2, bp_a3, bp_k;
     /* vowel */
     ost_vf vw_a1[OST_FORMANTS], vw_a2[OST_FORMANTS], vw_a3[OST_FORMANTS], vw_g[OST_FORMANTS];
-    /* coarse, crush, shape, distort */
-    ost_vf coarse_n, crush_s, crush_inv, shape_k, distort_g;
+    /* coarse, crush, shape, distort (distort_t: its type + 1, 0 on a free lane) */
+    ost_vf coarse_n, crush_s, crush_inv, shape_k, distort_g, distort_t;
     /* output */
     ost_vf out_l, out_r, dly_l, dly_r, rev_l, rev_r, cho_l, cho_r;
     /* pitch */

@@ -179,7 +179,9 @@ OST_API float ost_sound_level(uint32_t index);
     X(COARSE, "coarse", 0.0f, 0.0f, 256.0f, "sample-rate reduction: hold every n-th sample (0, 1 = off)") \
     X(CRUSH, "crush", 0.0f, 0.0f, 16.0f, "bit crush: bits of resolution (0 = off)")           \
     X(SHAPE, "shape", 0.0f, 0.0f, 1.0f, "wave-shaping distortion amount")                     \
-    X(DISTORT, "distort", 0.0f, 0.0f, 100.0f, "soft-clipping drive (0 = off)")                 \
+    X(DISTORT, "distort", 0.0f, 0.0f, 100.0f, "distortion amount: drive e^distort (the folders 1 + distort); 0 = off") \
+    X(DISTORTTYPE, "distorttype", 0.0f, 0.0f, 8.0f, "0 soft 1 hard 2 cubic 3 diode 4 asym 5 fold 6 sinefold 7 chebyshev 8 scurve") \
+    X(DISTORTVOL, "distortvol", 1.0f, 0.0f, 8.0f, "gain after the distortion")                 \
     X(POSTGAIN, "postgain", 1.0f, 0.0f, 8.0f, "gain after the effects")                      \
     /* synthesis */                                                                            \
     X(PW, "pw", 0.5f, 0.01f, 0.99f, "pulse width")                                            \

@@ -1,5 +1,6 @@
 /*
- * shaper.c — `shape` and `distort`, 4x oversampled, `shape` also
+ * shaper.c — `shape` and `distort` (every `distorttype`), 8x oversampled
+ * through IIR half-bands, `shape` and the cornered curves also
  * antiderivative-antialiased (see shaper.h for the design and its figures).
  */
 #include "shaper.h"
@@ -7,25 +8,20 @@
 #include <math.h>
 #include <string.h>
 
-/* The nonzero off-centre taps of each half-band, in order (the centre tap,
-   1/2, is the pure delay of the other phase). Their sum is 1/2. */
-static const float HA[OST_OS_A_TAPS] = {
-    1.601930393e-05f, -4.896939124e-05f, 1.194819339e-04f, -2.509758521e-04f, 4.765428755e-04f,
-    -8.398870350e-04f, 1.396497973e-03f, -2.215414846e-03f, 3.381359670e-03f, -4.999213773e-03f,
-    7.202397016e-03f, -1.017068648e-02f, 1.416696639e-02f, -1.961867593e-02f, 2.731157028e-02f,
-    -3.892105404e-02f, 5.882120702e-02f, -1.031315381e-01f, 3.173043730e-01f, 3.173043730e-01f,
-    -1.031315381e-01f, 5.882120702e-02f, -3.892105404e-02f, 2.731157028e-02f, -1.961867593e-02f,
-    1.416696639e-02f, -1.017068648e-02f, 7.202397016e-03f, -4.999213773e-03f, 3.381359670e-03f,
-    -2.215414846e-03f, 1.396497973e-03f, -8.398870350e-04f, 4.765428755e-04f, -2.509758521e-04f,
-    1.194819339e-04f, -4.896939124e-05f, 1.601930393e-05f,
-};
-static const float HB[OST_OS_B_TAPS] = {
-    7.140696174e-04f, -5.516253787e-03f, 2.313741803e-02f, -7.462602687e-02f, 3.062907930e-01f,
-    3.062907930e-01f, -7.462602687e-02f, 2.313741803e-02f, -5.516253787e-03f, 7.140696174e-04f,
-};
+#include "shaper_curves.h"
 
-/* Frames per pass: the oversampled buffers live on the stack (13.6 KB). */
-#define CHUNK 32
+/* Each half-band's two allpass chains (coefficients of (a + z^-1) / (1 +
+   a z^-1) at the lower rate), from the elliptic designs in shaper.h. */
+static const float A0[4] = {3.3397341682e-02f, 2.6058192333e-01f, 5.7734894455e-01f, 9.0840273240e-01f};
+static const float A1[3] = {1.2629236297e-01f, 4.1588457223e-01f, 7.3970635201e-01f};
+static const float B0[2] = {6.3787540138e-02f, 6.6854802719e-01f};
+static const float B1[1] = {2.6678010503e-01f};
+static const float C0[1] = {1.1030098892e-01f};
+static const float C1[1] = {5.3677171278e-01f};
+
+/* Frames per pass: the oversampled buffers live on the stack (12 KB). */
+#define CHUNK 16
+#define HI (OST_OS_FACTOR * CHUNK)
 
 /* ------------------------------------------------------------ the curves */
 
@@ -77,48 +73,153 @@ OST_INLINE ost_vf shape_mean(ost_vf x0, ost_vf x1, ost_vf f0, ost_vf f1, ost_vf 
     return ost_vf_select(across, (f1 - f0) / step, same);
 }
 
+/* The mean of tanh over [a, b] (soft's ADAA). Its antiderivative is
+   F(y) = ln cosh y = |y| - ln 2 + ln(1 + e^-2|y|) (a series below |y| 1/2,
+   where that sum cancels). On one side of 0, with lo the end nearer 0 and
+   d = |b - a|, F(b) - F(a) over the step is exactly
+   1 - 2 s L(z) E(-2d) (sign of the side), s = 1 / (1 + e^2lo),
+   z = s (e^-2d - 1), L(z) = ln(1 + z) / z, E(u) = (e^u - 1) / u,
+   each well-conditioned; across 0 the step is at least |a| + |b| and the
+   difference of F's is. ea, eb are e^-2|a|, e^-2|b| (the caller keeps the
+   last one), la, lb ln(1 + those). */
+OST_INLINE ost_vf tanh_mean(ost_vf a, ost_vf b, ost_vf ea, ost_vf eb, ost_vf la, ost_vf lb) {
+    ost_vf aa = ost_vf_abs(a), ab = ost_vf_abs(b);
+    ost_vi a_lo = aa < ab;
+    ost_vf lo_e = ost_vf_select(a_lo, ea, eb), d = ost_vf_abs(ab - aa);
+    ost_vf s = lo_e / (1.0f + lo_e);
+    ost_vf u = -2.0f * d;
+    ost_vi small = u > -0.5f;
+    ost_vf eser = 1.0f + u * (0.5f + u * (1.0f / 6 + u * (1.0f / 24 + u * (1.0f / 120 + u * (1.0f / 720 + u * (1.0f / 5040))))));
+    ost_vf edir = (sc_exp(u) - 1.0f) / ost_vf_select(small, ost_vf_set(-1.0f), u);
+    ost_vf e = ost_vf_select(small, eser, edir);
+    ost_vf z = s * u * e;
+    ost_vf lq = 1.0f - z * vf_q(z);
+    ost_vf same = 1.0f - 2.0f * s * lq * e;
+    same = (ost_vf)(((ost_vi)same & 0x7fffffff) | ((ost_vi)(a + b) & (int32_t)0x80000000));
+    /* across 0 */
+    ost_vf a2 = aa * aa, b2 = ab * ab;
+    ost_vf fa = ost_vf_select(aa < 0.5f, a2 * (0.5f + a2 * (-1.0f / 12 + a2 * (1.0f / 45 + a2 * (-17.0f / 2520)))), aa - 0.693147181f + la);
+    ost_vf fb = ost_vf_select(ab < 0.5f, b2 * (0.5f + b2 * (-1.0f / 12 + b2 * (1.0f / 45 + b2 * (-17.0f / 2520)))), ab - 0.693147181f + lb);
+    ost_vi across = (a * b) < 0.0f;
+    ost_vf step = ost_vf_select(across, b - a, ost_vf_set(1.0f));
+    return ost_vf_select(across, (fb - fa) / step, same);
+}
+
 /* ----------------------------------------------------------- the filters */
 
-/** 48 -> 96 kHz: w holds OST_OS_A_UP frames of history, then m new ones. */
-static void up_a(const ost_vf *w, ost_vf *out, uint32_t m) {
-    for (uint32_t i = 0; i < m; i++) {
-        const ost_vf *x = w + OST_OS_A_UP + i;
-        ost_vf acc = {0};
-        for (int j = 0; j < OST_OS_A_TAPS; j++) acc += HA[j] * x[-j];
-        out[2 * i] = 2.0f * acc;
-        out[2 * i + 1] = x[-(OST_OS_A_TAPS / 2 - 1)];
+/** One sample through a chain of m first-order allpasses (states in s). */
+OST_INLINE ost_vf chain(ost_vf *s, const float *a, const int m, ost_vf x) {
+    for (int i = 0; i < m; i++) {
+        ost_vf y = a[i] * (x - s[i + 1]) + s[i];
+        s[i] = x;
+        x = y;
+    }
+    s[m] = x;
+    return x;
+}
+
+/** Interpolates n samples to 2n: the even outputs are chain 0's, the odd
+ *  ones chain 1's. States in locals for the loop (out may alias nothing). */
+OST_INLINE void up(ost_os_halfband *h, const float *a0, const int m0, const float *a1, const int m1,
+                   const ost_vf *in, ost_vf *out, uint32_t n) {
+    ost_vf p0[5], p1[4];
+    memcpy(p0, h->p0, sizeof p0), memcpy(p1, h->p1, sizeof p1);
+    for (uint32_t i = 0; i < n; i++) {
+        ost_vf x = in[i];
+        out[2 * i] = chain(p0, a0, m0, x);
+        out[2 * i + 1] = chain(p1, a1, m1, x);
+    }
+    memcpy(h->p0, p0, sizeof p0), memcpy(h->p1, p1, sizeof p1);
+}
+
+/** Decimates 2n samples to n: half of chain 0 on the even ones plus half
+ *  of chain 1 on the odd ones one step late. */
+OST_INLINE void down(ost_os_halfband *h, const float *a0, const int m0, const float *a1, const int m1,
+                     const ost_vf *in, ost_vf *out, uint32_t n) {
+    ost_vf p0[5], p1[4], odd = h->odd;
+    memcpy(p0, h->p0, sizeof p0), memcpy(p1, h->p1, sizeof p1);
+    for (uint32_t i = 0; i < n; i++) {
+        ost_vf y = chain(p0, a0, m0, in[2 * i]) + chain(p1, a1, m1, odd);
+        odd = in[2 * i + 1];
+        out[i] = 0.5f * y;
+    }
+    memcpy(h->p0, p0, sizeof p0), memcpy(h->p1, p1, sizeof p1);
+    h->odd = odd;
+}
+
+/* ------------------------------------------------------------ distortion */
+
+float ost_distort_drive(int type, float amount) {
+    if (!(amount > 0.0f)) return 0.0f;
+    if (type == OST_DISTORT_FOLD || type == OST_DISTORT_SINEFOLD) return 1.0f + fminf(amount, 100.0f);
+    return expf(fminf(amount, 20.0f)); /* beyond e^20 every curve is a sign function */
+}
+
+int ost_distort_type_of(float value) {
+    if (!(value > 0.0f)) return 0;
+    int t = (int)(value + 0.5f);
+    return t >= OST_DISTORT_TYPE_COUNT ? OST_DISTORT_TYPE_COUNT - 1 : t;
+}
+
+/** y[0..n) through type t's curve at drive g; prev is the input before
+ *  y[0] (for the ADAA'd types). t is a constant once inlined: one
+ *  branch-free loop per type. */
+OST_INLINE void curve(ost_vf *y, uint32_t n, ost_vf g, ost_vf prev, const int t) {
+    const ost_vf big = ost_vf_set(t == OST_DISTORT_SOFT ? 40.0f : 1e5f); /* tanh is 1 in float long before 40 */
+    ost_vf a = ost_vf_clamp(prev * g, -big, big);
+    ost_vf ea = sc_exp(-2.0f * ost_vf_abs(a)), la = vf_log(1.0f + ea); /* soft's ADAA */
+    for (uint32_t i = 0; i < n; i++) {
+        ost_vf b = ost_vf_clamp(y[i] * g, -big, big), v;
+        switch (t) {
+        case OST_DISTORT_SOFT: {
+            ost_vf eb = sc_exp(-2.0f * ost_vf_abs(b)), lb = vf_log(1.0f + eb);
+            v = tanh_mean(a, b, ea, eb, la, lb);
+            ea = eb, la = lb;
+            break;
+        }
+        case OST_DISTORT_HARD: v = sc_clip_mean(a, b, 0); break;
+        case OST_DISTORT_CUBIC: v = sc_clip_mean(a, b, 1); break;
+        case OST_DISTORT_DIODE: { ost_vf th = sc_tanh(b); v = 0.5f * th * (1.0f + th); break; }
+        case OST_DISTORT_ASYM: v = sc_tanh(b + 0.5f) - 0.462117157f; break;
+        case OST_DISTORT_FOLD: v = sc_fold_mean(a, b); break;
+        case OST_DISTORT_SINEFOLD: v = sc_sin(b); break;
+        case OST_DISTORT_CHEBYSHEV: { ost_vf th = sc_tanh(b), t2 = th * th; v = th * (5.0f + t2 * (-20.0f + 16.0f * t2)); break; }
+        case OST_DISTORT_SCURVE: v = b * sc_rsqrt(1.0f + b * b); break;
+        default: v = b; break;
+        }
+        a = b;
+        y[i] = v;
     }
 }
 
-/** 96 -> 192 kHz. */
-static void up_b(const ost_vf *w, ost_vf *out, uint32_t m) {
-    for (uint32_t i = 0; i < m; i++) {
-        const ost_vf *x = w + OST_OS_B_UP + i;
-        ost_vf acc = {0};
-        for (int j = 0; j < OST_OS_B_TAPS; j++) acc += HB[j] * x[-j];
-        out[2 * i] = 2.0f * acc;
-        out[2 * i + 1] = x[-(OST_OS_B_TAPS / 2 - 1)];
+static void curve_of(ost_vf *y, uint32_t n, ost_vf g, ost_vf prev, int t) {
+    switch (t) {
+#define OST_X(id, name) case OST_DISTORT_##id: curve(y, n, g, prev, OST_DISTORT_##id); break;
+        OST_DISTORT_TYPES(OST_X)
+#undef OST_X
+    default: break;
     }
 }
 
-/** 192 -> 96 kHz: w holds OST_OS_B_DOWN samples of history, then 2m new ones. */
-static void down_b(const ost_vf *w, ost_vf *out, uint32_t m) {
-    for (uint32_t i = 0; i < m; i++) {
-        const ost_vf *x = w + OST_OS_B_DOWN + 2 * i;
-        ost_vf acc = 0.5f * x[-(OST_OS_B_TAPS - 1)];
-        for (int j = 0; j < OST_OS_B_TAPS; j++) acc += HB[j] * x[-2 * j];
-        out[i] = acc;
+/** The distortion over y[0..n): one pass per type some lane uses, each
+ *  lane taking its own type's. */
+static void distort(const ost_shaper_params *p, ost_vf *y, uint32_t n, ost_vf *xd1) {
+    uint32_t types = p->types;
+    ost_vf last = y[n - 1];
+    if (types && !(types & (types - 1))) {
+        curve_of(y, n, p->distort_g, *xd1, __builtin_ctz(types));
+    } else if (types) {
+        ost_vf in[HI], tmp[HI];
+        memcpy(in, y, n * sizeof *y);
+        for (int t = 0; t < OST_DISTORT_TYPE_COUNT; t++) {
+            if (!(types >> t & 1u)) continue;
+            memcpy(tmp, in, n * sizeof *y);
+            curve_of(tmp, n, p->distort_g, *xd1, t);
+            ost_vi mine = p->distort_t == (float)(t + 1);
+            for (uint32_t i = 0; i < n; i++) y[i] = ost_vf_select(mine, tmp[i], y[i]);
+        }
     }
-}
-
-/** 96 -> 48 kHz. */
-static void down_a(const ost_vf *w, ost_vf *out, uint32_t m) {
-    for (uint32_t i = 0; i < m; i++) {
-        const ost_vf *x = w + OST_OS_A_DOWN + 2 * i;
-        ost_vf acc = 0.5f * x[-(OST_OS_A_TAPS - 1)];
-        for (int j = 0; j < OST_OS_A_TAPS; j++) acc += HA[j] * x[-2 * j];
-        out[i] = acc;
-    }
+    *xd1 = last;
 }
 
 /* ------------------------------------------------------------- the stage */
@@ -126,36 +227,25 @@ static void down_a(const ost_vf *w, ost_vf *out, uint32_t m) {
 enum { SHAPE = 1, DISTORT = 2 };
 
 OST_INLINE void run(ost_shaper_state *s, const ost_shaper_params *p, ost_vf *x, uint32_t n, const int what) {
-    ost_vf in[OST_OS_A_UP + CHUNK], mid[OST_OS_B_UP + 2 * CHUNK];
-    ost_vf hi[OST_OS_B_DOWN + 4 * CHUNK], back[OST_OS_A_DOWN + 2 * CHUNK];
-    ost_vf k = p->shape_k, g = p->distort_g, x1 = s->x1, f1 = s->f1;
+    ost_vf b96[2 * CHUNK], b192[4 * CHUNK], y[HI];
+    ost_vf k = p->shape_k, x1 = s->x1, f1 = s->f1;
     for (uint32_t done = 0; done < n; done += CHUNK) {
         uint32_t m = n - done < CHUNK ? n - done : CHUNK;
-        memcpy(in, s->a_up, sizeof s->a_up);
-        memcpy(in + OST_OS_A_UP, x + done, m * sizeof(ost_vf));
-        memcpy(mid, s->b_up, sizeof s->b_up);
-        up_a(in, mid + OST_OS_B_UP, m);
-        memcpy(hi, s->b_down, sizeof s->b_down);
-        ost_vf *y = hi + OST_OS_B_DOWN;
-        up_b(mid, y, 2 * m);
-        for (uint32_t i = 0; i < 4 * m; i++) {
-            ost_vf v = y[i];
-            if (what & SHAPE) {
+        up(&s->up[0], A0, 4, A1, 3, x + done, b96, m);
+        up(&s->up[1], B0, 2, B1, 1, b96, b192, 2 * m);
+        up(&s->up[2], C0, 1, C1, 1, b192, y, 4 * m);
+        if (what & SHAPE) {
+            for (uint32_t i = 0; i < 8 * m; i++) {
+                ost_vf v = y[i];
                 ost_vf f = shape_antiderivative(v, k);
-                ost_vf mean = shape_mean(x1, v, f1, f, k);
-                x1 = v, f1 = f, v = mean;
+                y[i] = shape_mean(x1, v, f1, f, k);
+                x1 = v, f1 = f;
             }
-            if (what & DISTORT) v = ost_vf_tanh(v * g);
-            y[i] = v;
         }
-        memcpy(back, s->a_down, sizeof s->a_down);
-        down_b(hi, back + OST_OS_A_DOWN, 2 * m);
-        down_a(back, x + done, m);
-        /* the newest samples of each buffer are the next pass's history */
-        memcpy(s->a_up, in + m, sizeof s->a_up);
-        memcpy(s->b_up, mid + 2 * m, sizeof s->b_up);
-        memcpy(s->b_down, hi + 4 * m, sizeof s->b_down);
-        memcpy(s->a_down, back + 2 * m, sizeof s->a_down);
+        if (what & DISTORT) distort(p, y, 8 * m, &s->xd1);
+        down(&s->down[2], C0, 1, C1, 1, y, b192, 4 * m);
+        down(&s->down[1], B0, 2, B1, 1, b192, b96, 2 * m);
+        down(&s->down[0], A0, 4, A1, 3, b96, x + done, m);
     }
     s->x1 = x1, s->f1 = f1;
 }

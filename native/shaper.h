@@ -1,31 +1,40 @@
 /*
- * shaper.h — the waveshapers `shape` and `distort`, without audible
- * aliasing.
+ * shaper.h — the waveshapers `shape` and `distort` (with `distorttype`),
+ * without audible aliasing.
  *
  * A waveshaper's harmonics reach far above Nyquist; sampled at 48 kHz they
  * fold back into the band (shape 0.9 on a 1.3 kHz sine: -40.5 dB, distort 3:
- * -35.3 dB). So the shapers run 4x oversampled (192 kHz): the signal is
- * interpolated by two polyphase half-band FIR stages (48 -> 96 -> 192 kHz),
- * shaped, and decimated through the same two stages. The half-bands pass
- * 0-20 kHz flat (0.0001 dB ripple) and stop 28 kHz and up by 103 dB (the
- * first stage, 75 taps) and 76 kHz and up by 105 dB (the second, 19 taps):
- * images of the input, and harmonics that would fold below 20 kHz at the
- * end, are that far down. Designed by Parks-McClellan (scipy.signal.remez,
- * bands [0, 20k] and [fs/2 - 20k, fs/2], every other tap forced to 0, the
- * centre to 1/2, the rest normalised to unity gain at DC).
+ * -35.3 dB). So the shapers run 8x oversampled (384 kHz): the signal is
+ * interpolated by three polyphase IIR half-band stages (48 -> 96 -> 192 ->
+ * 384 kHz), shaped, and decimated through three more. Each half-band is an
+ * odd-order elliptic lowpass split into two chains of first-order allpasses
+ * in z^-2 (its poles lie on the imaginary axis, so each allpass costs one
+ * multiply at the lower rate): 7 coefficients for 48 <-> 96 kHz (order 15,
+ * flat to 20 kHz within 3e-11 dB, 112 dB down from 28 kHz), 3 for 96 <-> 192
+ * (order 7, 102 dB from 76 kHz), 2 for 192 <-> 384 (order 5, 102 dB from
+ * 172 kHz): 24 multiplies per frame each way, where the FIR half-bands
+ * before needed 116 (and only reached 4x). Designed with scipy.signal.ellip
+ * (the stop-band attenuation searched until the stop edge is fs/2 minus the
+ * pass edge; the coefficients are the poles' squared magnitudes, taken in
+ * turn by the two chains). The phase is not linear: the group delay is 2.6
+ * frames at DC and 6.5 at 20 kHz each way, 5.2 frames (0.11 ms) in all at
+ * low frequencies.
  *
- * `shape`'s curve (1 + k) x / (1 + k |x|) has a corner in its second
- * derivative at 0, so its harmonics fall off only as 1/n^3 and 4x is not
- * enough by itself (-72.7 dB); it is also antiderivative-antialiased
- * (first order, ADAA): each 192 kHz output is the mean of the curve over
- * the segment between two input samples, (F(x1) - F(x0)) / (x1 - x0),
- * written so that it is well-conditioned in float (no difference of nearly
- * equal antiderivatives is ever divided by a small step; see shaper.c).
- * `distort`'s soft clip (ost_vf_tanh) is smooth enough at 4x alone.
+ * Which curve needs what, measured with ideal filters on a 0.5 sine at
+ * 3951 Hz (the highest fundamental the tests use), worst alias below 12 kHz:
+ * a smooth curve (tanh at drive 20) -74 dB at 4x, -123 at 8x; `shape` 0.9
+ * (a corner in its second derivative at 0) -86 dB at 4x with first-order
+ * antiderivative antialiasing (ADAA), -107 at 8x with it. So `shape` and the
+ * curves with corners (`hard`, `cubic`, `fold`) are also ADAA'd: each 384
+ * kHz output is the mean of the curve between two inputs, written so that
+ * it is well-conditioned in float (no difference of nearly equal
+ * antiderivatives is ever divided by a small step); the smooth curves are
+ * not (oversampling alone is enough for them).
  *
- * The cost is a delay: a shaped voice is heard 41.5 frames (0.86 ms) after
- * its event. Every loop is branch-free over the lanes; nothing allocates;
- * the stage exists only in voices that shape (see chain.c).
+ * Every loop is branch-free over the lanes; nothing allocates; the stage
+ * exists only in voices that shape (see chain.c). A group whose lanes use
+ * several distortion types computes each type present and selects per lane
+ * (one pass in the usual case of one type).
  *
  * Thread: audio, except where noted.
  */
@@ -36,30 +45,53 @@
 
 #include "dsp.h"
 
-/* History each filter keeps between spans (frames at its input's rate). */
-#define OST_OS_A_TAPS 38  /**< nonzero off-centre taps of the 48 <-> 96 kHz half-band (75 long) */
-#define OST_OS_B_TAPS 10  /**< the same for 96 <-> 192 kHz (19 long) */
-#define OST_OS_A_UP (OST_OS_A_TAPS - 1)
-#define OST_OS_B_UP (OST_OS_B_TAPS - 1)
-#define OST_OS_B_DOWN (2 * OST_OS_B_TAPS - 2)
-#define OST_OS_A_DOWN (2 * OST_OS_A_TAPS - 2)
+/** Oversampling factor (three half-band stages). */
+#define OST_OS_FACTOR 8
 
-/** One channel's oversampler: the four filters' histories and the ADAA's
- *  previous input and antiderivative. All zero is silence. */
+/** The distortion types, in Strudel's order (`distorttype` by name or index). */
+#define OST_DISTORT_TYPES(X) X(SOFT, "soft") X(HARD, "hard") X(CUBIC, "cubic") X(DIODE, "diode") X(ASYM, "asym") \
+    X(FOLD, "fold") X(SINEFOLD, "sinefold") X(CHEBYSHEV, "chebyshev") X(SCURVE, "scurve")
+typedef enum ost_distort_type {
+#define OST_X(id, name) OST_DISTORT_##id,
+    OST_DISTORT_TYPES(OST_X)
+#undef OST_X
+    OST_DISTORT_TYPE_COUNT
+} ost_distort_type;
+
+/** One allpass chain's states: s[i] is section i's previous input, s[m]
+ *  the last section's previous output. */
+typedef struct ost_os_halfband {
+    ost_vf p0[5], p1[4]; /**< the two chains (4 and 3 sections at most) */
+    ost_vf odd;          /**< decimators: the odd-phase sample held for the next pair */
+} ost_os_halfband;
+
+/** One channel's oversampler: six half-bands, the curves' previous inputs,
+ *  and `shape`'s antiderivative there (kept last: it is not a signal
+ *  level). All zero is silence. */
 typedef struct ost_shaper_state {
-    ost_vf a_up[OST_OS_A_UP], b_up[OST_OS_B_UP], b_down[OST_OS_B_DOWN], a_down[OST_OS_A_DOWN];
-    ost_vf x1, f1; /**< the last 192 kHz input to `shape` and its antiderivative */
+    ost_os_halfband up[3], down[3];
+    ost_vf x1, xd1;      /**< the last 384 kHz inputs to `shape` and to `distort` */
+    ost_vf f1;           /**< shape's antiderivative at x1 */
 } ost_shaper_state;
 
-/** Per-lane parameters: `shape`'s k (0 when off) and `distort`'s drive (0 when off). */
+/** Per-lane parameters: `shape`'s k (0 when off), `distort`'s drive, and
+ *  its type + 1 per lane as a float (0: lane unused). `types` has bit t set
+ *  when some lane uses type t. */
 typedef struct ost_shaper_params {
-    ost_vf shape_k, distort_g;
+    ost_vf shape_k, distort_g, distort_t;
+    uint32_t types;
 } ost_shaper_params;
 
-/** x[0..n) through shape, then distort (4x oversampled, in place). */
+/** x[0..n) through shape, then distort (8x oversampled, in place). */
 void ost_shaper_shape(ost_shaper_state *s, const ost_shaper_params *p, ost_vf *x, uint32_t n);
 void ost_shaper_distort(ost_shaper_state *s, const ost_shaper_params *p, ost_vf *x, uint32_t n);
 void ost_shaper_both(ost_shaper_state *s, const ost_shaper_params *p, ost_vf *x, uint32_t n);
+
+/** The drive a `distort` amount means for a type (e^amount, 1 + amount
+ *  for the folders), sanitised (NaN and negatives are 0 = off). Thread: any. */
+float ost_distort_drive(int type, float amount);
+/** The type a `distorttype` value names (rounded, clamped to the table). Thread: any. */
+int ost_distort_type_of(float value);
 
 /** The largest magnitude lane l's state holds (the voice is not over until
  *  its oversampler has emptied). */

@@ -70,6 +70,8 @@ const FTYPES: Record<string, number> = { "12db": 0, ladder: 1, "24db": 2 };
 /** LFO wave names of the filter LFOs, the tremolo and the FM modulator (native/lfo.h: 0 sine ... 4 ramp). */
 const LFO_SHAPES: Record<string, number> = { sine: 0, sin: 0, tri: 1, triangle: 1, square: 2, sqr: 2, saw: 3, sawtooth: 3, ramp: 4 };
 const LFO_SHAPE_KEYS = ["lpshape", "hpshape", "bpshape", "tremoloshape", "fmwave"];
+/** Strudel's distortion types, in the engine's order (native/shaper.h, OST_DISTORT_TYPES). */
+const DISTORT_TYPES: Record<string, number> = { soft: 0, hard: 1, cubic: 2, diode: 3, asym: 4, fold: 5, sinefold: 6, chebyshev: 7, scurve: 8 };
 
 /** The built-in kit a bank name asks for: 1 808-like, 2 909-like, else 0 (the default kit). */
 export function drumKitOf(bank: unknown): number {
@@ -368,7 +370,6 @@ export class EventBuffer {
     return SOUND_UNKNOWN;
   }
 
-  /** A string value for a numeric parameter: vowel letters, filter types, unit "c", else a number. */
   /**
    * An FX(...) chain: each effect's settings, in order, over the event's own, and the order of the
    * stages they name in _fxorder (4 bits a stage, the first lowest; a stage named again keeps its place).
@@ -431,10 +432,12 @@ export class EventBuffer {
     }
   }
 
+  /** A string value for a numeric parameter: vowel letters, filter and distortion types, unit "c", else a number. */
   #word(index: number, value: string): number {
     const P = this.#p;
     if (index === P.vowel) return VOWELS[value.toLowerCase()] ?? 0;
     if (index === P.ftype) return FTYPES[value.toLowerCase()] ?? numeric(value);
+    if (index === P.distorttype) return DISTORT_TYPES[value.toLowerCase()] ?? numeric(value);
     if (index === P.unit) return value === "c" ? 1 : 0;
     if (this.#lfoShapes.has(index)) return LFO_SHAPES[value.toLowerCase()] ?? numeric(value);
     return numeric(value);
