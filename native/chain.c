@@ -658,36 +658,11 @@ static void stage_coarse(ost_chain *c, ost_chain_channel *ch, ost_vf *x, uint32_
     ch->hold = hold, ch->count = count;
 }
 
-static void stage_crush(ost_chain *c, ost_chain_channel *ch, ost_vf *x, uint32_t n) {
-    (void)ch;
-    ost_chain_lanes *v = &c->v;
-    const float magic = 12582912.0f; /* 1.5 * 2^23: adding and subtracting it rounds to an integer */
-    for (uint32_t i = 0; i < n; i++) {
-        ost_vf y = ost_vf_clamp(x[i] * v->crush_s, ost_vf_set(-4e6f), ost_vf_set(4e6f));
-        x[i] = ((y + magic) - magic) * v->crush_inv;
-    }
-}
-
-/* shape and distort: 8x oversampled, antialiased (shaper.h) */
-static ost_shaper_params shaper_params(const ost_chain *c) {
-    ost_shaper_params p = {c->v.shape_k, c->v.distort_g, c->v.distort_t, 0};
+/* crush, shape and distort: one 8x oversampler, antialiased (shaper.h) */
+static void stage_shaper(ost_chain *c, ost_chain_channel *ch, ost_vf *x, uint32_t n) {
+    ost_shaper_params p = {c->v.crush_s, c->v.crush_inv, c->v.shape_k, c->v.distort_g, c->v.distort_t, 0};
     for (int l = 0; l < OST_LANES; l++) p.types |= c->v.distort_t[l] > 0.0f ? 1u << ((int)c->v.distort_t[l] - 1) : 0u;
-    return p;
-}
-
-static void stage_shape(ost_chain *c, ost_chain_channel *ch, ost_vf *x, uint32_t n) {
-    ost_shaper_params p = shaper_params(c);
-    ost_shaper_shape(&ch->shaper, &p, x, n);
-}
-
-static void stage_distort(ost_chain *c, ost_chain_channel *ch, ost_vf *x, uint32_t n) {
-    ost_shaper_params p = shaper_params(c);
-    ost_shaper_distort(&ch->shaper, &p, x, n);
-}
-
-static void stage_shape_distort(ost_chain *c, ost_chain_channel *ch, ost_vf *x, uint32_t n) {
-    ost_shaper_params p = shaper_params(c);
-    ost_shaper_both(&ch->shaper, &p, x, n);
+    ost_shaper_process(&ch->shaper, &p, x, n, c->shaper_what);
 }
 
 /* ================================================================ output */
@@ -771,7 +746,7 @@ static void setup_stages(ost_chain *c, uint32_t kind, uint32_t order) {
         for (uint8_t k = at; k + 1 < n; k++) ids[k] = ids[k + 1];
         ids[n - 1] = id;
     }
-    int both = (kind & OST_KIND_SHAPE) && (kind & OST_KIND_DISTORT);
+    int shaper_placed = 0;
     c->n_stages = 0;
     for (uint8_t k = 0; k < n; k++) {
         ost_stage_fn f = NULL;
@@ -781,10 +756,9 @@ static void setup_stages(ost_chain *c, uint32_t kind, uint32_t order) {
         case OST_FX_BPF: f = stage_bp; break;
         case OST_FX_VOWEL: f = stage_vowel; break;
         case OST_FX_COARSE: f = stage_coarse; break;
-        case OST_FX_CRUSH: f = stage_crush; break;
-        case OST_FX_SHAPE: case OST_FX_DISTORT:
-            if (both > 0) f = stage_shape_distort, both = -1; /* placed: the other one adds nothing */
-            else if (both == 0) f = ids[k] == OST_FX_SHAPE ? stage_shape : stage_distort;
+        case OST_FX_CRUSH: case OST_FX_SHAPE: case OST_FX_DISTORT:
+            /* one oversampled stage runs all three in Strudel's order, placed where the first of them falls */
+            if (!shaper_placed) f = stage_shaper, shaper_placed = 1;
             break;
         case OST_FX_TREMOLO: f = ost_tremolo_stage; break;
         case OST_FX_TRANSIENT: f = ost_transient_stage; break;
@@ -818,6 +792,9 @@ void ost_chain_setup(ost_chain *c, uint32_t kind, uint32_t order) {
     }
 #undef PICK
     c->control = (kind & (OST_KIND_PITCH | OST_KIND_FM | OST_KIND_LPENV | OST_KIND_FLFO)) ? control_update : NULL;
+    /* one oversampler for crush, shape and distort (neighbours in Strudel's order) */
+    c->shaper_what = (kind & OST_KIND_CRUSH ? OST_SHAPER_CRUSH : 0u) | (kind & OST_KIND_SHAPE ? OST_SHAPER_SHAPE : 0u) |
+                     (kind & OST_KIND_DISTORT ? OST_SHAPER_DISTORT : 0u);
     setup_stages(c, kind, order);
     int sends = (kind & OST_KIND_SENDS) != 0, phaser = (kind & OST_KIND_PHASER) != 0;
     c->output = phaser ? (sends ? out_phaser_sends : out_phaser) : (sends ? out_sends : out_plain);

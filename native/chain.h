@@ -11,7 +11,7 @@
  *   the amplitude envelope (x gain is applied at the output);
  *   the stages the kind switched on, in Strudel's order: lowpass (12 dB,
  *       24 dB or ladder), highpass, bandpass, vowel, coarse, crush, shape,
- *       distort (those two 8x oversampled, see shaper.h), tremolo, transient;
+ *       distort (the last three 8x oversampled, see shaper.h), tremolo, transient;
  *   output: postgain, pan (balance for stereo sources), dry level and the
  *       delay, reverb and chorus sends into the orbit's buses (or into its phaser).
  * Every function pointer is chosen once, when the group is made; every
@@ -132,6 +132,7 @@ struct ost_chain {
     ost_stage_fn stages[OST_MAX_STAGES];
     uint32_t n_stages;
     ost_output_fn output;
+    uint32_t shaper_what;             /**< crush, shape, distort: which run in the oversampler (shaper.h) */
     uint32_t channels;                /**< 1, or 2 for stereo sources */
 };
 

@@ -1,6 +1,6 @@
 /*
- * shaper.c — `shape` and `distort` (every `distorttype`), 8x oversampled
- * through IIR half-bands, `shape` and the cornered curves also
+ * shaper.c — `crush`, `shape` and `distort` (every `distorttype`), 8x
+ * oversampled through IIR half-bands, most of them also
  * antiderivative-antialiased (see shaper.h for the design and its figures).
  */
 #include "shaper.h"
@@ -222,9 +222,34 @@ static void distort(const ost_shaper_params *p, ost_vf *y, uint32_t n, ost_vf *x
     *xd1 = last;
 }
 
+/* ----------------------------------------------------------------- crush */
+
+/** crush over y[0..n): round(x s) / s, as the mean of the staircase between
+ *  two inputs. Its antiderivative is F(y) = r y - r^2 / 2, r = round(y), in
+ *  double (F grows as y^2; with 16 bits of steps a float would keep none
+ *  of a step's fraction). Where both ends round alike the mean is r. */
+static void crush(const ost_shaper_params *p, ost_vf *y, uint32_t n, ost_vf *xc1) {
+    const ost_vd magic = (ost_vd){0} + 6755399441055744.0; /* 1.5 * 2^52: adding and subtracting rounds */
+    const ost_vd one = (ost_vd){0} + 1.0;
+    const ost_vf lim = ost_vf_set(4e6f);
+    ost_vd inv = __builtin_convertvector(p->crush_inv, ost_vd);
+    ost_vd a = __builtin_convertvector(ost_vf_clamp(*xc1 * p->crush_s, -lim, lim), ost_vd);
+    ost_vd ra = (a + magic) - magic, fa = ra * a - 0.5 * ra * ra;
+    *xc1 = y[n - 1];
+    for (uint32_t i = 0; i < n; i++) {
+        ost_vd b = __builtin_convertvector(ost_vf_clamp(y[i] * p->crush_s, -lim, lim), ost_vd);
+        ost_vd rb = (b + magic) - magic, fb = rb * b - 0.5 * rb * rb;
+        ost_vl same = ra == rb;
+        ost_vd mean = (fb - fa) / (ost_vd)(((ost_vl)(b - a) & ~same) | ((ost_vl)one & same));
+        ost_vd out = (ost_vd)(((ost_vl)rb & same) | ((ost_vl)mean & ~same));
+        y[i] = __builtin_convertvector(out * inv, ost_vf);
+        a = b, ra = rb, fa = fb;
+    }
+}
+
 /* ------------------------------------------------------------- the stage */
 
-enum { SHAPE = 1, DISTORT = 2 };
+enum { CRUSH = OST_SHAPER_CRUSH, SHAPE = OST_SHAPER_SHAPE, DISTORT = OST_SHAPER_DISTORT };
 
 OST_INLINE void run(ost_shaper_state *s, const ost_shaper_params *p, ost_vf *x, uint32_t n, const int what) {
     ost_vf b96[2 * CHUNK], b192[4 * CHUNK], y[HI];
@@ -234,6 +259,7 @@ OST_INLINE void run(ost_shaper_state *s, const ost_shaper_params *p, ost_vf *x, 
         up(&s->up[0], A0, 4, A1, 3, x + done, b96, m);
         up(&s->up[1], B0, 2, B1, 1, b96, b192, 2 * m);
         up(&s->up[2], C0, 1, C1, 1, b192, y, 4 * m);
+        if (what & CRUSH) crush(p, y, 8 * m, &s->xc1);
         if (what & SHAPE) {
             for (uint32_t i = 0; i < 8 * m; i++) {
                 ost_vf v = y[i];
@@ -250,9 +276,18 @@ OST_INLINE void run(ost_shaper_state *s, const ost_shaper_params *p, ost_vf *x, 
     s->x1 = x1, s->f1 = f1;
 }
 
-void ost_shaper_shape(ost_shaper_state *s, const ost_shaper_params *p, ost_vf *x, uint32_t n) { run(s, p, x, n, SHAPE); }
-void ost_shaper_distort(ost_shaper_state *s, const ost_shaper_params *p, ost_vf *x, uint32_t n) { run(s, p, x, n, DISTORT); }
-void ost_shaper_both(ost_shaper_state *s, const ost_shaper_params *p, ost_vf *x, uint32_t n) { run(s, p, x, n, SHAPE | DISTORT); }
+void ost_shaper_process(ost_shaper_state *s, const ost_shaper_params *p, ost_vf *x, uint32_t n, uint32_t what) {
+    switch (what & OST_SHAPER_ALL) { /* each combination its own loop */
+    case 1: run(s, p, x, n, 1); break;
+    case 2: run(s, p, x, n, 2); break;
+    case 3: run(s, p, x, n, 3); break;
+    case 4: run(s, p, x, n, 4); break;
+    case 5: run(s, p, x, n, 5); break;
+    case 6: run(s, p, x, n, 6); break;
+    case 7: run(s, p, x, n, 7); break;
+    default: break;
+    }
+}
 
 /* ---------------------------------------------------------------- checks */
 

@@ -4,7 +4,8 @@
  *
  * A waveshaper's harmonics reach far above Nyquist; sampled at 48 kHz they
  * fold back into the band (shape 0.9 on a 1.3 kHz sine: -40.5 dB, distort 3:
- * -35.3 dB). So the shapers run 8x oversampled (384 kHz): the signal is
+ * -35.3 dB; crush's steps alias the same way). So the shapers run 8x
+ * oversampled (384 kHz): the signal is
  * interpolated by three polyphase IIR half-band stages (48 -> 96 -> 192 ->
  * 384 kHz), shaped, and decimated through three more. Each half-band is an
  * odd-order elliptic lowpass split into two chains of first-order allpasses
@@ -20,16 +21,19 @@
  * frames at DC and 6.5 at 20 kHz each way, 5.2 frames (0.11 ms) in all at
  * low frequencies.
  *
- * Which curve needs what, measured with ideal filters on a 0.5 sine at
- * 3951 Hz (the highest fundamental the tests use), worst alias below 12 kHz:
- * a smooth curve (tanh at drive 20) -74 dB at 4x, -123 at 8x; `shape` 0.9
- * (a corner in its second derivative at 0) -86 dB at 4x with first-order
- * antiderivative antialiasing (ADAA), -107 at 8x with it. So `shape` and the
- * curves with corners (`hard`, `cubic`, `fold`) are also ADAA'd: each 384
- * kHz output is the mean of the curve between two inputs, written so that
- * it is well-conditioned in float (no difference of nearly equal
- * antiderivatives is ever divided by a small step); the smooth curves are
- * not (oversampling alone is enough for them).
+ * Which curve needs what, measured with ideal filters on a full-scale sine
+ * at 3951 Hz (the highest fundamental the tests use), worst alias below
+ * 12 kHz: tanh at drive 20 (distort 3) -81 dB at 8x, -114 at 8x with
+ * first-order antiderivative antialiasing (ADAA); `shape` 0.9 (a corner in
+ * its second derivative at 0) -86 dB at 4x with ADAA, -107 at 8x with it.
+ * So `shape`, `soft`, the curves with corners (`hard`, `cubic`, `fold`)
+ * and `crush` (a staircase) are ADAA'd: each 384 kHz output is the mean of
+ * the curve between two inputs, written so that it is well-conditioned (no
+ * difference of nearly equal antiderivatives is ever divided by a small
+ * step in float: closed forms with the step divided out, or double where
+ * the antiderivative is a bounded or growing polynomial); the other smooth
+ * curves are not (oversampling alone takes them most of the way: see
+ * test/engine/distortion.test.ts for each type's figure).
  *
  * Every loop is branch-free over the lanes; nothing allocates; the stage
  * exists only in voices that shape (see chain.c). A group whose lanes use
@@ -70,22 +74,24 @@ typedef struct ost_os_halfband {
  *  level). All zero is silence. */
 typedef struct ost_shaper_state {
     ost_os_halfband up[3], down[3];
-    ost_vf x1, xd1;      /**< the last 384 kHz inputs to `shape` and to `distort` */
+    ost_vf x1, xd1, xc1; /**< the last 384 kHz inputs to `shape`, `distort` and `crush` */
     ost_vf f1;           /**< shape's antiderivative at x1 */
 } ost_shaper_state;
 
-/** Per-lane parameters: `shape`'s k (0 when off), `distort`'s drive, and
- *  its type + 1 per lane as a float (0: lane unused). `types` has bit t set
- *  when some lane uses type t. */
+/** Per-lane parameters: `crush`'s steps per unit and their inverse,
+ *  `shape`'s k, `distort`'s drive, and its type + 1 per lane as a float
+ *  (0: lane unused). `types` has bit t set when some lane uses type t. */
 typedef struct ost_shaper_params {
-    ost_vf shape_k, distort_g, distort_t;
+    ost_vf crush_s, crush_inv, shape_k, distort_g, distort_t;
     uint32_t types;
 } ost_shaper_params;
 
-/** x[0..n) through shape, then distort (8x oversampled, in place). */
-void ost_shaper_shape(ost_shaper_state *s, const ost_shaper_params *p, ost_vf *x, uint32_t n);
-void ost_shaper_distort(ost_shaper_state *s, const ost_shaper_params *p, ost_vf *x, uint32_t n);
-void ost_shaper_both(ost_shaper_state *s, const ost_shaper_params *p, ost_vf *x, uint32_t n);
+/** Which stages run in the oversampler, in Strudel's order. */
+enum { OST_SHAPER_CRUSH = 1, OST_SHAPER_SHAPE = 2, OST_SHAPER_DISTORT = 4, OST_SHAPER_ALL = 7 };
+
+/** x[0..n) through crush, shape, then distort, those `what` names (8x
+ *  oversampled, in place; each combination its own specialised loop). */
+void ost_shaper_process(ost_shaper_state *s, const ost_shaper_params *p, ost_vf *x, uint32_t n, uint32_t what);
 
 /** The drive a `distort` amount means for a type (e^amount, 1 + amount
  *  for the folders), sanitised (NaN and negatives are 0 = off). Thread: any. */

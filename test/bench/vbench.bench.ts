@@ -31,7 +31,8 @@ interface Result { engine: string; workload: WorkloadName; cpu: number; cpuMin: 
 
 /** Our voice with one more stage ("ours+NAME", render-ours.ts's variants), and what it is. */
 const VARIANTS: [string, string][] = [
-  ["shape", "shape(0.5): after its filter, 4x oversampled by polyphase half-bands, antiderivative-antialiased (native/shaper.h)"],
+  ["shape", "shape(0.5): after its filter, 8x oversampled by IIR polyphase half-bands, antiderivative-antialiased (native/shaper.h)"],
+  ["distort", "distort(3): the same oversampled shaper, an exact tanh with antiderivative antialiasing (native/shaper.h)"],
   ["lfo", "lprate(2): the lowpass's cutoff on a sine LFO, its coefficients every 16 frames (native/lfo.h)"],
   ["tremolo", "tremolo(4).tremolodepth(0.5): a per-sample gain wave after the filter (native/tremolo.c)"],
   ["chorus", "chorus(0.5): a send into the orbit's chorus, three swept copies a side (native/chorus.c; one chorus per orbit, not per voice)"],
@@ -123,6 +124,7 @@ export async function run(options: BenchOptions): Promise<BenchTable[]> {
       "ns/vf net = (CPU s - CPU s of the same engine's B0 x audio s / 30) / voice-frames; peer / ours > 1 means we are faster.",
       "ours: band-limited wavetable saw -> TPT state-variable lowpass (= RBJ response) -> linear envelope -> equal-power pan, 8 voices per SIMD group; whole process including Bun start-up and writing the WAV.",
       ...VARIANTS.map(([, what]) => `+ ${what}.`),
+      "shape and distort: worst alias below 12 kHz up to 3951 Hz -96.9 and -111.0 dB (test/engine/quality.test.ts).",
       "The rows with an extra stage: the peers' columns are their plain voice (they have no such stage to compare).",
       `saw worst alias: each engine's workload oscillator alone (unfiltered, ${SAW_PROBE.freq} Hz, 1 s), the strongest non-harmonic component re the fundamental (Kaiser-windowed FFT, test/engine/audio-analysis.ts worstAlias): speed compared at this quality.`,
       "scsynth: Saw -> BLowPass -> EnvGen -> Pan2 (SynthDefs written by test/bench/vbench/scsynth.ts); csound: vco2 -> rbjeq -> linseg -> pan2; both onsets quantised to 64-frame blocks.",

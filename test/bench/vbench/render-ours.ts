@@ -3,8 +3,8 @@
  * Renders one vbench workload with ostinato's engine, offline, to a float32
  * WAV file: `bun test/bench/vbench/render-ours.ts A|B|B0|S OUT.wav [VARIANT]` (S:
  * the saw probe, for the alias measure; a variant puts every voice also
- * through one more stage, for its cost: `shape` (shape(0.5), the
- * oversampled, antialiased shaper), `lfo`, `tremolo`, `chorus`, `transient`). Timed as a
+ * through one more stage, for its cost: `shape` (shape(0.5)) and
+ * `distort` (distort(3)), the oversampled, antialiased shapers, `lfo`, `tremolo`, `chorus`, `transient`). Timed as a
  * whole process by vbench.bench.ts, like every peer.
  * @module
  */
@@ -19,6 +19,7 @@ const full = 1 / soundLevel("sawtooth");
 /** The voice's extra stage per variant (their costs against the plain voice: vbench.bench.ts). */
 export const VARIANT_CONTROLS: Record<string, Record<string, number>> = {
   shape: { shape: 0.5 },
+  distort: { distort: 3 },
   lfo: { lprate: 2, lpdepth: 1 }, // the lowpass's LFO: its coefficients at control rate
   tremolo: { tremolo: 4, tremolodepth: 0.5 },
   chorus: { chorus: 0.5 }, // a send into the orbit's chorus
