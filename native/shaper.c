@@ -35,74 +35,102 @@ OST_INLINE ost_vf vf_log(ost_vf w) {
     ost_vi big = m > 1.41421356f;
     m = ost_vf_select(big, m * 0.5f, m);
     e -= big; /* big is -1 where set */
-    ost_vf s = (m - 1.0f) / (m + 1.0f), s2 = s * s;
+    ost_vf s = (m - 1.0f) * sc_rcp(m + 1.0f), s2 = s * s;
     ost_vf lnm = 2.0f * s * (1.0f + s2 * (1.0f / 3 + s2 * (1.0f / 5 + s2 * (1.0f / 7 + s2 * (1.0f / 9)))));
     return lnm + __builtin_convertvector(e, ost_vf) * 0.693147181f;
 }
 
-/** q(u) = (1 - ln(1 + u) / u) / u for u > -1, q(0) = 1/2: its series where
- *  |u| < 1/8, else through ln(w) / (w - 1) with w = 1 + u rounded (which is
- *  ln(1 + u) / u to float accuracy: the rounding of w cancels). */
-OST_INLINE ost_vf vf_q(ost_vf u) {
-    ost_vf series = 0.5f + u * (-1.0f / 3 + u * (0.25f + u * (-0.2f + u * (1.0f / 6 + u * (-1.0f / 7 + u * (0.125f + u * (-1.0f / 9)))))));
-    ost_vi small = ost_vf_abs(u) < 0.125f;
-    ost_vf w = 1.0f + u;
-    ost_vf wm1 = ost_vf_select(small, ost_vf_set(1.0f), w - 1.0f);
-    ost_vf uu = ost_vf_select(small, ost_vf_set(1.0f), u);
-    ost_vf direct = (1.0f - vf_log(ost_vf_select(small, ost_vf_set(2.0f), w)) / wm1) / uu;
-    return ost_vf_select(small, series, direct);
-}
+/* q(u) = (1 - ln(1 + u) / u) / u for u > -1, q(0) = 1/2 (q_from below):
+   what shape's and soft's antiderivatives reduce to. */
 
 /* shape's curve f(x) = (1 + k) x / (1 + k |x|). Its antiderivative is
    F(x) = (1 + k) / k (|x| - ln(1 + k |x|) / k) = (1 + k) x^2 q(k |x|),
    the second form without the cancellations of the first for small k|x|. */
-OST_INLINE ost_vf shape_antiderivative(ost_vf x, ost_vf k) { return (1.0f + k) * x * x * vf_q(k * ost_vf_abs(x)); }
 
-/** The mean of f over [x0, x1]. Where x0 and x1 lie on one side of 0
+/* The mean of f over [x0, x1] (shape's ADAA, shape_run below). Where x0 and x1 lie on one side of 0
  *  (a = |x0|, b = |x1|), F(x1) - F(x0) works out to
  *  (1 + k) (b - a) / (1 + k a) [a + q(u) (b - a) / (1 + k a)], u = k (b - a) / (1 + k a),
  *  so the mean is that bracket with the step divided out exactly: no
  *  ill-conditioned quotient, and at x1 = x0 it is f(x0). Across 0, the step
  *  is at least |x0| + |x1| and the quotient of F's is well-conditioned. */
-OST_INLINE ost_vf shape_mean(ost_vf x0, ost_vf x1, ost_vf f0, ost_vf f1, ost_vf k) {
-    ost_vf a = ost_vf_abs(x0), b = ost_vf_abs(x1), r = 1.0f / (1.0f + k * a), d = (b - a) * r;
-    ost_vf same = (1.0f + k) * r * (a + vf_q(k * d) * d);
-    same = (ost_vf)(((ost_vi)same & 0x7fffffff) | ((ost_vi)(x0 + x1) & (int32_t)0x80000000));
-    ost_vi across = (x0 * x1) < 0.0f;
-    ost_vf step = ost_vf_select(across, x1 - x0, ost_vf_set(1.0f));
-    return ost_vf_select(across, (f1 - f0) / step, same);
+/** q(u) from its series (|u| < 1/4, to u^11: error below 5e-9) or from
+ *  l = ln(1 + u) given: (u - l) / u^2. */
+OST_INLINE ost_vf q_from(ost_vf u, ost_vf l) {
+    ost_vf series = 0.5f + u * (-1.0f / 3 + u * (0.25f + u * (-0.2f + u * (1.0f / 6 + u * (-1.0f / 7 + u * (0.125f +
+                    u * (-1.0f / 9 + u * (0.1f + u * (-1.0f / 11 + u * (1.0f / 12 + u * (-1.0f / 13)))))))))));
+    ost_vi small = ost_vf_abs(u) < 0.25f;
+    ost_vf uu = ost_vf_select(small, ost_vf_set(1.0f), u);
+    return ost_vf_select(small, series, (uu - l) * sc_rcp(uu * uu));
 }
 
-/* The mean of tanh over [a, b] (soft's ADAA). Its antiderivative is
+/** shape over y[0..n) (ADAA, the mean above), with one logarithm and one
+ *  reciprocal per sample: ln(1 + k|x|) and 1 / (1 + k|x|) are kept from
+ *  one sample to the next, and on one side of 0 the step's
+ *  ln(1 + k d) is their difference (d as in shape_mean; where k d is
+ *  small, q's series is used instead, so the difference is never small). */
+static void shape_run(ost_vf *y, uint32_t n, ost_vf k, ost_vf *x1, ost_vf *f1) {
+    ost_vf a = *x1, fa = *f1, one = ost_vf_set(1.0f), k1 = 1.0f + k;
+    ost_vf wa = 1.0f + k * ost_vf_abs(a), la = vf_log(wa), ra = 1.0f / wa;
+    for (uint32_t i = 0; i < n; i++) {
+        ost_vf b = y[i], ab = ost_vf_abs(b), aa = ost_vf_abs(a);
+        ost_vf ub = k * ab, wb = 1.0f + ub, lb = vf_log(wb), rb = sc_rcp(wb);
+        ost_vf fb = k1 * b * b * q_from(ub, lb);
+        ost_vf d = (ab - aa) * ra;
+        ost_vf same = k1 * ra * (aa + q_from(k * d, lb - la) * d);
+        same = (ost_vf)(((ost_vi)same & 0x7fffffff) | ((ost_vi)(a + b) & (int32_t)0x80000000));
+        ost_vi across = (a * b) < 0.0f;
+        ost_vf step = ost_vf_select(across, b - a, one);
+        y[i] = ost_vf_select(across, (fb - fa) * sc_rcp(step), same);
+        a = b, fa = fb, la = lb, ra = rb;
+    }
+    *x1 = a, *f1 = fa;
+}
+
+/* soft's ADAA: the mean of tanh over [a, b]. Its antiderivative is
    F(y) = ln cosh y = |y| - ln 2 + ln(1 + e^-2|y|) (a series below |y| 1/2,
    where that sum cancels). On one side of 0, with lo the end nearer 0 and
    d = |b - a|, F(b) - F(a) over the step is exactly
    1 - 2 s L(z) E(-2d) (sign of the side), s = 1 / (1 + e^2lo),
-   z = s (e^-2d - 1), L(z) = ln(1 + z) / z, E(u) = (e^u - 1) / u,
-   each well-conditioned; across 0 the step is at least |a| + |b| and the
-   difference of F's is. ea, eb are e^-2|a|, e^-2|b| (the caller keeps the
-   last one), la, lb ln(1 + those). */
-OST_INLINE ost_vf tanh_mean(ost_vf a, ost_vf b, ost_vf ea, ost_vf eb, ost_vf la, ost_vf lb) {
-    ost_vf aa = ost_vf_abs(a), ab = ost_vf_abs(b);
+   z = s (e^-2d - 1), L(z) = ln(1 + z) / z, E(u) = (e^u - 1) / u, each
+   well-conditioned; and since 1 + z = (1 + e^-2hi) / (1 + e^-2lo), ln(1 + z)
+   is the difference of the ends' ln(1 + e^-2|y|) (where z is small, L's
+   series instead), e^-2d their quotient. So each sample costs one exp and
+   one log: e = e^-2|y|, l = ln(1 + e) and s = e / (1 + e) are kept from one
+   sample to the next. Across 0 the step is at least |a| + |b| and the
+   difference of F's is well-conditioned. */
+typedef struct tanh_end { ost_vf e, l, s; } tanh_end;
+
+OST_INLINE tanh_end tanh_end_of(ost_vf y) {
+    ost_vf e = sc_exp(-2.0f * ost_vf_abs(y));
+    return (tanh_end){e, vf_log(1.0f + e), e * sc_rcp(1.0f + e)};
+}
+
+OST_INLINE ost_vf lncosh(ost_vf ay, ost_vf l) {
+    ost_vf y2 = ay * ay;
+    ost_vf series = y2 * (0.5f + y2 * (-1.0f / 12 + y2 * (1.0f / 45 + y2 * (-17.0f / 2520 + y2 * (31.0f / 14175)))));
+    return ost_vf_select(ay < 0.5f, series, ay - 0.693147181f + l);
+}
+
+OST_INLINE ost_vf tanh_mean(ost_vf a, ost_vf b, tanh_end ea, tanh_end eb) {
+    ost_vf aa = ost_vf_abs(a), ab = ost_vf_abs(b), one = ost_vf_set(1.0f);
     ost_vi a_lo = aa < ab;
-    ost_vf lo_e = ost_vf_select(a_lo, ea, eb), d = ost_vf_abs(ab - aa);
-    ost_vf s = lo_e / (1.0f + lo_e);
-    ost_vf u = -2.0f * d;
-    ost_vi small = u > -0.5f;
+    ost_vf e_lo = ost_vf_select(a_lo, ea.e, eb.e), e_hi = ost_vf_select(a_lo, eb.e, ea.e);
+    ost_vf l_lo = ost_vf_select(a_lo, ea.l, eb.l), l_hi = ost_vf_select(a_lo, eb.l, ea.l);
+    ost_vf s = ost_vf_select(a_lo, ea.s, eb.s);
+    ost_vf u = -2.0f * ost_vf_abs(ab - aa);
+    ost_vi u_small = u > -0.5f;
     ost_vf eser = 1.0f + u * (0.5f + u * (1.0f / 6 + u * (1.0f / 24 + u * (1.0f / 120 + u * (1.0f / 720 + u * (1.0f / 5040))))));
-    ost_vf edir = (sc_exp(u) - 1.0f) / ost_vf_select(small, ost_vf_set(-1.0f), u);
-    ost_vf e = ost_vf_select(small, eser, edir);
+    ost_vf edir = (e_hi * sc_rcp(e_lo) - 1.0f) * sc_rcp(ost_vf_select(u_small, -one, u));
+    ost_vf e = ost_vf_select(u_small, eser, edir);
     ost_vf z = s * u * e;
-    ost_vf lq = 1.0f - z * vf_q(z);
+    ost_vi z_small = z > -0.25f;
+    ost_vf zz = ost_vf_select(z_small, -one, z);
+    ost_vf lq = ost_vf_select(z_small, 1.0f - z * q_from(z, z), (l_hi - l_lo) * sc_rcp(zz));
     ost_vf same = 1.0f - 2.0f * s * lq * e;
     same = (ost_vf)(((ost_vi)same & 0x7fffffff) | ((ost_vi)(a + b) & (int32_t)0x80000000));
-    /* across 0 */
-    ost_vf a2 = aa * aa, b2 = ab * ab;
-    ost_vf fa = ost_vf_select(aa < 0.5f, a2 * (0.5f + a2 * (-1.0f / 12 + a2 * (1.0f / 45 + a2 * (-17.0f / 2520)))), aa - 0.693147181f + la);
-    ost_vf fb = ost_vf_select(ab < 0.5f, b2 * (0.5f + b2 * (-1.0f / 12 + b2 * (1.0f / 45 + b2 * (-17.0f / 2520)))), ab - 0.693147181f + lb);
     ost_vi across = (a * b) < 0.0f;
-    ost_vf step = ost_vf_select(across, b - a, ost_vf_set(1.0f));
-    return ost_vf_select(across, (fb - fa) / step, same);
+    ost_vf step = ost_vf_select(across, b - a, one);
+    return ost_vf_select(across, (lncosh(ab, eb.l) - lncosh(aa, ea.l)) * sc_rcp(step), same);
 }
 
 /* ----------------------------------------------------------- the filters */
@@ -167,14 +195,16 @@ int ost_distort_type_of(float value) {
 OST_INLINE void curve(ost_vf *y, uint32_t n, ost_vf g, ost_vf prev, const int t) {
     const ost_vf big = ost_vf_set(t == OST_DISTORT_SOFT ? 40.0f : 1e5f); /* tanh is 1 in float long before 40 */
     ost_vf a = ost_vf_clamp(prev * g, -big, big);
-    ost_vf ea = sc_exp(-2.0f * ost_vf_abs(a)), la = vf_log(1.0f + ea); /* soft's ADAA */
+    tanh_end ea = tanh_end_of(a); /* soft's ADAA */
+    ost_vf sa = ost_vf_set(1.0f) + a * a; /* scurve's */
+    sa = sa * sc_rsqrt(sa);
     for (uint32_t i = 0; i < n; i++) {
         ost_vf b = ost_vf_clamp(y[i] * g, -big, big), v;
         switch (t) {
         case OST_DISTORT_SOFT: {
-            ost_vf eb = sc_exp(-2.0f * ost_vf_abs(b)), lb = vf_log(1.0f + eb);
-            v = tanh_mean(a, b, ea, eb, la, lb);
-            ea = eb, la = lb;
+            tanh_end eb = tanh_end_of(b);
+            v = tanh_mean(a, b, ea, eb);
+            ea = eb;
             break;
         }
         case OST_DISTORT_HARD: v = sc_clip_mean(a, b, 0); break;
@@ -184,7 +214,12 @@ OST_INLINE void curve(ost_vf *y, uint32_t n, ost_vf g, ost_vf prev, const int t)
         case OST_DISTORT_FOLD: v = sc_fold_mean(a, b); break;
         case OST_DISTORT_SINEFOLD: v = sc_sin(b); break;
         case OST_DISTORT_CHEBYSHEV: { ost_vf th = sc_tanh(b), t2 = th * th; v = th * (5.0f + t2 * (-20.0f + 16.0f * t2)); break; }
-        case OST_DISTORT_SCURVE: v = b * sc_rsqrt(1.0f + b * b); break;
+        case OST_DISTORT_SCURVE: { /* ADAA: F = sqrt(1 + y^2), whose mean is (a + b) / (F(a) + F(b)) exactly */
+            ost_vf qb = 1.0f + b * b, sb = qb * sc_rsqrt(qb);
+            v = (a + b) / (sa + sb);
+            sa = sb;
+            break;
+        }
         default: v = b; break;
         }
         a = b;
@@ -260,14 +295,7 @@ OST_INLINE void run(ost_shaper_state *s, const ost_shaper_params *p, ost_vf *x, 
         up(&s->up[1], B0, 2, B1, 1, b96, b192, 2 * m);
         up(&s->up[2], C0, 1, C1, 1, b192, y, 4 * m);
         if (what & CRUSH) crush(p, y, 8 * m, &s->xc1);
-        if (what & SHAPE) {
-            for (uint32_t i = 0; i < 8 * m; i++) {
-                ost_vf v = y[i];
-                ost_vf f = shape_antiderivative(v, k);
-                y[i] = shape_mean(x1, v, f1, f, k);
-                x1 = v, f1 = f;
-            }
-        }
+        if (what & SHAPE) shape_run(y, 8 * m, k, &x1, &f1);
         if (what & DISTORT) distort(p, y, 8 * m, &s->xd1);
         down(&s->down[2], C0, 1, C1, 1, y, b192, 4 * m);
         down(&s->down[1], B0, 2, B1, 1, b192, b96, 2 * m);

@@ -26,8 +26,9 @@
  * 12 kHz: tanh at drive 20 (distort 3) -81 dB at 8x, -114 at 8x with
  * first-order antiderivative antialiasing (ADAA); `shape` 0.9 (a corner in
  * its second derivative at 0) -86 dB at 4x with ADAA, -107 at 8x with it.
- * So `shape`, `soft`, the curves with corners (`hard`, `cubic`, `fold`)
- * and `crush` (a staircase) are ADAA'd: each 384 kHz output is the mean of
+ * So `shape`, `soft`, `scurve` (its mean has a closed form, nearly free),
+ * the curves with corners (`hard`, `cubic`, `fold`) and `crush` (a
+ * staircase) are ADAA'd: each 384 kHz output is the mean of
  * the curve between two inputs, written so that it is well-conditioned (no
  * difference of nearly equal antiderivatives is ever divided by a small
  * step in float: closed forms with the step divided out, or double where

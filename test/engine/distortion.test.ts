@@ -54,7 +54,7 @@ const ALIAS: Record<string, [number, number]> = {
   fold: [-107.6, -84.2],
   sinefold: [-104.0, -102.3],
   chebyshev: [-103.1, -32.1],
-  scurve: [-126.0, -71.1],
+  scurve: [-126.5, -104.1],
 };
 const GOAL = -90;
 

@@ -111,8 +111,15 @@ describe("per-voice effects", () => {
     const q = left({ s: "sine", freq: 200, gain: 0.5, attack: 0, decay: 0, sustain: 1, crush: 4 }, 4800);
     // crush acts before the output gain (0.5 x the synth level) and the pan (0.707 each side)
     const steps = (x: number) => (x * 8) / (0.5 * SYNTH * Math.SQRT1_2);
-    for (const x of q.subarray(100)) expect(Math.abs(steps(x) - Math.round(steps(x)))).toBeLessThan(1e-4);
-    expect(new Set(Array.from(q.subarray(100), (x) => Math.round(steps(x)))).size).toBeLessThanOrEqual(17);
+    // crush is antialiased (native/shaper.h): its steps are band-limited (they
+    // ring for a few frames), so only frames away from a step sit on a level.
+    // On a 200 Hz sine 59 % are within 10 % of a step of one (a signal that
+    // ignores the levels: 20 %); its harmonics against the staircase's are
+    // in quality.test.ts.
+    const held = Array.from(q.subarray(100)).filter((x) => Math.abs(steps(x) - Math.round(steps(x))) < 0.1);
+    console.log(`crush 4: ${((100 * held.length) / (q.length - 100)).toFixed(1)} % of frames within 10 % of a step of a level`);
+    expect(held.length).toBeGreaterThan(0.45 * (q.length - 100));
+    expect(new Set(held.map((x) => Math.round(steps(x)))).size).toBeLessThanOrEqual(17);
   });
   test("shape and distort add harmonics; postgain scales after them", () => {
     const sine = { s: "sine", freq: 220, gain: 0.5, attack: 0, decay: 0, sustain: 1 };
