@@ -105,7 +105,12 @@ describe("the drum kit", () => {
     const kick = hit({ s: "bd" });
     expect(rms(hit({ s: "bd", shape: 0.8 }))).toBeGreaterThan(1.3 * rms(kick));
     const crushed = hit({ s: "bd", crush: 3 });
-    expect(new Set(Array.from(crushed.subarray(0, 4800), (x) => x.toFixed(4))).size).toBeLessThan(40); // few levels left
+    // few levels left: crush 3 is 4 steps a unit; antialiased (native/shaper.h), its
+    // steps are band-limited, so frames near a step ring between levels (98 % sit
+    // within 10 % of a step of one; a signal that ignores them: 20 %)
+    const first = Array.from(crushed.subarray(0, 4800));
+    expect(first.filter((x) => Math.abs(4 * x - Math.round(4 * x)) < 0.1).length).toBeGreaterThan(0.8 * first.length);
+    expect(new Set(first.map((x) => Math.round(4 * x))).size).toBeLessThan(12);
     const wet = hit({ s: "rim", room: 0.8 }), dry = hit({ s: "rim" });
     expect(rms(dry, 0.3 * RATE, 0.6 * RATE)).toBe(0);
     expect(rms(wet, 0.3 * RATE, 0.6 * RATE)).toBeGreaterThan(1e-4);
