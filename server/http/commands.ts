@@ -14,7 +14,7 @@ import type { RecordRequest } from "../live/program.ts";
 import { RecordingError, type FinishedRecording, type RecordingStatus, type Recordings } from "../live/recording.ts";
 import type { EvalOutcome, LiveSession } from "../live/session.ts";
 import type { BufferStore, PatternStore } from "../store/index.ts";
-import { checkName } from "../store/index.ts";
+import { checkName, KeyedQueue } from "../store/index.ts";
 import { ApiError } from "./errors.ts";
 import type { ApiErrorInfo, DeviceState, StateSnapshot, TelemetryInfo } from "./protocol.ts";
 import { RateLimiter, EVAL_RATE } from "./rate-limit.ts";
@@ -42,6 +42,12 @@ export type EvalAnswer = EvalOutcome & { saveError?: ApiErrorInfo };
 
 export class Commands {
   private readonly evalLimiter = new RateLimiter(EVAL_RATE);
+  /**
+   * Saves of one buffer, in the order they were asked for: the shared-text lookup
+   * before each save takes its own time, and a save that overtook a newer one
+   * would overwrite it after the newer one was acknowledged.
+   */
+  private readonly saves = new KeyedQueue();
   private namedDevice?: { index: number; name: string };
   /** Who last evaluated each slot (the musician's chosen name), for the playing-slots panel. */
   private readonly slotBy = new Map<string, string>();
@@ -109,7 +115,7 @@ export class Commands {
     // disk is not between the keypress and the sound; the answer waits for both,
     // and the live worker runs the code in another thread, so a hang cannot stop the save.
     // A script's buffer (REST) is saved but not opened in the musicians' tabs.
-    const saved = this.textToSave(buffer, text).then((kept) => this.ctx.buffers.save(buffer, kept, { evaluated: true, open: !opts.client.startsWith("http:") })).then(
+    const saved = this.saves.run(buffer, async () => this.ctx.buffers.save(buffer, await this.textToSave(buffer, text), { evaluated: true, open: !opts.client.startsWith("http:") })).then(
       () => undefined,
       (err: Error) => err,
     );
@@ -160,8 +166,12 @@ export class Commands {
   }
 
   async saveBuffer(buffer: string, code: string, client: string): Promise<void> {
-    const kept = await this.textToSave(checkName(buffer), code);
-    await this.ctx.buffers.save(buffer, kept);
+    checkName(buffer);
+    const kept = await this.saves.run(buffer, async () => {
+      const kept = await this.textToSave(buffer, code);
+      await this.ctx.buffers.save(buffer, kept);
+      return kept;
+    });
     this.ctx.onBufferSaved?.(buffer, kept, client);
   }
 

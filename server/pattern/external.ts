@@ -63,10 +63,9 @@ export type MidiControllers = (cc: number, channel?: number) => Pattern<number>;
  * or its index in `ostinato midi`'s list; none: our port "in", for the user
  * to connect) and gives its controllers as signals, 0..1: `cc(74)` is the
  * latest value of CC 74 on any channel, `cc(74, 2)` on channel 2 only.
- * Strudel's `await midin(...)` works as it is.
+ * Strudel's `const cc = await midin(...)` works as it is.
  * @example
- * const cc = midin("nanoKONTROL")
- * note("c a f e").s("sawtooth").lpf(cc(74).range(200, 4000))
+ * note("c a f e").s("sawtooth").lpf(midin("nanoKONTROL")(74).range(200, 4000))
  */
 export function midin(input?: string | number | Pattern<unknown>): MidiControllers {
   const name = openMidiInput(inputName(input));

@@ -8,3 +8,4 @@ export { InvalidNameError, checkName, patternFileName, PATTERN_EXTENSIONS } from
 export { PatternStore, PatternNotFoundError, MAX_PATTERN_BYTES, type PatternInfo } from "./patterns.ts";
 export { BufferStore, HISTORY_SIZE, type BufferState, type HistoryEntry } from "./buffers.ts";
 export { PlayingStore, type PlayingState } from "./playing.ts";
+export { KeyedQueue } from "./serial.ts";
