@@ -38,6 +38,8 @@ session token). Without a sound card the engine runs on the null backend.
   --midi-clock-in     follow the tempo of the MIDI clock arriving on JACK port ostinato-midi:clock_in
   --no-resume         start silent (by default what played when the server stopped plays again)
   --memory-limit MB   ceiling of the programs' memory (default a quarter of the machine's, 256-4096)
+  --hang-timeout MS   how long a program may keep the live worker busy before the watchdog stops it
+                      (default 400; raise it on a slow or busy machine, where heavy programs take longer)
 ${TARGET_HELP}
   --osc-port N        the OSC control port (off by default): /eval /hush /cps /mute /solo /ctrl
   --osc-bind ADDR     its address (default 127.0.0.1)
@@ -79,6 +81,7 @@ export function run(args: string[]): Promise<number> {
       "midi-clock-in": { type: "boolean" },
       "link-offset": { type: "string" },
       "memory-limit": { type: "string" },
+      "hang-timeout": { type: "string" },
       ...TARGET_OPTIONS,
       "osc-port": { type: "string" },
       "osc-bind": { type: "string" },
@@ -116,7 +119,10 @@ export function run(args: string[]): Promise<number> {
       resume: !values["no-resume"],
       midiClock: { out: values["midi-clock-out"] ?? false, in: values["midi-clock-in"] ?? false },
       link: { on: values.link ?? false, offsetMs: numberOption("link-offset", values["link-offset"], -1000, 1000) },
-      limits: { memoryLimitMb: numberOption("memory-limit", values["memory-limit"], 64, 1 << 20, true) },
+      limits: {
+        memoryLimitMb: numberOption("memory-limit", values["memory-limit"], 64, 1 << 20, true),
+        hangTimeoutMs: numberOption("hang-timeout", values["hang-timeout"], 100, 10_000, true),
+      },
     });
     const device = server.engine.telemetry();
     console.log(`ostinato ${server.url} (${["offline", "null", "portaudio"][device.backend]} backend, ${device.sampleRate} Hz)`);

@@ -110,8 +110,8 @@ describe("three editors, one room", () => {
   });
 
   test("an evaluation by one flashes in every editor and says who", async () => {
-    await ana.page.evaluate(() => (window as any).ostinato.workspace.activeModel.setValue("$drums: s('bd sd')"));
-    await until("the new text everywhere", async () => (await converged()) === "$drums: s('bd sd')");
+    await ana.page.evaluate(() => (window as any).ostinato.workspace.activeModel.setValue('$drums: s("bd sd")'));
+    await until("the new text everywhere", async () => (await converged()) === '$drums: s("bd sd")');
     const flashes = (w: Watched) => w.page.evaluate(() => Number(document.body.dataset.flashes ?? 0));
     const before = await Promise.all([ana, ben, cy].map(flashes));
     await setCursor(ana.page, 1, 3);
