@@ -106,6 +106,11 @@ static void ctl_env_release(ost_ctl_env *e) {
 static void pick_table(ost_voices *p, ost_group *g, ost_chain *c, int l, float dt) {
     uint32_t sound = g->kind >> OST_KIND_SOUND_SHIFT;
     int wave;
+    if (g->kind & OST_KIND_WAVETABLE) {
+        const ost_sample_data *d = c->smp[l].data;
+        if (d && d->wt) c->wt_base[l] = ost_wt_bank_pick(p->wt, d->wt, c->wt_frame[l], fminf(dt, 0.45f), &g->wt_len[l]);
+        return;
+    }
     switch (sound) {
     case OST_SOUND_SAWTOOTH: case OST_SOUND_PULSE: case OST_SOUND_SUPERSAW: wave = OST_WT_SAW; break;
     case OST_SOUND_SQUARE: wave = OST_WT_SQUARE; break;
@@ -144,7 +149,7 @@ static void control_update(ost_voices *p, ost_group *g, ost_chain *c, uint32_t n
     ost_chain_lanes *v = &c->v;
     uint32_t kind = g->kind;
     uint32_t sound = kind >> OST_KIND_SOUND_SHIFT;
-    int sampler = sound == OST_SOUND_SAMPLE;
+    int sampler = sound == OST_SOUND_SAMPLE && !(kind & OST_KIND_WAVETABLE); /* a wavetable moves as an oscillator */
     for (int l = 0; l < OST_LANES; l++) {
         if (!(g->active >> l & 1u)) continue;
         if (kind & (OST_KIND_PITCH | OST_KIND_FM)) {
@@ -403,6 +408,60 @@ static ost_source_fn drum_source(int sound) {
     if (parts == (OST_DRUM_NOISE | OST_DRUM_BURST)) return src_drum_clap;
     if (parts == OST_DRUM_NOISE) return src_drum_noise;
     return src_drum_metal;
+}
+
+/* ----------------------------------------------------------- wavetables */
+
+/* Silence for free lanes: a table of one point and its guard. */
+static const float WT_SILENT[2];
+
+/* A wt_ sample's band-limited tables (wavetable.h), at the note's pitch.
+   Each lane reads its own bank, so the reads are per lane; the position
+   blends the same table of two neighbouring cycles. */
+static void src_wavetable(ost_voices *p, ost_group *g, ost_chain *c, ost_vf *l, ost_vf *r, uint32_t n) {
+    (void)p, (void)r;
+    ost_chain_lanes *v = &c->v;
+    ost_vf phase = g->phase, dt = g->dt, step = v->dt_step, len = g->wt_len, morph = v->wt_morph;
+    ost_vi next = __builtin_convertvector(v->wt_next, ost_vi);
+    for (int k = 0; k < OST_LANES; k++) { /* a free lane reads its silent pair, whatever its stale state */
+        int on = g->active >> k & 1u;
+        if (!on) c->wt_base[k] = WT_SILENT, len[k] = 0.0f, next[k] = 0, phase[k] = 0.0f;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        dt += step;
+        phase = ost_osc_advance(phase, ost_vf_clamp(dt, ost_vf_set(1e-7f), ost_vf_set(0.45f)));
+        ost_vf pos = phase * len;
+        ost_vi at = __builtin_convertvector(pos, ost_vi); /* pos >= 0: truncation is the floor */
+        ost_vf frac = pos - __builtin_convertvector(at, ost_vf), a0, a1, b0, b1;
+        for (int k = 0; k < OST_LANES; k++) {
+            const float *t = c->wt_base[k] + at[k];
+            a0[k] = t[0], a1[k] = t[1], b0[k] = t[next[k]], b1[k] = t[next[k] + 1];
+        }
+        ost_vf a = a0 + frac * (a1 - a0), b = b0 + frac * (b1 - b0);
+        l[i] = a + morph * (b - a);
+    }
+    g->phase = phase;
+    g->dt = dt;
+}
+
+/* Lane l of a wavetable voice: its bank, cycle pair and start phase. */
+static void wavetable_start(ost_voices *p, ost_group *g, int l, const float *v, ost_sample_data *d) {
+    ost_chain *c = g->chain;
+    float dt = v[OST_PARAM_FREQ] * fabsf(v[OST_PARAM_SPEED]) / p->rate;
+    if (!(dt >= 1e-7f)) dt = 1e-7f;
+    if (dt > 0.45f) dt = 0.45f;
+    g->dt[l] = dt;
+    c->v.base_dt[l] = dt;
+    c->smp[l].data = d;
+    float at = v[OST_PARAM_WT] * (float)(d->wt->frames - 1); /* WT is sanitised to 0..1 */
+    uint32_t lower = (uint32_t)at;
+    if (lower + 1 >= d->wt->frames) lower = d->wt->frames > 1 ? d->wt->frames - 2 : 0;
+    c->wt_frame[l] = lower;
+    c->v.wt_morph[l] = d->wt->frames > 1 ? at - (float)lower : 0.0f;
+    c->v.wt_next[l] = d->wt->frames > 1 ? (float)d->wt->stride : 0.0f;
+    uint32_t seed = ost_noise_seed(p->seed, g->serial[l]);
+    seed ^= seed << 13, seed ^= seed >> 17, seed ^= seed << 5;
+    g->phase[l] = v[OST_PARAM_WTPHASERAND] * (float)(seed >> 8) * (1.0f / 16777216.0f); /* below 1 */
 }
 
 /* ------------------------------------------------------------- samples */
@@ -785,7 +844,8 @@ void ost_chain_setup(ost_chain *c, uint32_t kind, uint32_t order) {
     case OST_SOUND_BROWN: c->source = src_brown; break;
     case OST_SOUND_SUPERSAW: c->source = pitch ? src_supersaw_ramp : src_supersaw_plain; break;
     case OST_SOUND_SAMPLE:
-        if (kind & OST_KIND_STREAM) c->source = stereo ? src_stream_stereo : src_stream_mono;
+        if (kind & OST_KIND_WAVETABLE) c->source = src_wavetable;
+        else if (kind & OST_KIND_STREAM) c->source = stereo ? src_stream_stereo : src_stream_mono;
         else c->source = stereo ? src_sample_stereo : src_sample_mono;
         break;
     default: c->source = drum_source((int)sound); break;
@@ -796,6 +856,7 @@ void ost_chain_setup(ost_chain *c, uint32_t kind, uint32_t order) {
     c->shaper_what = (kind & OST_KIND_CRUSH ? OST_SHAPER_CRUSH : 0u) | (kind & OST_KIND_SHAPE ? OST_SHAPER_SHAPE : 0u) |
                      (kind & OST_KIND_DISTORT ? OST_SHAPER_DISTORT : 0u);
     setup_stages(c, kind, order);
+    for (int l = 0; l < OST_LANES; l++) c->wt_base[l] = WT_SILENT;
     int sends = (kind & OST_KIND_SENDS) != 0, phaser = (kind & OST_KIND_PHASER) != 0;
     c->output = phaser ? (sends ? out_phaser_sends : out_phaser) : (sends ? out_sends : out_plain);
     c->ctl_left = 0;
@@ -825,6 +886,8 @@ static void clear_lane(ost_chain *c, int l) {
     memset(&c->fmenv[l], 0, sizeof c->fmenv[l]);
     memset(&c->smp[l], 0, sizeof c->smp[l]);
     c->smp[l].stream = -1;
+    c->wt_base[l] = WT_SILENT;
+    c->wt_frame[l] = 0;
 }
 
 /* Equal power for mono sources; balance (unity in the middle) for stereo ones. */
@@ -1009,7 +1072,8 @@ int ost_chain_start(ost_voices *p, ost_group *g, int l, const ost_event *e) {
     if (sound == OST_SOUND_SAMPLE) {
         ost_sample_data *d = ost_samples_get_rt(p->samples, (int32_t)v[OST_PARAM_SAMPLE]);
         if (!d) return 0;
-        sample_start(p, g, l, e, d);
+        if (kind & OST_KIND_WAVETABLE) wavetable_start(p, g, l, v, d);
+        else sample_start(p, g, l, e, d);
         if (!d->streamed) ost_samples_hold_rt(d); /* a stream's hold came with the stream */
     } else if (sound >= OST_SOUND_FIRST_DRUM && sound <= OST_SOUND_LAST_DRUM) {
         g->life_left[l] = drum_start(p, g, l, v);
@@ -1056,9 +1120,9 @@ int ost_chain_start(ost_voices *p, ost_group *g, int l, const ost_event *e) {
             /* the first chunk already plays at the envelope's start */
             float semis = cv->penv_depth[l] * c->penv[l].level;
             g->dt[l] *= exp2f(semis / 12.0f);
-            if (sound != OST_SOUND_SAMPLE && g->dt[l] > 0.45f) g->dt[l] = 0.45f;
+            if ((sound != OST_SOUND_SAMPLE || (kind & OST_KIND_WAVETABLE)) && g->dt[l] > 0.45f) g->dt[l] = 0.45f;
         }
-        if (sound != OST_SOUND_SAMPLE && v[OST_PARAM_ACCELERATE] != 0.0f && e->dur_frames != OST_DUR_FOREVER)
+        if ((sound != OST_SOUND_SAMPLE || (kind & OST_KIND_WAVETABLE)) && v[OST_PARAM_ACCELERATE] != 0.0f && e->dur_frames != OST_DUR_FOREVER)
             cv->accel[l] = v[OST_PARAM_ACCELERATE] / fmaxf((float)e->dur_frames, 1.0f);
     }
     pick_table(p, g, c, l, g->dt[l]); /* oscillators: their wavetable */

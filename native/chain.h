@@ -82,6 +82,7 @@ typedef struct ost_chain_lanes {
     ost_vf trem_ph, trem_inc, trem_depth;
     ost_lfo_shape trem_shape;
     ost_vf tr_amount, tr_sustain, tr_fast_up, tr_fast_down, tr_slow_up, tr_slow_down; /* transient.h */
+    ost_vf wt_next, wt_morph; /* wavetable: floats to the next cycle's table, and how much of it is heard */
 } ost_chain_lanes;
 
 enum { OST_FLFO_LP, OST_FLFO_HP, OST_FLFO_BP };
@@ -125,6 +126,8 @@ struct ost_chain {
     ost_chain_lanes v;
     ost_ctl_env penv[OST_LANES], lpenv[OST_LANES], fmenv[OST_LANES];
     ost_sampler_lane smp[OST_LANES];
+    const float *wt_base[OST_LANES];   /**< wavetable: the lane's table now (a silent pair when the lane is free) */
+    uint32_t wt_frame[OST_LANES];      /**< wavetable: the lane's lower cycle */
     uint32_t ctl_left;                /**< frames until the next control update */
     /* chosen once per group */
     ost_source_fn source;

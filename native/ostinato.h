@@ -260,6 +260,8 @@ OST_API float ost_sound_level(uint32_t index);
     X(FMWAVE, "fmwave", 0.0f, 0.0f, 4.0f, "FM modulator wave: 0 sine 1 triangle 2 square 3 sawtooth") \
     X(DELAYSYNC, "delaysync", 0.0f, 0.0f, 16.0f, "delay time in cycles (x 1 / cps; 0 = delaytime)")    \
     X(CHORUS, "chorus", 0.0f, 0.0f, 1.0f, "chorus send into the orbit's chorus, 0..1") \
+    X(WT, "wt", 0.0f, 0.0f, 1.0f, "wavetable position over a wt_ sample's cycles, 0..1")         \
+    X(WTPHASERAND, "wtphaserand", 0.0f, 0.0f, 1.0f, "wavetable: how much of a cycle the start phase is randomised, 0..1") \
     X(FXORDER, "_fxorder", 0.0f, 0.0f, 16777215.0f, "FX(...) chain: the stages (ost_fx_stage) it moves to the end, in order, 4 bits each from the lowest; 0 = Strudel's order")
 
 /** The stages an FX(...) chain can order (the _fxorder parameter's nibbles). */

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "stream.h"
+#include "wavetable.h"
 
 /* ----------------------------------------------------------- pointer ring */
 
@@ -65,7 +66,18 @@ static void data_free(ost_sample_data *d) {
     if (!d) return;
     free(d->frames);
     free(d->path);
+    ost_wt_bank_free(d->wt);
     free(d);
+}
+
+/* Strudel's convention: a sample whose bank (its folder) is named wt_... is
+   a wavetable. */
+static int in_wavetable_folder(const char *path) {
+    const char *end = strrchr(path, '/');
+    if (!end) return 0;
+    const char *start = end;
+    while (start > path && start[-1] != '/') start--;
+    return end - start > 3 && strncmp(start, "wt_", 3) == 0;
 }
 
 static char *format_error(const char *path, const char *reason) {
@@ -203,6 +215,9 @@ static void *loader_main(void *arg) {
         char *error = NULL;
         ost_sample_data *d = path ? decode(path, threshold, (int32_t)id, &error) : NULL;
         if (!path) error = strdup("out of memory");
+        if (d && !d->streamed && in_wavetable_folder(path)) {
+            d->wt = ost_wt_bank_build(d->frames, d->length, d->channels); /* NULL: it plays as a plain sample */
+        }
         free(path);
         if (d && d->streamed && !ost_streams_enabled(s->streams)) {
             free(error);

@@ -27,6 +27,7 @@
 #include "ostinato.h"
 
 typedef struct ost_streams ost_streams;
+typedef struct ost_wt_bank ost_wt_bank;
 
 typedef struct ost_sample_data {
     float *frames;      /**< interleaved, `channels` per frame; NULL when streamed */
@@ -36,6 +37,7 @@ typedef struct ost_sample_data {
     int streamed;
     char *path;         /**< for the stream reader */
     int32_t id;
+    ost_wt_bank *wt;    /**< a file in a wt_ folder: its band-limited tables (wavetable.h); else NULL */
     /* owned by the audio thread */
     uint32_t users;     /**< voices playing it */
     uint8_t retired;    /**< its slot was emptied: hand it back when users is 0 */

@@ -67,9 +67,10 @@ enum {
     OST_KIND_FLFO = 1u << 18,    /**< a filter's cutoff follows its LFO */
     OST_KIND_TREMOLO = 1u << 19,
     OST_KIND_TRANSIENT = 1u << 20,
-    OST_KIND_FLAG_BITS = 21,
-    OST_KIND_ORBIT_SHIFT = 21,  /**< 5 bits of orbit */
-    OST_KIND_SOUND_SHIFT = 26,  /**< then the sound */
+    OST_KIND_WAVETABLE = 1u << 21, /**< a sample from a wt_ bank, played as a band-limited wavetable */
+    OST_KIND_FLAG_BITS = 22,
+    OST_KIND_ORBIT_SHIFT = 22,  /**< 5 bits of orbit */
+    OST_KIND_SOUND_SHIFT = 27,  /**< then the sound */
     OST_PLAIN_KINDS = OST_SOUND_SUPERSAW * OST_FILTER_COMBOS, /**< oscillators and noise x filters */
 };
 

@@ -122,3 +122,84 @@ const ost_wavetables *ost_wavetables_get(void) {
     pthread_once(&once, build); /* about 25 ms of CPU, once per process */
     return built ? &tables : NULL;
 }
+
+/* ---------------------------------------------------- sample wavetables */
+
+/* Harmonics 1..hmax of one cycle of n points (mono), as complex amplitudes:
+   x(t) = sum Re(c_h e^(2 pi i h t)). A direct DFT (any n), about n x hmax
+   multiply-adds: 2 M for a 2048-point cycle. */
+static void cycle_spectrum(const double *x, uint32_t n, uint32_t hmax, const double *cs, const double *sn,
+                           double *cre, double *cim) {
+    for (uint32_t h = 1; h <= hmax; h++) {
+        double re = 0.0, im = 0.0;
+        for (uint32_t m = 0, at = 0; m < n; m++) {
+            re += x[m] * cs[at];
+            im -= x[m] * sn[at];
+            at += h;
+            if (at >= n) at -= n;
+        }
+        cre[h] = 2.0 * re / n, cim[h] = 2.0 * im / n;
+    }
+}
+
+void ost_wt_bank_free(ost_wt_bank *b) {
+    if (!b) return;
+    free(b->pool);
+    free(b);
+}
+
+ost_wt_bank *ost_wt_bank_build(const float *frames, uint64_t length, uint32_t channels) {
+    const ost_wavetables *w = ost_wavetables_get();
+    if (!w || length < 4 || channels < 1) return NULL;
+    uint64_t cycles = length >= 2 * OST_WT_FRAME && length % OST_WT_FRAME == 0 ? length / OST_WT_FRAME : 1;
+    uint32_t n = cycles > 1 ? OST_WT_FRAME : (uint32_t)(length < (1u << 20) ? length : (1u << 20));
+    uint32_t kept = cycles > OST_WT_MAX_FRAMES ? OST_WT_MAX_FRAMES : (uint32_t)cycles;
+    uint32_t hsrc = (n - 1) / 2; /* strictly below the cycle's own Nyquist */
+    if (hsrc > OST_WT_HMAX) hsrc = OST_WT_HMAX;
+    ost_wt_bank *b = calloc(1, sizeof *b);
+    if (!b) return NULL;
+    b->frames = kept;
+    uint32_t top = 0;
+    while (top + 1 < w->count && w->harmonics[top] < hsrc) top++;
+    b->top = top;
+    size_t stride = 0;
+    for (uint32_t k = 0; k <= top; k++) b->offset[k] = (uint32_t)stride, stride += w->length[k] + 1;
+    b->stride = (uint32_t)stride;
+    uint32_t size = w->length[top];
+    b->pool = malloc(sizeof(float) * stride * kept);
+    double *x = malloc(sizeof(double) * n), *cs = malloc(sizeof(double) * n), *sn = malloc(sizeof(double) * n);
+    double *cre = malloc(sizeof(double) * (hsrc + 1)), *cim = malloc(sizeof(double) * (hsrc + 1));
+    double *re = malloc(sizeof(double) * size), *im = malloc(sizeof(double) * size);
+    double *tc = malloc(sizeof(double) * size / 2), *ts = malloc(sizeof(double) * size / 2);
+    int ok = b->pool && x && cs && sn && cre && cim && re && im && tc && ts;
+    if (ok) {
+        for (uint32_t j = 0; j < n; j++) cs[j] = cos(2.0 * M_PI * j / n), sn[j] = sin(2.0 * M_PI * j / n);
+        for (uint32_t j = 0; j < size / 2; j++) tc[j] = cos(2.0 * M_PI * j / size), ts[j] = sin(2.0 * M_PI * j / size);
+        for (uint32_t f = 0; f < kept; f++) {
+            uint64_t cycle = kept > 1 ? (uint64_t)f * (cycles - 1) / (kept - 1) : 0; /* evenly over the file */
+            const float *src = frames + (size_t)(cycle * n) * channels;
+            for (uint32_t j = 0; j < n; j++) {
+                double sum = 0.0;
+                for (uint32_t c = 0; c < channels; c++) sum += src[(size_t)j * channels + c];
+                x[j] = sum / channels;
+            }
+            cycle_spectrum(x, n, hsrc, cs, sn, cre, cim);
+            for (uint32_t k = 0; k <= top; k++) {
+                uint32_t len = w->length[k], hk = w->harmonics[k] < hsrc ? w->harmonics[k] : hsrc;
+                memset(re, 0, sizeof(double) * len);
+                memset(im, 0, sizeof(double) * len);
+                for (uint32_t h = 1; h <= hk; h++) re[h] = cre[h], im[h] = cim[h];
+                ifft(re, im, len, tc, ts, size);
+                float *dst = b->pool + (size_t)f * stride + b->offset[k];
+                for (uint32_t j = 0; j < len; j++) dst[j] = (float)re[j];
+                dst[len] = dst[0];
+            }
+        }
+    }
+    free(x), free(cs), free(sn), free(cre), free(cim), free(re), free(im), free(tc), free(ts);
+    if (!ok) {
+        ost_wt_bank_free(b);
+        return NULL;
+    }
+    return b;
+}

@@ -18,6 +18,7 @@
 #ifndef OST_WAVETABLE_H
 #define OST_WAVETABLE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "dsp.h"
@@ -48,6 +49,44 @@ static inline void ost_wt_pick(const ost_wavetables *w, int wave, float dt, int3
     uint32_t k = w->table_for[h];
     *offset = (int32_t)w->offset[wave][k];
     *length = (float)w->length[k];
+}
+
+/* --------------------------------------------------- sample wavetables
+ * A sample in a wt_ bank (Strudel's convention) is a wavetable: one cycle,
+ * or, when its length is a multiple of 2048 frames (at least two of them),
+ * that many cycles of 2048 (the common format), of which `wt` picks one
+ * position. Each cycle becomes the same ladder of band-limited tables as
+ * the basic waves (same harmonic counts, same lengths, so one pick serves
+ * both), its harmonics taken from a DFT of the cycle: table k holds the
+ * cycle's harmonics 1..min(H_k, the cycle's own). DC is dropped. */
+#define OST_WT_FRAME 2048u   /**< frames per cycle of a multi-cycle wavetable file */
+#define OST_WT_MAX_FRAMES 32 /**< cycles kept (evenly chosen beyond it): ~1 MB of tables each */
+
+typedef struct ost_wt_bank {
+    float *pool;                          /**< frames x tables, each table followed by a guard point */
+    uint32_t frames;                      /**< cycles kept */
+    uint32_t top;                         /**< the last table built: it already holds every harmonic of the cycle */
+    uint32_t stride;                      /**< floats from a table of one cycle to the same table of the next */
+    uint32_t offset[OST_WT_MAX_TABLES];   /**< table k of cycle 0 in the pool */
+} ost_wt_bank;
+
+/** The bank of a decoded sample (interleaved, `channels` per frame, mixed
+ *  to mono); NULL when out of memory or shorter than 4 frames.
+ *  Thread: control (the sample loader). */
+ost_wt_bank *ost_wt_bank_build(const float *frames, uint64_t length, uint32_t channels);
+/** Thread: control (the thread that frees the sample). */
+void ost_wt_bank_free(ost_wt_bank *b);
+
+/** The table of a bank for an increment of at most `dt`: its first point
+ *  (of cycle `frame`) and its length. Thread: any. */
+static inline const float *ost_wt_bank_pick(const ost_wavetables *w, const ost_wt_bank *b, uint32_t frame, float dt,
+                                            float *length) {
+    float allowed = 0.49999f / (dt > 1e-6f ? dt : 1e-6f);
+    uint32_t h = allowed >= (float)OST_WT_HMAX ? OST_WT_HMAX : (allowed < 1.0f ? 1u : (uint32_t)allowed);
+    uint32_t k = w->table_for[h];
+    k = k < b->top ? k : b->top;
+    *length = (float)w->length[k];
+    return b->pool + b->offset[k] + (size_t)frame * b->stride;
 }
 
 #if defined(__AVX2__)

@@ -1,0 +1,129 @@
+// Wavetables through the real engine (issue 19): a sample in a wt_ folder
+// plays as a band-limited oscillator at the note's pitch. The cycles are made
+// here (a saw of 2048 points, a saw of 600 points, a two-cycle file of sines),
+// and everything is measured on the offline render.
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, test } from "vitest";
+import { DUR_FOREVER, Engine, EventBuffer, type Controls, type SampleResolver } from "../../server/engine/index.ts";
+import { allFinite, channel, peakFrequency, windowedAmplitude, worstAlias } from "./audio-analysis.ts";
+
+const RATE = 48000;
+const dir = mkdtempSync(join(tmpdir(), "ostinato-wt-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Writes a mono float WAV at `folder/name` and returns its path. */
+function file(folder: string, name: string, data: Float32Array): string {
+  mkdirSync(join(dir, folder), { recursive: true });
+  const path = join(dir, folder, name);
+  Engine.writeAudioFile(path, "wav-float", 1, RATE, data);
+  return path;
+}
+
+/** One cycle of a naive saw (-1 -> +1) of n points: every harmonic up to n / 2. */
+function sawCycle(n: number): Float32Array {
+  const d = new Float32Array(n);
+  for (let i = 0; i < n; i++) d[i] = (2 * i) / n - 1;
+  return d;
+}
+
+/** `cycles` cycles of 2048 points; cycle c is a sine at harmonic c + 1. */
+function sineCycles(cycles: number): Float32Array {
+  const d = new Float32Array(2048 * cycles);
+  for (let c = 0; c < cycles; c++) for (let i = 0; i < 2048; i++) d[c * 2048 + i] = Math.sin((2 * Math.PI * (c + 1) * i) / 2048);
+  return d;
+}
+
+const files = {
+  wt_saw: file("wt_saw", "saw.wav", sawCycle(2048)),
+  wt_saw600: file("wt_saw600", "saw.wav", sawCycle(600)),
+  wt_sines: file("wt_sines", "sines.wav", sineCycles(2)),
+  plain_saw: file("plain", "saw.wav", sawCycle(2048)), // the same cycle outside a wt_ folder: a plain sample
+};
+
+/** Renders one held note of each given controls (in a fresh engine) and returns the left channel. */
+function render(controls: Controls, frames = 40000): Float32Array {
+  const engine = Engine.open({ backend: "offline" });
+  try {
+    const ids: Record<string, number> = {};
+    for (const [name, path] of Object.entries(files)) ids[name] = engine.loadSample(path);
+    expect(engine.waitSamples(20)).toBe(true);
+    const resolver: SampleResolver = { resolve: (name) => (ids[name] === undefined ? undefined : { id: ids[name]!, baseMidi: 36 }) };
+    const buf = new EventBuffer(1, { samples: resolver });
+    buf.add({ attack: 0, decay: 0, sustain: 1, release: 0.01, pan: 0, gain: 0.25, ...controls }, 0, DUR_FOREVER);
+    expect(engine.push(buf)).toBe(1);
+    return channel(engine.render(frames), 2, 0);
+  } finally {
+    engine.close();
+  }
+}
+
+const report = (name: string, value: number, unit = "dB") => console.log(`wavetable: ${name}: ${value.toFixed(2)} ${unit}`);
+
+describe("wavetables: band-limited, at pitch", () => {
+  // Fundamentals between 1 and 8 kHz that do not divide 48 kHz (as quality.test.ts).
+  const F0S = [1046.5, 2217.46, 3951.07, 5587.65, 7902.13];
+  const GOAL = -90;
+  for (const name of ["wt_saw", "wt_saw600"]) {
+    test(`${name}: worst alias below ${GOAL} dB re the fundamental at 1-8 kHz`, () => {
+      let worst = -Infinity;
+      for (const f0 of F0S) worst = Math.max(worst, worstAlias(render({ s: name, freq: f0 }), RATE, f0));
+      report(`worst alias ${name}`, worst);
+      expect(worst).toBeLessThan(GOAL);
+    });
+  }
+
+  test("the same cycle outside a wt_ folder is a plain sample: it aliases and plays at another pitch", () => {
+    // a sample plays at freq / c2 x its rate: a 2048-point cycle at 48 kHz, looped, is 23.4375 Hz at c2
+    const f0 = 1046.5, speed = f0 / (RATE / 2048);
+    const out = render({ s: "plain_saw", loop: 1, freq: 65.406395 * speed });
+    expect(Math.abs(peakFrequency(out, RATE, f0 * 0.8, f0 * 1.2, 32768, 4096) / f0 - 1)).toBeLessThan(1e-3);
+    expect(worstAlias(out, RATE, f0)).toBeGreaterThan(-60);
+  });
+
+  test("plays at the note's pitch with the cycle's own harmonics (a saw's 2 / (pi h))", () => {
+    for (const f0 of [65.406395, 440, 1046.5]) {
+      const out = render({ s: "wt_saw", freq: f0 });
+      const hz = peakFrequency(out, RATE, f0 * 0.8, f0 * 1.2, 32768, 4096);
+      report(`pitch at ${f0} Hz`, hz, "Hz");
+      expect(Math.abs(hz / f0 - 1)).toBeLessThan(1e-4);
+      for (const h of [1, 2, 3, 5]) {
+        // 2048 points sampling the ideal saw: harmonic h of the naive cycle is (2 / (pi h)) x (pi h / n) / sin(pi h / n)
+        const n = 2048, want = 0.25 * (2 / (Math.PI * h)) * ((Math.PI * h) / n / Math.sin((Math.PI * h) / n));
+        const got = windowedAmplitude(out, RATE, h * f0, 4096, 32768);
+        expect(Math.abs(20 * Math.log10(got / want))).toBeLessThan(0.05);
+      }
+    }
+    // the note's pitch follows `note` as the oscillators do
+    const a4 = render({ s: "wt_saw", note: 69 });
+    expect(Math.abs(peakFrequency(a4, RATE, 350, 550, 32768, 4096) - 440)).toBeLessThan(0.05);
+  });
+
+  test("wt picks the position between cycles: 0 the first, 1 the last, 0.5 half of each", () => {
+    const f0 = 440;
+    const level = (wt: number, h: number) => windowedAmplitude(render({ s: "wt_sines", freq: f0, wt }), RATE, h * f0, 4096, 32768);
+    expect(level(0, 1)).toBeCloseTo(0.25, 3);
+    expect(level(0, 2)).toBeLessThan(1e-5);
+    expect(level(1, 2)).toBeCloseTo(0.25, 3);
+    expect(level(1, 1)).toBeLessThan(1e-5);
+    expect(level(0.5, 1)).toBeCloseTo(0.125, 3);
+    expect(level(0.5, 2)).toBeCloseTo(0.125, 3);
+  });
+
+  test("wtphaserand moves the start phase; 0 starts every note the same", () => {
+    const a = render({ s: "wt_saw", freq: 440 }, 2000), b = render({ s: "wt_saw", freq: 440 }, 2000);
+    expect(Array.from(a)).toEqual(Array.from(b));
+    const r = render({ s: "wt_saw", freq: 440, wtphaserand: 1 }, 2000);
+    expect(Array.from(r)).not.toEqual(Array.from(a));
+    expect(windowedAmplitude(r, RATE, 440, 0, 1900)).toBeCloseTo(windowedAmplitude(a, RATE, 440, 0, 1900), 3);
+  });
+
+  test("absurd values stay finite and in range", () => {
+    for (const c of [{ freq: 1e9 }, { freq: -5 }, { wt: 1e9 }, { wt: -1 }, { wtphaserand: Number.NaN }, { speed: -3, freq: 300 }]) {
+      const out = render({ s: "wt_saw", ...c }, 4000);
+      expect(allFinite(out)).toBe(true);
+      expect(Math.max(...out.map(Math.abs))).toBeLessThan(1);
+    }
+  });
+});
