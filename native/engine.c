@@ -373,7 +373,12 @@ int32_t ost_engine_scope(const ost_engine *e, float *out, uint32_t frames) {
 
 ost_result ost_engine_sample_load(ost_engine *e, const char *path, int32_t *out_id) {
     if (!e) return OST_INVALID_ARGS;
-    return ost_samples_load(&e->mixer.samples, path, out_id);
+    return ost_samples_load(&e->mixer.samples, path, 0, out_id);
+}
+
+ost_result ost_engine_wavetable_load(ost_engine *e, const char *path, int32_t *out_id) {
+    if (!e) return OST_INVALID_ARGS;
+    return ost_samples_load(&e->mixer.samples, path, 1, out_id);
 }
 
 ost_result ost_engine_sample_info(ost_engine *e, int32_t id, double *out) {

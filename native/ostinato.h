@@ -616,6 +616,12 @@ typedef enum ost_sample_state {
  *  returns its slot id at once in *out_id; decoding runs on the loader
  *  thread. Loading the same path again returns the same id. Thread: any. */
 OST_API ost_result ost_engine_sample_load(ost_engine *engine, const char *path, int32_t *out_id);
+/** As ost_engine_sample_load, for a file of a wt_ bank (Strudel's
+ *  convention: a single-cycle or 2048-frame-cycle wavetable): the loader
+ *  also builds its band-limited tables, and it plays as an oscillator at
+ *  the note's pitch. A file in a folder named wt_... is one either way.
+ *  Thread: any. */
+OST_API ost_result ost_engine_wavetable_load(ost_engine *engine, const char *path, int32_t *out_id);
 /** Writes {state (ost_sample_state), frames, channels, sample rate,
  *  streamed (0/1)} of slot `id` into out[5]. Thread: any. */
 OST_API ost_result ost_engine_sample_info(ost_engine *engine, int32_t id, double *out);

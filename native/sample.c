@@ -209,13 +209,14 @@ static void *loader_main(void *arg) {
         s->q_count--;
         s->busy++;
         char *path = strdup(s->path[id]);
+        int wavetable = s->wavetable[id];
         uint64_t threshold = s->stream_threshold_bytes;
         pthread_mutex_unlock(&s->lock);
 
         char *error = NULL;
         ost_sample_data *d = path ? decode(path, threshold, (int32_t)id, &error) : NULL;
         if (!path) error = strdup("out of memory");
-        if (d && !d->streamed && in_wavetable_folder(path)) {
+        if (d && !d->streamed && (wavetable || in_wavetable_folder(path))) {
             d->wt = ost_wt_bank_build(d->frames, d->length, d->channels); /* NULL: it plays as a plain sample */
         }
         free(path);
@@ -262,10 +263,11 @@ ost_result ost_samples_init(ost_samples *s, uint32_t capacity, uint64_t threshol
     s->slots = calloc(capacity, sizeof *s->slots);
     s->state = calloc(capacity, sizeof *s->state);
     s->path = calloc(capacity, sizeof *s->path);
+    s->wavetable = calloc(capacity, sizeof *s->wavetable);
     s->error = calloc(capacity, sizeof *s->error);
     s->queue = calloc(capacity, sizeof *s->queue);
     s->unsent = calloc(capacity, sizeof *s->unsent);
-    if (!s->slots || !s->state || !s->path || !s->error || !s->queue || !s->unsent ||
+    if (!s->slots || !s->state || !s->path || !s->wavetable || !s->error || !s->queue || !s->unsent ||
         ost_ptr_ring_init(&s->retire, capacity) != OST_OK || ost_ptr_ring_init(&s->handback, capacity) != OST_OK) {
         ost_samples_free_all(s);
         return OST_OUT_OF_MEMORY;
@@ -319,6 +321,7 @@ void ost_samples_free_all(ost_samples *s) {
     free((void *)s->slots);
     free(s->state);
     free(s->path);
+    free(s->wavetable);
     free(s->error);
     free(s->queue);
     free(s->unsent);
@@ -332,16 +335,17 @@ void ost_samples_free_all(ost_samples *s) {
 }
 
 /* With the lock held: the slot holding `path`, or -1. */
-static int32_t find_path(const ost_samples *s, const char *path) {
+static int32_t find_path(const ost_samples *s, const char *path, int wavetable) {
     for (uint32_t i = 0; i < s->capacity; i++)
-        if (s->path[i] && strcmp(s->path[i], path) == 0) return (int32_t)i;
+        if (s->path[i] && s->wavetable[i] == wavetable && strcmp(s->path[i], path) == 0) return (int32_t)i;
     return -1;
 }
 
-ost_result ost_samples_load(ost_samples *s, const char *path, int32_t *out_id) {
+ost_result ost_samples_load(ost_samples *s, const char *path, int wavetable, int32_t *out_id) {
     if (!path || !path[0] || !out_id) return OST_INVALID_ARGS;
+    wavetable = wavetable != 0;
     pthread_mutex_lock(&s->lock);
-    int32_t id = find_path(s, path);
+    int32_t id = find_path(s, path, wavetable);
     if (id >= 0 && s->state[id] != OST_SAMPLE_FAILED) {
         *out_id = id;
         pthread_mutex_unlock(&s->lock);
@@ -362,6 +366,7 @@ ost_result ost_samples_load(ost_samples *s, const char *path, int32_t *out_id) {
         }
         s->next_free_hint = (uint32_t)id + 1;
         s->path[id] = strdup(path);
+        s->wavetable[id] = (uint8_t)wavetable;
         if (!s->path[id]) {
             pthread_mutex_unlock(&s->lock);
             return OST_OUT_OF_MEMORY;

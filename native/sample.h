@@ -59,6 +59,7 @@ typedef struct ost_samples {
     pthread_cond_t idle;       /**< the loader finished a job */
     uint32_t *state;           /**< ost_sample_state per slot */
     char **path;               /**< per slot, NULL when free */
+    uint8_t *wavetable;        /**< per slot: decode it as a wavetable too (a wt_ bank's file) */
     char **error;              /**< per slot, when FAILED */
     uint32_t *queue;           /**< ids waiting to be decoded (ring) */
     uint32_t q_head, q_count;
@@ -83,9 +84,11 @@ ost_result ost_samples_init(ost_samples *s, uint32_t capacity, uint64_t stream_t
  *  Thread: control. */
 void ost_samples_free_all(ost_samples *s);
 
-/** Queues a file for decoding; the same path gives the same id.
+/** Queues a file for decoding; the same path (and `wavetable`) gives the
+ *  same id. With `wavetable` set, or when the file's folder is named wt_...,
+ *  the loader also builds its band-limited tables (wavetable.h).
  *  Thread: any (not audio). */
-ost_result ost_samples_load(ost_samples *s, const char *path, int32_t *out_id);
+ost_result ost_samples_load(ost_samples *s, const char *path, int wavetable, int32_t *out_id);
 /** {state, frames, channels, rate, streamed}. Thread: any (not audio). */
 ost_result ost_samples_info(ost_samples *s, int32_t id, double *out);
 /** The error text of a failed slot. Thread: any (not audio). */

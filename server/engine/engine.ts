@@ -299,12 +299,16 @@ export class Engine {
    * Starts loading an audio file (WAV, AIFF, FLAC, OGG, MP3...) into the
    * engine's sample table and returns its slot id at once; a native loader
    * thread decodes it. The same path gives the same id. Any thread.
+   * With `wavetable` (a file of a wt_ bank, Strudel's convention) the loader
+   * also builds its band-limited tables and it plays as an oscillator at the
+   * note's pitch; a file in a folder named wt_... is one either way.
    */
-  loadSample(path: string): number {
+  loadSample(path: string, wavetable = false): number {
     const handle = this.#live("loadSample");
     if (typeof path !== "string" || !path) throw new EngineError("Engine.loadSample", `path must be a file name (got ${JSON.stringify(path)})`);
     const out = new Int32Array(1);
-    check("Engine.loadSample", native().ost_engine_sample_load(handle, cString(path), out), path);
+    const load = wavetable ? native().ost_engine_wavetable_load : native().ost_engine_sample_load;
+    check("Engine.loadSample", load(handle, cString(path), out), path);
     return out[0]!;
   }
 

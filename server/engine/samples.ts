@@ -54,6 +54,8 @@ export class SampleLibrary implements SampleResolver {
   readonly #prefixed = new Map<string, Map<string, Bank | null>>(); // bank -> name -> bank, so resolving allocates nothing
   readonly #ids = new Map<string, number>(); // file -> slot
   readonly #refs = new Map<string, SampleRef>(); // file -> the answer resolve gives (one object per file: no allocation per event)
+  readonly #wtIds = new Map<string, number>(); // the same for the files of wt_ banks, loaded as wavetables
+  readonly #wtRefs = new Map<string, SampleRef>();
   readonly #loading = new Set<number>();
   readonly #reported = new Set<number>();
   readonly #sources: (string | SampleMap)[] = [];
@@ -202,10 +204,13 @@ export class SampleLibrary implements SampleResolver {
       const i = Math.floor(Number.isFinite(n) ? n : 0);
       file = b.files[((i % count) + count) % count]!;
     }
-    let ref = this.#refs.get(file);
+    // Strudel's convention: a bank named wt_... holds wavetables (the engine builds their tables)
+    const wavetable = b.name.startsWith("wt_");
+    const refs = wavetable ? this.#wtRefs : this.#refs;
+    let ref = refs.get(file);
     if (!ref) {
-      if (isUrl(file)) return this.#remote(file, baseMidi, b);
-      this.#refs.set(file, (ref = Object.freeze({ id: this.#load(file), baseMidi })));
+      if (isUrl(file)) return this.#remote(file, baseMidi, b, wavetable);
+      refs.set(file, (ref = Object.freeze({ id: this.#load(file, wavetable), baseMidi })));
     }
     return ref;
   }
@@ -253,7 +258,8 @@ export class SampleLibrary implements SampleResolver {
   }
 
   /** A file by URL: from the cache when it is there, else downloaded in the background (silent meanwhile). */
-  #remote(url: string, baseMidi: number, bank: Bank): SampleRef {
+  #remote(url: string, baseMidi: number, bank: Bank, wavetable: boolean): SampleRef {
+    const refs = wavetable ? this.#wtRefs : this.#refs;
     if (this.#downloads.has(url)) {
       if (!this.#told.has(bank)) this.#tellLate(bank);
       return SILENT;
@@ -261,13 +267,13 @@ export class SampleLibrary implements SampleResolver {
     if (this.#failed.has(url)) return SILENT;
     const cached = this.cache.cached(url);
     if (cached) {
-      const ref = Object.freeze({ id: this.#load(cached), baseMidi });
-      this.#refs.set(url, ref);
+      const ref = Object.freeze({ id: this.#load(cached, wavetable), baseMidi });
+      refs.set(url, ref);
       return ref;
     }
     const download = this.cache.get(url, this.#verifyAudio).then(
       (path) => {
-        this.#refs.set(url, Object.freeze({ id: this.#load(path), baseMidi }));
+        refs.set(url, Object.freeze({ id: this.#load(path, wavetable), baseMidi }));
         this.arrivals++;
       },
       (err: Error) => {
@@ -305,11 +311,12 @@ export class SampleLibrary implements SampleResolver {
     }
   };
 
-  #load(file: string): number {
-    let id = this.#ids.get(file);
+  #load(file: string, wavetable = false): number {
+    const ids = wavetable ? this.#wtIds : this.#ids;
+    let id = ids.get(file);
     if (id === undefined) {
-      id = this.#engine.loadSample(file);
-      this.#ids.set(file, id);
+      id = this.#engine.loadSample(file, wavetable);
+      ids.set(file, id);
       this.#loading.add(id);
     }
     return id;

@@ -76,6 +76,7 @@ export const SYMBOLS = {
   ost_engine_scope: { args: [ptr, ptr, u32], returns: i32 },
   // samples
   ost_engine_sample_load: { args: [ptr, ptr, ptr], returns: i32 },
+  ost_engine_wavetable_load: { args: [ptr, ptr, ptr], returns: i32 },
   ost_engine_sample_info: { args: [ptr, i32, ptr], returns: i32 },
   ost_engine_sample_error: { args: [ptr, i32, ptr, u32], returns: i32 },
   ost_engine_samples_wait: { args: [ptr, f64], returns: i32 },

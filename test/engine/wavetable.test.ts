@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
-import { DUR_FOREVER, Engine, EventBuffer, type Controls, type SampleResolver } from "../../server/engine/index.ts";
+import { DUR_FOREVER, Engine, EventBuffer, SampleLibrary, type Controls, type SampleResolver } from "../../server/engine/index.ts";
 import { allFinite, channel, peakFrequency, windowedAmplitude, worstAlias } from "./audio-analysis.ts";
 
 const RATE = 48000;
@@ -124,6 +124,34 @@ describe("wavetables: band-limited, at pitch", () => {
       const out = render({ s: "wt_saw", ...c }, 4000);
       expect(allFinite(out)).toBe(true);
       expect(Math.max(...out.map(Math.abs))).toBeLessThan(1);
+    }
+  });
+
+  test("a sample map's wt_ bank is a wavetable wherever its files are; the same file in another bank stays a sample", () => {
+    const engine = Engine.open({ backend: "offline" });
+    try {
+      const library = new SampleLibrary(engine);
+      library.add({ wt_mapped: [files.plain_saw], plainbank: [files.plain_saw] }, dir);
+      const f0 = 3951.07;
+      const buf = new EventBuffer(2, { samples: library });
+      const base = { attack: 0, decay: 0, sustain: 1, pan: 0, gain: 0.25 };
+      buf.add({ ...base, s: "wt_mapped", freq: f0 }, 0, DUR_FOREVER);
+      buf.add({ ...base, s: "plainbank", freq: f0, pan: 1 }, 0, DUR_FOREVER); // right channel
+      expect(engine.waitSamples(20)).toBe(true);
+      buf.clear();
+      const again = new EventBuffer(2, { samples: library });
+      again.add({ ...base, s: "wt_mapped", freq: f0 }, 0, DUR_FOREVER);
+      again.add({ ...base, s: "plainbank", freq: f0, pan: 1 }, 0, DUR_FOREVER);
+      expect(engine.push(again)).toBe(2);
+      const out = engine.render(40000);
+      const left = channel(out, 2, 0), right = channel(out, 2, 1);
+      expect(worstAlias(left, RATE, f0)).toBeLessThan(-90);
+      expect(Math.abs(peakFrequency(left, RATE, f0 * 0.8, f0 * 1.2, 32768, 4096) / f0 - 1)).toBeLessThan(1e-4);
+      // the plain sample: one 2048-frame cycle played 60 times too fast (capped at 64), over in a few ms
+      expect(Math.max(...right.slice(4096).map(Math.abs))).toBe(0);
+      expect(Math.max(...right.slice(0, 64).map(Math.abs))).toBeGreaterThan(0.01);
+    } finally {
+      engine.close();
     }
   });
 });
