@@ -142,6 +142,8 @@ static void filter_lfos(const ost_group *g, ost_chain_lanes *v, uint32_t n, ost_
     }
 }
 
+static void wavetable_modulate(ost_group *g, ost_chain *c, uint32_t n);
+
 /* Every OST_CTL_FRAMES: pitch (vibrato, pitch envelope, accelerate, FM
    envelope) and the lowpass envelope. Runs once per chunk, so branches on
    the kind here cost nothing per sample. */
@@ -150,6 +152,7 @@ static void control_update(ost_voices *p, ost_group *g, ost_chain *c, uint32_t n
     uint32_t kind = g->kind;
     uint32_t sound = kind >> OST_KIND_SOUND_SHIFT;
     int sampler = sound == OST_SOUND_SAMPLE && !(kind & OST_KIND_WAVETABLE); /* a wavetable moves as an oscillator */
+    if (kind & OST_KIND_WAVETABLE) wavetable_modulate(g, c, n); /* first: the pitch's table pick below reads its cycle */
     for (int l = 0; l < OST_LANES; l++) {
         if (!(g->active >> l & 1u)) continue;
         if (kind & (OST_KIND_PITCH | OST_KIND_FM)) {
@@ -172,6 +175,10 @@ static void control_update(ost_voices *p, ost_group *g, ost_chain *c, uint32_t n
             if (!sampler) pick_table(p, g, c, l, fmaxf(g->dt[l], target));
         }
         if (kind & OST_KIND_LPENV) v->lpenv_level[l] = ctl_env_advance(&c->lpenv[l], n);
+    }
+    if (kind & OST_KIND_WAVETABLE) {
+        for (int l = 0; l < OST_LANES; l++)
+            if ((g->active >> l & 1u) && !(kind & (OST_KIND_PITCH | OST_KIND_FM))) pick_table(p, g, c, l, g->dt[l]); /* the cycle may have moved */
     }
     ost_vf lfo[3] = {ost_vf_set(1.0f), ost_vf_set(1.0f), ost_vf_set(1.0f)};
     if (kind & OST_KIND_FLFO) filter_lfos(g, v, n, lfo);
@@ -444,6 +451,33 @@ static void src_wavetable(ost_voices *p, ost_group *g, ost_chain *c, ost_vf *l, 
     g->dt = dt;
 }
 
+/* Lane l's cycle pair and blend for position `at` (0..1 over the bank's cycles). */
+static void wavetable_position(ost_chain *c, int l, const ost_wt_bank *b, float at) {
+    at = at > 0.0f ? (at < 1.0f ? at : 1.0f) : 0.0f; /* NaN: 0 */
+    at *= (float)(b->frames - 1);
+    uint32_t lower = (uint32_t)at;
+    if (lower + 1 >= b->frames) lower = b->frames > 1 ? b->frames - 2 : 0;
+    c->wt_frame[l] = lower;
+    c->v.wt_morph[l] = b->frames > 1 ? at - (float)lower : 0.0f;
+}
+
+/* Every control chunk: the position's envelope and LFO move it (lanes
+   without either keep theirs). */
+static void wavetable_modulate(ost_group *g, ost_chain *c, uint32_t n) {
+    ost_chain_lanes *v = &c->v;
+    for (int l = 0; l < OST_LANES; l++) {
+        const ost_sample_data *d = c->smp[l].data;
+        if (!(g->active >> l & 1u) || !d || !d->wt || (v->wt_env[l] == 0.0f && v->wt_inc[l] == 0.0f)) continue;
+        float at = v->wt_pos[l] + v->wt_env[l] * ctl_env_advance(&c->wtenv[l], n);
+        if (v->wt_inc[l] != 0.0f) {
+            at += v->wt_depth[l] * (ost_lfo_value(v->wt_ph[l], (int)v->wt_shape[l], v->wt_skew[l]) + v->wt_dc[l]);
+            v->wt_ph[l] += v->wt_inc[l] * (float)n;
+            v->wt_ph[l] -= floorf(v->wt_ph[l]);
+        }
+        wavetable_position(c, l, d->wt, at);
+    }
+}
+
 /* Lane l of a wavetable voice: its bank, cycle pair and start phase. */
 static void wavetable_start(ost_voices *p, ost_group *g, int l, const float *v, ost_sample_data *d) {
     ost_chain *c = g->chain;
@@ -453,12 +487,20 @@ static void wavetable_start(ost_voices *p, ost_group *g, int l, const float *v, 
     g->dt[l] = dt;
     c->v.base_dt[l] = dt;
     c->smp[l].data = d;
-    float at = v[OST_PARAM_WT] * (float)(d->wt->frames - 1); /* WT is sanitised to 0..1 */
-    uint32_t lower = (uint32_t)at;
-    if (lower + 1 >= d->wt->frames) lower = d->wt->frames > 1 ? d->wt->frames - 2 : 0;
-    c->wt_frame[l] = lower;
-    c->v.wt_morph[l] = d->wt->frames > 1 ? at - (float)lower : 0.0f;
-    c->v.wt_next[l] = d->wt->frames > 1 ? (float)d->wt->stride : 0.0f;
+    ost_chain_lanes *cv = &c->v;
+    cv->wt_next[l] = d->wt->frames > 1 ? (float)d->wt->stride : 0.0f;
+    cv->wt_pos[l] = v[OST_PARAM_WT];
+    cv->wt_env[l] = v[OST_PARAM_WTENV];
+    ctl_env_start(&c->wtenv[l], v[OST_PARAM_WTATTACK], v[OST_PARAM_WTDECAY], v[OST_PARAM_WTSUSTAIN], v[OST_PARAM_WTRELEASE], p->rate);
+    cv->wt_inc[l] = ost_lfo_increment(v[OST_PARAM_WTRATE], v[OST_PARAM_WTSYNC], v[OST_PARAM_CPS], p->rate);
+    cv->wt_depth[l] = v[OST_PARAM_WTDEPTH];
+    cv->wt_shape[l] = (float)ost_lfo_shape_index(v[OST_PARAM_WTSHAPE]);
+    cv->wt_skew[l] = ost_lfo_skew(v[OST_PARAM_WTSKEW]);
+    cv->wt_dc[l] = v[OST_PARAM_WTDC];
+    cv->wt_ph[l] = 0.0f;
+    float at = cv->wt_pos[l] + cv->wt_env[l] * c->wtenv[l].level;
+    if (cv->wt_inc[l] != 0.0f) at += cv->wt_depth[l] * (ost_lfo_value(0.0f, (int)cv->wt_shape[l], cv->wt_skew[l]) + cv->wt_dc[l]);
+    wavetable_position(c, l, d->wt, at);
     uint32_t seed = ost_noise_seed(p->seed, g->serial[l]);
     seed ^= seed << 13, seed ^= seed >> 17, seed ^= seed << 5;
     g->phase[l] = v[OST_PARAM_WTPHASERAND] * (float)(seed >> 8) * (1.0f / 16777216.0f); /* below 1 */
@@ -851,7 +893,7 @@ void ost_chain_setup(ost_chain *c, uint32_t kind, uint32_t order) {
     default: c->source = drum_source((int)sound); break;
     }
 #undef PICK
-    c->control = (kind & (OST_KIND_PITCH | OST_KIND_FM | OST_KIND_LPENV | OST_KIND_FLFO)) ? control_update : NULL;
+    c->control = (kind & (OST_KIND_PITCH | OST_KIND_FM | OST_KIND_LPENV | OST_KIND_FLFO | OST_KIND_WAVETABLE)) ? control_update : NULL;
     /* one oversampler for crush, shape and distort (neighbours in Strudel's order) */
     c->shaper_what = (kind & OST_KIND_CRUSH ? OST_SHAPER_CRUSH : 0u) | (kind & OST_KIND_SHAPE ? OST_SHAPER_SHAPE : 0u) |
                      (kind & OST_KIND_DISTORT ? OST_SHAPER_DISTORT : 0u);
@@ -884,6 +926,7 @@ static void clear_lane(ost_chain *c, int l) {
     memset(&c->penv[l], 0, sizeof c->penv[l]);
     memset(&c->lpenv[l], 0, sizeof c->lpenv[l]);
     memset(&c->fmenv[l], 0, sizeof c->fmenv[l]);
+    memset(&c->wtenv[l], 0, sizeof c->wtenv[l]);
     memset(&c->smp[l], 0, sizeof c->smp[l]);
     c->smp[l].stream = -1;
     c->wt_base[l] = WT_SILENT;
@@ -1216,6 +1259,7 @@ void ost_chain_stop(ost_voices *p, ost_group *g, int l) {
 void ost_chain_note_off(ost_group *g, int l) {
     ost_chain *c = g->chain;
     ctl_env_release(&c->lpenv[l]);
+    ctl_env_release(&c->wtenv[l]);
 }
 
 /* ================================================================ render */

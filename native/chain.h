@@ -83,6 +83,7 @@ typedef struct ost_chain_lanes {
     ost_lfo_shape trem_shape;
     ost_vf tr_amount, tr_sustain, tr_fast_up, tr_fast_down, tr_slow_up, tr_slow_down; /* transient.h */
     ost_vf wt_next, wt_morph; /* wavetable: floats to the next cycle's table, and how much of it is heard */
+    ost_vf wt_pos, wt_env, wt_ph, wt_inc, wt_depth, wt_shape, wt_skew, wt_dc; /* its position and their modulation */
 } ost_chain_lanes;
 
 enum { OST_FLFO_LP, OST_FLFO_HP, OST_FLFO_BP };
@@ -124,7 +125,7 @@ typedef void (*ost_output_fn)(ost_voices *p, ost_group *g, ost_chain *c, const o
 
 struct ost_chain {
     ost_chain_lanes v;
-    ost_ctl_env penv[OST_LANES], lpenv[OST_LANES], fmenv[OST_LANES];
+    ost_ctl_env penv[OST_LANES], lpenv[OST_LANES], fmenv[OST_LANES], wtenv[OST_LANES];
     ost_sampler_lane smp[OST_LANES];
     const float *wt_base[OST_LANES];   /**< wavetable: the lane's table now (a silent pair when the lane is free) */
     uint32_t wt_frame[OST_LANES];      /**< wavetable: the lane's lower cycle */

@@ -261,6 +261,17 @@ OST_API float ost_sound_level(uint32_t index);
     X(DELAYSYNC, "delaysync", 0.0f, 0.0f, 16.0f, "delay time in cycles (x 1 / cps; 0 = delaytime)")    \
     X(CHORUS, "chorus", 0.0f, 0.0f, 1.0f, "chorus send into the orbit's chorus, 0..1") \
     X(WT, "wt", 0.0f, 0.0f, 1.0f, "wavetable position over a wt_ sample's cycles, 0..1")         \
+    X(WTENV, "wtenv", 0.0f, -1.0f, 1.0f, "wavetable position envelope depth: the position moves by wtenv x the envelope (0..1)") \
+    X(WTATTACK, "wtattack", 0.005f, 0.0f, 60.0f, "wavetable position envelope attack, seconds")  \
+    X(WTDECAY, "wtdecay", 0.14f, 0.0f, 60.0f, "wavetable position envelope decay, seconds")      \
+    X(WTSUSTAIN, "wtsustain", 0.0f, 0.0f, 1.0f, "wavetable position envelope sustain level")     \
+    X(WTRELEASE, "wtrelease", 0.1f, 0.0f, 60.0f, "wavetable position envelope release, seconds") \
+    X(WTRATE, "wtrate", 0.0f, 0.0f, 1000.0f, "wavetable position LFO rate, Hz (0 = off unless wtsync)") \
+    X(WTSYNC, "wtsync", 0.0f, 0.0f, 1000.0f, "wavetable position LFO rate in periods per cycle (x cps)") \
+    X(WTDEPTH, "wtdepth", 0.5f, 0.0f, 1.0f, "wavetable position LFO depth: the position moves by depth x (wave + dc)") \
+    X(WTSHAPE, "wtshape", 0.0f, 0.0f, 4.0f, "wavetable position LFO shape: 0 sine 1 tri 2 square 3 saw 4 ramp") \
+    X(WTSKEW, "wtskew", 0.5f, 0.0f, 1.0f, "wavetable position LFO skew (0.5 symmetric)")         \
+    X(WTDC, "wtdc", 0.0f, -1.0f, 1.0f, "wavetable position LFO offset, added to the wave")        \
     X(WTPHASERAND, "wtphaserand", 0.0f, 0.0f, 1.0f, "wavetable: how much of a cycle the start phase is randomised, 0..1") \
     X(FXORDER, "_fxorder", 0.0f, 0.0f, 16777215.0f, "FX(...) chain: the stages (ost_fx_stage) it moves to the end, in order, 4 bits each from the lowest; 0 = Strudel's order")
 

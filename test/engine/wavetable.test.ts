@@ -111,6 +111,36 @@ describe("wavetables: band-limited, at pitch", () => {
     expect(level(0.5, 2)).toBeCloseTo(0.125, 3);
   });
 
+  // harmonic h's amplitude (at 440 Hz) in a 1024-frame window centred on `t` seconds
+  const at = (out: Float32Array, h: number, t: number) => windowedAmplitude(out, RATE, 440 * h, Math.round(t * RATE) - 512, 1024);
+
+  test("wtenv moves the position along its envelope: an attack of 0.5 s sweeps from the first cycle to the last", () => {
+    const out = render({ s: "wt_sines", freq: 440, wt: 0, wtenv: 1, wtattack: 0.5, wtdecay: 0, wtsustain: 1 }, 48000);
+    for (const t of [0.1, 0.25, 0.4, 0.7]) {
+      const pos = Math.min(1, t / 0.5);
+      expect(at(out, 1, t)).toBeCloseTo(0.25 * (1 - pos), 2);
+      expect(at(out, 2, t)).toBeCloseTo(0.25 * pos, 2);
+    }
+    // a negative depth sweeps down from wt
+    const down = render({ s: "wt_sines", freq: 440, wt: 1, wtenv: -1, wtattack: 0.5, wtdecay: 0, wtsustain: 1 }, 48000);
+    expect(at(down, 1, 0.7)).toBeCloseTo(0.25, 2);
+  });
+
+  test("wtrate and wtsync swing the position at their rate, wtdepth either side of wt", () => {
+    const hz = (c: Controls) => render({ s: "wt_sines", freq: 440, wt: 0.5, wtdepth: 0.5, ...c }, 48000);
+    for (const out of [hz({ wtrate: 2 }), hz({ wtsync: 4, cps: 0.5 })]) {
+      // the sine LFO starts at its bottom (as the filter LFOs, lfo.h): position 0.5 - 0.5 cos(2 pi 2 t),
+      // the last cycle at 0.25 and 0.75 s, the first at 0.5 s, half of each at 0.125 s
+      expect(at(out, 2, 0.25)).toBeCloseTo(0.25, 2);
+      expect(at(out, 1, 0.25)).toBeLessThan(0.01);
+      expect(at(out, 1, 0.5)).toBeCloseTo(0.25, 2);
+      expect(at(out, 2, 0.5)).toBeLessThan(0.01);
+      expect(at(out, 1, 0.75)).toBeLessThan(0.01);
+      expect(at(out, 1, 0.125)).toBeCloseTo(0.125, 2);
+      expect(at(out, 2, 0.125)).toBeCloseTo(0.125, 2);
+    }
+  });
+
   test("wtphaserand moves the start phase; 0 starts every note the same", () => {
     const a = render({ s: "wt_saw", freq: 440 }, 2000), b = render({ s: "wt_saw", freq: 440 }, 2000);
     expect(Array.from(a)).toEqual(Array.from(b));
