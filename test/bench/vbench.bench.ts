@@ -37,6 +37,7 @@ const VARIANTS: [string, string][] = [
   ["tremolo", "tremolo(4).tremolodepth(0.5): a per-sample gain wave after the filter (native/tremolo.c)"],
   ["chorus", "chorus(0.5): a send into the orbit's chorus, three swept copies a side (native/chorus.c; one chorus per orbit, not per voice)"],
   ["transient", "transient(0.5): two envelope followers and a gain per sample (native/transient.c)"],
+  ["wavetable", "s(\"wt_saw\"): the source is a wt_ bank's single-cycle saw, its band-limited tables read per lane and blended between two cycles (native/wavetable.h), not the sawtooth"],
 ];
 
 function commands(engine: string, w: WorkloadName | "S", dir: string): { cmd: string[]; out: string } {

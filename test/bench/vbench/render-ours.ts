@@ -4,12 +4,16 @@
  * WAV file: `bun test/bench/vbench/render-ours.ts A|B|B0|S OUT.wav [VARIANT]` (S:
  * the saw probe, for the alias measure; a variant puts every voice also
  * through one more stage, for its cost: `shape` (shape(0.5)) and
- * `distort` (distort(3)), the oversampled, antialiased shapers, `lfo`, `tremolo`, `chorus`, `transient`). Timed as a
+ * `distort` (distort(3)), the oversampled, antialiased shapers, `lfo`, `tremolo`, `chorus`, `transient`;
+ * `wavetable` plays every voice from a single-cycle saw of a wt_ bank instead
+ * of the sawtooth, its source rather than a stage). Timed as a
  * whole process by vbench.bench.ts, like every peer.
  * @module
  */
-import { writeFileSync } from "node:fs";
-import { DUR_FOREVER, Engine, EventBuffer, soundLevel } from "../../../server/engine/index.ts";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DUR_FOREVER, Engine, EventBuffer, soundLevel, type SampleResolver } from "../../../server/engine/index.ts";
 import { encodeWav } from "../../engine/audio-analysis.ts";
 import { A_ATTACK, A_DECAY, LPF_CUTOFF, LPF_Q, SAW_PROBE, SR, WORKLOADS, type WorkloadName } from "./workload.ts";
 
@@ -24,6 +28,7 @@ export const VARIANT_CONTROLS: Record<string, Record<string, number>> = {
   tremolo: { tremolo: 4, tremolodepth: 0.5 },
   chorus: { chorus: 0.5 }, // a send into the orbit's chorus
   transient: { transient: 0.5 },
+  wavetable: {}, // the source: a wt_ bank's single-cycle saw (below)
 };
 const extra = (variant && VARIANT_CONTROLS[variant]) || {};
 if (name === "S" && out) { // the saw probe: our sawtooth alone
@@ -42,14 +47,26 @@ if (!w || !out) {
 }
 const count = w.notes.length + w.voices.length;
 const engine = Engine.open({ backend: "offline", sampleRate: SR, maxVoices: 512, ringCapacity: 4096, queueCapacity: 4096 });
-const buf = new EventBuffer(Math.max(1, count));
+/** The wavetable variant: a 2048-point saw cycle written and loaded as a wavetable; its level is 1, not the synth level. */
+function wavetableSource(): { resolver: SampleResolver; gain: number } {
+  const dir = mkdtempSync(join(tmpdir(), "vbench-wt-")), path = join(dir, "saw.wav"), cycle = new Float32Array(2048);
+  for (let i = 0; i < cycle.length; i++) cycle[i] = (2 * i) / cycle.length - 1;
+  Engine.writeAudioFile(path, "wav-float", 1, SR, cycle);
+  const id = engine.loadSample(path, true);
+  if (!engine.waitSamples(20)) throw new Error("the wavetable did not load");
+  rmSync(dir, { recursive: true, force: true });
+  return { resolver: { resolve: () => ({ id, baseMidi: 36 }) }, gain: soundLevel("sawtooth") };
+}
+const wt = variant === "wavetable" ? wavetableSource() : undefined;
+const sound = wt ? "wt_saw" : "sawtooth", level = wt ? wt.gain : 1;
+const buf = new EventBuffer(Math.max(1, count), wt ? { samples: wt.resolver } : {});
 const pan01 = (p: number) => (p + 1) / 2; // vbench pans are in [-1, 1], Strudel's in [0, 1]
 for (const n of w.notes) {
-  buf.add({ s: "sawtooth", freq: n.freq, pan: pan01(n.pan), gain: w.amp * full, attack: A_ATTACK, decay: A_DECAY, sustain: 0, release: 0,
+  buf.add({ s: sound, freq: n.freq, pan: pan01(n.pan), gain: w.amp * full * level, attack: A_ATTACK, decay: A_DECAY, sustain: 0, release: 0,
     cutoff: LPF_CUTOFF, resonance: LPF_Q, ...extra }, n.frame, n.durFrames);
 }
 for (const v of w.voices) {
-  buf.add({ s: "sawtooth", freq: v.freq, pan: pan01(v.pan), gain: w.amp * full, attack: 0, decay: 0, sustain: 1, release: 0,
+  buf.add({ s: sound, freq: v.freq, pan: pan01(v.pan), gain: w.amp * full * level, attack: 0, decay: 0, sustain: 1, release: 0,
     cutoff: LPF_CUTOFF, resonance: LPF_Q, ...extra }, 0, DUR_FOREVER);
 }
 if (engine.push(buf) !== buf.length) throw new Error("the ring did not take every event");
