@@ -240,4 +240,9 @@ $: note("<[c3,eb3,g3] [ab2,c3,eb3]>").s("sawtooth").orbit(2).lpf(900).lprate(2).
   `note("c3 [eb3 g3] bb2 <f3 ab3>")
   .s("square").fm(2).fmh(1.5).fmwave("<sine triangle sawtooth>")
   .transient("<0.5 -0.5>").lpf(2000).lfo({ r: 0.5, dep: 1 })`,
+
+  `// wavetables: a wt_ bank's cycles, its position swept by an envelope and an LFO
+note("c3 eb3 <g3 bb3> c4").s("wt_flute").n("<0 1>")
+  .wt("<0 .5>").wtenv(.5).wtattack(.2).wtdecay(.3).wtsustain(.4)
+  .wtrate(2).wtdepth(.25).wtsync("<0 1>").wtphaserand(1)`,
 ];
