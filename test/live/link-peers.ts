@@ -30,7 +30,8 @@ const say = (o: Record<string, unknown>) => console.log(JSON.stringify(o));
 function startPeer(name: string, cps: number): Promise<Peer> {
   const dir = mkdtempSync(join(tmpdir(), `ostinato-link-${name}-`));
   dirs.push(dir);
-  const child = spawn(bun, ["server/cli.ts", "serve", "--backend", "null", "--port", "0", "--token", token, "--link", "--no-resume", "--patterns", dir], {
+  // Link is under test, not the watchdog: on a loaded machine a plain evaluation can pass its default 0.4 s.
+  const child = spawn(bun, ["server/cli.ts", "serve", "--backend", "null", "--port", "0", "--token", token, "--link", "--no-resume", "--patterns", dir, "--hang-timeout", "2000"], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   children.push(child);
@@ -98,17 +99,7 @@ async function main(): Promise<void> {
     return la.peers === 1 && lb.peers === 1 && Math.abs(la.bpm - lb.bpm) < 0.01;
   });
   say({ kind: "discovered", ms: discoverMs, a: (await state(a)).link, b: (await state(b)).link });
-  // The watchdog's 0.4 s can pass on a loaded machine (six sessions on two cores): tried again, the host's, not Link's.
-  for (const p of [a, b]) {
-    for (let i = 0; ; i++) {
-      try {
-        await api(p, "POST", "/api/eval", { code: `s("bd*4")`, buffer: "main" });
-        break;
-      } catch (err) {
-        if (i >= 5 || !/did not finish evaluating/.test((err as Error).message)) throw err;
-      }
-    }
-  }
+  for (const p of [a, b]) await api(p, "POST", "/api/eval", { code: `s("bd*4")`, buffer: "main" });
 
   // A tempo change on A: how soon B's own tempo (its tempo map) is at it.
   await Bun.sleep(1000);
