@@ -21,6 +21,7 @@ struct ost_engine {
     ost_backend backend;
     pthread_mutex_t control;
     pthread_mutex_t producers; /**< serialises pushes from several threads; never taken by the audio thread */
+    uint32_t writer;           /**< whose ost_engine_push_as is taken (0: anyone's); guarded by producers */
     pthread_cond_t wake;      /**< wakes the watcher early (close) */
     int running;
     pthread_t watcher;
@@ -288,7 +289,7 @@ ost_result ost_engine_set_backend(ost_engine *e, uint32_t kind, int32_t device_i
 
 /* ------------------------------------------------------------ data path */
 
-int32_t ost_engine_push(ost_engine *e, const ost_event *events, uint32_t count) {
+static int32_t push_checked(ost_engine *e, int check, uint32_t writer, const ost_event *events, uint32_t count) {
     if (!e || (!events && count > 0) || count > INT32_MAX) return OST_INVALID_ARGS;
     for (uint32_t i = 0; i < count; i++) {
         uint32_t k = events[i].kind;
@@ -296,11 +297,29 @@ int32_t ost_engine_push(ost_engine *e, const ost_event *events, uint32_t count) 
     }
     /* The ring has one producer at a time: threads that push (the live
        worker, a main thread that hushes) take turns here. The consumer, the
-       audio thread, never touches this lock. */
+       audio thread, never touches this lock. The writer is checked under
+       it, so a push is either wholly before a change of writer or refused. */
     pthread_mutex_lock(&e->producers);
-    uint32_t taken = ost_ring_push(&e->mixer.ring, events, count);
+    int32_t taken = OST_NOT_WRITER;
+    if (!check || e->writer == 0 || e->writer == writer) taken = (int32_t)ost_ring_push(&e->mixer.ring, events, count);
     pthread_mutex_unlock(&e->producers);
-    return (int32_t)taken;
+    return taken;
+}
+
+int32_t ost_engine_push(ost_engine *e, const ost_event *events, uint32_t count) {
+    return push_checked(e, 0, 0, events, count);
+}
+
+int32_t ost_engine_push_as(ost_engine *e, uint32_t writer, const ost_event *events, uint32_t count) {
+    return push_checked(e, 1, writer, events, count);
+}
+
+ost_result ost_engine_set_writer(ost_engine *e, uint32_t writer) {
+    if (!e) return OST_INVALID_ARGS;
+    pthread_mutex_lock(&e->producers);
+    e->writer = writer;
+    pthread_mutex_unlock(&e->producers);
+    return OST_OK;
 }
 
 ost_result ost_engine_render(ost_engine *e, float *out, uint32_t frames) {

@@ -54,7 +54,8 @@ extern "C" {
     X(OST_THREAD_ERROR, -8, "could not start a thread")                            \
     X(OST_BAD_EVENT, -9, "an event record has an unknown kind")                    \
     X(OST_FILE_ERROR, -10, "the file could not be read or written")                \
-    X(OST_FULL, -11, "no free slot left")
+    X(OST_FULL, -11, "no free slot left")                                         \
+    X(OST_NOT_WRITER, -12, "another live worker is the engine's writer now")
 
 typedef enum ost_result {
 #define OST_X(id, value, text) id = value,
@@ -527,6 +528,15 @@ OST_API ost_result ost_engine_set_backend(ost_engine *engine, uint32_t backend, 
  *  what fits, never waits for the audio thread), or a negative ost_result.
  *  Parameters are sanitised as they are copied. Thread: producer. */
 OST_API int32_t ost_engine_push(ost_engine *engine, const ost_event *events, uint32_t count);
+/** As ost_engine_push, for a scheduler that may be replaced: taken only while
+ *  `writer` is the engine's writer (ost_engine_set_writer), else
+ *  OST_NOT_WRITER and nothing is queued. A live worker that was replaced
+ *  (it hung, then woke up) cannot double what its successor queues.
+ *  Thread: producer. */
+OST_API int32_t ost_engine_push_as(ost_engine *engine, uint32_t writer, const ost_event *events, uint32_t count);
+/** Makes `writer` the one whose ost_engine_push_as is taken (0: anyone's).
+ *  Returns once no push of the previous writer is under way. Thread: any. */
+OST_API ost_result ost_engine_set_writer(ost_engine *engine, uint32_t writer);
 /** Offline backend only: renders `frames` frames, interleaved, into out
  *  (frames * channels floats). Same code as the real-time callback.
  *  Thread: control. */

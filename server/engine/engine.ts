@@ -213,7 +213,21 @@ export class Engine {
   push(buffer: EventBuffer): number {
     const handle = this.#live("push");
     if (buffer.length === 0) return 0;
-    return check("Engine.push", native().ost_engine_push(handle, buffer.bytes, buffer.length), `${buffer.length} events`);
+    const n = native();
+    const r = this.pushAs ? n.ost_engine_push_as(handle, this.pushAs, buffer.bytes, buffer.length) : n.ost_engine_push(handle, buffer.bytes, buffer.length);
+    return check("Engine.push", r, `${buffer.length} events`);
+  }
+
+  /**
+   * Pushes from here name this writer (0: none): they are taken only while
+   * it is the engine's writer (setWriter), else push throws. How a live
+   * worker that was replaced cannot double its successor's events.
+   */
+  pushAs = 0;
+
+  /** Makes `writer` the one whose pushes are taken (0: anyone's); returns once no push of the previous one is under way. */
+  setWriter(writer: number): void {
+    check("Engine.setWriter", native().ost_engine_set_writer(this.#live("setWriter"), writer), `writer ${writer}`);
   }
 
   /** Offline backend: renders `frames` frames, interleaved float32. */

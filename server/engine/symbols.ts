@@ -54,6 +54,8 @@ export const SYMBOLS = {
   ost_engine_stop: { args: [ptr], returns: i32 },
   ost_engine_set_backend: { args: [ptr, u32, i32, ptr, f64], returns: i32 },
   ost_engine_push: { args: [ptr, ptr, u32], returns: i32 },
+  ost_engine_push_as: { args: [ptr, u32, ptr, u32], returns: i32 },
+  ost_engine_set_writer: { args: [ptr, u32], returns: i32 },
   ost_engine_render: { args: [ptr, ptr, u32], returns: i32 },
   ost_engine_telemetry: { args: [ptr, ptr, u32], returns: i32 },
   ost_engine_now_frame: { args: [ptr], returns: f64 },

@@ -219,6 +219,7 @@ export class Commands {
       queueAhead: live.queueAhead,
       clients: this.ctx.clientCount(),
       restarts: live.restarts,
+      takeovers: live.takeovers,
       link: live.linkState(),
     };
   }

@@ -39,6 +39,7 @@ export function metricsText(commands: Commands): string {
     { name: "ostinato_link_playing", type: "gauge", help: "1 while the Link session's transport plays (start/stop sync; 0 while off).", value: link.playing ? 1 : 0 },
     { name: "ostinato_slots", type: "gauge", help: "Pattern slots in place.", value: live.slotStates().length },
     { name: "ostinato_worker_restarts_total", type: "counter", help: "Times the watchdog restarted a hung live worker.", value: live.restarts },
+    { name: "ostinato_worker_takeovers_total", type: "counter", help: "Times the standby live worker took over from the playing one.", value: live.takeovers },
     { name: "ostinato_clients", type: "gauge", help: "Connected WebSocket clients.", value: commands.ctx.clientCount() },
   ];
   const lines: string[] = [];

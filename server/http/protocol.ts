@@ -121,6 +121,8 @@ export type StateSnapshot = {
   clients: number;
   /** Times the watchdog replaced the live worker since the server started (each is also reported with its reason). */
   restarts: number;
+  /** Times the standby worker took over from the playing one (a hang, an exit, a worker stuck past its queue). */
+  takeovers: number;
   /** Ableton Link: on or off, peers, the session's tempo (README, "Playing in time with others"). */
   link: LinkState;
 };

@@ -11,7 +11,8 @@
  *   reported, never fatal; and they are cleared when the program is
  *   replaced, fails, passes its deadline, or on hush;
  * - unhandled rejections and uncaught exceptions are caught and reported
- *   (they would otherwise end the worker);
+ *   (they would otherwise end the worker), and a program cannot remove the
+ *   listeners that catch them;
  * - `process.exit()` and friends throw a clear error instead of ending the
  *   worker; the worker's global postMessage is taken away, so a program
  *   cannot forge messages (the worker talks to the main thread on a
@@ -40,6 +41,8 @@ export const atomic = { add: Atomics.add, load: Atomics.load, store: Atomics.sto
 
 /** How a timer callback tells the watchdog whose code runs, and reports what it threw. */
 export type TimerHooks = {
+  /** False while the callbacks must not run (a standby worker runs no program's timer until it takes over). */
+  allowed(): boolean;
   enter(owner: string): void;
   leave(): void;
   error(owner: string, err: unknown): void;
@@ -84,6 +87,7 @@ export class TimerScope {
     const delay = Math.max(repeat ? 1 : 0, Number(ms) || 0);
     const run = () => {
       if (!repeat) this.live.delete(timer);
+      if (!this.hooks.allowed()) return;
       this.hooks.enter(this.owner);
       try {
         (fn as (...a: unknown[]) => unknown)(...args);
@@ -111,8 +115,25 @@ export class TimerScope {
  * made (an async callback). `report` is called with the error.
  */
 export function catchStrays(report: (err: unknown, kind: "unhandled rejection" | "uncaught exception") => void): void {
-  process.on("unhandledRejection", (reason) => report(reason, "unhandled rejection"));
-  process.on("uncaughtException", (err) => report(err, "uncaught exception"));
+  const onRejection = (reason: unknown) => report(reason, "unhandled rejection");
+  const onException = (err: unknown) => report(err, "uncaught exception");
+  process.on("unhandledRejection", onRejection);
+  process.on("uncaughtException", onException);
+  // A program that takes these away and then rejects would end the worker: they stay.
+  const ours = new Set<unknown>([onRejection, onException]);
+  const p = process as unknown as Record<string, (...a: unknown[]) => unknown>;
+  const removeAll = p.removeAllListeners!.bind(process);
+  const remove = p.removeListener!.bind(process);
+  p.removeAllListeners = (event?: unknown) => {
+    if (event === undefined || event === "unhandledRejection" || event === "uncaughtException") {
+      for (const name of event === undefined ? process.eventNames() : [event]) {
+        for (const l of process.listeners(name as "exit")) if (!ours.has(l)) remove(name, l);
+      }
+      return process;
+    }
+    return removeAll(event);
+  };
+  p.removeListener = p.off = (event: unknown, listener: unknown) => (ours.has(listener) ? process : remove(event, listener));
 }
 
 /** Makes process.exit() and the like throw a clear error instead of ending the worker. */

@@ -65,6 +65,40 @@ export type WorkerInit = {
   evalCushion: number;
   /** The main thread's Link instance while Link is on (the tempo map follows its session). */
   link?: SharedLink;
+  /**
+   * "standby": replay the programs and keep up with each one that works
+   * (adopt), but schedule nothing, send nothing (engine, OSC, MIDI), run no
+   * program's timer, until told to take over.
+   */
+  role: "playing" | "standby";
+  /** This worker's writer id: its engine pushes are taken only while it is the engine's writer. */
+  writer: number;
+  /** One Int32 cell: the id of the worker that may write now (the engine's writer, mirrored for OSC and MIDI). */
+  writerCell: SharedArrayBuffer;
+};
+
+/**
+ * What a standby needs to take over from the playing worker: the mirror of
+ * the state, and where the old worker's queue ends (its horizon).
+ */
+export type Takeover = {
+  type: "takeover";
+  tempo: TempoPiece[];
+  horizon: [number, number] | null;
+  muted: string[];
+  solo: string[];
+  failed: { id: string; error: ProgramErrorJSON }[];
+  /** The old worker's engine tag of each slot: queued events keep theirs, so later cuts and retractions still find them. */
+  tags: { id: string; tag: number }[];
+  ctrl: [string, number | string][];
+  highlight: boolean;
+  link?: SharedLink;
+  /** The session's MIDI client, should it have one: the worker that plays attaches to it (a standby never flushes to it). */
+  midi?: SharedMidi;
+  /** A slot the old worker was stuck querying: not queried until released (it may hang this worker too). */
+  hold?: string;
+  /** A buffer whose timer the old worker was stuck in: its timers are stopped. */
+  stopTimers?: string;
 };
 
 /**
@@ -95,7 +129,16 @@ export type ToWorker =
   | { type: "ctrl"; key: string; value: number | string }
   | { type: "stop" }
   /** The session's MIDI client, opened on the worker's "wantMidi". */
-  | { type: "midi"; shared: SharedMidi };
+  | { type: "midi"; shared: SharedMidi }
+  /** To a standby: a program that evaluated in the playing worker, to hold too. */
+  | { type: "adopt"; record: ProgramRecord }
+  /** To a standby: the programs that play now, replacing what it holds (hush, a program dropped). */
+  | { type: "programs"; programs: ProgramRecord[] }
+  | Takeover
+  /** The slot held at a takeover: the old worker woke up, so it plays again; or, with `error`, it did not: the slot stays stopped, with why. */
+  | { type: "release"; slot: string; error?: ProgramErrorJSON }
+  /** Removes a buffer's slots and timers (its program was blamed after a takeover). */
+  | { type: "drop"; buffer: string };
 
 export type EvalReply =
   /** `stopped`: the slots of this evaluation that are stopped (with why), although the program installed; `warnings`: what will not sound. */
@@ -119,6 +162,8 @@ export type WorkerState = {
 export type FromWorker =
   /** `dropped`: programs that failed when replayed into this worker; they are not replayed again. */
   | { type: "ready"; dropped: { buffer: string; error: ProgramErrorJSON }[] }
+  /** A standby holds the programs up to this record (in the order sent: `adopt` count). */
+  | { type: "adopted"; count: number; error?: ProgramErrorJSON }
   | EvalReply
   | WorkerState
   | { type: "error"; error: ProgramErrorJSON }

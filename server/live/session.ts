@@ -16,6 +16,20 @@
  * (hush, mute, solo, tempo) is mirrored here first and must be acknowledged
  * in shared memory, and a worker that does not (a program took its message
  * handler, or keeps it busy) is replaced by one started from the mirror.
+ * A standby worker holds the same programs (it replays them, then adopts
+ * each evaluation that works) and sends nothing. When the playing worker
+ * is stuck in a tick or a program's timer and the events it queued are
+ * about to run out (its heartbeat still for a few on-time watchdog rounds
+ * and its horizon less than TAKEOVER_MARGIN_S ahead), the engine's writer
+ * becomes the standby, which schedules on from the old worker's horizon:
+ * the old worker's events before that frame stand, and nothing it pushes
+ * later is taken (the engine checks the writer). The slot it was stuck on
+ * is held; if the old worker wakes up within the hang timeout, the slot
+ * plays again, else it is blamed as below. Every other restart (a hang of
+ * an evaluation, which queued a cushion ahead; an exit; the memory
+ * ceiling) also hands over to a ready standby instead of replaying into a
+ * new worker. A new standby starts after each takeover.
+ *
  * The watchdog also ends a worker whose user code passes the memory
  * ceiling, that exits, or that floods the main thread; it blames the code
  * that ran (see watchdog.ts), and a program that fails when replayed into a
@@ -26,7 +40,7 @@ import { DEFAULT_TARGETS, oscSendAhead, type TargetConfig } from "../targets/tar
 import { defaultCacheDir, EventBuffer, githubBase, SLOT_ALL, type Engine, type SampleMap } from "../engine/index.ts";
 import type { RecordRequest } from "./program.ts";
 import { ProgramError, type ProgramErrorJSON } from "./errors.ts";
-import { PHASE, SHARED, type FromWorker, type ProgramRecord, type ToWorker, type WorkerState } from "./protocol.ts";
+import { PHASE, SHARED, type FromWorker, type ProgramRecord, type Takeover, type ToWorker, type WorkerState } from "./protocol.ts";
 import type { ScheduledEvent } from "./scheduler.ts";
 import type { SlotState } from "./slots.ts";
 import { TempoMap, checkCps, type TempoPiece } from "./tempo.ts";
@@ -64,6 +78,8 @@ export type LiveOptions = {
   memoryLimitMb?: number;
   /** What played before a restart, to play again: replayed like a fresh worker's programs (without their side effects). */
   resume?: { programs: ProgramRecord[]; muted: string[]; solo: string[] };
+  /** False: no standby worker (a restart then replays the programs into a new worker; measurements). */
+  standby?: boolean;
   /** Ableton Link: on from the start (--link), the offset and the output latency. */
   link?: LinkOptions & { on?: boolean };
 };
@@ -82,6 +98,36 @@ const RESTART_LOOP = 4;
 const RESTART_WINDOW_MS = 10000;
 /** How long a terminated worker that has not ended yet keeps the memory ceiling from judging its successor. */
 const ZOMBIE_MS = 10000;
+/** The watchdog's round; a round later than LATE_ROUND_MS means the host starved this thread too (it judges nobody on that). */
+const ROUND_MS = 10;
+const LATE_ROUND_MS = 30;
+/** A stuck worker's queue this close to running out: the standby takes over (it needs a message and one tick). */
+const TAKEOVER_MARGIN_S = 0.08;
+/**
+ * The first standby starts this long after the session (so that it does not
+ * load its modules with the first worker, nor slow the first evaluation);
+ * after a takeover the next starts at once, from the spare.
+ */
+const STANDBY_DELAY_MS = 1000;
+/**
+ * How long a standby that took over may finish its adoptions before it
+ * plays: one that merely runs slow on a busy machine is not taken for a
+ * program that hangs when replayed (that buffer would be dropped).
+ */
+const TAKEOVER_PLAY_MS = 2000;
+/** The standby adopts evaluations once they pause this long. */
+const ADOPT_AFTER_MS = 150;
+/** A slot (or timer's buffer) held again this soon after it was released is blamed at once. */
+const REOFFEND_MS = 10000;
+
+/** One live worker and its shared memory (heartbeat, phase, horizon, the name of the code that runs). */
+type WorkerLink = { worker: Worker; port: MessagePort; shared: SharedArrayBuffer; cells: Int32Array; horizon: Float64Array; writer: number };
+
+/** The standby: `sent` adoptions sent, `adopted` done; ready once its replay is done. */
+type Standby = WorkerLink & { ready: boolean; sent: number; adopted: number; lastBeat: number; lastBeatAt: number };
+
+/** A worker the standby took over from because it was stuck: kept (its pushes refused) to see whether it wakes up. */
+type Suspect = { link: WorkerLink; beat: number; since: number; phase: number; name: string; evalId: number; hold?: string; stopTimers?: string };
 
 /**
  * An evaluation's outcome. A program that installed but one of whose slots
@@ -110,9 +156,33 @@ type Pending = { resolve: (o: EvalOutcome) => void; buffer: string; code: string
 export class LiveSession {
   private worker!: Worker;
   private port!: MessagePort;
-  private readonly shared = new SharedArrayBuffer(SHARED.SIZE_BYTES);
-  private readonly cells = new Int32Array(this.shared, 0, SHARED.CELLS);
-  private readonly horizonCells = new Float64Array(this.shared, SHARED.HORIZON_BYTE_OFFSET, 2);
+  private shared = new SharedArrayBuffer(SHARED.SIZE_BYTES);
+  private cells = new Int32Array(this.shared, 0, SHARED.CELLS);
+  private horizonCells = new Float64Array(this.shared, SHARED.HORIZON_BYTE_OFFSET, 2);
+  private writer = 0;
+  private nextWriter = 1;
+  /** Which worker may write (mirrors the engine's writer for OSC and MIDI). */
+  private readonly writerCell = new Int32Array(new SharedArrayBuffer(4));
+  private standby?: Standby;
+  private suspect?: Suspect;
+  /** When standbys failed (hung or ended) within RESTART_WINDOW_MS: past RESTART_LOOP, no standby until the window passes. */
+  private standbyFailures: number[] = [];
+  private standbyTimer?: ReturnType<typeof setTimeout>;
+  /** Programs (buffer + code) the standby failed to replay: not held, so stopped at a takeover. */
+  private readonly unheld = new Set<string>();
+  private readonly released = new Map<string, number>();
+  private lastRoundAt = 0;
+  /** The last round that came late (the host starved the main thread too). */
+  private hostStallAt = 0;
+  private lastSlowChecksAt = 0;
+  private noStandby = false;
+  /** A standby that took over and has not played yet (it first finishes what it was adopting). */
+  private unplayed = false;
+  /** Evaluations that worked, waiting to be adopted by the standby (see queueAdoption). */
+  private adoptQueue: ProgramRecord[] = [];
+  private adoptTimer?: ReturnType<typeof setTimeout>;
+  /** Times a standby took over (restarts counts only those that blamed code or found none to blame). */
+  takeovers = 0;
   private readonly listeners = new Set<(e: LiveEvent) => void>();
   private readonly pending = new Map<number, Pending>();
   private nextEvalId = 1;
@@ -201,7 +271,9 @@ export class LiveSession {
     if (options.link?.on) session.link.start(session.targetCps);
     session.spawn(null, []);
     await session.ready;
-    session.watchdog = setInterval(() => session.checkHeartbeat(), 25);
+    session.watchdog = setInterval(() => session.checkHeartbeat(), ROUND_MS);
+    if (options.standby !== false) session.startStandby(STANDBY_DELAY_MS);
+    else session.noStandby = true;
     return session;
   }
 
@@ -225,6 +297,7 @@ export class LiveSession {
     this.assertOpen();
     this.programs = [];
     this.slots = [];
+    this.sendStandby({ type: "programs", programs: [] });
     this.cut(SLOT_ALL);
     this.control({ type: "hush", seq: 0 }, "hush");
   }
@@ -321,6 +394,12 @@ export class LiveSession {
     return this.link.state();
   }
 
+  /** A standby holds every program that plays and can take over now. */
+  get standbyReady(): boolean {
+    const sb = this.standby;
+    return !!sb?.ready && sb.adopted === sb.sent && this.adoptQueue.length === 0 && !this.suspect;
+  }
+
   /** Tempo now, in cycles per second. */
   get cps(): number {
     return this.tempo.cps(this.engine.now());
@@ -378,9 +457,12 @@ export class LiveSession {
     this.closed = true;
     if (this.watchdog) clearInterval(this.watchdog);
     if (this.spareTimer) clearTimeout(this.spareTimer);
+    if (this.standbyTimer) clearTimeout(this.standbyTimer);
+    if (this.adoptTimer) clearTimeout(this.adoptTimer);
     this.spare?.terminate();
-    this.worker.terminate();
-    this.port.close();
+    this.standby?.worker.terminate();
+    this.suspect?.link.worker.terminate();
+    this.retireWorker({ worker: this.worker, port: this.port, shared: this.shared, cells: this.cells, horizon: this.horizonCells, writer: this.writer });
     this.link.close();
     // Closed once the terminated worker can no longer be in a call on it (as Link is).
     const midi = this.midi;
@@ -394,15 +476,12 @@ export class LiveSession {
 
   private spawn(horizon: [number, number] | null, failed: { id: string; error: ProgramErrorJSON }[]): void {
     // A spare worker has its modules loaded already: a restart costs the replay, not the start-up.
-    const worker = this.spare ?? newWorker();
-    this.spare = undefined;
-    if (this.spareTimer) clearTimeout(this.spareTimer);
-    this.spareTimer = setTimeout(() => {
-      if (!this.closed) this.spare ??= newWorker();
-    }, 1000);
+    const worker = this.takeSpare();
     const channel = new MessageChannel();
     this.worker = worker;
     this.port = channel.port1;
+    this.useShared(new SharedArrayBuffer(SHARED.SIZE_BYTES));
+    this.becomeWriter(this.nextWriter++);
     this.started = false;
     // Until its first beat the worker is loading modules (slow on a throttled machine): startTimeoutMs applies.
     Atomics.store(this.cells, SHARED.HEARTBEAT, 0);
@@ -425,9 +504,7 @@ export class LiveSession {
       if (worker === this.worker) this.strayMessages++;
     };
     worker.onerror = (ev) => this.emit({ type: "warning", message: `live worker error: ${ev.message}` });
-    worker.addEventListener("close", (ev) => {
-      if (worker === this.worker && !this.closed) this.restart({ kind: "exit", code: (ev as Event & { code?: number }).code ?? 0 });
-    });
+    worker.addEventListener("close", (ev) => this.ended(worker, (ev as Event & { code?: number }).code ?? 0));
     const muted = this.resumeAudibility?.muted ?? this.slots.filter((s) => s.muted).map((s) => s.id);
     const solo = this.resumeAudibility?.solo ?? this.slots.filter((s) => s.solo).map((s) => s.id);
     this.resumeAudibility = undefined;
@@ -459,9 +536,342 @@ export class LiveSession {
         // the watchdog's timeout, its round, and a restart from a spare
         evalCushion: this.hangTimeoutMs / 1000 + 0.3,
         link: this.link.shared(),
+        role: "playing",
+        writer: this.writer,
+        writerCell: this.writerCell.buffer as SharedArrayBuffer,
       } satisfies ToWorker,
       [channel.port2],
     );
+  }
+
+  /**
+   * A worker with its modules loaded, and another started a second later:
+   * a restart or a new standby costs the replay, not the start-up, even
+   * when the standby is not ready.
+   */
+  private takeSpare(): Worker {
+    const worker = this.spare ?? newWorker();
+    this.spare = undefined;
+    if (this.spareTimer) clearTimeout(this.spareTimer);
+    const later = () => {
+      if (this.closed || this.spare) return;
+      // not while an evaluation runs (see startStandby)
+      if (this.pending.size > 0) this.spareTimer = setTimeout(later, 250);
+      else this.spare = newWorker();
+    };
+    this.spareTimer = setTimeout(later, 1000);
+    return worker;
+  }
+
+  private useShared(shared: SharedArrayBuffer): void {
+    this.shared = shared;
+    this.cells = new Int32Array(shared, 0, SHARED.CELLS);
+    this.horizonCells = new Float64Array(shared, SHARED.HORIZON_BYTE_OFFSET, 2);
+  }
+
+  /** From here on only `writer`'s pushes are taken by the engine (and only it sends OSC and MIDI). */
+  private becomeWriter(writer: number): void {
+    this.engine.setWriter(writer);
+    Atomics.store(this.writerCell, 0, writer);
+    this.writer = writer;
+  }
+
+  // ----------------------------------------------------------------- standby
+
+  /** Starts a standby from the programs that play (unless standbys keep failing: then after a pause). */
+  private startStandby(delayMs = 0): void {
+    if (this.closed || this.standby || this.noStandby) return;
+    const now = performance.now();
+    this.standbyFailures = this.standbyFailures.filter((t) => now - t < RESTART_WINDOW_MS);
+    // not while an evaluation runs: loading a worker's modules beside it could hold it past the watchdog on a busy machine
+    if (!delayMs && this.pending.size > 0) delayMs = 250;
+    if (delayMs || this.standbyFailures.length > RESTART_LOOP) {
+      this.standbyTimer ??= setTimeout(() => {
+        this.standbyTimer = undefined;
+        this.startStandby();
+      }, delayMs || RESTART_WINDOW_MS);
+      return;
+    }
+    const worker = this.takeSpare();
+    this.adoptQueue = []; // the init below holds them
+    if (this.adoptTimer) clearTimeout(this.adoptTimer);
+    const channel = new MessageChannel();
+    const shared = new SharedArrayBuffer(SHARED.SIZE_BYTES);
+    const sb: Standby = { worker, port: channel.port1, shared, cells: new Int32Array(shared, 0, SHARED.CELLS), horizon: new Float64Array(shared, SHARED.HORIZON_BYTE_OFFSET, 2), writer: this.nextWriter++, ready: false, sent: 0, adopted: 0, lastBeat: 0, lastBeatAt: now };
+    this.standby = sb;
+    channel.port1.onmessage = (ev: MessageEvent<FromWorker>) => this.fromStandby(sb, ev.data);
+    worker.addEventListener("close", () => {
+      if (this.standby === sb && !this.closed) this.standbyFailed(sb, "ended");
+    });
+    worker.postMessage(
+      {
+        type: "init",
+        engine: this.engine.share(),
+        tempo: this.tempo.toPieces(),
+        horizon: null,
+        lookahead: this.lookahead,
+        queueAhead: this.queueAhead,
+        tickMs: this.tickMs,
+        targets: this.targets,
+        ctrl: [],
+        programs: this.programs.filter((p) => !this.unheld.has(heldKey(p))),
+        muted: [],
+        solo: [],
+        failed: [],
+        highlight: false,
+        shared,
+        samples: this.sampleSources,
+        cacheDir: defaultCacheDir(),
+        githubBase: githubBase(),
+        baseDir: this.baseDir,
+        port: channel.port2,
+        evalTimeoutMs: this.evalTimeoutMs,
+        evalCushion: this.hangTimeoutMs / 1000 + 0.3,
+        role: "standby",
+        writer: sb.writer,
+        writerCell: this.writerCell.buffer as SharedArrayBuffer,
+      } satisfies ToWorker,
+      [channel.port2],
+    );
+  }
+
+  private fromStandby(sb: Standby, msg: FromWorker): void {
+    if (sb !== this.standby) return;
+    if (msg.type === "ready") {
+      sb.ready = true;
+      for (const d of msg.dropped) this.markUnheld(d.buffer);
+    } else if (msg.type === "adopted") {
+      sb.adopted = msg.count;
+    } else if (msg.type === "error" && /the standby live worker/.test(msg.error.message)) {
+      // a program the standby could not replay: it plays on, and a takeover stops it
+      const buffer = /^buffer "(.*?)" failed/.exec(msg.error.message)?.[1];
+      if (buffer !== undefined) this.markUnheld(buffer);
+      this.emit({ type: "error", error: msg.error });
+    }
+    // its other words (warnings, samples) repeat the playing worker's
+  }
+
+  /** The program that plays in `buffer` is not held by the standby. */
+  private markUnheld(buffer: string): void {
+    for (const p of this.programs) if (p.buffer === buffer) this.unheld.add(heldKey(p));
+  }
+
+  /**
+   * The standby adopts what evaluated once evaluations pause for
+   * ADOPT_AFTER_MS (or at once before it takes over), so that its work does
+   * not compete with evaluations in a row. Every one is adopted, in order:
+   * one that a later one replaces may have left state the later one needs.
+   */
+  private queueAdoption(record: ProgramRecord): void {
+    this.adoptQueue.push(record);
+    if (this.adoptTimer) clearTimeout(this.adoptTimer);
+    this.adoptTimer = setTimeout(() => this.flushAdoptions(), ADOPT_AFTER_MS);
+  }
+
+  private flushAdoptions(): void {
+    if (this.adoptTimer) clearTimeout(this.adoptTimer);
+    this.adoptTimer = undefined;
+    const queue = this.adoptQueue;
+    this.adoptQueue = [];
+    for (const record of queue) this.sendStandby({ type: "adopt", record });
+  }
+
+  private sendStandby(msg: ToWorker): void {
+    const sb = this.standby;
+    if (!sb) return;
+    if (msg.type !== "adopt" && this.adoptQueue.length) this.flushAdoptions(); // in order
+    if (msg.type === "adopt" || msg.type === "programs" || msg.type === "drop") sb.sent++;
+    sb.port.postMessage(msg);
+  }
+
+  /** The standby hung (replaying a program: that one is not held from now on) or ended: a new one starts. */
+  private standbyFailed(sb: Standby, how: "hung" | "ended"): void {
+    sb.worker.terminate();
+    sb.port.close();
+    this.standby = undefined;
+    this.standbyFailures.push(performance.now());
+    if (Atomics.load(sb.cells, SHARED.PHASE) === PHASE.REPLAYING) {
+      const buffer = blamedName(sb.shared);
+      this.markUnheld(buffer);
+      const what = how === "hung" ? `did not finish within ${(this.hangTimeoutMs / 1000).toFixed(1)} s` : "ended the live worker";
+      const message = `buffer "${buffer}" ${what} when replayed into the standby live worker (an endless loop?): it plays on, but a hang or crash of the live worker will stop it`;
+      this.emit({ type: "error", error: new ProgramError(message, "evaluate").toJSON() });
+    }
+    this.startStandby(STANDBY_DELAY_MS);
+  }
+
+  /** The standby is alive (it beats while it replays, and while it waits). */
+  private checkStandby(now: number, onTime: boolean): void {
+    const sb = this.standby;
+    if (!sb) return;
+    const beat = Atomics.load(sb.cells, SHARED.HEARTBEAT);
+    if (beat !== sb.lastBeat || !onTime) {
+      sb.lastBeat = beat;
+      sb.lastBeatAt = now;
+    } else if (now - sb.lastBeatAt > (sb.lastBeat === 0 ? this.startTimeoutMs : this.hangTimeoutMs)) {
+      this.standbyFailed(sb, "hung");
+    }
+  }
+
+  /**
+   * Hands over to the standby: it becomes the engine's writer at once and
+   * schedules from the old worker's horizon. `suspect`: the old worker is
+   * kept to see whether it wakes up (the slot it was stuck on is held, not
+   * blamed yet); otherwise it is terminated and `failed`, `drop` say what
+   * was blamed. False when no standby is ready.
+   */
+  private takeOver(failed: { id: string; error: ProgramErrorJSON }[], drop?: string, suspect?: Omit<Suspect, "link" | "beat" | "since">): boolean {
+    const sb = this.standby;
+    if (!sb?.ready || this.closed) return false;
+    this.flushAdoptions();
+    const old: WorkerLink = { worker: this.worker, port: this.port, shared: this.shared, cells: this.cells, horizon: this.horizonCells, writer: this.writer };
+    this.becomeWriter(sb.writer);
+    const [n, d] = [old.horizon[0]!, old.horizon[1]!];
+    this.standby = undefined;
+    this.takeovers++;
+    if (suspect) this.suspect = { ...suspect, link: old, beat: Atomics.load(old.cells, SHARED.HEARTBEAT), since: performance.now() };
+    else this.retireWorker(old);
+    if (drop) sb.port.postMessage({ type: "drop", buffer: drop } satisfies ToWorker);
+    // Programs the standby could not hold are stopped now, and said so.
+    for (const p of this.programs.filter((r) => this.unheld.has(heldKey(r)))) {
+      this.dropProgram(p.buffer);
+      sb.port.postMessage({ type: "drop", buffer: p.buffer } satisfies ToWorker);
+      this.emit({ type: "error", error: new ProgramError(`buffer "${p.buffer}" could not be replayed into the standby live worker, which took over: it was stopped`, "evaluate").toJSON() });
+    }
+    this.unheld.clear();
+    this.worker = sb.worker;
+    this.port = sb.port;
+    this.useShared(sb.shared);
+    this.started = true;
+    this.unplayed = true;
+    Atomics.store(this.cells, SHARED.CONTROL_ACK, this.controlSeq);
+    Atomics.store(this.cells, SHARED.CONTROL_SEQ, this.controlSeq);
+    this.controlSentAt = 0;
+    this.lastBeat = Atomics.load(this.cells, SHARED.HEARTBEAT);
+    this.lastBeatAt = performance.now();
+    this.attach(sb);
+    const takeover: Takeover = {
+      type: "takeover",
+      tempo: this.tempo.toPieces(),
+      horizon: d > 0 ? [n, d] : null,
+      muted: this.slots.filter((s) => s.muted).map((s) => s.id),
+      solo: this.slots.filter((s) => s.solo).map((s) => s.id),
+      failed,
+      tags: this.slots.map((s) => ({ id: s.id, tag: s.tag })),
+      ctrl: [...this.ctrlValues],
+      highlight: this.highlight,
+      link: this.link.shared(),
+      ...(this.midi ? { midi: this.midi.share() } : {}),
+      hold: suspect?.hold,
+      stopTimers: suspect?.stopTimers,
+    };
+    sb.port.postMessage(takeover);
+    // at once: the spare has its modules loaded, so this costs the replay
+    this.startStandby();
+    return true;
+  }
+
+  /** The standby's port and exit now speak for the playing worker. */
+  private attach(sb: Standby): void {
+    const worker = sb.worker;
+    sb.port.onmessage = (ev: MessageEvent<FromWorker>) => {
+      if (worker === this.worker) this.receive(ev.data);
+    };
+    worker.onmessage = () => {
+      if (worker === this.worker) this.strayMessages++;
+    };
+    worker.addEventListener("close", (ev) => this.ended(worker, (ev as Event & { code?: number }).code ?? 0));
+  }
+
+  /** A worker ended by itself: the playing one is replaced; the one the standby took over from is judged now. */
+  private ended(worker: Worker, code: number): void {
+    if (this.closed) return;
+    if (worker === this.worker) this.restart({ kind: "exit", code });
+    else if (worker === this.suspect?.link.worker) this.checkSuspect(performance.now(), code);
+  }
+
+  private retireWorker(old: WorkerLink): void {
+    this.zombies.set(old.worker, performance.now());
+    // The JACK MIDI client is the session's: a replaced worker leaves it open for the next one.
+    old.worker.addEventListener("close", () => this.zombies.delete(old.worker));
+    old.worker.terminate();
+    old.port.close();
+    this.memoryHoldUntil = performance.now() + 5000;
+  }
+
+  /**
+   * The worker the standby took over from: it woke up (the slot held plays
+   * again; a slot that is held again soon after is blamed at once), or it
+   * did not within the hang timeout (it is blamed, as a restart would).
+   */
+  private checkSuspect(now: number, exited?: number): void {
+    const s = this.suspect;
+    if (!s) return;
+    const woke = exited === undefined && Atomics.load(s.link.cells, SHARED.HEARTBEAT) !== s.beat;
+    if (!woke && exited === undefined && now - s.since < this.hangTimeoutMs) return;
+    this.suspect = undefined;
+    this.retireWorker(s.link);
+    const blamed = s.hold ?? s.stopTimers;
+    if (woke && blamed !== undefined) this.released.set(blamed, now);
+    if (woke) {
+      if (s.hold) this.send({ type: "release", slot: s.hold });
+      else if (s.stopTimers) this.emit({ type: "warning", message: `a timer of buffer "${s.stopTimers}" held the live worker past its queue: the standby took over, and the buffer's timers were stopped (its patterns play on)` });
+      return;
+    }
+    this.blame(s.phase, exited === undefined ? { kind: "hang", seconds: (this.hangTimeoutMs / 1000).toFixed(1) } : { kind: "exit", code: exited }, s);
+  }
+
+  /** A verdict on code the standby already took over from: the slot stays stopped with its reason, or the buffer is dropped. */
+  private blame(phase: number, cause: Cause, who: { name: string; evalId: number }): void {
+    this.restarts++;
+    const verdict = judge(phase, cause, who);
+    if (verdict.blame === "slot") {
+      const error = new ProgramError(verdict.reason, "query", undefined, undefined, verdict.slot).toJSON();
+      this.send({ type: "release", slot: verdict.slot, error });
+      const known = this.slots.find((s) => s.id === verdict.slot);
+      if (known) known.error = error;
+      this.emit({ type: "error", error });
+    } else if (verdict.blame === "buffer") {
+      this.dropProgram(verdict.buffer);
+      this.send({ type: "drop", buffer: verdict.buffer });
+      this.emit({ type: "error", error: new ProgramError(verdict.reason, "evaluate").toJSON() });
+    }
+    this.emit({ type: "restarted", reason: verdict.reason });
+    this.emit({ type: "state" });
+  }
+
+  /**
+   * The playing worker is stuck where the music waits on it (a tick, a
+   * program's timer, or nothing we can name), its queue is about to run
+   * out, and this thread was not starved itself: the standby takes over.
+   */
+  private urgent(now: number): boolean {
+    if (!this.standby?.ready || this.suspect || !this.started) return false;
+    const phase = Atomics.load(this.cells, SHARED.PHASE);
+    if (phase !== PHASE.QUERYING && phase !== PHASE.TIMER && phase !== PHASE.IDLE) return false;
+    if (now - Math.max(this.lastBeatAt, this.hostStallAt) < 2 * ROUND_MS) return false;
+    const [n, d] = [this.horizonCells[0]!, this.horizonCells[1]!];
+    if (!(d > 0)) return false;
+    const left = (this.tempo.frameAt(n / d) - this.engine.now()) / this.engine.sampleRate;
+    if (left > TAKEOVER_MARGIN_S) return false;
+    const name = blamedName(this.shared);
+    const evalId = Atomics.load(this.cells, SHARED.EVAL_ID);
+    const hold = phase === PHASE.QUERYING ? name : undefined;
+    const stopTimers = phase === PHASE.TIMER ? name : undefined;
+    const blamed = hold ?? stopTimers;
+    if (blamed !== undefined && now - (this.released.get(blamed) ?? -Infinity) < REOFFEND_MS) {
+      // held, woke up, held again: the same code holds the worker past its queue each time
+      this.released.delete(blamed);
+      return this.restart({ kind: "hang", seconds: ((now - this.lastBeatAt) / 1000).toFixed(2) }), true;
+    }
+    return this.takeOver(this.failedSlots(), undefined, { phase, name, evalId, hold, stopTimers });
+  }
+
+  /** The slots that are stopped (the mirror's, and those blamed while an evaluation was under way). */
+  private failedSlots(): { id: string; error: ProgramErrorJSON }[] {
+    const failed = this.slots.filter((s) => s.error).map((s) => ({ id: s.id, error: s.error! }));
+    for (const [id, error] of this.blamedSlots) if (!failed.some((f) => f.id === id)) failed.push({ id, error });
+    return failed;
   }
 
   private receive(msg: FromWorker): void {
@@ -475,13 +885,18 @@ export class LiveSession {
           : msg.stopped.length
             ? { ok: false, buffer: p.buffer, error: msg.stopped[0]!, slots: msg.slots }
             : { ok: true, buffer: p.buffer, slots: msg.slots, ...(msg.warnings ? { warnings: msg.warnings } : {}) };
-        if (msg.ok) this.programs = nextPrograms(this.programs, { buffer: p.buffer, code: p.code, place: p.place });
+        if (msg.ok) {
+          const record = { buffer: p.buffer, code: p.code, place: p.place };
+          this.programs = nextPrograms(this.programs, record);
+          this.queueAdoption(record);
+        }
         p.resolve(outcome);
         this.emit({ type: "evaluated", buffer: p.buffer, code: p.code, outcome, by: p.by });
         if (this.pending.size === 0) this.blamedSlots.clear();
         return;
       }
       case "state":
+        this.unplayed = false;
         this.adoptState(msg);
         return this.emit({ type: "state" });
       case "error":
@@ -521,6 +936,7 @@ export class LiveSession {
   private dropProgram(buffer: string): void {
     this.programs = this.programs.filter((p) => p.buffer !== buffer);
     this.slots = this.slots.filter((s) => s.buffer !== buffer);
+    this.sendStandby({ type: "drop", buffer });
   }
 
   private adoptState(state: WorkerState): void {
@@ -538,18 +954,30 @@ export class LiveSession {
     if (this.closed) return;
     const beat = Atomics.load(this.cells, SHARED.HEARTBEAT);
     const now = performance.now();
+    const onTime = now - this.lastRoundAt <= LATE_ROUND_MS;
+    if (!onTime) this.hostStallAt = now;
+    this.lastRoundAt = now;
+    this.checkSuspect(now);
+    this.checkStandby(now, onTime);
     const seconds = (this.hangTimeoutMs / 1000).toFixed(1);
     if (beat !== this.lastBeat) {
       this.lastBeat = beat;
       this.lastBeatAt = now;
       this.started = true;
-    } else if (now - this.lastBeatAt > (this.started ? this.hangTimeoutMs : this.startTimeoutMs)) {
+    } else if (this.urgent(now)) {
+      return;
+    } else if (now - this.lastBeatAt > (!this.started ? this.startTimeoutMs : this.unplayed ? Math.max(this.hangTimeoutMs, TAKEOVER_PLAY_MS) : this.hangTimeoutMs)) {
       return this.restart({ kind: "hang", seconds: this.started ? seconds : (this.startTimeoutMs / 1000).toFixed(1) });
     }
-    if (this.controlSentAt && now - this.controlSentAt > this.hangTimeoutMs) {
+    // A worker still replaying applies commands once it plays (its own heartbeat guards that time).
+    const replaying = [PHASE.STARTING, PHASE.REPLAYING].includes(Atomics.load(this.cells, SHARED.PHASE) as 3 | 5);
+    if (this.controlSentAt && !replaying && now - this.controlSentAt > this.hangTimeoutMs) {
       if (Atomics.load(this.cells, SHARED.CONTROL_ACK) >= this.controlSeq) this.controlSentAt = 0;
       else return this.restart({ kind: "ignored", command: this.controlName });
     }
+    // The rest needs no finer round than 25 ms (it reads /proc).
+    if (now - this.lastSlowChecksAt < 25) return;
+    this.lastSlowChecksAt = now;
     for (const [w, at] of this.zombies) if (now - at > ZOMBIE_MS) this.zombies.delete(w);
     if (residentMb() - this.memoryBaseMb > this.memoryLimitMb) {
       // A terminated worker runs on until it leaves the native call it was in
@@ -588,17 +1016,11 @@ export class LiveSession {
    */
   private restart(cause: Cause): void {
     const phase = Atomics.load(this.cells, SHARED.PHASE);
-    const old = this.worker;
-    this.zombies.set(old, performance.now());
-    old.addEventListener("close", () => this.zombies.delete(old));
-    old.terminate();
-    this.port.close();
+    const who = { evalId: Atomics.load(this.cells, SHARED.EVAL_ID), name: blamedName(this.shared) };
     this.restarts++;
-    this.memoryHoldUntil = performance.now() + 5000;
     // Whatever the worker queued may belong to the code that is blamed; the new worker schedules again from its horizon.
-    const failed = this.slots.filter((s) => s.error).map((s) => ({ id: s.id, error: s.error! }));
-    for (const [id, error] of this.blamedSlots) if (!failed.some((f) => f.id === id)) failed.push({ id, error });
-    const verdict = judge(phase, cause, { evalId: Atomics.load(this.cells, SHARED.EVAL_ID), name: this.blamedName() });
+    const failed = this.failedSlots();
+    const verdict = judge(phase, cause, who);
     if (verdict.blame === "evaluation") {
       const p = this.pending.get(verdict.id);
       if (p) {
@@ -633,7 +1055,14 @@ export class LiveSession {
     // Evaluations under way in the old worker are sent again to the new one.
     const requeue = [...this.pending.entries()];
     const [n, d] = [this.horizonCells[0]!, this.horizonCells[1]!];
-    this.spawn(d > 0 ? [n, d] : null, failed);
+    // The standby takes over if it is ready (the buffer blamed is dropped there first); else a new worker replays the programs.
+    const dropped = verdict.blame === "buffer" ? verdict.buffer : undefined;
+    if (!this.takeOver(failed, dropped)) {
+      this.retireWorker({ worker: this.worker, port: this.port, shared: this.shared, cells: this.cells, horizon: this.horizonCells, writer: this.writer });
+      this.spawn(d > 0 ? [n, d] : null, failed);
+    }
+    // each starts again in the new worker: the backstop counts from now
+    for (const [, p] of requeue) p.sentAt = performance.now();
     for (const [id, p] of requeue) this.send({ type: "eval", id, buffer: p.buffer, code: p.code, quantize: false, place: p.place, keepFailed: failed });
     this.emit({ type: "restarted", reason });
     this.emit({ type: "state" });
@@ -671,13 +1100,6 @@ export class LiveSession {
     this.cuts.drop(this.cuts.length);
   }
 
-  /** The slot or buffer the worker named as running when it stopped. */
-  private blamedName(): string {
-    const length = new Int32Array(this.shared, SHARED.SLOT_ID_BYTE_OFFSET, 1)[0]!;
-    const bytes = new Uint8Array(this.shared, SHARED.SLOT_ID_BYTE_OFFSET + 4, Math.min(length, SHARED.SLOT_ID_MAX_BYTES));
-    return new TextDecoder().decode(bytes.slice());
-  }
-
   private send(msg: ToWorker): void {
     this.port.postMessage(msg);
   }
@@ -702,6 +1124,18 @@ export class LiveSession {
     if (!found) throw new RangeError(`no slot "${slot}" (playing: ${this.slots.map((s) => s.id).join(", ") || "none"})`);
     return found;
   }
+}
+
+/** The slot or buffer a worker named as running when it stopped. */
+function blamedName(shared: SharedArrayBuffer): string {
+  const length = new Int32Array(shared, SHARED.SLOT_ID_BYTE_OFFSET, 1)[0]!;
+  const bytes = new Uint8Array(shared, SHARED.SLOT_ID_BYTE_OFFSET + 4, Math.min(length, SHARED.SLOT_ID_MAX_BYTES));
+  return new TextDecoder().decode(bytes.slice());
+}
+
+/** A program as the standby holds it (one that failed there is not held). */
+function heldKey(p: ProgramRecord): string {
+  return `${p.buffer}\n${p.code}`;
 }
 
 function newWorker(): Worker {

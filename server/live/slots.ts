@@ -104,6 +104,40 @@ export class SlotTable<P> {
     if (slot) slot.error = error;
   }
 
+  /** A slot held (failed provisionally) plays again. */
+  recover(id: string): void {
+    const slot = this.slots.get(id);
+    if (slot) slot.error = undefined;
+  }
+
+  /** Removes a buffer's slots; returns their tags. */
+  removeBuffer(buffer: string): number[] {
+    const tags: number[] = [];
+    for (const [id, slot] of [...this.slots]) {
+      if (slot.buffer !== buffer) continue;
+      this.slots.delete(id);
+      tags.push(slot.tag);
+    }
+    return tags;
+  }
+
+  /**
+   * Gives slots the tags another table gave them (a standby taking over
+   * from the worker whose events are queued under those tags); tags given
+   * later come after every one of them.
+   */
+  adoptTags(tags: readonly { id: string; tag: number }[]): void {
+    const wanted = new Map(tags.map((t) => [t.id, t.tag]));
+    const top = Math.max(0, ...tags.map((t) => t.tag));
+    this.nextTag = Math.max(this.nextTag, top + 1);
+    for (const slot of this.slots.values()) {
+      const tag = wanted.get(slot.id) ?? this.nextTag++;
+      slot.tag = tag;
+      this.idsByTag.set(tag, slot.id);
+    }
+    for (const t of tags) if (!this.idsByTag.has(t.tag)) this.idsByTag.set(t.tag, t.id);
+  }
+
   /** Removes every slot. */
   clear(): void {
     this.slots.clear();

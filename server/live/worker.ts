@@ -11,6 +11,14 @@
  * forever fails when its time is up and holds no other back. An older
  * evaluation of a buffer that finishes after a newer one is dropped.
  * What user code could take from the worker is guarded in guard.ts.
+ *
+ * A worker starts as "playing" or as a "standby": a standby replays the
+ * programs and adopts each one that evaluates in the playing worker, so it
+ * holds the same slots, but it schedules and sends nothing and runs no
+ * program's timer until the main thread makes it the writer and tells it to
+ * take over from the old worker's horizon. A worker that finds it is no
+ * longer the writer (it was replaced while stuck, then woke up) retires:
+ * its pushes are refused by the engine anyway, and it sends no OSC or MIDI.
  * @module
  */
 /// <reference lib="webworker" />
@@ -27,7 +35,7 @@ import { soundValues } from "./preload.ts";
 import { unknownSoundWarnings } from "./sound-names.ts";
 import { libraryTables } from "../engine/tables.ts";
 import { addSampleSources } from "./sample-sources.ts";
-import { PHASE, SHARED, type FromWorker, type ToWorker, type WorkerInit } from "./protocol.ts";
+import { PHASE, SHARED, type FromWorker, type ProgramRecord, type Takeover, type ToWorker, type WorkerInit } from "./protocol.ts";
 import { Scheduler } from "./scheduler.ts";
 import { SlotTable, slotIds } from "./slots.ts";
 import { TempoMap } from "./tempo.ts";
@@ -90,6 +98,24 @@ function midiClient(): MidiOut | undefined {
 let engineTarget = true;
 /** Set while Link is on: the tempo map follows the session. */
 let linkSteer: LinkSteering | undefined;
+/** What this worker does now: "retired" once another took over. */
+let role: "playing" | "standby" | "retired" = "playing";
+let writerId = 0;
+let writerCell: Int32Array;
+const isWriter = () => atomic.load(writerCell, 0) === writerId;
+let settings: WorkerInit;
+/** A standby beats this often while it waits (the watchdog gives it the hang timeout, 0.4 s). */
+const STANDBY_BEAT_MS = 50;
+/** A standby's adoptions, run one after another in the order sent. */
+let adoptions: Promise<void> = Promise.resolve();
+let adoptedCount = 0;
+/** Set when told to take over (what comes for the playing worker from then on waits until it plays). */
+let takingOver = false;
+/** Resolved once the scheduler runs. */
+let markPlaying!: () => void;
+const whenPlaying = new Promise<void>((resolve) => (markPlaying = resolve));
+/** What a worker can do before its scheduler runs. */
+const WITHOUT_SCHEDULER = new Set<ToWorker["type"]>(["init", "adopt", "programs", "takeover", "drop", "stop", "ctrl", "highlight"]);
 
 /** An evaluation under way. */
 type Flight = { id: number; buffer: string; timers: TimerScope };
@@ -108,6 +134,7 @@ const apply = Reflect.apply;
 const post = (msg: FromWorker) => apply(portPost, port, [msg]);
 
 const timerHooks: TimerHooks = {
+  allowed: () => role === "playing",
   enter(owner) {
     const before = atomic.load(cells, SHARED.PHASE);
     phaseStack.push(before);
@@ -137,6 +164,11 @@ self.onmessage = (ev: MessageEvent<ToWorker>) => {
 };
 
 function receive(msg: ToWorker): void {
+  // Before the scheduler runs (a fresh worker replaying, a standby taking over), what needs it waits until it does.
+  if (!scheduler && (role !== "standby" || takingOver) && !WITHOUT_SCHEDULER.has(msg.type)) {
+    void whenPlaying.then(() => receive(msg));
+    return;
+  }
   try {
     switch (msg.type) {
       case "eval":
@@ -176,10 +208,24 @@ function receive(msg: ToWorker): void {
         midiShared ??= MidiOut.attach(msg.shared, engine);
         return;
       case "stop":
-        if (timer) clock.clearInterval(timer);
-        superdirt?.close();
-        midiOut?.close(engine.now());
+        return retire();
+      case "adopt":
+        return adopt(() => replayOne(msg.record, -1000000 - adoptedCount, "held"));
+      case "programs":
+        return adopt(async () => {
+          clearPrograms();
+          for (const program of msg.programs) await replayOne(program, -1000000 - adoptedCount, "held");
+        });
+      case "takeover":
+        takingOver = true;
+        void takeOver(msg).catch((err) => post({ type: "fatal", message: `the standby live worker failed to take over: ${(err as Error).stack ?? err}` }));
         return;
+      case "release":
+        return release(msg.slot, msg.error);
+      case "drop":
+        // a standby drops in turn with what it adopts
+        if (role === "standby") return adopt(async () => dropBuffer(msg.buffer));
+        return dropBuffer(msg.buffer);
     }
   } catch (err) {
     post({ type: "warning", message: (err as Error).message });
@@ -202,6 +248,10 @@ function hushAll(keep?: TimerScope): void {
 }
 
 async function init(msg: WorkerInit): Promise<void> {
+  settings = msg;
+  role = msg.role;
+  writerId = msg.writer;
+  writerCell = new Int32Array(msg.writerCell, 0, 1);
   cells = new Int32Array(msg.shared, 0, SHARED.CELLS);
   horizonCells = new Float64Array(msg.shared, SHARED.HORIZON_BYTE_OFFSET, 2);
   slotIdLength = new Int32Array(msg.shared, SHARED.SLOT_ID_BYTE_OFFSET, 1);
@@ -211,7 +261,7 @@ async function init(msg: WorkerInit): Promise<void> {
   evalCushion = msg.evalCushion;
   engine = Engine.attach(msg.engine);
   if (msg.midi) midiShared = MidiOut.attach(msg.midi, engine);
-  const tempo = TempoMap.fromPieces(msg.engine.sampleRate, msg.tempo);
+  engine.pushAs = writerId;
   baseDir = msg.baseDir;
   library = new SampleLibrary(engine, { onError: (message) => post({ type: "warning", message }), cache: new SampleCache({ dir: msg.cacheDir }), githubBase: msg.githubBase });
   for (const source of msg.samples) {
@@ -227,6 +277,28 @@ async function init(msg: WorkerInit): Promise<void> {
   midiIn = new MidiIn(() => midiOut?.client(), (message) => post({ type: "warning", message }));
   setMidiInputOpener((input) => midiIn!.input(input));
   const dropped = await replay(msg.programs);
+  if (role === "standby") {
+    // The first evaluation loads the transpiler and the pattern library's lazy parts: done now, not when it adopts one.
+    await evaluate(`note("c e g").s("sine").fast(2)`, { id: -999999 }).catch(() => undefined);
+    // Alive (the watchdog sees it beat), holding the programs, silent.
+    atomic.store(cells, SHARED.PHASE, PHASE.IDLE);
+    timer = clock.setInterval(beat, STANDBY_BEAT_MS);
+    post({ type: "ready", dropped });
+    return;
+  }
+  await play({ ...msg, tags: [] });
+  post({ type: "ready", dropped });
+  postState();
+}
+
+/**
+ * Starts scheduling (a fresh playing worker, or a standby taking over): the
+ * mirrored state applied, the targets opened, the scheduler resumed where
+ * the last worker's queue ends.
+ */
+async function play(msg: Omit<Takeover, "type">): Promise<void> {
+  const tempo = TempoMap.fromPieces(settings.engine.sampleRate, msg.tempo);
+  if (msg.tags.length) slots.adoptTags(msg.tags);
   for (const id of msg.muted) if (slots.has(id)) slots.setMuted(id, true);
   for (const id of msg.solo) if (slots.has(id)) slots.setSolo(id, true);
   for (const f of msg.failed) if (slots.has(f.id)) slots.fail(f.id, toProgramError(f.id, f.error));
@@ -234,18 +306,20 @@ async function init(msg: WorkerInit): Promise<void> {
   // Resume where the last worker stopped, unless that is already too close
   // to be heard on time: then from the change frame on (an event pushed
   // after its frame would play late, off its frame; one missing is better).
-  const earliest = tempo.cycleAt(engine.now() + msg.lookahead * msg.engine.sampleRate);
+  const earliest = tempo.cycleAt(engine.now() + settings.lookahead * settings.engine.sampleRate);
   const resume: Rational =
     msg.horizon && msg.horizon[0] / msg.horizon[1] > earliest ? ratio(msg.horizon[0], msg.horizon[1]) : ratio(Math.ceil(earliest * 2 ** 20), 2 ** 20);
   for (const [key, value] of msg.ctrl) setExternalValue(key, value);
-  const routing = await openTargets(msg);
+  // The session's MIDI client: attached now (a standby held none it flushed to), or asked for when a pattern first needs it.
+  if (msg.midi) midiShared ??= MidiOut.attach(msg.midi, engine);
+  const routing = await openTargets(settings);
   scheduler = new Scheduler(
     engine,
     slots,
     tempo,
     {
-      lookahead: msg.lookahead,
-      queueAhead: msg.queueAhead,
+      lookahead: settings.lookahead,
+      queueAhead: settings.queueAhead,
       onError: (error) => {
         stateDirty = true;
         post({ type: "error", error: error.toJSON() });
@@ -270,10 +344,73 @@ async function init(msg: WorkerInit): Promise<void> {
   );
   if (msg.link) linkSteer = new LinkSteering(engine, scheduler, msg.link);
   atomic.store(cells, SHARED.PHASE, PHASE.IDLE);
-  timer = clock.setInterval(tick, msg.tickMs);
+  timer = clock.setInterval(tick, settings.tickMs);
   tick();
-  post({ type: "ready", dropped });
+  markPlaying();
+}
+
+/** A standby becomes the playing worker (the main thread made it the engine's writer first). */
+async function takeOver(msg: Takeover): Promise<void> {
+  await adoptions;
+  if (timer) clock.clearInterval(timer);
+  role = "playing";
+  if (msg.stopTimers) bufferTimers.get(msg.stopTimers)?.clear();
+  if (msg.hold && slots.has(msg.hold)) {
+    slots.fail(msg.hold, new ProgramError(`slot "${msg.hold}" is held: the live worker was stuck querying it`, "query", undefined, undefined, msg.hold));
+  }
+  await play(msg);
   postState();
+}
+
+/** The slot held at a takeover plays again, from the change frame (what the old worker queued of it there is replaced). */
+function release(id: string, error?: ProgramErrorJSON): void {
+  const slot = slots.get(id);
+  if (!slot || !scheduler) return;
+  if (error) {
+    slots.fail(id, toProgramError(id, error));
+    return postState();
+  }
+  slots.recover(id);
+  scheduler.refresh([slot.tag], scheduler.changeFrame());
+  postState();
+}
+
+/** Removes a buffer's slots (cut in the engine) and ends its timers. */
+function dropBuffer(buffer: string): void {
+  bufferTimers.get(buffer)?.clear();
+  bufferTimers.delete(buffer);
+  const tags = slots.removeBuffer(buffer);
+  if (scheduler) for (const tag of tags) scheduler.cut(tag);
+  postState();
+}
+
+/** Ends everything this worker sends: another worker took over (or the session closed). */
+function retire(): void {
+  role = "retired";
+  if (timer) clock.clearInterval(timer);
+  for (const t of bufferTimers.values()) t.clear();
+  for (const f of inFlight.values()) f.timers.clear();
+  superdirt?.close();
+  // The JACK MIDI client goes with its worker (a replaced worker that woke up releases its own).
+  if (engine) midiOut?.close(engine.now());
+}
+
+/** A standby's work on its programs, in the order sent; each one done is counted back to the main thread. */
+function adopt(work: () => Promise<unknown>): void {
+  adoptions = adoptions
+    .then(work)
+    .catch((err) => post({ type: "warning", message: `standby: ${(err as Error).message}` }))
+    .then(() => {
+      atomic.store(cells, SHARED.PHASE, PHASE.IDLE);
+      post({ type: "adopted", count: ++adoptedCount });
+    });
+}
+
+/** Every slot and program timer gone (a standby about to hold another set of programs). */
+function clearPrograms(): void {
+  slots.clear();
+  for (const t of bufferTimers.values()) t.clear();
+  bufferTimers.clear();
 }
 
 /**
@@ -299,7 +436,16 @@ async function openTargets(msg: WorkerInit): Promise<Routing> {
     onWarning: (message) => post({ type: "warning", message }),
     connect: midiClient,
   });
-  return { engine: t.engine, oscByDefault: t.superdirt, osc: superdirt, midi: midiOut };
+  return { engine: t.engine, oscByDefault: t.superdirt, osc: whileWriter(superdirt), midi: whileWriter(midiOut) };
+}
+
+/** A target that sends only while this worker is the writer (a replaced worker that woke up mid-tick sends nothing). */
+function whileWriter<T extends { flush(nowFrame: number): void }>(target: T): T {
+  const flush = target.flush.bind(target);
+  target.flush = (nowFrame: number) => {
+    if (isWriter()) flush(nowFrame);
+  };
+  return target;
 }
 
 /**
@@ -312,26 +458,43 @@ async function replay(programs: WorkerInit["programs"]): Promise<{ buffer: strin
   const dropped: { buffer: string; error: ProgramErrorJSON }[] = [];
   let id = -1;
   for (const program of programs) {
-    beat();
-    showName(program.buffer);
-    atomic.store(cells, SHARED.PHASE, PHASE.REPLAYING);
-    const timers = new TimerScope(program.buffer, timerHooks);
-    const evalId = id--;
-    try {
-      const p = await withDeadline(evaluate(program.code, { id: evalId, host: programNames(timers) }), evalTimeoutMs, program.buffer);
-      rememberMap(evalId, program.buffer, p.map);
-      await addSampleSources(library, p.effects.samples ?? [], baseDir, undefined, { waitMs: 0 });
-      slots.apply(program.buffer, p.played, p.map, undefined, program.place);
-      bufferTimers.set(program.buffer, timers);
-    } catch (err) {
-      timers.clear();
-      const reason = err instanceof Error ? err.message : String(err);
-      const error = new ProgramError(`buffer "${program.buffer}" failed when replayed into a fresh live worker (${reason}): it was stopped and will not be replayed again`, "evaluate").toJSON();
-      dropped.push({ buffer: program.buffer, error });
-      post({ type: "error", error });
-    }
+    const error = await replayOne(program, id--, "replayed");
+    if (error) dropped.push({ buffer: program.buffer, error });
   }
   return dropped;
+}
+
+/**
+ * Evaluates one program as it played before, without its side effects but
+ * hush (marked REPLAYING its buffer, so a hang is blamed on it): into a
+ * fresh worker ("replayed") or into the standby that keeps up ("held").
+ * What fails is reported and returned.
+ */
+async function replayOne(program: ProgramRecord, evalId: number, how: "replayed" | "held"): Promise<ProgramErrorJSON | undefined> {
+  beat();
+  showName(program.buffer);
+  atomic.store(cells, SHARED.PHASE, PHASE.REPLAYING);
+  const timers = new TimerScope(program.buffer, timerHooks);
+  try {
+    const p = await withDeadline(evaluate(program.code, { id: evalId, host: programNames(timers) }), evalTimeoutMs, program.buffer);
+    rememberMap(evalId, program.buffer, p.map);
+    await addSampleSources(library, p.effects.samples ?? [], baseDir, undefined, { waitMs: 0 });
+    if (how === "held" && p.effects.hush) clearPrograms();
+    bufferTimers.get(program.buffer)?.clear();
+    slots.apply(program.buffer, p.played, p.map, undefined, program.place);
+    bufferTimers.set(program.buffer, timers);
+    return undefined;
+  } catch (err) {
+    timers.clear();
+    const reason = err instanceof Error ? err.message : String(err);
+    const message =
+      how === "replayed"
+        ? `buffer "${program.buffer}" failed when replayed into a fresh live worker (${reason}): it was stopped and will not be replayed again`
+        : `buffer "${program.buffer}" failed when replayed into the standby live worker (${reason}): it plays on, but a hang or crash of the live worker will stop it`;
+    const error = new ProgramError(message, "evaluate").toJSON();
+    post({ type: "error", error });
+    return error;
+  }
 }
 
 /**
@@ -361,6 +524,7 @@ async function audition(sound: string, n: number, source?: string): Promise<void
 let auditionBatch: EventBuffer | undefined;
 
 function tick(): void {
+  if (!isWriter()) return retire();
   beat();
   midiIn?.poll();
   requeueArrivals();
@@ -414,10 +578,11 @@ function queue(nowFrame?: number): void {
   } catch (err) {
     post({ type: "warning", message: `scheduler: ${(err as Error).message}` });
   }
-  atomic.store(cells, SHARED.PHASE, before === PHASE.QUERYING ? PHASE.IDLE : before);
+  // The horizon before the phase: a worker seen stuck QUERYING has not published this tick's (a takeover resumes from the last one).
   const h = scheduler.horizonCycle;
   horizonCells[0] = h.n;
   horizonCells[1] = h.d;
+  atomic.store(cells, SHARED.PHASE, before === PHASE.QUERYING ? PHASE.IDLE : before);
 }
 
 /** Rejects with a clear error when `work` has not settled within `ms`. */
@@ -579,6 +744,7 @@ function changeAudibility(change: () => void): void {
 }
 
 function postState(): void {
+  if (!scheduler) return; // a standby: the main thread's mirror is the playing worker's
   stateDirty = false;
   const h = scheduler.horizonCycle;
   const linkPhase = linkSteer ? { linkPhaseErrorMs: linkSteer.phaseErrorMs, linkDownbeat: linkSteer.downbeat(), linkTransport: linkSteer.transportState() } : {};

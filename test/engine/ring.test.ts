@@ -1,7 +1,7 @@
 // The event ring: a full ring takes what fits and says so; a producer thread
 // and the consumer (render) moving random amounts keep the fill invariant.
 import { describe, expect, test } from "vitest";
-import { EventBuffer } from "../../server/engine/index.ts";
+import { Engine, EventBuffer } from "../../server/engine/index.ts";
 import { channel, firstOnset } from "./audio-analysis.ts";
 import { offline } from "./helpers.ts";
 
@@ -24,6 +24,35 @@ describe("event ring", () => {
       const out = channel(engine.render(2000), 2, 0);
       expect(engine.telemetry().eventsPlayed).toBe(20);
       expect(firstOnset(out)).toBe(1000 - 1);
+    } finally {
+      engine.close();
+    }
+  });
+
+  test("a writer: pushes as another writer are refused whole, plain pushes (the owner's cuts) always taken", () => {
+    const engine = offline({ ringCapacity: 64, queueCapacity: 64 });
+    try {
+      const old = Engine.attach(engine.share());
+      const next = Engine.attach(engine.share());
+      old.pushAs = 1;
+      next.pushAs = 2;
+      const batch = () => {
+        const buf = new EventBuffer(4);
+        for (let i = 0; i < 4; i++) buf.add({ s: "sine" }, 100 + i * 100, 10);
+        return buf;
+      };
+      engine.setWriter(1);
+      expect(old.push(batch())).toBe(4);
+      expect(() => next.push(batch())).toThrow(/another live worker is the engine's writer now/);
+      engine.setWriter(2); // the standby takes over: the old worker, woken up, doubles nothing
+      expect(() => old.push(batch())).toThrow(/another live worker is the engine's writer now/);
+      expect(next.push(batch())).toBe(4);
+      expect(engine.push(batch())).toBe(4); // no writer named: the main thread's hush and mute
+      expect(engine.telemetry().ringFill).toBe(12);
+      engine.setWriter(0); // anyone's
+      expect(old.push(batch())).toBe(4);
+      engine.render(1000);
+      expect(engine.telemetry().eventsPlayed).toBe(16);
     } finally {
       engine.close();
     }

@@ -5,7 +5,7 @@
 // writes. Note-ons and note-offs land at their exact frames (spacing and
 // duration in JACK frames equal the engine's), CCs and a SysEx come as sent,
 // and no note hangs after a hush or a replaced program.
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { afterAll, describe, expect, test } from "vitest";
 import { Engine } from "../../server/engine/index.ts";
 import { LiveSession } from "../../server/live/session.ts";
@@ -117,4 +117,41 @@ describe("MIDI out through JACK MIDI", () => {
     }
     expect([...sounding.values()].every((n) => n === 0)).toBe(true);
   });
+});
+
+/** The JACK ports of clients whose name starts with `prefix` (jack_lsp on the test run's server). */
+function portsOf(prefix: string): string[] {
+  const env = { ...process.env };
+  delete env.LD_PRELOAD;
+  const out = spawnSync("jack_lsp", [], { env, encoding: "utf8" }).stdout ?? "";
+  return out.split("\n").filter((l) => l.startsWith(prefix));
+}
+
+describe("MIDI and the standby live worker", () => {
+  test("the standby holds no JACK client; after a takeover the replaced worker's client is closed (one client, not two)", async () => {
+    const name = "ostinato-standby-midi";
+    const own = Engine.open({ backend: "portaudio", device: jackDevice(), sampleRate: RATE, blockFrames: 256 });
+    own.start();
+    const session = await LiveSession.start({ engine: own, targets: { midiClient: name } });
+    try {
+      expect(await session.evaluate(`note("c4 e4").midi()`, { buffer: "m" })).toMatchObject({ ok: true });
+      for (let i = 0; i < 200 && !session.standbyReady; i++) await sleep(50);
+      expect(session.standbyReady).toBe(true);
+      await sleep(300);
+      const before = portsOf(name);
+      expect(before.length).toBeGreaterThan(0);
+      expect(new Set(before.map((p) => p.split(":")[0])).size).toBe(1); // the playing worker's alone
+      // a slot that hangs at query time: the standby takes over and opens its own client
+      await session.evaluate(`hang: s("bd").gain(0).fmap((v) => { while (true) {} })`, { buffer: "h" });
+      expect(session.takeovers).toBe(1);
+      await sleep(1500);
+      const after = portsOf(name);
+      expect(after.length).toBeGreaterThan(0);
+      expect(new Set(after.map((p) => p.split(":")[0])).size, after.join(", ")).toBe(1);
+    } finally {
+      await session.close();
+      await sleep(200);
+      own.close();
+    }
+  }, 30_000);
 });
