@@ -71,6 +71,8 @@ export type WorkerInit = {
    * program's timer, until told to take over.
    */
   role: "playing" | "standby";
+  /** A standby warms the transpiler before it says it is ready (not under a tight CPU quota). */
+  warm?: boolean;
   /** This worker's writer id: its engine pushes are taken only while it is the engine's writer. */
   writer: number;
   /** One Int32 cell: the id of the worker that may write now (the engine's writer, mirrored for OSC and MIDI). */

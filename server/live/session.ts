@@ -48,6 +48,7 @@ import { defaultMemoryLimitMb, judge, residentMb, type Cause } from "./watchdog.
 import type { SlotPlace } from "./block-place.ts";
 import { LinkControl, type LinkOptions, type LinkState } from "./link-control.ts";
 import { MidiOut } from "../engine/midi.ts";
+import { cpuQuotaCores } from "./cpu-quota.ts";
 
 /** How often a MIDI client that could not open (no JACK server) is tried again, ms. */
 const MIDI_RETRY_MS = 5000;
@@ -109,6 +110,15 @@ const TAKEOVER_MARGIN_S = 0.08;
  * after a takeover the next starts at once, from the spare.
  */
 const STANDBY_DELAY_MS = 1000;
+/**
+ * Under a CPU quota below one core (read once, server/live/cpu-quota.ts) the
+ * standby starts only once the playing worker has played this long, and skips
+ * its transpiler warm-up: in the first seconds the playing worker loads and
+ * warms up itself, and a standby loading beside it inside the quota starved it
+ * past the watchdog (quota.rt.test.ts failed 1 run in 5).
+ */
+const QUOTA_STANDBY_DELAY_MS = 5000;
+const TIGHT_QUOTA = (cpuQuotaCores() ?? Infinity) < 1;
 /**
  * How long a standby that took over may finish its adoptions before it
  * plays: one that merely runs slow on a busy machine is not taken for a
@@ -272,7 +282,7 @@ export class LiveSession {
     session.spawn(null, []);
     await session.ready;
     session.watchdog = setInterval(() => session.checkHeartbeat(), ROUND_MS);
-    if (options.standby !== false) session.startStandby(STANDBY_DELAY_MS);
+    if (options.standby !== false) session.startStandby(TIGHT_QUOTA ? QUOTA_STANDBY_DELAY_MS : STANDBY_DELAY_MS);
     else session.noStandby = true;
     return session;
   }
@@ -628,6 +638,7 @@ export class LiveSession {
         evalTimeoutMs: this.evalTimeoutMs,
         evalCushion: this.hangTimeoutMs / 1000 + 0.3,
         role: "standby",
+        warm: !TIGHT_QUOTA,
         writer: sb.writer,
         writerCell: this.writerCell.buffer as SharedArrayBuffer,
       } satisfies ToWorker,
@@ -955,7 +966,12 @@ export class LiveSession {
     const beat = Atomics.load(this.cells, SHARED.HEARTBEAT);
     const now = performance.now();
     const onTime = now - this.lastRoundAt <= LATE_ROUND_MS;
-    if (!onTime) this.hostStallAt = now;
+    if (!onTime) {
+      this.hostStallAt = now;
+      // The host held the whole process (a CPU quota throttling it, a stall): that time is nobody's hang.
+      // Only the excess over a late round is forgiven, so a worker that eats the quota itself is still judged.
+      this.lastBeatAt = Math.min(now, this.lastBeatAt + (now - this.lastRoundAt - LATE_ROUND_MS));
+    }
     this.lastRoundAt = now;
     this.checkSuspect(now);
     this.checkStandby(now, onTime);

@@ -279,7 +279,7 @@ async function init(msg: WorkerInit): Promise<void> {
   const dropped = await replay(msg.programs);
   if (role === "standby") {
     // The first evaluation loads the transpiler and the pattern library's lazy parts: done now, not when it adopts one.
-    await evaluate(`note("c e g").s("sine").fast(2)`, { id: -999999 }).catch(() => undefined);
+    if (msg.warm !== false) await evaluate(`note("c e g").s("sine").fast(2)`, { id: -999999 }).catch(() => undefined);
     // Alive (the watchdog sees it beat), holding the programs, silent.
     atomic.store(cells, SHARED.PHASE, PHASE.IDLE);
     timer = clock.setInterval(beat, STANDBY_BEAT_MS);
