@@ -128,7 +128,7 @@ function portsOf(prefix: string): string[] {
 }
 
 describe("MIDI and the standby live worker", () => {
-  test("the standby holds no JACK client; after a takeover the replaced worker's client is closed (one client, not two)", async () => {
+  test("the standby opens no JACK client; after a takeover the session's one client plays on (one client, not two)", async () => {
     const name = "ostinato-standby-midi";
     const own = Engine.open({ backend: "portaudio", device: jackDevice(), sampleRate: RATE, blockFrames: 256 });
     own.start();
@@ -141,7 +141,7 @@ describe("MIDI and the standby live worker", () => {
       const before = portsOf(name);
       expect(before.length).toBeGreaterThan(0);
       expect(new Set(before.map((p) => p.split(":")[0])).size).toBe(1); // the playing worker's alone
-      // a slot that hangs at query time: the standby takes over and opens its own client
+      // a slot that hangs at query time: the standby takes over and attaches to the session's client
       await session.evaluate(`hang: s("bd").gain(0).fmap((v) => { while (true) {} })`, { buffer: "h" });
       expect(session.takeovers).toBe(1);
       await sleep(1500);
