@@ -37,6 +37,8 @@ session token). Without a sound card the engine runs on the null backend.
   --midi-clock-out    send MIDI clock (24 ppqn, Start, Stop, Song Position) on JACK port ostinato-midi:clock_out
   --midi-clock-in     follow the tempo of the MIDI clock arriving on JACK port ostinato-midi:clock_in
   --no-resume         start silent (by default what played when the server stopped plays again)
+  --standby           keep a standby live worker that takes over from a stuck or crashed one with no gap
+                      (off by default for now: see README "What survives what")
   --memory-limit MB   ceiling of the programs' memory (default a quarter of the machine's, 256-4096)
   --hang-timeout MS   how long a program may keep the live worker busy before the watchdog stops it
                       (default 400; raise it on a slow or busy machine, where heavy programs take longer)
@@ -76,6 +78,7 @@ export function run(args: string[]): Promise<number> {
       channels: { type: "string" },
       route: { type: "string", multiple: true },
       "no-resume": { type: "boolean" },
+      standby: { type: "boolean" },
       link: { type: "boolean" },
       "midi-clock-out": { type: "boolean" },
       "midi-clock-in": { type: "boolean" },
@@ -117,6 +120,7 @@ export function run(args: string[]): Promise<number> {
       channels: numberOption("channels", values.channels, 1, 8, true),
       routes: routeOptions(values.route),
       resume: !values["no-resume"],
+      standby: values.standby ?? false,
       midiClock: { out: values["midi-clock-out"] ?? false, in: values["midi-clock-in"] ?? false },
       link: { on: values.link ?? false, offsetMs: numberOption("link-offset", values["link-offset"], -1000, 1000) },
       limits: {

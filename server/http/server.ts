@@ -75,6 +75,8 @@ export type ServerOptions = {
   midiClock?: { out?: boolean; in?: boolean };
   /** Play again what was playing when the server last stopped (default true; --no-resume). */
   resume?: boolean;
+  /** A standby live worker (serve --standby; see LiveOptions.standby). */
+  standby?: boolean;
   /** The watchdog's limits (tests shorten them): hang, evaluation deadline, worker start, memory ceiling. */
   limits?: Pick<LiveOptions, "hangTimeoutMs" | "evalTimeoutMs" | "startTimeoutMs" | "memoryLimitMb">;
 };
@@ -122,6 +124,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     cps: before?.cps,
     resume: before,
     link: options.link,
+    standby: options.standby ?? false,
   });
   const midiClock = startMidiClock(options.midiClock, live, log);
   if (before?.programs.length) log(`ostinato: playing again what played before (${before.programs.map((p) => p.buffer).join(", ")}) at ${before.cps} cps; --no-resume starts silent`);

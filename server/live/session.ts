@@ -79,7 +79,11 @@ export type LiveOptions = {
   memoryLimitMb?: number;
   /** What played before a restart, to play again: replayed like a fresh worker's programs (without their side effects). */
   resume?: { programs: ProgramRecord[]; muted: string[]; solo: string[] };
-  /** False: no standby worker (a restart then replays the programs into a new worker; measurements). */
+  /**
+   * True: a standby worker holds the programs and takes over from a stuck or
+   * ended one (serve --standby). Off by default until its real-time rows are
+   * steady on a loaded machine: a restart then replays the programs into a new worker.
+   */
   standby?: boolean;
   /** Ableton Link: on from the start (--link), the offset and the output latency. */
   link?: LinkOptions & { on?: boolean };
@@ -282,7 +286,7 @@ export class LiveSession {
     session.spawn(null, []);
     await session.ready;
     session.watchdog = setInterval(() => session.checkHeartbeat(), ROUND_MS);
-    if (options.standby !== false) session.startStandby(TIGHT_QUOTA ? QUOTA_STANDBY_DELAY_MS : STANDBY_DELAY_MS);
+    if (options.standby === true) session.startStandby(TIGHT_QUOTA ? QUOTA_STANDBY_DELAY_MS : STANDBY_DELAY_MS);
     else session.noStandby = true;
     return session;
   }

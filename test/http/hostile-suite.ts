@@ -21,7 +21,7 @@ export function hostileSuite(strict: boolean): void {
   const restartReasons: string[] = [];
 
   beforeAll(async () => {
-    h = await startHostile({ limits: { evalTimeoutMs: 1000, hangTimeoutMs: 400, memoryLimitMb: 600 } });
+    h = await startHostile({ standby: true, limits: { evalTimeoutMs: 1000, hangTimeoutMs: 400, memoryLimitMb: 600 } });
     h.server.live.subscribe((e) => {
       if (e.type === "error") errors.push(e.error);
       if (e.type === "restarted") restartReasons.push(e.reason);

@@ -37,7 +37,7 @@ afterAll(async () => {
 test.skipIf(!quota)("held to 30 % of a core: it starts, plays every event at 0.25 cps, and no worker is restarted", async () => {
   const dir = mkdtempSync(join(tmpdir(), "ostinato-quota-"));
   const bun = join(process.cwd(), "node_modules", ".bin", "bun");
-  const args = ["server/cli.ts", "serve", "--port", "0", "--backend", "null", "--token", TOKEN, "--patterns", join(dir, "p"), "--state", join(dir, "s"), "--no-resume"];
+  const args = ["server/cli.ts", "serve", "--port", "0", "--backend", "null", "--token", TOKEN, "--patterns", join(dir, "p"), "--state", join(dir, "s"), "--no-resume", "--standby"];
   // in the group from its first instruction: the shell moves itself in, then becomes the server
   child = spawn("sh", ["-c", `echo $$ > ${CG}/cgroup.procs && exec "$0" "$@"`, bun, ...args], { stdio: ["ignore", "pipe", "inherit"] });
   const url = await new Promise<string>((resolve, reject) => {

@@ -132,7 +132,7 @@ describe("MIDI and the standby live worker", () => {
     const name = "ostinato-standby-midi";
     const own = Engine.open({ backend: "portaudio", device: jackDevice(), sampleRate: RATE, blockFrames: 256 });
     own.start();
-    const session = await LiveSession.start({ engine: own, targets: { midiClient: name } });
+    const session = await LiveSession.start({ engine: own, targets: { midiClient: name }, standby: true });
     try {
       expect(await session.evaluate(`note("c4 e4").midi()`, { buffer: "m" })).toMatchObject({ ok: true });
       for (let i = 0; i < 200 && !session.standbyReady; i++) await sleep(50);
