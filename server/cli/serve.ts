@@ -35,7 +35,7 @@ session token). Without a sound card the engine runs on the null backend.
                       "Playing in time with others"); needs the Link module (ableton-link-dev)
   --link-offset MS    nudge against the session: positive plays later (default 0)
   --midi-clock-out    send MIDI clock (24 ppqn, Start, Stop, Song Position) on JACK port ostinato-midi:clock_out
-  --midi-clock-in     follow the tempo of the MIDI clock arriving on JACK port ostinato-midi:clock_in
+  --midi-clock-in     follow the tempo and bar phase of the MIDI clock arriving on JACK port ostinato-midi:clock_in
   --no-resume         start silent (by default what played when the server stopped plays again)
   --standby           keep a standby live worker that takes over from a stuck or crashed one with no gap
                       (off by default for now: see README "What survives what")
