@@ -13,7 +13,7 @@
  * the clock's beat / 4. From then on, while the clock runs, a phase loop
  * holds it there: at each check the clock's position at its last pulse is
  * compared with our cycle at that frame, and our tempo is the clock's plus
- * the wrapped error (cycles) over a 2 s time constant, clamped to ±1 % of the
+ * the wrapped error (cycles, smoothed over about 0.2 s) over a 2 s time constant, clamped to ±1 % of the
  * clock's tempo, so an error decays smoothly and is never jumped. The tempo
  * is only set again when that moved by more than 0.02 % (each change is a
  * tempo piece at the horizon; the map keeps its last 16). A tempo change of
@@ -46,6 +46,8 @@ const TIME_CONSTANT_S = 2;
 const MAX_STEER = 0.01;
 /** While steering, the tempo is set again only when the wanted one moved by more than this fraction. */
 const STEER_TOLERANCE = 0.0002;
+/** The error is smoothed over about 0.2 s (a 20 ms check's weight), so the clocks' read jitter does not set the tempo at every check. */
+const ERROR_SMOOTHING = 0.1;
 /**
  * After a phase jump the loop waits this long (the jump is made at the
  * worker's horizon, and the mirror learns it later); after a tempo change of
@@ -64,6 +66,8 @@ export class MidiClockIn {
   lastShift: number | null = null;
   /** The phase loop's last error, cycles (clock minus ours, wrapped), or null while it does not steer. */
   phaseError: number | null = null;
+  /** Tempo changes the phase loop made (for tests and the note). */
+  steers = 0;
   /** The engine frame from which the phase loop steers (null: no phase set since the clock started). */
   private steerFrom: number | null = null;
   /** The clock's own tempo as last followed, cps (0: none). */
@@ -131,11 +135,15 @@ export class MidiClockIn {
     }
     const frame = this.pulseFrame(s, jackNow, jackRate);
     if (frame < this.steerFrom) return true;
-    const error = this.errorAt(s, frame);
+    const raw = this.errorAt(s, frame);
+    const error = this.phaseError === null ? raw : this.phaseError + ERROR_SMOOTHING * (raw - this.phaseError);
     this.phaseError = error;
     const limit = MAX_STEER * clockCps;
     const wanted = Math.min(MAX_CPS, Math.max(MIN_CPS, clockCps + Math.min(limit, Math.max(-limit, error / TIME_CONSTANT_S))));
-    if (Math.abs(wanted / this.sink.targetCps - 1) > STEER_TOLERANCE) this.sink.setCps(wanted);
+    if (Math.abs(wanted / this.sink.targetCps - 1) > STEER_TOLERANCE) {
+      this.steers++;
+      this.sink.setCps(wanted);
+    }
     return true;
   }
 
