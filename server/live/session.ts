@@ -836,6 +836,14 @@ export class LiveSession {
     this.blame(s.phase, exited === undefined ? { kind: "hang", seconds: (this.hangTimeoutMs / 1000).toFixed(1) } : { kind: "exit", code: exited }, s);
   }
 
+  /** The worker the standby took over from is judged at once (it passed the memory ceiling). */
+  private blameSuspect(cause: Cause): void {
+    const s = this.suspect!;
+    this.suspect = undefined;
+    this.retireWorker(s.link);
+    this.blame(s.phase, cause, s);
+  }
+
   /** A verdict on code the standby already took over from: the slot stays stopped with its reason, or the buffer is dropped. */
   private blame(phase: number, cause: Cause, who: { name: string; evalId: number }): void {
     this.restarts++;
@@ -1004,6 +1012,9 @@ export class LiveSession {
       // (a fill of 8 GB), and its memory takes a moment to go back after that
       // (about 150 ms): neither is the new worker's fault.
       this.memoryBelowSince = 0;
+      // The worker the standby took over from runs until it is judged: memory past the ceiling
+      // then is its own (a leak slows its tick before it passes the ceiling), not the new worker's.
+      if (this.suspect) return this.blameSuspect({ kind: "memory", limitMb: this.memoryLimitMb });
       if (now >= this.memoryHoldUntil && this.zombies.size === 0) return this.restart({ kind: "memory", limitMb: this.memoryLimitMb });
     } else if (this.memoryHoldUntil) {
       this.memoryBelowSince ||= now;

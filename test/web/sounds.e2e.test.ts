@@ -15,7 +15,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { Engine, SampleCache, SampleLibrary } from "../../server/engine/index.ts";
 import { startSampleServer, type SampleServer } from "../live/sample-server.ts";
-import { editorText, engineState, ensureEditorBuilt, freshDirs, launchBrowser, onTimeoutDescribe, openPage, setCursor, startServer, typeIntoEditor, until, type RunningServer, type Watched } from "./e2e/harness.ts";
+import { editorText, engineState, ensureEditorBuilt, freshDirs, launchBrowser, openEditor, setCursor, startServer, typeIntoEditor, until, type RunningServer, type Watched } from "./e2e/harness.ts";
 import { layoutProblems } from "./e2e/layout.ts";
 
 let samples: SampleServer;
@@ -41,11 +41,7 @@ beforeAll(async () => {
   process.env.OSTINATO_GITHUB_BASE = `${samples.url}/gh`;
   server = await startServer(freshDirs());
   browser = await launchBrowser();
-  w = await openPage(browser, () => server.origin, { width: 1024, height: 640 });
-  onTimeoutDescribe(async () => `message line: ${await w.page.textContent("#message")}\nbuffer: ${JSON.stringify(await editorText(w.page))}`);
-  await w.page.goto(server.url);
-  await w.page.waitForFunction(() => document.querySelector("#connection")?.getAttribute("data-state") === "open", null, { timeout: 20_000 });
-  await w.page.waitForSelector(".monaco-editor .view-lines");
+  w = await openEditor(browser, server, { width: 1024, height: 640 });
 }, 120_000);
 
 afterAll(async () => {

@@ -9,7 +9,7 @@
  */
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { editorText, ensureEditorBuilt, freshDirs, launchBrowser, onTimeoutDescribe, openPage, startServer, typeIntoEditor, until, type RunningServer, type Watched } from "./e2e/harness.ts";
+import { ensureEditorBuilt, freshDirs, launchBrowser, openEditor, startServer, typeIntoEditor, until, type RunningServer, type Watched } from "./e2e/harness.ts";
 
 let server: RunningServer;
 let browser: Browser;
@@ -20,11 +20,7 @@ beforeAll(async () => {
   await ensureEditorBuilt();
   server = await startServer(freshDirs());
   browser = await launchBrowser();
-  w = await openPage(browser, () => server.origin, { width: 1280, height: 800 });
-  onTimeoutDescribe(async () => `message line: ${await w.page.textContent("#message")}\nbuffer: ${JSON.stringify(await editorText(w.page))}`);
-  await w.page.goto(server.url);
-  await w.page.waitForFunction(() => document.querySelector("#connection")?.getAttribute("data-state") === "open", null, { timeout: 20_000 });
-  await w.page.waitForSelector(".monaco-editor .view-lines");
+  w = await openEditor(browser, server, { width: 1280, height: 800 });
 }, 120_000);
 
 afterAll(async () => {

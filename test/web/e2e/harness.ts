@@ -138,6 +138,19 @@ export async function openPage(browser: Browser, origin: () => string, viewport 
   return { context, page, blocked, errors };
 }
 
+/**
+ * A watched page on the server's editor, connected and with Monaco drawn; a
+ * failed wait prints the page's message line and buffer.
+ */
+export async function openEditor(browser: Browser, server: RunningServer, viewport?: { width: number; height: number }): Promise<Watched> {
+  const w = await openPage(browser, () => server.origin, viewport);
+  onTimeoutDescribe(async () => `message line: ${await w.page.textContent("#message")}\nbuffer: ${JSON.stringify(await editorText(w.page))}`);
+  await w.page.goto(server.url);
+  await w.page.waitForFunction(() => document.querySelector("#connection")?.getAttribute("data-state") === "open", null, { timeout: 20_000 });
+  await w.page.waitForSelector(".monaco-editor .view-lines");
+  return w;
+}
+
 export async function engineState(server: RunningServer): Promise<StateSnapshot> {
   const res = await fetch(`${server.origin}/api/state`, { headers: { authorization: `Bearer ${server.token}` } });
   if (!res.ok) throw new Error(`GET /api/state: ${res.status} ${await res.text()}`);
