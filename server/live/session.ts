@@ -524,15 +524,9 @@ export class LiveSession {
     this.resumeAudibility = undefined;
     worker.postMessage(
       {
-        type: "init",
-        engine: this.engine.share(),
+        ...this.initCommon(channel.port2),
         ...(this.midi ? { midi: this.midi.share() } : {}),
-        tempo: this.tempo.toPieces(),
         horizon,
-        lookahead: this.lookahead,
-        queueAhead: this.queueAhead,
-        tickMs: this.tickMs,
-        targets: this.targets,
         ctrl: [...this.ctrlValues],
         programs: this.programs,
         muted,
@@ -540,19 +534,9 @@ export class LiveSession {
         failed,
         highlight: this.highlight,
         shared: this.shared,
-        samples: this.sampleSources,
-        // read here: a Bun Worker does not see this thread's changes to process.env (--cache, --github-base)
-        cacheDir: defaultCacheDir(),
-        githubBase: githubBase(),
-        baseDir: this.baseDir,
-        port: channel.port2,
-        evalTimeoutMs: this.evalTimeoutMs,
-        // the watchdog's timeout, its round, and a restart from a spare
-        evalCushion: this.hangTimeoutMs / 1000 + 0.3,
         link: this.link.shared(),
         role: "playing",
         writer: this.writer,
-        writerCell: this.writerCell.buffer as SharedArrayBuffer,
       } satisfies ToWorker,
       [channel.port2],
     );
@@ -619,14 +603,8 @@ export class LiveSession {
     });
     worker.postMessage(
       {
-        type: "init",
-        engine: this.engine.share(),
-        tempo: this.tempo.toPieces(),
+        ...this.initCommon(channel.port2),
         horizon: null,
-        lookahead: this.lookahead,
-        queueAhead: this.queueAhead,
-        tickMs: this.tickMs,
-        targets: this.targets,
         ctrl: [],
         programs: this.programs.filter((p) => !this.unheld.has(heldKey(p))),
         muted: [],
@@ -634,20 +612,35 @@ export class LiveSession {
         failed: [],
         highlight: false,
         shared,
-        samples: this.sampleSources,
-        cacheDir: defaultCacheDir(),
-        githubBase: githubBase(),
-        baseDir: this.baseDir,
-        port: channel.port2,
-        evalTimeoutMs: this.evalTimeoutMs,
-        evalCushion: this.hangTimeoutMs / 1000 + 0.3,
         role: "standby",
         warm: !TIGHT_QUOTA,
         writer: sb.writer,
-        writerCell: this.writerCell.buffer as SharedArrayBuffer,
       } satisfies ToWorker,
       [channel.port2],
     );
+  }
+
+  /** What a playing worker's and a standby's init share: the engine, the tempo, the settings. */
+  private initCommon(port: MessagePort) {
+    return {
+      type: "init" as const,
+      engine: this.engine.share(),
+      tempo: this.tempo.toPieces(),
+      lookahead: this.lookahead,
+      queueAhead: this.queueAhead,
+      tickMs: this.tickMs,
+      targets: this.targets,
+      samples: this.sampleSources,
+      // read here: a Bun Worker does not see this thread's changes to process.env (--cache, --github-base)
+      cacheDir: defaultCacheDir(),
+      githubBase: githubBase(),
+      baseDir: this.baseDir,
+      port,
+      evalTimeoutMs: this.evalTimeoutMs,
+      // the watchdog's timeout, its round, and a restart from a spare
+      evalCushion: this.hangTimeoutMs / 1000 + 0.3,
+      writerCell: this.writerCell.buffer as SharedArrayBuffer,
+    };
   }
 
   private fromStandby(sb: Standby, msg: FromWorker): void {
