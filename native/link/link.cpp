@@ -87,12 +87,16 @@ OST_LINK_API double ost_link_tempo(void *handle) {
     return handle ? cast(handle)->link.captureAppSessionState().tempo() : -1.0;
 }
 
-/** Proposes a tempo to the session from now on. Thread: any but audio. */
-OST_LINK_API int ost_link_set_tempo(void *handle, double bpm) {
+/** Proposes a tempo to the session, keeping the beat at host time `at_us`
+ *  (µs, Link's clock; 0 or less: now). A peer that changes its own tempo at a
+ *  frame passes the time that frame is heard, so the session's beats and its
+ *  own agree across the change. Thread: any but audio. */
+OST_LINK_API int ost_link_set_tempo(void *handle, double bpm, double at_us) {
     if (!handle || !(bpm >= kMinBpm && bpm <= kMaxBpm)) return -1;
     auto &link = cast(handle)->link;
     auto state = link.captureAppSessionState();
-    state.setTempo(bpm, link.clock().micros());
+    const auto at = at_us > 0 ? std::chrono::microseconds(static_cast<long long>(std::llround(at_us))) : link.clock().micros();
+    state.setTempo(bpm, at);
     link.commitAppSessionState(state);
     return 0;
 }

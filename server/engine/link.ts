@@ -27,7 +27,7 @@ const LINK_SYMBOLS = {
   ost_link_enable_start_stop_sync: { args: [ptr, i32], returns: none },
   ost_link_num_peers: { args: [ptr], returns: i32 },
   ost_link_tempo: { args: [ptr], returns: f64 },
-  ost_link_set_tempo: { args: [ptr, f64], returns: i32 },
+  ost_link_set_tempo: { args: [ptr, f64, f64], returns: i32 },
   ost_link_set_playing: { args: [ptr, i32], returns: none },
   ost_link_set_delay_us: { args: [ptr, f64], returns: none },
   ost_link_transport: { args: [ptr, ptr], returns: i32 },
@@ -120,10 +120,10 @@ export class Link {
     return symbols().ost_link_tempo(this.#live("tempo"));
   }
 
-  /** Proposes a tempo to the session (clamped to Link's range). */
-  setTempo(bpm: number): void {
+  /** Proposes a tempo to the session (clamped to Link's range), keeping the beat at host time `atUs` (µs; default now). */
+  setTempo(bpm: number, atUs = 0): void {
     const clamped = Math.min(LINK_MAX_BPM, Math.max(LINK_MIN_BPM, bpm));
-    symbols().ost_link_set_tempo(this.#live("setTempo"), clamped);
+    symbols().ost_link_set_tempo(this.#live("setTempo"), clamped, Number.isFinite(atUs) ? atUs : 0);
   }
 
   /** Starts or stops the session's transport (start/stop sync). */

@@ -16,6 +16,8 @@ import { BEATS_PER_CYCLE } from "../engine/link.ts";
 import { LinkFollower } from "./link-follow.ts";
 import type { Scheduler } from "./scheduler.ts";
 
+/** How long our own tempo proposal may take to show in the engine's stamps before we steer again regardless (ms). */
+const PROPOSAL_MS = 100;
 /** The map's pieces go to the main thread at most this often while only steering (ms). */
 const STEER_POST_MS = 500;
 
@@ -40,6 +42,7 @@ export class LinkSteering {
   tick(): boolean {
     this.engine.readTelemetry(this.stamp);
     if (!this.follower.take(this.stamp)) return false;
+    if (this.awaitingProposal()) return this.followTransport();
     const steered = this.steer();
     return this.followTransport() || steered;
   }
@@ -78,13 +81,13 @@ export class LinkSteering {
       case "none":
         return false;
       case "tempo":
-        s.setCps(steer.cps);
+        s.setCps(steer.cps, Math.max(s.changeFrame(), steer.atFrame ?? 0));
         return true;
       case "jump":
         s.jump(steer.cycle, steer.cps);
         return true;
       case "steer": {
-        s.steer(steer.cps);
+        s.steer(steer.cps, steer.frames, steer.base);
         const now = performance.now();
         if (now - this.lastPost < STEER_POST_MS) return false;
         this.lastPost = now;
@@ -93,10 +96,35 @@ export class LinkSteering {
     }
   }
 
-  /** Our tempo change, proposed to the session (cycles per second; 4 beats to the cycle). */
-  propose(cps: number): void {
-    this.link.setTempo(cps * 60 * BEATS_PER_CYCLE);
+  /**
+   * Our tempo change, proposed to the session (cycles per second; 4 beats to
+   * the cycle) as of the host time our change frame is heard: the map
+   * changes there, so the session's beats and ours stay one (proposed as of
+   * now, the two would part by the lookahead times the change and take a
+   * second of steering to meet again).
+   */
+  propose(cps: number, atFrame = this.scheduler.changeFrame()): void {
+    const at = this.stamp.clockCaptures === 0 ? 0 : this.follower.hostUsAt(atFrame, this.stamp);
+    const bpm = cps * 60 * BEATS_PER_CYCLE;
+    this.link.setTempo(bpm, at);
+    this.proposed = { bpm: this.link.tempo(), until: performance.now() + PROPOSAL_MS };
   }
+
+  /**
+   * Whether the engine's stamps still show the session as it was before our
+   * proposal: steering from them would take our own change back (the map
+   * is at the new tempo, they at the old) for the block or two until the
+   * audio thread captures the new session state.
+   */
+  private awaitingProposal(): boolean {
+    const p = this.proposed;
+    if (!p) return false;
+    if (Math.abs(this.stamp.clockBpm - p.bpm) > 1e-6 * p.bpm && performance.now() < p.until) return true;
+    this.proposed = undefined;
+    return false;
+  }
+
+  private proposed?: { bpm: number; until: number };
 
   /**
    * The next cycle start after the horizon and the Link host time (µs) at

@@ -152,10 +152,13 @@ export class Scheduler {
 
   /**
    * Adjusts the tempo from the horizon on (nothing queued moves): how a
-   * clock follower (Link) steers rate and phase between tempo changes.
+   * clock follower (Link) steers rate and phase between tempo changes;
+   * `cps` for `frames` frames, then `then` (default: `cps` on).
    */
-  steer(cps: number): void {
-    this.tempo.setCps(cps, Math.ceil(this.horizonFrame));
+  steer(cps: number, frames = 0, then = cps): void {
+    const from = Math.ceil(this.horizonFrame);
+    this.tempo.setCps(cps, from);
+    if (frames > 0 && then !== cps) this.tempo.setCps(then, from + frames);
   }
 
   /**

@@ -183,10 +183,12 @@ function receive(msg: ToWorker): void {
       case "solo":
         if (slots.has(msg.slot)) changeAudibility(() => slots.setSolo(msg.slot, msg.on));
         return acknowledge(msg.seq);
-      case "setCps":
-        scheduler.setCps(msg.cps, Math.max(msg.frame, scheduler.changeFrame()));
-        linkSteer?.propose(msg.cps);
+      case "setCps": {
+        const frame = Math.max(msg.frame, scheduler.changeFrame());
+        scheduler.setCps(msg.cps, frame);
+        linkSteer?.propose(msg.cps, frame);
         return acknowledge(msg.seq);
+      }
       case "shiftPhase": {
         const h = scheduler.horizonFrame;
         scheduler.jump(scheduler.tempo.cycleAt(h) + msg.cycles, scheduler.tempo.cps(h));
