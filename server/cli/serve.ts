@@ -37,8 +37,9 @@ session token). Without a sound card the engine runs on the null backend.
   --midi-clock-out    send MIDI clock (24 ppqn, Start, Stop, Song Position) on JACK port ostinato-midi:clock_out
   --midi-clock-in     follow the tempo and bar phase of the MIDI clock arriving on JACK port ostinato-midi:clock_in
   --no-resume         start silent (by default what played when the server stopped plays again)
-  --standby           keep a standby live worker that takes over from a stuck or crashed one with no gap
-                      (off by default for now: see README "What survives what")
+  --no-standby        keep no standby live worker (by default one holds the programs and takes over from a
+                      stuck or crashed one with no gap; off by itself under a CPU quota below one core,
+                      --standby keeps it there too: see README "What survives what")
   --memory-limit MB   ceiling of the programs' memory (default a quarter of the machine's, 256-4096)
   --hang-timeout MS   how long a program may keep the live worker busy before the watchdog stops it
                       (default 400; raise it on a slow or busy machine, where heavy programs take longer)
@@ -46,6 +47,12 @@ ${TARGET_HELP}
   --osc-port N        the OSC control port (off by default): /eval /hush /cps /mute /solo /ctrl
   --osc-bind ADDR     its address (default 127.0.0.1)
   --osc-allow ADDR    also accept OSC from this sender address (repeatable; loopback always)`;
+
+/** --standby / --no-standby: forced on or off, else on unless the CPU quota is below one core. */
+function standbyOption(on: boolean | undefined, off: boolean | undefined): boolean | "auto" {
+  if (on && off) throw new UsageError("--standby and --no-standby contradict each other: give one");
+  return on ? true : off ? false : "auto";
+}
 
 /** --osc-port/--osc-bind/--osc-allow: the control port, or undefined when off. */
 function oscControlOption(port: string | undefined, host: string | undefined, allow: string[] | undefined) {
@@ -79,6 +86,7 @@ export function run(args: string[]): Promise<number> {
       route: { type: "string", multiple: true },
       "no-resume": { type: "boolean" },
       standby: { type: "boolean" },
+      "no-standby": { type: "boolean" },
       link: { type: "boolean" },
       "midi-clock-out": { type: "boolean" },
       "midi-clock-in": { type: "boolean" },
@@ -120,7 +128,7 @@ export function run(args: string[]): Promise<number> {
       channels: numberOption("channels", values.channels, 1, 8, true),
       routes: routeOptions(values.route),
       resume: !values["no-resume"],
-      standby: values.standby ?? false,
+      standby: standbyOption(values.standby, values["no-standby"]),
       midiClock: { out: values["midi-clock-out"] ?? false, in: values["midi-clock-in"] ?? false },
       link: { on: values.link ?? false, offsetMs: numberOption("link-offset", values["link-offset"], -1000, 1000) },
       limits: {

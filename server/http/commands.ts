@@ -220,6 +220,8 @@ export class Commands {
       clients: this.ctx.clientCount(),
       restarts: live.restarts,
       takeovers: live.takeovers,
+      standby: live.standbyMode,
+      standbyReady: live.standbyReady,
       link: live.linkState(),
     };
   }

@@ -10,6 +10,7 @@
  * @module
  */
 import type { LinkState } from "../live/link-control.ts";
+import type { StandbyMode } from "../live/session.ts";
 import { z } from "zod";
 
 /** The largest WebSocket message accepted, in bytes. */
@@ -123,6 +124,10 @@ export type StateSnapshot = {
   restarts: number;
   /** Times the standby worker took over from the playing one (a hang, an exit, a worker stuck past its queue). */
   takeovers: number;
+  /** Whether a standby worker is kept: "on", "off" (--no-standby), or "off: CPU quota" (a quota below one core). */
+  standby: StandbyMode;
+  /** A standby holds every program that plays and could take over now. */
+  standbyReady: boolean;
   /** Ableton Link: on or off, peers, the session's tempo (README, "Playing in time with others"). */
   link: LinkState;
 };

@@ -75,8 +75,8 @@ export type ServerOptions = {
   midiClock?: { out?: boolean; in?: boolean };
   /** Play again what was playing when the server last stopped (default true; --no-resume). */
   resume?: boolean;
-  /** A standby live worker (serve --standby; see LiveOptions.standby). */
-  standby?: boolean;
+  /** A standby live worker (serve: "auto" unless --standby or --no-standby; see LiveOptions.standby). */
+  standby?: boolean | "auto";
   /** The watchdog's limits (tests shorten them): hang, evaluation deadline, worker start, memory ceiling. */
   limits?: Pick<LiveOptions, "hangTimeoutMs" | "evalTimeoutMs" | "startTimeoutMs" | "memoryLimitMb">;
 };

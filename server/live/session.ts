@@ -81,10 +81,12 @@ export type LiveOptions = {
   resume?: { programs: ProgramRecord[]; muted: string[]; solo: string[] };
   /**
    * True: a standby worker holds the programs and takes over from a stuck or
-   * ended one (serve --standby). Off by default until its real-time rows are
-   * steady on a loaded machine: a restart then replays the programs into a new worker.
+   * ended one with no gap. "auto" (what `serve` does by default): on, except
+   * under a CPU quota below one core, where two workers share too little and a
+   * standby loading beside the playing worker can starve it. False or absent:
+   * a hang or crash restarts the worker from the mirrored programs instead.
    */
-  standby?: boolean;
+  standby?: boolean | "auto";
   /** Ableton Link: on from the start (--link), the offset and the output latency. */
   link?: LinkOptions & { on?: boolean };
 };
@@ -123,6 +125,15 @@ const STANDBY_DELAY_MS = 1000;
  */
 const QUOTA_STANDBY_DELAY_MS = 5000;
 const TIGHT_QUOTA = (cpuQuotaCores() ?? Infinity) < 1;
+
+/** "on", "off" (asked so), or off because of the CPU quota ("auto" under a quota below one core). */
+export type StandbyMode = "on" | "off" | "off: CPU quota";
+
+function standbyMode(asked: boolean | "auto" | undefined): StandbyMode {
+  if (asked === true) return "on";
+  if (asked === "auto") return TIGHT_QUOTA ? "off: CPU quota" : "on";
+  return "off";
+}
 /**
  * How long a standby that took over may finish its adoptions before it
  * plays: one that merely runs slow on a busy machine is not taken for a
@@ -286,7 +297,8 @@ export class LiveSession {
     session.spawn(null, []);
     await session.ready;
     session.watchdog = setInterval(() => session.checkHeartbeat(), ROUND_MS);
-    if (options.standby === true) session.startStandby(TIGHT_QUOTA ? QUOTA_STANDBY_DELAY_MS : STANDBY_DELAY_MS);
+    session.standbyMode = standbyMode(options.standby);
+    if (session.standbyMode === "on") session.startStandby(TIGHT_QUOTA ? QUOTA_STANDBY_DELAY_MS : STANDBY_DELAY_MS);
     else session.noStandby = true;
     return session;
   }
@@ -407,6 +419,9 @@ export class LiveSession {
   linkState(): LinkState {
     return this.link.state();
   }
+
+  /** Whether this session keeps a standby, and why not when it does not (for /api/state). */
+  standbyMode: StandbyMode = "off";
 
   /** A standby holds every program that plays and can take over now. */
   get standbyReady(): boolean {

@@ -108,11 +108,12 @@ describe("a killed server loses nothing", () => {
   }, 40_000);
 });
 
+const headers = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" };
+const api = (url: string, path: string, body?: unknown, method = body === undefined ? "GET" : "POST") =>
+  fetch(`${url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }).then((r) => r.json());
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 describe("a killed server plays again", () => {
-  const headers = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" };
-  const api = (url: string, path: string, body?: unknown, method = body === undefined ? "GET" : "POST") =>
-    fetch(`${url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }).then((r) => r.json());
-  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
   test("kill -9 while playing, restart: the same slots play again within 2 s, muted as they were, at the same tempo; files with any name are skipped; --no-resume starts silent", async () => {
     const first = await startServe();
@@ -160,5 +161,32 @@ describe("a killed server plays again", () => {
     await sleep(300);
     expect((await api(third.url, "/api/state")).slots).toEqual([]);
     third.child.kill("SIGTERM");
+  }, 40_000);
+});
+
+describe("serve as a user runs it keeps a standby", () => {
+  const waitFor = async (url: string, ok: (s: any) => boolean, ms: number) => {
+    let state = await api(url, "/api/state");
+    for (const t0 = performance.now(); !ok(state) && performance.now() - t0 < ms; state = await api(url, "/api/state")) await sleep(50);
+    return state;
+  };
+  const hang = `$: s("bd*4").gain(0.1)\nhang: s("hh*2").gain(0.1).fmap((v) => { if (globalThis.__t0 === undefined) globalThis.__t0 = Date.now(); if (Date.now() - globalThis.__t0 > 400) while (true) {} return v })`;
+
+  test("by default a pattern function that hangs is taken over by the standby, not restarted; --no-standby restarts", async () => {
+    const on = await startServe(["--no-resume"]);
+    const ready = await waitFor(on.url, (s) => s.standbyReady, 10_000);
+    expect(ready).toMatchObject({ standby: "on", standbyReady: true });
+    expect(await api(on.url, "/api/eval", { buffer: "hangs", code: hang })).toMatchObject({ ok: true });
+    const after = await waitFor(on.url, (s) => s.takeovers + s.restarts > 0, 5000);
+    expect({ takeovers: after.takeovers, restarts: after.restarts }).toEqual({ takeovers: 1, restarts: 0 });
+    on.child.kill("SIGKILL");
+    await new Promise((r) => on.child.once("exit", r));
+
+    const off = await startServe(["--no-resume", "--no-standby"]);
+    expect(await api(off.url, "/api/state")).toMatchObject({ standby: "off", standbyReady: false });
+    expect(await api(off.url, "/api/eval", { buffer: "hangs", code: hang })).toMatchObject({ ok: true });
+    const restarted = await waitFor(off.url, (s) => s.takeovers + s.restarts > 0, 5000);
+    expect({ takeovers: restarted.takeovers, restarts: restarted.restarts }).toEqual({ takeovers: 0, restarts: 1 });
+    off.child.kill("SIGKILL");
   }, 40_000);
 });

@@ -37,7 +37,7 @@ afterAll(async () => {
 test.skipIf(!quota)("held to 30 % of a core: it starts, plays every event at 0.25 cps, and no worker is restarted", async () => {
   const dir = mkdtempSync(join(tmpdir(), "ostinato-quota-"));
   const bun = join(process.cwd(), "node_modules", ".bin", "bun");
-  const args = ["server/cli.ts", "serve", "--port", "0", "--backend", "null", "--token", TOKEN, "--patterns", join(dir, "p"), "--state", join(dir, "s"), "--no-resume"]; // the standby is off by default (with --standby: 1 of 5 runs passed at load 7-16, README)
+  const args = ["server/cli.ts", "serve", "--port", "0", "--backend", "null", "--token", TOKEN, "--patterns", join(dir, "p"), "--state", join(dir, "s"), "--no-resume"]; // the default: no standby under a quota below one core (with --standby: 1 of 5 runs passed at load 7-16, README)
   // in the group from its first instruction: the shell moves itself in, then becomes the server
   child = spawn("sh", ["-c", `echo $$ > ${CG}/cgroup.procs && exec "$0" "$@"`, bun, ...args], { stdio: ["ignore", "pipe", "inherit"] });
   const url = await new Promise<string>((resolve, reject) => {
@@ -62,6 +62,7 @@ test.skipIf(!quota)("held to 30 % of a core: it starts, plays every event at 0.2
   const played = s1.telemetry.eventsPlayed - s0.telemetry.eventsPlayed;
   console.log(`quota: 30 % of a core, 8 s: ${played} events played of ${expected} due, ${s1.restarts} restarts, ${s1.takeovers} takeovers by the standby, ${s1.telemetry.lateEvents} late`);
   expect(s1.restarts).toBe(0);
+  expect(s1.standby).toBe("off: CPU quota");
   expect(Math.abs(played - expected)).toBeLessThanOrEqual(1); // the reading is not on an event's frame
   expect(s1.slots.map((s: { id: string }) => s.id)).toEqual(["main/$1", "main/$2"]);
 }, 60_000);
