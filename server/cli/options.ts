@@ -93,3 +93,11 @@ export function recordOption(value: string | undefined): string | undefined {
   if (value !== undefined && !/\.wav$/i.test(value)) throw new UsageError(`--record ${value}: a take is a 32-bit float WAV; name it .wav (render converts to other formats)`);
   return value;
 }
+
+/** --standby / --no-standby (serve, play): a standby live worker forced on or off, else on unless the CPU quota is below one core. */
+export const STANDBY_OPTIONS = { standby: { type: "boolean" }, "no-standby": { type: "boolean" } } as const;
+
+export function standbyOption(values: { standby?: boolean; "no-standby"?: boolean }): boolean | "auto" {
+  if (values.standby && values["no-standby"]) throw new UsageError("--standby and --no-standby contradict each other: give one");
+  return values.standby ? true : values["no-standby"] ? false : "auto";
+}

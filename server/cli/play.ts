@@ -10,7 +10,7 @@ import { Engine, EngineError, health, type EngineConfig } from "../engine/index.
 import { Recordings } from "../live/recording.ts";
 import { TARGET_HELP, TARGET_OPTIONS, targetOptions } from "./target-options.ts";
 import { LiveSession, type LiveEvent } from "../live/session.ts";
-import { deviceOption, numberOption, parseCommand, recordOption, routeOptions, samplesOption, cacheOptions, CACHE_OPTIONS, UsageError, withUsage } from "./options.ts";
+import { deviceOption, numberOption, parseCommand, recordOption, routeOptions, samplesOption, cacheOptions, CACHE_OPTIONS, UsageError, withUsage, STANDBY_OPTIONS, standbyOption } from "./options.ts";
 import { formatProgramError } from "./report.ts";
 
 const HELP = `usage: ostinato play FILE [options]
@@ -29,6 +29,8 @@ Plays a pattern file until Ctrl+C (or for --cycles N).
   --record FILE     record the output to FILE (32-bit float WAV) until the end
   --channels C      output channels (default 2)
   --route O:C       send orbit O to channels C and C+1 instead of the master (repeatable; C even)
+  --no-standby      keep no standby live worker (by default one takes over from a stuck pattern with no gap;
+                    off by itself under a CPU quota below one core)
 ${TARGET_HELP}
   A program's record("name") writes takes to recordings/ beside FILE.`;
 
@@ -41,7 +43,7 @@ export function run(args: string[]): Promise<number> {
         watch: { type: "boolean" }, device: { type: "string" }, backend: { type: "string" }, cycles: { type: "string" }, lookahead: { type: "string" }, queue: { type: "string" },
         samples: { type: "string", multiple: true }, ...CACHE_OPTIONS, record: { type: "string" },
         channels: { type: "string" }, route: { type: "string", multiple: true },
-        ...TARGET_OPTIONS,
+        ...TARGET_OPTIONS, ...STANDBY_OPTIONS,
       },
       true,
     );
@@ -77,6 +79,7 @@ export function run(args: string[]): Promise<number> {
       targets,
       samples,
       baseDir: dirname(file),
+      standby: standbyOption(values),
     });
     live.subscribe((e) => report(e, file, () => source, recordings));
     const first = await live.evaluate(source, { buffer: basename(file).replace(/[^A-Za-z0-9_.-]/g, "_").slice(0, 90) || "main" });

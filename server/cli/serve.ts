@@ -5,7 +5,7 @@
 import { isIP } from "node:net";
 import { startServer } from "../http/server.ts";
 import { TARGET_HELP, TARGET_OPTIONS, targetOptions } from "./target-options.ts";
-import { deviceOption, numberOption, parseCommand, recordOption, routeOptions, samplesOption, cacheOptions, CACHE_OPTIONS, UsageError, withUsage } from "./options.ts";
+import { deviceOption, numberOption, parseCommand, recordOption, routeOptions, samplesOption, cacheOptions, CACHE_OPTIONS, UsageError, withUsage, STANDBY_OPTIONS, standbyOption } from "./options.ts";
 
 const HELP = `usage: ostinato serve [options]
 
@@ -48,12 +48,6 @@ ${TARGET_HELP}
   --osc-bind ADDR     its address (default 127.0.0.1)
   --osc-allow ADDR    also accept OSC from this sender address (repeatable; loopback always)`;
 
-/** --standby / --no-standby: forced on or off, else on unless the CPU quota is below one core. */
-function standbyOption(on: boolean | undefined, off: boolean | undefined): boolean | "auto" {
-  if (on && off) throw new UsageError("--standby and --no-standby contradict each other: give one");
-  return on ? true : off ? false : "auto";
-}
-
 /** --osc-port/--osc-bind/--osc-allow: the control port, or undefined when off. */
 function oscControlOption(port: string | undefined, host: string | undefined, allow: string[] | undefined) {
   if (port === undefined) {
@@ -85,8 +79,7 @@ export function run(args: string[]): Promise<number> {
       channels: { type: "string" },
       route: { type: "string", multiple: true },
       "no-resume": { type: "boolean" },
-      standby: { type: "boolean" },
-      "no-standby": { type: "boolean" },
+      ...STANDBY_OPTIONS,
       link: { type: "boolean" },
       "midi-clock-out": { type: "boolean" },
       "midi-clock-in": { type: "boolean" },
@@ -128,7 +121,7 @@ export function run(args: string[]): Promise<number> {
       channels: numberOption("channels", values.channels, 1, 8, true),
       routes: routeOptions(values.route),
       resume: !values["no-resume"],
-      standby: standbyOption(values.standby, values["no-standby"]),
+      standby: standbyOption(values),
       midiClock: { out: values["midi-clock-out"] ?? false, in: values["midi-clock-in"] ?? false },
       link: { on: values.link ?? false, offsetMs: numberOption("link-offset", values["link-offset"], -1000, 1000) },
       limits: {
