@@ -40,8 +40,10 @@ struct ost_backend {
     void *state;          /**< owned by the backend */
     int32_t device_index; /**< PortAudio index in use, or -1 */
     double output_latency_s; /**< how long after its render a block is heard (the device's figure; 0 without one) */
-    char device_name[128];   /**< JACK: the client whose playback ports we feed ("" = the physical ones) */
+    char device_name[128];   /**< JACK: the client whose playback ports we feed ("" = the physical ones);
+                                  PortAudio: the device's name, to find it again after a loss */
     int server_gone;         /**< JACK: alive() found the server shut us down (it died; a new one may start) */
+    double latency_s;        /**< the latency asked for at open (0 = the device's low default), to reopen it alike */
 };
 
 /* ------------------------------------- shared by the device backends */
@@ -80,6 +82,9 @@ static inline int ost_backend_stalled(ost_mixer *m, uint64_t started_ns, double 
 extern const ost_backend_ops ost_backend_offline_ops;
 extern const ost_backend_ops ost_backend_null_ops;
 extern const ost_backend_ops ost_backend_portaudio_ops;
+/** 1 when the ALSA PCM behind a PortAudio device's name opens now (a lost
+ *  card plugged in again), asked before PortAudio is. Thread: control. */
+int ost_backend_alsa_answers(const char *pa_name);
 /** Not chosen by kind: PortAudio's open hands a device of its JACK host API
  *  over to it (its kind is OST_BACKEND_PORTAUDIO, "a device"). */
 extern const ost_backend_ops ost_backend_jack_ops;

@@ -189,6 +189,7 @@ static ost_result pa_open(ost_backend *b, ost_mixer *m, const ost_backend_params
         free(s);
         return r;
     }
+    copy_name(b->device_name, sizeof b->device_name, Pa_GetDeviceInfo(device)->name);
     pthread_mutex_unlock(&pa_lock);
     b->state = s;
     b->device_index = device;
@@ -255,6 +256,30 @@ static int pa_alive(ost_backend *b) {
     pthread_mutex_unlock(&pa_lock);
     if (active != 1 || ost_backend_stalled(s->mixer, s->started_ns, s->block_s)) s->dead = 1;
     return !s->dead;
+}
+
+/* Whether the ALSA PCM behind a PortAudio device name opens now: "... (hw:1,0)"
+   for a card, the name itself for a PCM of the configuration. Asked before
+   PortAudio is, while a lost device is awaited: PortAudio prints four lines
+   to stderr for each stream it fails to open, and it would be asked every
+   250 ms. The probe opens non-blocking and closes at once, with alsa-lib's
+   messages off (pa_init turned them off). */
+int ost_backend_alsa_answers(const char *pa_name) {
+    char pcm[sizeof ((ost_backend *)0)->device_name];
+    const char *open = strrchr(pa_name, '(');
+    const char *close = open ? strchr(open, ')') : NULL;
+    if (open && close && strncmp(open + 1, "hw:", 3) == 0) {
+        size_t n = (size_t)(close - open - 1);
+        if (n >= sizeof pcm) return 0;
+        memcpy(pcm, open + 1, n);
+        pcm[n] = '\0';
+    } else {
+        copy_name(pcm, sizeof pcm, pa_name);
+    }
+    snd_pcm_t *handle;
+    if (snd_pcm_open(&handle, pcm, SND_PCM_STREAM_PLAYBACK, SND_PCM_NONBLOCK) < 0) return 0;
+    snd_pcm_close(handle);
+    return 1;
 }
 
 const ost_backend_ops ost_backend_portaudio_ops = {

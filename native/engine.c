@@ -27,9 +27,12 @@ struct ost_engine {
     pthread_t watcher;
     int watcher_started;
     int watcher_quit;         /**< guarded by control */
-    /* A JACK device lost while playing, to go back to once its server
-       answers again (guarded by control; cleared when a backend is chosen). */
+    /* A device lost while playing, to go back to once it answers again
+       (guarded by control; cleared when a backend is chosen): a JACK server
+       that died, or a PortAudio device (ALSA) that vanished. */
     int returning;
+    const ost_backend_ops *return_ops; /**< the lost device's backend */
+    double return_latency_s;
     int32_t return_index;     /**< PortAudio's index of the device, for display */
     char return_name[sizeof ((ost_backend *)0)->device_name];
     uint64_t next_try_ns;
@@ -104,19 +107,23 @@ static ost_result swap_in(ost_engine *e, ost_backend next) {
 /* With control held: replaces the backend by a new one of `kind`. The new
    one is opened before the old one stops, so a failure changes nothing. */
 static ost_result switch_backend(ost_engine *e, uint32_t kind, const ost_backend_params *p) {
-    ost_backend next = {ops_for(kind), NULL, -1, 0, "", 0};
+    ost_backend next = {ops_for(kind), NULL, -1, 0, "", 0, p->latency_s};
     ost_result r = next.ops->open(&next, &e->mixer, p);
     return r == OST_OK ? swap_in(e, next) : r;
 }
 
 /* With control held, on a dead device backend: falls back to the null
    backend so the clock keeps running, flags the loss in telemetry, and
-   remembers a JACK device whose server died, to go back to. Not one whose
-   server hangs (its callbacks stalled without a shutdown): a new client's
-   jack_client_open would wait on that server for as long as it hangs
-   (measured: over 60 s on a SIGSTOPped jackd), and the watcher with it. */
+   remembers the device to go back to: a JACK device whose server died, or
+   a PortAudio stream's device (by name: an ALSA card unplugged opens again
+   once it is back). Not a JACK device whose server hangs (its callbacks
+   stalled without a shutdown): a new client's jack_client_open would wait
+   on that server for as long as it hangs (measured: over 60 s on a
+   SIGSTOPped jackd), and the watcher with it. */
 static void fall_back(ost_engine *e) {
-    int jack = e->backend.ops == &ost_backend_jack_ops && e->backend.server_gone;
+    const ost_backend_ops *ops = e->backend.ops;
+    int back = ops == &ost_backend_jack_ops ? e->backend.server_gone : ops == &ost_backend_portaudio_ops;
+    double latency_s = e->backend.latency_s;
     int32_t index = e->backend.device_index;
     char name[sizeof e->return_name];
     memcpy(name, e->backend.device_name, sizeof name);
@@ -125,27 +132,31 @@ static void fall_back(ost_engine *e) {
     /* Relaxed: flags and counts for telemetry readers. */
     OST_STORE(&e->mixer.device_lost, 1, OST_RELAXED);
     OST_STORE(&e->mixer.device_losses, OST_LOAD(&e->mixer.device_losses, OST_RELAXED) + 1, OST_RELAXED);
-    e->returning = jack;
+    e->returning = back;
+    e->return_ops = ops;
+    e->return_latency_s = latency_s;
     e->return_index = index;
     memcpy(e->return_name, name, sizeof name);
     e->next_try_ns = 0;
 }
 
-/* With control held, while a lost JACK device is awaited on the null
-   backend: every 250 ms, a new client on the JACK server; once one opens,
-   the music moves back onto it. The open runs without the lock (a server
-   that is down refuses in a few ms, one that is starting may take longer),
-   and nothing changes unless the engine is still waiting for it after. */
+/* With control held, while a lost device is awaited on the null backend:
+   every 250 ms, the device opened again (a new client on the JACK server,
+   or a PortAudio stream on the device of that name); once one opens, the
+   music moves back onto it. The open runs without the lock (a server that
+   is down refuses in a few ms, one that is starting may take longer), and
+   nothing changes unless the engine is still waiting for it after. */
 static void try_return(ost_engine *e) {
     uint64_t now = ost_backend_now_ns();
     if (now < e->next_try_ns) return;
     e->next_try_ns = now + 250 * 1000000ull;
     char name[sizeof e->return_name];
     memcpy(name, e->return_name, sizeof name);
-    ost_backend_params p = backend_params(e, -1, name, 0);
-    ost_backend next = {&ost_backend_jack_ops, NULL, -1, 0, "", 0};
+    ost_backend_params p = backend_params(e, -1, name, e->return_latency_s);
+    ost_backend next = {e->return_ops, NULL, -1, 0, "", 0, e->return_latency_s};
     pthread_mutex_unlock(&e->control);
-    ost_result r = next.ops->open(&next, &e->mixer, &p);
+    int answers = next.ops != &ost_backend_portaudio_ops || ost_backend_alsa_answers(name);
+    ost_result r = answers ? next.ops->open(&next, &e->mixer, &p) : OST_NO_DEVICE;
     pthread_mutex_lock(&e->control);
     if (r != OST_OK) return;
     if (!e->returning || !e->running || e->watcher_quit || e->backend.ops->kind != OST_BACKEND_NULL) {
@@ -161,7 +172,7 @@ static void try_return(ost_engine *e) {
 }
 
 /* The watcher: while the engine runs on a device, checks every 50 ms that
-   it is alive, and falls back to null when it has died; while a lost JACK
+   it is alive, and falls back to null when it has died; while a lost
    device is awaited, tries to go back to it. */
 static void *watcher_main(void *arg) {
     ost_engine *e = arg;
@@ -215,7 +226,7 @@ ost_result ost_engine_open(const ost_config *config, const char *device_name, os
 
     uint32_t kind = (uint32_t)config->backend;
     ost_backend_params p = backend_params(e, (int32_t)config->device_index, device_name, config->latency_s);
-    e->backend = (ost_backend){ops_for(kind), NULL, -1, 0, "", 0};
+    e->backend = (ost_backend){ops_for(kind), NULL, -1, 0, "", 0, config->latency_s};
     if ((r = e->backend.ops->open(&e->backend, &e->mixer, &p)) == OST_OK && kind == OST_BACKEND_PORTAUDIO)
         if ((r = ensure_watcher(e)) != OST_OK) e->backend.ops->close(&e->backend);
     if (r != OST_OK) {

@@ -195,9 +195,9 @@ export class Commands {
       if (device === "null") this.ctx.engine.setBackend("null");
       else this.ctx.engine.setBackend("portaudio", { device });
     } catch (err) {
-      // A JACK device comes back by itself; a device PortAudio drove keeps its dead stream for the life of the process (README, "What survives what").
+      // A lost device is tried again every 250 ms and played again by itself (README, "What survives what").
       const message = lost
-        ? `cannot open ${JSON.stringify(device)}: ${(err as Error).message}. The audio device was lost while playing: a JACK device is played again by itself as soon as its JACK server runs; a device PortAudio drives (ALSA) cannot be opened again in this process, so restart the server for it (what played resumes)`
+        ? `cannot open ${JSON.stringify(device)}: ${(err as Error).message}. The audio device was lost while playing and is played again by itself as soon as it answers (a JACK server that runs again, a sound card plugged in again); choose "null" to stop waiting for it`
         : (err as Error).message;
       throw new HTTPException(400, { message });
     }

@@ -28,6 +28,8 @@ const PACKAGES = {
     { pkg: "chromium", has: () => existsSync("/usr/bin/chromium") },
     // Ableton Link (GPL-2.0-or-later, headers only): the optional module native/build/libostinato-link.so
     { pkg: "ableton-link-dev", has: () => existsSync("/usr/include/ableton/Link.hpp") },
+    // alsa-lib's jack PCM: an ALSA device that vanishes and comes back with its JACK server (the device-loss test)
+    { pkg: "libasound2-plugins", has: () => debInstalled("libasound2-plugins") },
     // `ip`, for the Link test's private network namespace
     { pkg: "iproute2", has: () => onPath("ip") },
   ],
