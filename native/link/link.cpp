@@ -101,12 +101,18 @@ OST_LINK_API int ost_link_set_tempo(void *handle, double bpm, double at_us) {
     return 0;
 }
 
-/** Starts (1) or stops (0) the session's transport now (start/stop sync). Thread: any but audio. */
-OST_LINK_API void ost_link_set_playing(void *handle, int playing) {
+/** Starts (1) or stops (0) the session's transport as of host time `at_us`
+ *  (µs, Link's clock; 0 or less: now) (start/stop sync). Committing the
+ *  state the session already has, 1 µs later, is how a peer shares its
+ *  transport with a newcomer: Link sends a peer's start/stop state to the
+ *  others only when it changes, and a newcomer keeps its own until then.
+ *  Thread: any but audio. */
+OST_LINK_API void ost_link_set_playing(void *handle, int playing, double at_us) {
     if (!handle) return;
     auto &link = cast(handle)->link;
     auto state = link.captureAppSessionState();
-    state.setIsPlaying(playing != 0, link.clock().micros());
+    const auto at = at_us > 0 ? std::chrono::microseconds(static_cast<long long>(std::llround(at_us))) : link.clock().micros();
+    state.setIsPlaying(playing != 0, at);
     link.commitAppSessionState(state);
 }
 

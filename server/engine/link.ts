@@ -28,7 +28,7 @@ const LINK_SYMBOLS = {
   ost_link_num_peers: { args: [ptr], returns: i32 },
   ost_link_tempo: { args: [ptr], returns: f64 },
   ost_link_set_tempo: { args: [ptr, f64, f64], returns: i32 },
-  ost_link_set_playing: { args: [ptr, i32], returns: none },
+  ost_link_set_playing: { args: [ptr, i32, f64], returns: none },
   ost_link_set_delay_us: { args: [ptr, f64], returns: none },
   ost_link_transport: { args: [ptr, ptr], returns: i32 },
   ost_link_set_quantum: { args: [ptr, f64], returns: none },
@@ -126,9 +126,20 @@ export class Link {
     symbols().ost_link_set_tempo(this.#live("setTempo"), clamped, Number.isFinite(atUs) ? atUs : 0);
   }
 
-  /** Starts or stops the session's transport (start/stop sync). */
-  setPlaying(on: boolean): void {
-    symbols().ost_link_set_playing(this.#live("setPlaying"), on ? 1 : 0);
+  /** Starts or stops the session's transport (start/stop sync) as of host time `atUs` (µs; default now). */
+  setPlaying(on: boolean, atUs = 0): void {
+    symbols().ost_link_set_playing(this.#live("setPlaying"), on ? 1 : 0, Number.isFinite(atUs) ? atUs : 0);
+  }
+
+  /**
+   * Commits the session's transport again, unchanged but for a time 1 µs
+   * later: Link shares a peer's start/stop state only when it changes, so
+   * this is how the peers already in a session give a newcomer theirs (it
+   * keeps its own across the join otherwise).
+   */
+  recommitTransport(): void {
+    const t = this.transport();
+    this.setPlaying(t.playing, t.atUs > 0 ? t.atUs + 1 : 0);
   }
 
   /** The session's transport (start/stop sync): playing, and the host time (µs) it started or stopped at. */

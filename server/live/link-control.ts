@@ -23,7 +23,7 @@ export type LinkState = {
   peers: number;
   /** The session's tempo, BPM (0 while off). */
   bpm: number;
-  /** The session's transport (start/stop sync). */
+  /** The session's transport (start/stop sync) while on; ours while off (it can be stopped and started without Link too). */
   playing: boolean;
   /** The cycle (bar) at which our transport last stopped or started with the session's, and the Link host time (µs) it is heard (null: not yet). */
   transportCycle: number | null;
@@ -44,6 +44,8 @@ export class LinkControl {
   downbeat: { cycle: number; hostUs: number } | null = null;
   /** The worker's view of the transport (its state posts). */
   transport: { playing: boolean; cycle: number | null; hostUs: number | null } = { playing: true, cycle: null, hostUs: null };
+  /** Whether our own transport is stopped (the worker's scheduler, mirrored): what joining commits, and what a new worker resumes. */
+  stopped = false;
 
   constructor(
     private readonly engine: Engine,
@@ -60,14 +62,16 @@ export class LinkControl {
   /**
    * Joins the session (at our tempo, `cps`, when we are the first peer);
    * returns the instance the worker follows. A build without the module
-   * throws a clear error and changes nothing.
+   * throws a clear error and changes nothing. Our transport goes with us
+   * as it is (stopped stays stopped); a session that has other peers gives
+   * us theirs once we are in it (link-steer.ts).
    */
   start(cps: number): SharedLink {
     if (!this.link) this.link = Link.open(cps * 60 * BEATS_PER_CYCLE);
     this.applyDelay();
     this.engine.setClockSource(this.link.clockSource());
     this.link.enable(true);
-    this.link.setPlaying(true);
+    this.link.setPlaying(!this.stopped);
     this.on = true;
     return this.link.share();
   }
@@ -82,10 +86,15 @@ export class LinkControl {
     this.link.enable(false);
   }
 
-  /** Stops or starts the session's transport (every peer with start/stop sync follows on the next bar). */
-  setPlaying(playing: boolean): void {
-    if (!this.on || !this.link) throw new RangeError("Link is off: turn it on first (--link, link(true), PUT /api/link {\"on\": true})");
+  /**
+   * Stops or starts the session's transport (every peer with start/stop
+   * sync follows on the next bar); false while Link is off: then the
+   * session starts or stops our own transport (the worker, on the next bar).
+   */
+  setPlaying(playing: boolean): boolean {
+    if (!this.on || !this.link) return false;
     this.link.setPlaying(playing);
+    return true;
   }
 
   /** The instance the worker follows, while on. */
@@ -105,7 +114,7 @@ export class LinkControl {
       on,
       peers: on ? this.link!.peers() : 0,
       bpm: on ? this.link!.tempo() : 0,
-      playing: on ? this.link!.transport().playing : false,
+      playing: on ? this.link!.transport().playing : !this.stopped,
       transportCycle: on ? this.transport.cycle : null,
       transportHostUs: on ? this.transport.hostUs : null,
       offsetMs: this.offsetMs,

@@ -7,7 +7,18 @@
  * starts, at a host time every peer reads alike, we stop or start at the
  * first bar (cycle) start at or after it, or after our change frame if we
  * learn of it late; the tempo map keeps following the session while
- * stopped, so every peer starts again on the same bar, in phase.
+ * stopped, so every peer starts again on the same bar, in phase. Only a
+ * session transport that differs from ours moves ours: the same state
+ * again (a peer's re-commit, our own echo) leaves the stop bar where it is.
+ *
+ * Joining: Link hands a newcomer the session's tempo and beat, but each
+ * peer keeps its own start/stop state across a join and shares only the
+ * changes made after it. So a peer already in the session, on seeing the
+ * peers grow, commits its transport again (1 µs later, the same playing
+ * state): the newcomer takes it, stopped or playing. The newcomer itself
+ * does not (its state would win, being the later one): we are the
+ * newcomer when our timeline jumped (the session's beat is not ours) just
+ * before the peers grew, or when Link has been on here under 2 s.
  * @module
  */
 import { createTelemetry, type Engine, type Telemetry } from "../engine/index.ts";
@@ -20,6 +31,14 @@ import type { Scheduler } from "./scheduler.ts";
 const PROPOSAL_MS = 100;
 /** The map's pieces go to the main thread at most this often while only steering (ms). */
 const STEER_POST_MS = 500;
+/** How often the peers are counted (ms): Link's count takes a lock. */
+const PEERS_MS = 100;
+/** The peers grew: we decide whether we joined this long after (ms), since the jump may show in a later block's stamp. */
+const JOIN_SETTLE_MS = 300;
+/** A timeline jump this long (ms) before the peers grew, or Link this new here, makes us the newcomer. */
+const NEWCOMER_MS = 2000;
+/** A beat this far (beats) off the last stamp's line at an unchanged tempo is a timeline jump (a join), not clock noise. */
+const JUMP_BEATS = 0.01;
 
 export class LinkSteering {
   private readonly link: Link;
@@ -42,26 +61,69 @@ export class LinkSteering {
   tick(): boolean {
     this.engine.readTelemetry(this.stamp);
     if (!this.follower.take(this.stamp)) return false;
+    this.watchTimeline();
+    this.watchPeers();
     if (this.awaitingProposal()) return this.followTransport();
     const steered = this.steer();
     return this.followTransport() || steered;
   }
 
-  /** Stops or starts our transport on the bar start after the session's did. */
+  /** Stops or starts our transport on the bar start after the session's did, when it differs from ours. */
   private followTransport(): boolean {
     const t = this.link.transport();
-    const last = this.transport;
     this.transport = t;
-    if (last ? last.playing === t.playing && last.atUs === t.atUs : t.playing) return false;
     const s = this.scheduler;
+    if (t.playing === !s.transportStopped) return false;
     const from = Math.max(this.follower.frameAtHostUs(t.atUs, this.stamp), s.changeFrame());
-    const bar = Math.ceil(s.tempo.cycleAt(from) - 1e-9);
-    const frame = s.tempo.frameAt(bar);
-    if (t.playing) s.startAt(frame);
-    else s.stopAt(frame);
+    const bar = s.transportAtBar(t.playing, from);
+    if (bar === null) return false;
     this.transportCycle = bar;
     return true;
   }
+
+  /** A jump of the session's beat line at an unchanged tempo: we joined another session (see the module's note). */
+  private watchTimeline(): void {
+    const st = this.stamp;
+    const last = this.lastStamp;
+    if (last.bpm === st.clockBpm && last.hostUs > 0) {
+      const expected = last.beat + ((st.clockHostUs - last.hostUs) * st.clockBpm) / 60e6;
+      if (Math.abs(st.clockBeat - expected) > JUMP_BEATS) this.jumpedAt = performance.now();
+    }
+    last.beat = st.clockBeat;
+    last.hostUs = st.clockHostUs;
+    last.bpm = st.clockBpm;
+  }
+
+  /**
+   * The peers grew: once settled, a peer that was in the session already
+   * commits its transport again, so the newcomer takes it.
+   */
+  private watchPeers(): void {
+    const now = performance.now();
+    if (now - this.peersAt >= PEERS_MS) {
+      this.peersAt = now;
+      const n = this.link.peers();
+      if (n > this.peers) this.grewAt = now;
+      this.peers = n;
+    }
+    if (this.grewAt === null || now - this.grewAt < JOIN_SETTLE_MS) return;
+    const newcomer = this.grewAt - this.jumpedAt < NEWCOMER_MS || this.grewAt - this.since < NEWCOMER_MS;
+    this.grewAt = null;
+    if (newcomer) return;
+    this.link.recommitTransport();
+    this.recommits++;
+  }
+
+  private readonly since = performance.now();
+  private peers = 0;
+  private peersAt = -Infinity;
+  /** When the peers last grew, until we decided whether we joined (null: nothing pending). */
+  private grewAt: number | null = null;
+  /** When our timeline last jumped (joining another session), performance.now() ms. */
+  private jumpedAt = -Infinity;
+  private readonly lastStamp = { beat: 0, hostUs: 0, bpm: 0 };
+  /** How often we gave a newcomer our transport (for tests). */
+  recommits = 0;
 
   /** The cycle at which the transport last stopped or started (for /api/state and tests). */
   transportCycle: number | null = null;
@@ -84,6 +146,8 @@ export class LinkSteering {
         s.setCps(steer.cps, Math.max(s.changeFrame(), steer.atFrame ?? 0));
         return true;
       case "jump":
+        // far off the session's phase: we joined it (or it jumped), as watchTimeline sees at an unchanged tempo
+        this.jumpedAt = performance.now();
         s.jump(steer.cycle, steer.cps);
         return true;
       case "steer": {

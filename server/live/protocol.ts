@@ -65,6 +65,8 @@ export type WorkerInit = {
   evalCushion: number;
   /** The main thread's Link instance while Link is on (the tempo map follows its session). */
   link?: SharedLink;
+  /** The transport was stopped (Link's start/stop, or ours with Link off): the new worker stays stopped. */
+  stopped?: boolean;
   /**
    * "standby": replay the programs and keep up with each one that works
    * (adopt), but schedule nothing, send nothing (engine, OSC, MIDI), run no
@@ -95,6 +97,8 @@ export type Takeover = {
   ctrl: [string, number | string][];
   highlight: boolean;
   link?: SharedLink;
+  /** The transport was stopped: the new worker stays stopped. */
+  stopped?: boolean;
   /** The session's MIDI client, should it have one: the worker that plays attaches to it (a standby never flushes to it). */
   midi?: SharedMidi;
   /** A slot the old worker was stuck querying: not queried until released (it may hang this worker too). */
@@ -118,7 +122,9 @@ export type Control =
   /** Our cycle position moves forward by `cycles` at the horizon (MIDI clock in's Start / Song Position). */
   | { type: "shiftPhase"; seq: number; cycles: number }
   /** Link turned on (the instance to follow) or off (null). */
-  | { type: "link"; seq: number; link: SharedLink | null };
+  | { type: "link"; seq: number; link: SharedLink | null }
+  /** Our transport stops or starts on the next bar (Link off; while on, the session's transport says). */
+  | { type: "transport"; seq: number; playing: boolean };
 
 export type ToWorker =
   | WorkerInit
@@ -159,6 +165,8 @@ export type WorkerState = {
   linkDownbeat?: { cycle: number; hostUs: number };
   /** While following Link: the session's transport and the cycle at which we last stopped or started with it. */
   linkTransport?: { playing: boolean; cycle: number | null; hostUs: number | null };
+  /** Whether our transport is stopped (or stops on a bar already chosen). */
+  stopped?: boolean;
 };
 
 export type FromWorker =

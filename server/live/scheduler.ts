@@ -198,6 +198,30 @@ export class Scheduler {
     this.refresh("all", f);
   }
 
+  /**
+   * Stops or starts the transport on the first bar (cycle) start at or
+   * after `fromFrame`; returns that cycle, or null when the transport is
+   * already so (nothing moves: a stop time is never pushed later, which
+   * would let a stopped peer play the events in between).
+   */
+  transportAtBar(playing: boolean, fromFrame: number): number | null {
+    if (playing === !this.transportStopped) return null;
+    const bar = Math.ceil(this.tempo.cycleAt(fromFrame) - 1e-9);
+    const frame = this.tempo.frameAt(bar);
+    if (playing) this.startAt(frame);
+    else this.stopAt(frame);
+    return bar;
+  }
+
+  /**
+   * Whether the transport is stopped, or stops on a bar already chosen
+   * (stopAt without a startAt since): what a peer shares with a newcomer
+   * and what a restarted worker resumes.
+   */
+  get transportStopped(): boolean {
+    return this.stopFrame !== Infinity && this.startFrame === Infinity;
+  }
+
   /** Whether the transport lets an event at `frame` play. */
   private transportPlays(frame: number): boolean {
     return frame < this.stopFrame || frame >= this.startFrame;

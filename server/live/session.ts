@@ -404,10 +404,17 @@ export class LiveSession {
   private midi?: MidiOut;
   private midiFailedAt = -Infinity;
 
-  /** Stops or starts the Link session's transport (start/stop sync: every peer follows on the next bar). */
+  /**
+   * Stops or starts the transport: the Link session's while Link is on
+   * (start/stop sync: every peer follows on the next bar), ours alone while
+   * it is off (on the next bar too), so a server stopped with the session
+   * and then taken out of it can be started again.
+   */
   setLinkPlaying(playing: boolean): void {
     this.assertOpen();
-    this.link.setPlaying(playing);
+    if (this.link.setPlaying(playing)) return;
+    this.link.stopped = !playing;
+    this.control({ type: "transport", seq: 0, playing }, playing ? "transport start" : "transport stop");
   }
 
   /** The Link nudge, ms: positive plays later. */
@@ -550,6 +557,7 @@ export class LiveSession {
         highlight: this.highlight,
         shared: this.shared,
         link: this.link.shared(),
+        stopped: this.link.stopped,
         role: "playing",
         writer: this.writer,
       } satisfies ToWorker,
@@ -784,6 +792,7 @@ export class LiveSession {
       ctrl: [...this.ctrlValues],
       highlight: this.highlight,
       link: this.link.shared(),
+      stopped: this.link.stopped,
       ...(this.midi ? { midi: this.midi.share() } : {}),
       hold: suspect?.hold,
       stopTimers: suspect?.stopTimers,
@@ -978,6 +987,7 @@ export class LiveSession {
     if (state.linkPhaseErrorMs !== undefined) this.link.phaseErrorMs = state.linkPhaseErrorMs;
     if (state.linkDownbeat !== undefined) this.link.downbeat = state.linkDownbeat;
     if (state.linkTransport !== undefined) this.link.transport = state.linkTransport;
+    if (state.stopped !== undefined) this.link.stopped = state.stopped;
   }
 
   /** Every 25 ms: is the worker alive, obedient, within its memory, quiet on the global channel? */

@@ -197,6 +197,10 @@ function receive(msg: ToWorker): void {
       case "link":
         linkSteer = msg.link ? new LinkSteering(engine, scheduler, msg.link) : undefined;
         return acknowledge(msg.seq);
+      case "transport":
+        // Link off (on, the session's transport moves ours): the next bar after the change frame
+        if (!linkSteer && scheduler.transportAtBar(msg.playing, scheduler.changeFrame()) !== null) stateDirty = true;
+        return acknowledge(msg.seq);
       case "highlight":
         highlight = msg.on;
         return;
@@ -344,6 +348,8 @@ async function play(msg: Omit<Takeover, "type">): Promise<void> {
     },
     resume,
   );
+  // stopped before this worker (Link's transport, or ours): it stays so, from its first event on
+  if (msg.stopped) scheduler.stopAt(scheduler.horizonFrame);
   if (msg.link) linkSteer = new LinkSteering(engine, scheduler, msg.link);
   atomic.store(cells, SHARED.PHASE, PHASE.IDLE);
   timer = clock.setInterval(tick, settings.tickMs);
@@ -750,7 +756,7 @@ function postState(): void {
   stateDirty = false;
   const h = scheduler.horizonCycle;
   const linkPhase = linkSteer ? { linkPhaseErrorMs: linkSteer.phaseErrorMs, linkDownbeat: linkSteer.downbeat(), linkTransport: linkSteer.transportState() } : {};
-  post({ type: "state", slots: slots.list(), tempo: scheduler.tempo.toPieces(), horizon: [h.n, h.d], ...linkPhase });
+  post({ type: "state", slots: slots.list(), tempo: scheduler.tempo.toPieces(), horizon: [h.n, h.d], stopped: scheduler.transportStopped, ...linkPhase });
 }
 
 function toProgramError(slot: string, e: ProgramErrorJSON): ProgramError {
