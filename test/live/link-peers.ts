@@ -27,11 +27,13 @@ type State = { cps: number; restarts: number; slots: unknown[]; link: LinkInfo; 
 
 const say = (o: Record<string, unknown>) => console.log(JSON.stringify(o));
 
-function startPeer(name: string, cps: number): Promise<Peer> {
+/** A server at `cps`; with `link: false` it starts outside Link (its tempo is its own until it joins: PUT /api/link {on: true}). */
+function startPeer(name: string, cps: number, { link = true } = {}): Promise<Peer> {
   const dir = mkdtempSync(join(tmpdir(), `ostinato-link-${name}-`));
   dirs.push(dir);
   // Link is under test, not the watchdog: on a loaded machine a plain evaluation can pass its default 0.4 s.
-  const child = spawn(bun, ["server/cli.ts", "serve", "--backend", "null", "--port", "0", "--token", token, "--link", "--no-resume", "--patterns", dir, "--hang-timeout", "2000"], {
+  const args = ["server/cli.ts", "serve", "--backend", "null", "--port", "0", "--token", token, ...(link ? ["--link"] : []), "--no-resume", "--patterns", dir, "--hang-timeout", "2000"];
+  const child = spawn(bun, args, {
     stdio: ["ignore", "pipe", "pipe"],
   });
   children.push(child);
@@ -130,6 +132,63 @@ async function main(): Promise<void> {
   await Bun.sleep(2000);
   const stillStopped = await Promise.all([state(a), state(b)]);
   say({ kind: "stopped", a: stopped[0].link, b: stopped[1].link, played: [stopped.map((s) => s.telemetry.eventsPlayed), stillStopped.map((s) => s.telemetry.eventsPlayed)] });
+
+  // A third server joins the stopped session while it plays (at its own
+  // tempo, set before it joins: once in, a tempo change is the session's).
+  // A and B give it the session's transport: it stops on a bar and plays
+  // nothing after; A and B stay stopped, at the session's tempo.
+  const c = await startPeer("c", 0.55, { link: false });
+  await api(c, "POST", "/api/eval", { code: `s("hh*8")`, buffer: "main" });
+  await until("C plays", 10_000, async () => (await state(c)).telemetry.eventsPlayed > 0);
+  const beforeJoin = await Promise.all([state(a), state(b), state(c)]);
+  await api(c, "PUT", "/api/link", { on: true });
+  const joinMs = await until("C joins A and B", 20_000, async () => {
+    const ls = (await Promise.all([state(a), state(b), state(c)])).map((s) => s.link);
+    return ls.every((l) => l.peers === 2) && Math.abs(ls[2]!.bpm - ls[0]!.bpm) < 0.01;
+  });
+  // C stops on a bar: "stopped" and the events it plays no longer growing (what it queued before the bar plays)
+  let lastC = -1;
+  let saysStoppedMs: number | null = null;
+  const t1 = performance.now();
+  await until("C stops with the session", 15_000, async () => {
+    const sc = await state(c);
+    if (!sc.link.playing) saysStoppedMs ??= performance.now() - t1;
+    const still = !sc.link.playing && sc.telemetry.eventsPlayed === lastC;
+    lastC = sc.telemetry.eventsPlayed;
+    if (!still) await Bun.sleep(1000);
+    return still;
+  });
+  const joined1 = await Promise.all([state(a), state(b), state(c)]);
+  await Bun.sleep(2000);
+  const joined2 = await Promise.all([state(a), state(b), state(c)]);
+  say({
+    kind: "joined",
+    joinMs,
+    stoppedMs: saysStoppedMs,
+    link: joined2.map((s) => s.link),
+    cps: joined2.map((s) => s.cps),
+    cpsBefore: beforeJoin.map((s) => s.cps),
+    played: [beforeJoin, joined1, joined2].map((ss) => ss.map((s) => s.telemetry.eventsPlayed)),
+  });
+
+  // C leaves: it stays stopped (leaving changes no transport), and starts
+  // and stops alone (PUT /api/link {playing} without Link is ours).
+  await api(c, "PUT", "/api/link", { on: false });
+  await Bun.sleep(1500);
+  const left = (await state(c)).telemetry.eventsPlayed;
+  await api(c, "PUT", "/api/link", { playing: true });
+  const aloneStartMs = await until("C starts alone", 10_000, async () => (await state(c)).telemetry.eventsPlayed > left);
+  await api(c, "PUT", "/api/link", { playing: false });
+  let lastC2 = -1;
+  await until("C stops alone", 10_000, async () => {
+    const sc = await state(c);
+    const still = !sc.link.playing && sc.telemetry.eventsPlayed === lastC2;
+    lastC2 = sc.telemetry.eventsPlayed;
+    if (!still) await Bun.sleep(1000);
+    return still;
+  });
+  say({ kind: "left", playedOnLeaving: [left, (await state(c)).telemetry.eventsPlayed], aloneStartMs, link: (await state(c)).link });
+
   await transport(b, a, true);
   await Bun.sleep(3500);
   const started = await Promise.all([state(a), state(b)]);
@@ -142,6 +201,25 @@ async function main(): Promise<void> {
     played: [started.map((s) => s.telemetry.eventsPlayed), playing.map((s) => s.telemetry.eventsPlayed)],
     downbeatUs: downbeatDiff(playing[0].link, playing[1].link),
   });
+
+  // C, stopped, joins the playing session again: it starts, on the session's bars; A and B play on.
+  const beforeRejoin = await Promise.all([state(a), state(b), state(c)]);
+  await api(c, "PUT", "/api/link", { on: true });
+  const rejoinMs = await until("C starts with the session", 20_000, async () => {
+    const sc = await state(c);
+    return sc.link.peers === 2 && sc.link.playing && sc.telemetry.eventsPlayed > beforeRejoin[2]!.telemetry.eventsPlayed + 2;
+  });
+  await Bun.sleep(2000);
+  const rejoined = await Promise.all([state(a), state(b), state(c)]);
+  say({
+    kind: "rejoined",
+    rejoinMs,
+    link: rejoined.map((s) => s.link),
+    played: [beforeRejoin, rejoined].map((ss) => ss.map((s) => s.telemetry.eventsPlayed)),
+    downbeatUs: downbeatDiff(rejoined[0].link, rejoined[2].link),
+  });
+  c.child.kill("SIGTERM");
+  await new Promise((r) => c.child.once("exit", r));
 
   // Stopping A: B plays on, alone, at the session's tempo.
   const before = await state(b);
@@ -158,7 +236,7 @@ setTimeout(() => {
   say({ kind: "error", message: "link-peers: overall timeout" });
   for (const c of children) c.kill("SIGKILL");
   process.exit(1);
-}, (seconds + 60) * 1000).unref();
+}, (seconds + 120) * 1000).unref();
 
 main()
   .catch((err) => say({ kind: "error", message: (err as Error).message }))
