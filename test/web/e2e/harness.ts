@@ -57,8 +57,8 @@ export function freshDirs(): Dirs {
 export type RunningServer = { url: string; origin: string; token: string; port: number; output: () => string; stop: () => Promise<void>; process: ChildProcess };
 
 /** Starts `bun server/cli.ts serve` and waits for the URL it prints. */
-export async function startServer(dirs: Dirs, opts: { port?: number; token?: string; backend?: "null" | "portaudio" } = {}): Promise<RunningServer> {
-  const args = ["server/cli.ts", "serve", "--port", String(opts.port ?? 0), "--patterns", dirs.patterns, "--state", dirs.state];
+export async function startServer(dirs: Dirs, opts: { port?: number; token?: string; backend?: "null" | "portaudio"; args?: string[] } = {}): Promise<RunningServer> {
+  const args = ["server/cli.ts", "serve", "--port", String(opts.port ?? 0), "--patterns", dirs.patterns, "--state", dirs.state, ...(opts.args ?? [])];
   if ((opts.backend ?? "null") === "null") args.push("--backend", "null");
   if (opts.token) args.push("--token", opts.token);
   // The editor is under test, not the watchdog (test/http/hostile*): on a busy host a plain evaluation can take longer than 0.4 s.
