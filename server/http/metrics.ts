@@ -36,7 +36,7 @@ export function metricsText(commands: Commands): string {
     { name: "ostinato_link_enabled", type: "gauge", help: "1 while in an Ableton Link session.", value: link.on ? 1 : 0 },
     { name: "ostinato_link_peers", type: "gauge", help: "Other peers in the Link session.", value: link.peers },
     { name: "ostinato_link_bpm", type: "gauge", help: "The Link session's tempo, BPM (0 while off).", value: link.bpm },
-    { name: "ostinato_link_playing", type: "gauge", help: "1 while the Link session's transport plays (start/stop sync; 0 while off).", value: link.playing ? 1 : 0 },
+    { name: "ostinato_link_playing", type: "gauge", help: "1 while the transport plays: the Link session's while Link is on (start/stop sync), ours while off.", value: link.playing ? 1 : 0 },
     { name: "ostinato_slots", type: "gauge", help: "Pattern slots in place.", value: live.slotStates().length },
     { name: "ostinato_worker_restarts_total", type: "counter", help: "Times the watchdog restarted a hung live worker.", value: live.restarts },
     { name: "ostinato_worker_takeovers_total", type: "counter", help: "Times the standby live worker took over from the playing one.", value: live.takeovers },
