@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { Engine } from "../../server/engine/index.ts";
 import { MidiClock, TRANSPORT } from "../../server/engine/midi-clock.ts";
 import { LiveSession } from "../../server/live/session.ts";
-import { MidiClockIn } from "../../server/live/midi-clock-in.ts";
+import { MidiClockIn, type TempoSink } from "../../server/live/midi-clock-in.ts";
 import { framesPerPulse, MidiClockOut } from "../../server/live/midi-clock-out.ts";
 import { JACK_PERIOD } from "../setup/jackd.ts";
 
@@ -22,9 +22,20 @@ async function waitFrames(clock: MidiClock, frames: number): Promise<void> {
   while (clock.time().frame < until) await Bun.sleep(10);
 }
 
-function connect(from: string, to: string): void {
-  const r = spawnSync("jack_connect", [from, to], { encoding: "utf8", timeout: 5000 });
-  if (r.status !== 0) throw new Error(`jack_connect ${from} ${to}: ${r.stderr}`);
+/**
+ * Connects two ports, trying again for a few seconds: a client's ports are
+ * listed once registered, but connect only once it is active, which on a
+ * loaded machine comes a while later (jack_connect then says "cannot
+ * connect client, already connected?").
+ */
+async function connect(from: string, to: string): Promise<void> {
+  const deadline = performance.now() + 10_000;
+  for (;;) {
+    const r = spawnSync("jack_connect", [from, to], { encoding: "utf8", timeout: 5000 });
+    if (r.status === 0) return;
+    if (performance.now() > deadline) throw new Error(`jack_connect ${from} ${to}: ${r.stderr}`);
+    await Bun.sleep(50);
+  }
 }
 
 describe.skipIf(!jack)("MIDI clock through JACK MIDI", () => {
@@ -54,10 +65,10 @@ describe.skipIf(!jack)("MIDI clock through JACK MIDI", () => {
     let text = "";
     dump.stdout!.on("data", (d: Buffer) => (text += d));
     for (let i = 0; i < 200 && spawnSync("jack_lsp", [`${dumpName}:input`], { encoding: "utf8" }).stdout.trim() === ""; i++) await Bun.sleep(20);
-    connect(`ost-clock-out-${tag}:clock_out`, `${dumpName}:input`);
+    await connect(`ost-clock-out-${tag}:clock_out`, `${dumpName}:input`);
     const listener = MidiClock.open(`ost-clock-listen-${tag}`);
     clocks.push(listener);
-    connect(`ost-clock-out-${tag}:clock_out`, `ost-clock-listen-${tag}:clock_in`);
+    await connect(`ost-clock-out-${tag}:clock_out`, `ost-clock-listen-${tag}:clock_in`);
     const seen = { started: false };
     const rate = clock.time().rate;
     const out = new MidiClockOut(clock, live); // live plays 0.5 cps: 120 BPM
@@ -69,7 +80,8 @@ describe.skipIf(!jack)("MIDI clock through JACK MIDI", () => {
     live.setCps(0.375); // 90 BPM
     await waitFrames(clock, rate);
     out.stop();
-    await waitFrames(clock, rate / 4);
+    // Stop reaches our listener within a JACK period or two; patience in JACK frames (a loaded machine runs them slowly)
+    for (let i = 0; i < 100 && listener.stats().inputRunning; i++) await waitFrames(clock, rate / 100);
     out.close();
     const events = [...text.matchAll(/^\s*(\d+): ([0-9a-f ]+)$/gm)].map((m) => ({ frame: Number(m[1]), bytes: m[2]!.trim() }));
     // jack_midi_dump is a plain client: on a loaded machine JACK may skip its
@@ -95,34 +107,50 @@ describe.skipIf(!jack)("MIDI clock through JACK MIDI", () => {
     const missed = gaps.reduce((n, g) => n + Math.max(0, Math.round(g / (Math.abs(g - fast) < Math.abs(g - slow) ? fast : slow)) - 1), 0);
     console.log(`MIDI clock out: ${pulses.length} pulses received by jack_midi_dump (${missed} lost and ${shifted} gaps a whole period off, its late cycles), worst offset from the planned frame ${Math.max(...jitter).toFixed(2)} frames (spacing ${fast} and ${slow.toFixed(2)} frames); late pulses sent ${clock.stats().latePulses}`);
     expect(Math.max(...jitter)).toBeLessThan(1);
-    expect(gaps.filter((g) => Math.abs(g - fast) < 1).length).toBeGreaterThan(12);
-    expect(gaps.filter((g) => Math.abs(g - slow) < 1).length).toBeGreaterThan(12);
+    // a pulse apart at each tempo, to the frame give or take the dump's whole-period shifts (a second of each: 48 and 36 gaps)
+    const onePulse = (g: number, fpp: number) => [-2, -1, 0, 1, 2].some((k) => Math.abs(g - fpp - k * JACK_PERIOD) < 1);
+    expect(gaps.filter((g) => onePulse(g, fast)).length).toBeGreaterThan(12);
+    expect(gaps.filter((g) => onePulse(g, slow)).length).toBeGreaterThan(12);
   });
 
   /** A clock client of the test's own sending into another, which the live session follows (from tempo `cps`). */
-  const senderAndFollower = (name: string, cps: number) => {
+  const senderAndFollower = async (name: string, cps: number) => {
     const sender = MidiClock.open(`ost-clock-${name}-${tag}`);
     const receiver = MidiClock.open(`ost-clock-${name}-recv-${tag}`);
     clocks.push(sender, receiver);
-    connect(`ost-clock-${name}-${tag}:clock_out`, `ost-clock-${name}-recv-${tag}:clock_in`);
+    await connect(`ost-clock-${name}-${tag}:clock_out`, `ost-clock-${name}-recv-${tag}:clock_in`);
     live.setCps(cps);
-    const follow = new MidiClockIn(receiver, live);
+    // The JACK frame at which the follower sets each tempo, read as it does
+    // (the test's own polling, late on a loaded machine, measures nothing).
+    const set: { cps: number; frame: number }[] = [];
+    const sink: TempoSink = {
+      get targetCps() { return live.targetCps; },
+      setCps: (c) => {
+        set.push({ cps: c, frame: sender.time().frame });
+        live.setCps(c);
+      },
+      engine: live.engine,
+      cycleAt: (f) => live.cycleAt(f),
+      shiftPhase: (c) => live.shiftPhase(c),
+    };
+    const follow = new MidiClockIn(receiver, sink);
     follow.start();
-    return { sender, follow };
+    return { sender, follow, set };
   };
 
   test("in: a clock at 120 then 90 BPM moves our tempo to it within 2 beats", async () => {
-    const { sender, follow } = senderAndFollower("send", 0.6);
+    const { sender, follow, set } = await senderAndFollower("send", 0.6);
     const { frame, rate } = sender.time();
     const beat = (bpm: number) => (60 / bpm) * rate;
     const at120 = frame + 0.05 * rate;
     sender.plan(at120, framesPerPulse(rate, 0.5), TRANSPORT.start);
     const reached = async (cps: number, from: number) => {
-      while (Math.abs(live.targetCps / cps - 1) > 0.003) {
+      const at = () => set.find((s) => s.frame >= from && Math.abs(s.cps / cps - 1) <= 0.003);
+      while (!at()) {
         if (sender.time().frame - from > 8 * beat(cps * 240)) throw new Error(`tempo ${live.targetCps} never reached ${cps}`);
         await Bun.sleep(5);
       }
-      return (sender.time().frame - from) / beat(cps * 240);
+      return (at()!.frame - from) / beat(cps * 240);
     };
     const beats120 = await reached(0.5, at120);
     const { lastSentFrame } = sender.stats();
