@@ -109,9 +109,7 @@ export class LinkSteering {
     if (this.grewAt === null || now - this.grewAt < JOIN_SETTLE_MS) return;
     const newcomer = this.grewAt - this.jumpedAt < NEWCOMER_MS || this.grewAt - this.since < NEWCOMER_MS;
     this.grewAt = null;
-    if (newcomer) return;
-    this.link.recommitTransport();
-    this.recommits++;
+    if (!newcomer) this.link.recommitTransport();
   }
 
   private readonly since = performance.now();
@@ -122,8 +120,6 @@ export class LinkSteering {
   /** When our timeline last jumped (joining another session), performance.now() ms. */
   private jumpedAt = -Infinity;
   private readonly lastStamp = { beat: 0, hostUs: 0, bpm: 0 };
-  /** How often we gave a newcomer our transport (for tests). */
-  recommits = 0;
 
   /** The cycle at which the transport last stopped or started (for /api/state and tests). */
   transportCycle: number | null = null;

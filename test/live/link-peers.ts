@@ -147,12 +147,10 @@ async function main(): Promise<void> {
     return ls.every((l) => l.peers === 2) && Math.abs(ls[2]!.bpm - ls[0]!.bpm) < 0.01;
   });
   // C stops on a bar: "stopped" and the events it plays no longer growing (what it queued before the bar plays)
+  const saysStoppedMs = await until("C's Link transport says stopped", 15_000, async () => !(await state(c)).link.playing);
   let lastC = -1;
-  let saysStoppedMs: number | null = null;
-  const t1 = performance.now();
   await until("C stops with the session", 15_000, async () => {
     const sc = await state(c);
-    if (!sc.link.playing) saysStoppedMs ??= performance.now() - t1;
     const still = !sc.link.playing && sc.telemetry.eventsPlayed === lastC;
     lastC = sc.telemetry.eventsPlayed;
     if (!still) await Bun.sleep(1000);
