@@ -15,10 +15,10 @@
  * jack_last_frame_time).
  *
  * MIDI in: input ports of the same client. process() copies each message
- * received (up to 3 bytes; SysEx and other longer messages are skipped)
- * with its frame into a second SPSC ring, the other way round, that the
- * control thread drains (ost_midi_read): CC values and held keys for
- * patterns (server/targets/midi-in.ts).
+ * received (up to 3 bytes) with its frame into a second SPSC ring, the
+ * other way round, that the control thread drains (ost_midi_read): CC
+ * values and held keys for patterns (server/targets/midi-in.ts). SysEx
+ * goes whole into a byte ring of its own (ost_midi_read_sysex).
  *
  * Engine frames to JACK frames: jack = engine + offset. ost_midi_sync, on
  * the control thread, measures the offset from the engine's last block
@@ -40,39 +40,8 @@
 
 #include "atomics.h"
 #include "midi_clock.h"
+#include "midi_record.h"
 #include "ostinato.h"
-
-#define MIDI_RING 4096 /* records; a power of two */
-#define MIDI_POOL 4096
-#define MIDI_PORTS 16
-#define MIDI_IN_RING 4096 /* received messages; a power of two */
-
-enum { KIND_MESSAGE = 0, KIND_CUT = 1, KIND_WRITTEN = 2 /* in the pool only */ };
-
-/* One record as the control thread writes it (OST_MIDI_RECORD_BYTES = 88). */
-typedef struct midi_record {
-    double frame;   /* engine frame */
-    uint32_t tag;   /* slot tag (OST_SLOT_ALL for every slot, in a CUT) */
-    uint8_t port;   /* output port index */
-    uint8_t kind;   /* KIND_MESSAGE or KIND_CUT */
-    uint16_t len;   /* bytes of data */
-    uint8_t data[64];
-    uint32_t seq;   /* set by the process callback: arrival order, to break ties */
-    uint32_t pad;
-} midi_record;
-
-_Static_assert(sizeof(midi_record) == OST_MIDI_RECORD_BYTES, "record layout is shared with server/engine/midi.ts");
-
-/* One received message as the control thread reads it (OST_MIDI_IN_BYTES = 16). */
-typedef struct midi_in_record {
-    double frame;   /* JACK frame it arrived at */
-    uint8_t port;   /* input port index */
-    uint8_t len;    /* 1..3 */
-    uint8_t data[3];
-    uint8_t pad[3];
-} midi_in_record;
-
-_Static_assert(sizeof(midi_in_record) == OST_MIDI_IN_BYTES, "record layout is shared with server/engine/midi.ts");
 
 struct ost_midi {
     jack_client_t *client;
@@ -85,6 +54,7 @@ struct ost_midi {
     ost_atomic_u64 in_head;
     ost_atomic_u64 in_tail;
     ost_atomic_u64 in_dropped;
+    midi_sysex_ring sysex; /* received SysEx, whole: process() writes, control reads */
     /* MIDI clock ports on this client (ost_midi_clock_on): set once, released; the callback acquires */
     _Atomic(ost_midi_clock *) clock;
     /* ring: written by the control thread, read by process() */
@@ -124,8 +94,7 @@ static void apply_cut(ost_midi *m, const midi_record *cut) {
         midi_record *r = &m->pool[i];
         int mine = cut->tag == OST_SLOT_ALL || r->tag == cut->tag;
         if (mine && r->frame >= cut->frame) {
-            int note_off = r->len == 3 && ((r->data[0] & 0xf0) == 0x80 || ((r->data[0] & 0xf0) == 0x90 && r->data[2] == 0));
-            if (note_off) {
+            if (midi_is_note_off(r)) {
                 r->frame = cut->frame;
             } else {
                 m->pool[i] = m->pool[--m->pool_count];
@@ -171,7 +140,12 @@ static void receive(ost_midi *m, jack_nframes_t nframes, uint64_t start) {
         uint32_t count = jack_midi_get_event_count(buffer);
         for (uint32_t i = 0; i < count; i++) {
             jack_midi_event_t ev;
-            if (jack_midi_event_get(&ev, buffer, i) != 0 || ev.size < 1 || ev.size > 3) continue;
+            if (jack_midi_event_get(&ev, buffer, i) != 0 || ev.size < 1) continue;
+            if (ev.size > 3) {
+                /* SysEx arrives whole in one JACK MIDI event; other long messages are skipped. */
+                if (ev.buffer[0] == 0xf0) midi_sysex_put(&m->sysex, (uint8_t)p, ev.buffer, (uint32_t)ev.size);
+                continue;
+            }
             if (head - tail >= MIDI_IN_RING) {
                 dropped++;
                 continue;
@@ -350,6 +324,11 @@ uint32_t ost_midi_read(ost_midi *m, void *out, uint32_t max) {
     return n;
 }
 
+int32_t ost_midi_read_sysex(ost_midi *m, uint8_t *out, uint32_t cap) {
+    if (!m || !out || cap < 2) return OST_INVALID_ARGS;
+    return midi_sysex_get(&m->sysex, out + 1, cap - 1, out);
+}
+
 const char *ost_midi_input_name(const ost_midi *m, int32_t index) {
     if (!m || index < 0 || (uint32_t)index >= OST_LOAD(&m->in_count, OST_ACQUIRE)) return NULL;
     return jack_port_name(m->in_ports[index]);
@@ -412,7 +391,7 @@ ost_result ost_midi_stats(const ost_midi *m, double *out) {
     out[4] = (double)OST_LOAD(&m->cycle_start, OST_RELAXED);
     out[5] = (double)OST_LOAD(&m->period, OST_RELAXED);
     out[6] = OST_LOAD(&m->synced, OST_ACQUIRE);
-    out[7] = (double)OST_LOAD(&m->in_dropped, OST_RELAXED);
+    out[7] = (double)(OST_LOAD(&m->in_dropped, OST_RELAXED) + OST_LOAD(&m->sysex.dropped, OST_RELAXED));
     return OST_OK;
 }
 

@@ -606,6 +606,58 @@ OST_API uint32_t ost_midi_read(ost_midi *midi, void *out, uint32_t max);
 /** The full JACK name of an input port of ours, or NULL. Thread: control. */
 OST_API const char *ost_midi_input_name(const ost_midi *midi, int32_t index);
 
+/** Moves the next received SysEx message (F0..F7, whole) into out[1..]
+ *  with its input port index at out[0]; returns its length, 0 when none
+ *  waits, or minus its length when `cap` - 1 is too small. Thread: one consumer. */
+OST_API int32_t ost_midi_read_sysex(ost_midi *midi, uint8_t *out, uint32_t cap);
+
+/* ======================================================================
+ * MIDI out and in through the ALSA sequencer (midi_alsa.c): the same
+ * records and calls as JACK MIDI above, on a sequencer client of our own
+ * whose thread schedules each message on an ALSA queue at its real time.
+ * ==================================================================== */
+
+typedef struct ost_alsa_midi ost_alsa_midi;
+
+/** Opens a sequencer client with that name, its queue and its thread:
+ *  OST_NO_DEVICE when the sequencer cannot open (no /dev/snd/seq), with the
+ *  reason in words in `why` (when given). Thread: control. */
+OST_API ost_result ost_alsa_midi_open(const char *client_name, ost_alsa_midi **out, char *why, uint32_t why_size);
+/** Writes what is pending at once (note-offs first), stops the thread, closes the client. Thread: control. */
+OST_API void ost_alsa_midi_close(ost_alsa_midi *midi);
+/** As ost_midi_add_port: an output port, subscribed to `connect_to`
+ *  ("client:port" as ost_alsa_midi_list gives it, or "20:0"). Thread: control. */
+OST_API int32_t ost_alsa_midi_add_port(ost_alsa_midi *midi, const char *name, const char *connect_to);
+/** As ost_midi_add_input: an input port, subscribed from `connect_from`. Thread: control. */
+OST_API int32_t ost_alsa_midi_add_input(ost_alsa_midi *midi, const char *name, const char *connect_from);
+/** As ost_midi_connect (1 already, 0 now, OST_NO_DEVICE no such port). Thread: control. */
+OST_API int32_t ost_alsa_midi_connect(ost_alsa_midi *midi, int32_t index, int32_t input, const char *other);
+/** "client:port" of a port of ours, or NULL. Thread: control. */
+OST_API const char *ost_alsa_midi_port_name(const ost_alsa_midi *midi, int32_t index);
+OST_API const char *ost_alsa_midi_input_name(const ost_alsa_midi *midi, int32_t index);
+/** Queues records (OST_MIDI_RECORD_BYTES each) for the thread; returns how many fit. Thread: one producer. */
+OST_API uint32_t ost_alsa_midi_push(ost_alsa_midi *midi, const void *records, uint32_t count);
+/** The frame -> CLOCK_REALTIME map: `frame` is at `realtime` seconds, and
+ *  each frame lasts `seconds_per_frame` (the live worker's delay-locked
+ *  loop, latency included). Nothing is sent before the first. Thread: control. */
+OST_API ost_result ost_alsa_midi_map(ost_alsa_midi *midi, double frame, double realtime, double seconds_per_frame);
+/** As ost_midi_read (the frame of each record is 0). Thread: one consumer. */
+OST_API uint32_t ost_alsa_midi_read(ost_alsa_midi *midi, void *out, uint32_t max);
+/** As ost_midi_read_sysex. Thread: one consumer. */
+OST_API int32_t ost_alsa_midi_read_sysex(ost_alsa_midi *midi, uint8_t *out, uint32_t cap);
+/** out[8] as ost_midi_stats (offset, cycle and period 0; synced: mapped). Thread: any. */
+OST_API ost_result ost_alsa_midi_stats(const ost_alsa_midi *midi, double *out);
+/** The sequencer's ports, "client:port" one a line: where our output can
+ *  go, or with `sources` non-zero where our inputs can listen. Returns the
+ *  count, or OST_NO_DEVICE with the reason in words in out. Thread: control. */
+OST_API int32_t ost_alsa_midi_list(char *out, uint32_t size, int32_t sources);
+/** The seam, for tests: sizeof(snd_seq_event_t); one MIDI message as an
+ *  event (1, or a negative ost_result: midi_alsa_event.h); an event as MIDI
+ *  bytes (their count, 0 for none, OST_FULL). Thread: any. */
+OST_API int32_t ost_alsa_midi_event_size(void);
+OST_API int32_t ost_alsa_midi_translate(const uint8_t *bytes, uint32_t len, void *event);
+OST_API int32_t ost_alsa_midi_bytes(const void *event, uint8_t *out, uint32_t cap);
+
 /** PortAudio device index in use (-1 when not on portaudio, or NULL). Thread: any. */
 OST_API int32_t ost_engine_device_index(const ost_engine *engine);
 /** The most recent `frames` frames of the output, mono (the mean of the

@@ -21,6 +21,8 @@ const PACKAGES = {
     { pkg: "pkg-config", has: () => onPath("pkg-config") },
     { pkg: "portaudio19-dev", has: () => debInstalled("portaudio19-dev") },
     { pkg: "libsndfile1-dev", has: () => debInstalled("libsndfile1-dev") },
+    // the ALSA sequencer (native/midi_alsa.c); portaudio19-dev brings it too, named here as it is ours
+    { pkg: "libasound2-dev", has: () => debInstalled("libasound2-dev") },
   ],
   test: [
     { pkg: "jackd2", has: () => onPath("jackd") },
