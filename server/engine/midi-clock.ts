@@ -53,6 +53,7 @@ export class MidiClock {
 
   /** The clock's ports (clock_out, clock_in) on the MIDI client: one JACK client for MIDI out, in and clock. */
   static on(midi: MidiOut): MidiClock {
+    if (midi.backend !== "jack") throw new EngineError("MidiClock.on", `MIDI clock runs on JACK MIDI only; the session's MIDI is on the ALSA sequencer (start a JACK server, or --midi-backend jack)`);
     const out = new BigUint64Array(1);
     const result = native().ost_midi_clock_on(midi.handle as unknown as Pointer, out);
     if (result < 0) throw EngineError.fromResult("MidiClock.on", result, `clock ports on JACK client "${midi.clientName}"`);

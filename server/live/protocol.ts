@@ -37,6 +37,8 @@ export type WorkerInit = {
   targets: TargetConfig;
   /** The /ctrl values received so far. */
   ctrl: [string, number | string][];
+  /** What the MIDI inputs told so far (targets/midi-state.ts): the session's, shared by every worker. */
+  midiState: SharedArrayBuffer;
   /** Replayed without their side effects (setcps, hush): tempo comes from `tempo`. */
   programs: ProgramRecord[];
   muted: string[];

@@ -48,6 +48,8 @@ import { defaultMemoryLimitMb, judge, residentMb, type Cause } from "./watchdog.
 import type { SlotPlace } from "./block-place.ts";
 import { LinkControl, type LinkOptions, type LinkState } from "./link-control.ts";
 import { MidiOut } from "../engine/midi.ts";
+import { EngineError } from "../engine/errors.ts";
+import { MidiState } from "../targets/midi-state.ts";
 import { cpuQuotaCores } from "./cpu-quota.ts";
 
 /** How often a MIDI client that could not open (no JACK server) is tried again, ms. */
@@ -259,6 +261,8 @@ export class LiveSession {
   readonly targets: TargetConfig;
   /** Values sent to OSC /ctrl, kept for a fresh worker. */
   private readonly ctrlValues = new Map<string, number | string>();
+  /** What the MIDI inputs told so far, shared by every worker (targets/midi-state.ts): a restart keeps the knobs where they are. */
+  private readonly midiState = MidiState.create();
   readonly hangTimeoutMs: number;
   readonly evalTimeoutMs: number;
   readonly startTimeoutMs: number;
@@ -376,14 +380,32 @@ export class LiveSession {
   }
 
   /**
-   * The session's MIDI client on the JACK server (MIDI out, in and clock:
-   * one client, which outlives every worker, so a restart neither leaks it
-   * nor renames its ports); opened on first use. Throws when no JACK server runs.
+   * The session's MIDI client (MIDI out, in and clock: one client, which
+   * outlives every worker, so a restart neither leaks it nor renames its
+   * ports); opened on first use, on the backend --midi-backend names (auto:
+   * JACK when a JACK server runs, else the ALSA sequencer). Throws, saying
+   * why, when it cannot open.
    */
   midiClient(): MidiOut {
     this.assertOpen();
-    this.midi ??= MidiOut.open(this.engine, this.targets.midiClient);
+    this.midi ??= this.openMidiBackend();
     return this.midi;
+  }
+
+  private openMidiBackend(): MidiOut {
+    const backend = this.targets.midiBackend ?? "auto";
+    const name = this.targets.midiClient;
+    if (backend !== "auto") return MidiOut.open(this.engine, name, backend);
+    try {
+      return MidiOut.open(this.engine, name, "jack");
+    } catch (jack) {
+      try {
+        return MidiOut.open(this.engine, name, "alsa");
+      } catch (alsa) {
+        const why = (err: unknown) => (err as Error).message.replace(/^MidiOut\.open: /, "");
+        throw new EngineError("MidiOut.open", `${why(jack)}, and ${why(alsa)}`);
+      }
+    }
   }
 
   /** midiClient() for the worker: a failure is said once and tried again every few seconds. */
@@ -393,10 +415,10 @@ export class LiveSession {
     if (now - this.midiFailedAt < MIDI_RETRY_MS) return undefined;
     try {
       const midi = this.midiClient();
-      if (this.midiFailedAt > -Infinity) this.emit({ type: "warning", message: "MIDI: the JACK server answers again; MIDI patterns play" });
+      if (this.midiFailedAt > -Infinity) this.emit({ type: "warning", message: `MIDI: the ${midi.backend === "jack" ? "JACK server answers" : "ALSA sequencer opens"} now; MIDI patterns play` });
       return midi;
     } catch (err) {
-      if (this.midiFailedAt === -Infinity) this.emit({ type: "warning", message: `MIDI: ${(err as Error).message}; MIDI patterns play nowhere until it does (tried again every ${MIDI_RETRY_MS / 1000} s)` });
+      if (this.midiFailedAt === -Infinity) this.emit({ type: "warning", message: `MIDI: ${(err as Error).message.replace(/^MidiOut\.open: /, "")}; MIDI patterns play nowhere until it does (tried again every ${MIDI_RETRY_MS / 1000} s)` });
       this.midiFailedAt = now;
       return undefined;
     }
@@ -653,6 +675,7 @@ export class LiveSession {
       queueAhead: this.queueAhead,
       tickMs: this.tickMs,
       targets: this.targets,
+      midiState: this.midiState,
       samples: this.sampleSources,
       // read here: a Bun Worker does not see this thread's changes to process.env (--cache, --github-base)
       cacheDir: defaultCacheDir(),

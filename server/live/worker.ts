@@ -44,6 +44,7 @@ import type { SlotPlace } from "./block-place.ts";
 import { SuperDirtTarget } from "../targets/superdirt.ts";
 import { MidiTarget } from "../targets/midi.ts";
 import { MidiIn } from "../targets/midi-in.ts";
+import { MidiState } from "../targets/midi-state.ts";
 import { MidiOut } from "../engine/midi.ts";
 import { oscSendAhead, type Routing } from "../targets/target.ts";
 import { WallClock } from "../targets/wall-clock.ts";
@@ -280,7 +281,7 @@ async function init(msg: WorkerInit): Promise<void> {
   }
   slots = new SlotTable<Pattern>();
   // Before the replay: a replayed program's midin() registers its input (on the session's client, once the MIDI target is there).
-  midiIn = new MidiIn(() => midiOut?.client(), (message) => post({ type: "warning", message }));
+  midiIn = new MidiIn(() => midiOut?.client(), (message) => post({ type: "warning", message }), new MidiState(msg.midiState));
   setMidiInputOpener((input) => midiIn!.input(input));
   const dropped = await replay(msg.programs);
   if (role === "standby") {
@@ -441,6 +442,8 @@ async function openTargets(msg: WorkerInit): Promise<Routing> {
   if (t.superdirt) await superdirt.open();
   midiOut = new MidiTarget(engine, msg.engine.sampleRate, {
     sendAhead: oscSendAhead(msg.lookahead, msg.queueAhead),
+    latency: t.midiLatency,
+    clock: wallClock,
     onWarning: (message) => post({ type: "warning", message }),
     connect: midiClient,
   });

@@ -1,8 +1,9 @@
 /**
  * Values from outside the program, as signals: Tidal's `/ctrl` key-values
  * sent to the OSC control port (`ctrl("name")`), MIDI controllers
- * (`midin(input)` gives `cc(number, channel?)`, as Strudel's) and the keys
- * held on a MIDI keyboard (`midikeys(input)`). The live worker writes the
+ * (`midin(input)` gives `cc(number, channel?)`, as Strudel's, and
+ * `cc.sysex(id?)`, the last SysEx message) and the keys held on a MIDI
+ * keyboard (`midikeys(input)`). The live worker writes the
  * store as values arrive; a pattern reads the latest value when it is
  * queried, so a change is heard within the scheduler's queue depth.
  * @module
@@ -23,12 +24,15 @@ export function clearExternalValues(): void {
   values.clear();
   midiValues.clear();
   heldKeys.clear();
+  sysexes.clear();
 }
 
 /** MIDI CC values, 0..1, by `${input}|${channel}|${cc}` (channel 1..16, or 0: the last on any channel). */
 const midiValues = new Map<string, number>();
 /** Keys held per input: note number to velocity 0..1, in the order pressed. */
 const heldKeys = new Map<string, Map<number, number>>();
+/** The last SysEx message per input, whole (F0..F7): by `${input}|` and by `${input}|${id}`. */
+const sysexes = new Map<string, number[]>();
 
 /** Opens a MIDI input for `midin`/`midikeys` and says what it is called (the live worker's). */
 export type MidiInputOpener = (input: string | number | undefined) => string;
@@ -55,8 +59,31 @@ export function receiveMidi(input: string, status: number, data1: number, data2:
   if (kind === 0x90 && data2 > 0) held.set(data1, data2 / 127);
 }
 
-/** A MIDI input's controllers: `cc(number, channel?)` is the controller's latest value, 0..1, as a signal. */
-export type MidiControllers = (cc: number, channel?: number) => Pattern<number>;
+/** A SysEx message received on a MIDI input (the live worker, for each one): F0, id, data, F7. */
+export function receiveSysex(input: string, bytes: ArrayLike<number>): void {
+  const message = Array.from(bytes);
+  sysexes.set(`${input}|`, message);
+  if (message.length > 2) sysexes.set(`${input}|${message[1]}`, message);
+}
+
+/**
+ * What an input had before this worker (a live worker restarted by the
+ * watchdog, or a standby taking over): CC values as [channel (0: any), cc,
+ * value 0..1] and the keys held as [note, velocity 0..1] in the order pressed.
+ */
+export function seedMidi(input: string, ccs: readonly (readonly [number, number, number])[], held: readonly (readonly [number, number])[]): void {
+  for (const [channel, cc, value] of ccs) midiValues.set(`${input}|${channel}|${cc}`, value);
+  const keys = new Map<number, number>();
+  for (const [note, velocity] of held) keys.set(note, velocity);
+  heldKeys.set(input, keys);
+}
+
+/**
+ * A MIDI input's controllers: `cc(number, channel?)` is the controller's
+ * latest value, 0..1, as a signal; `cc.sysex(id?)` the last SysEx message
+ * (with that manufacturer id, when given) as its bytes F0..F7, [] until one comes.
+ */
+export type MidiControllers = ((cc: number, channel?: number) => Pattern<number>) & { sysex(id?: number): Pattern<number[]> };
 
 /**
  * Listens to a MIDI input (a JACK MIDI output port: its name, a part of it,
@@ -69,12 +96,19 @@ export type MidiControllers = (cc: number, channel?: number) => Pattern<number>;
  */
 export function midin(input?: string | number | Pattern<unknown>): MidiControllers {
   const name = openMidiInput(inputName(input));
-  return (cc, channel = 0) => {
+  const cc = (cc: number, channel = 0) => {
     const key = `${name}|${Number(channel)}|${Number(cc)}`;
     return new Pattern<number>((state, out) => {
       out.push(new Hap(undefined, state.span, midiValues.get(key) ?? 0));
     });
   };
+  const sysex = (id?: number) => {
+    const key = `${name}|${id === undefined ? "" : Number(id)}`;
+    return new Pattern<number[]>((state, out) => {
+      out.push(new Hap(undefined, state.span, sysexes.get(key) ?? []));
+    });
+  };
+  return Object.assign(cc, { sysex });
 }
 
 /**

@@ -1,7 +1,11 @@
 /**
- * The MIDI target: `.midi(port)` patterns through JACK MIDI, each message
- * stamped with its engine frame and written by our JACK client's process
- * callback at that exact frame (native/midi_jack.c).
+ * The MIDI target: `.midi(port)` patterns through JACK MIDI or the ALSA
+ * sequencer (--midi-backend), each message stamped with its engine frame:
+ * our JACK client's process callback writes it at that exact frame
+ * (native/midi_jack.c); our ALSA client's thread schedules it on an ALSA
+ * queue at the frame's wall-clock time, from the map of the live worker's
+ * delay-locked loop (native/midi_alsa.c, targets/wall-clock.ts). Every
+ * message is moved by --midi-latency on both.
  *
  * As with SuperDirt, what is handed to the native side is not taken back
  * one by one: events wait here until they are `sendAhead` from the clock,
@@ -11,25 +15,31 @@
  * "all notes off" (CC 123) on every channel used: no note hangs.
  *
  * The port: `.midi("name")` gets an output port of ours connected to the
- * first JACK MIDI input whose name contains "name" (`ostinato midi` lists
- * them); `.midi()` alone plays on our port "out", for the user to connect.
- * The JACK client is the live session's (it outlives workers; MIDI in and
- * clock use it too), asked for when a `.midi()` event first comes; with no
- * JACK server the session says so once and tries again every few seconds.
+ * first MIDI input of the backend whose name contains "name" (`ostinato
+ * midi` lists them); `.midi()` alone plays on our port "out", for the user
+ * to connect. The client is the live session's (it outlives workers; MIDI
+ * in and clock use it too), asked for when a `.midi()` event first comes;
+ * when it cannot open (no JACK server, no ALSA sequencer) the session says
+ * so once and tries again every few seconds.
  * @module
  */
 import type { Engine } from "../engine/engine.ts";
-import { MIDI_DATA_MAX, MIDI_KIND_CUT, MIDI_KIND_MESSAGE, MIDI_RECORD_BYTES, MidiOut } from "../engine/midi.ts";
+import { MIDI_DATA_MAX, MIDI_KIND_CUT, MIDI_KIND_MESSAGE, MIDI_RECORD_BYTES, type MidiOut } from "../engine/midi.ts";
 import { encodeMidi, type MidiSink } from "./midi-bytes.ts";
 import { MidiConnections } from "./midi-connections.ts";
 import type { FrameTarget } from "./target.ts";
+import type { WallClock } from "./wall-clock.ts";
 
 export type MidiTargetOptions = {
   /** Seconds before its frame an event is handed to the native side. */
   sendAhead: number;
   onWarning?: (message: string) => void;
-  /** The session's MIDI client (one JACK client for MIDI out, in and clock), undefined until it has one. */
+  /** The session's MIDI client (one client for MIDI out, in and clock), undefined until it has one. */
   connect: () => MidiOut | undefined;
+  /** Seconds added to every message's time, to line MIDI up with the engine (--midi-latency; default 0). */
+  latency?: number;
+  /** Frames to wall-clock time (the ALSA sequencer schedules by it; JACK MIDI keeps frames). */
+  clock?: WallClock;
 };
 
 type Waiting = { frame: number; durFrames: number; tag: number; id: string; port: string | number | undefined; controls: Record<string, unknown> };
@@ -50,13 +60,16 @@ export class MidiTarget implements FrameTarget {
   private readonly channels = new Map<number, number>();
   private readonly warned = new Set<string>();
   private readonly sendAheadFrames: number;
+  /** --midi-latency in frames, added to every message. */
+  private readonly shift: number;
+  private readonly map = { frame: 0, time: 0, secondsPerFrame: 0 };
   private readonly connections: MidiConnections;
   /** The event being encoded (the sink's context). */
   private current = { frame: 0, durFrames: 0, tag: 0, port: 0 };
   private readonly sink: MidiSink = {
     message: (atEnd, length, b0, b1, b2) => {
       const c = this.current;
-      const at = this.record(c.frame + (atEnd ? c.durFrames : 0), c.tag, c.port, MIDI_KIND_MESSAGE, length);
+      const at = this.record(c.frame + this.shift + (atEnd ? c.durFrames : 0), c.tag, c.port, MIDI_KIND_MESSAGE, length);
       this.records[at] = b0;
       if (length > 1) this.records[at + 1] = b1;
       if (length > 2) this.records[at + 2] = b2;
@@ -65,7 +78,7 @@ export class MidiTarget implements FrameTarget {
     sysex: (bytes) => {
       if (bytes.length > MIDI_DATA_MAX) throw new RangeError(`sysex of ${bytes.length} bytes: at most ${MIDI_DATA_MAX} go in one message here`);
       const c = this.current;
-      const at = this.record(c.frame, c.tag, c.port, MIDI_KIND_MESSAGE, bytes.length);
+      const at = this.record(c.frame + this.shift, c.tag, c.port, MIDI_KIND_MESSAGE, bytes.length);
       for (let i = 0; i < bytes.length; i++) this.records[at + i] = bytes[i]!;
     },
   };
@@ -76,10 +89,11 @@ export class MidiTarget implements FrameTarget {
     private readonly options: MidiTargetOptions,
   ) {
     this.sendAheadFrames = options.sendAhead * rate;
+    this.shift = (options.latency ?? 0) * rate;
     this.connections = new MidiConnections(options.onWarning);
   }
 
-  /** The JACK client (opened when first asked; undefined while no JACK server runs), shared with MIDI in. */
+  /** The MIDI client (opened when first asked; undefined while it cannot open), shared with MIDI in. */
   client(): MidiOut | undefined {
     return this.ensureOpen() ? this.out : undefined;
   }
@@ -89,7 +103,7 @@ export class MidiTarget implements FrameTarget {
     return this.out?.stats();
   }
 
-  /** Our JACK port for a `.midi()` port argument (opening the client and the port when first asked). */
+  /** Our port for a `.midi()` port argument (opening the client and the port when first asked). */
   portName(port: string | number | undefined): string | undefined {
     const index = this.portIndex(port);
     return index === undefined ? undefined : this.out?.portName(index);
@@ -117,7 +131,7 @@ export class MidiTarget implements FrameTarget {
   flush(nowFrame: number): void {
     if (this.waiting.length === 0 && this.count === 0) return;
     if (!this.ensureOpen()) return this.dropDue(nowFrame);
-    if (!this.out!.sync()) return;
+    if (!this.out!.sync(this.timeMap(nowFrame))) return;
     this.connections.check(this.out!);
     const before = Math.ceil(nowFrame + this.sendAheadFrames);
     for (let i = this.waiting.length - 1; i >= 0; i--) {
@@ -130,10 +144,21 @@ export class MidiTarget implements FrameTarget {
     this.push();
   }
 
+  /** The wall-clock map at the clock now, for the ALSA client (undefined before the loop has a pair). */
+  private timeMap(nowFrame: number) {
+    const clock = this.options.clock;
+    if (this.out?.backend !== "alsa" || !clock?.ready) return undefined;
+    this.map.frame = nowFrame;
+    this.map.time = clock.timeAt(nowFrame);
+    this.map.secondsPerFrame = 1 / clock.rate;
+    return this.map;
+  }
+
   /** Stops a slot's notes now (or every slot's, with "all notes off" on every channel used). */
   silence(tag: number | "all", nowFrame: number): void {
     if (!this.out) return;
     const t = tag === "all" ? SLOT_ALL : tag;
+    nowFrame += Math.max(0, this.shift); // what is pending was moved by the latency too
     this.record(nowFrame, t, 0, MIDI_KIND_CUT, 0);
     if (tag === "all") {
       for (const [port, mask] of this.channels) {
@@ -149,7 +174,7 @@ export class MidiTarget implements FrameTarget {
     this.push();
   }
 
-  /** Quit: every note off now (the session closes the client after a while, once JACK has written them). */
+  /** Quit: every note off now (the session closes the client after a while, once they are written). */
   close(nowFrame: number): void {
     if (!this.out) return;
     this.silence("all", nowFrame);
@@ -192,7 +217,7 @@ export class MidiTarget implements FrameTarget {
     const taken = this.out.push(this.records, this.count);
     if (taken < this.count) {
       this.records.copyWithin(0, taken * MIDI_RECORD_BYTES, this.count * MIDI_RECORD_BYTES);
-      this.warnOnce("ring-full", "MIDI: the JACK client's queue is full (is the JACK server running its cycles?); events wait");
+      this.warnOnce("ring-full", `MIDI: the ${this.out.backend === "jack" ? "JACK client's queue is full (is the JACK server running its cycles?)" : "ALSA client's queue is full"}; events wait`);
     }
     this.count -= taken;
   }
@@ -216,7 +241,7 @@ export class MidiTarget implements FrameTarget {
     const out = this.out!;
     let target: string | undefined;
     if (port !== undefined && port !== "") {
-      const inputs = MidiOut.ports();
+      const inputs = out.destinations();
       target = typeof port === "number" ? inputs[port] : inputs.find((p) => p === port) ?? inputs.find((p) => p.includes(port));
       if (!target) {
         this.warnOnce(`port:${key}`, `MIDI: no port "${port}" (there are: ${inputs.join(", ") || "none"}); its events play on ${out.portName(this.portIndex(undefined) ?? 0) || "our port out"}`);

@@ -54,8 +54,12 @@ export type TargetConfig = {
   oscLatency: number;
   /** Strudel's linear gain or Tidal's curve (targets/dirt-args.ts). */
   gainCurve: "strudel" | "tidal";
-  /** The JACK client name of the MIDI target (default "ostinato-midi"). */
+  /** The client name of the MIDI target (default "ostinato-midi" on JACK, "ostinato" in the ALSA sequencer). */
   midiClient?: string;
+  /** Where MIDI goes: JACK MIDI, the ALSA sequencer, or auto (JACK when a JACK server runs, else ALSA). */
+  midiBackend?: "auto" | "jack" | "alsa";
+  /** Seconds added to every MIDI message's time (--midi-latency). */
+  midiLatency?: number;
 };
 
 /**
@@ -74,6 +78,8 @@ export const DEFAULT_TARGETS: TargetConfig = {
   oscPort: 57120,
   oscLatency: DEFAULT_OSC_LATENCY,
   gainCurve: "strudel",
+  midiBackend: "auto",
+  midiLatency: 0,
 };
 
 /** How far ahead of its frame an OSC event is sent (its change latency): 0.1 s, within the queue depth. */

@@ -62,6 +62,8 @@ describe.skipIf(!jack)("MIDI in through JACK MIDI", () => {
       `const cc = midin("ost-keys-${tag}")`,
       `$: s("sine*8").lpf(cc(74).range(100, 4100)).gain(cc(7, 2))`,
       `$: midikeys("ost-keys-${tag}:out").segment(4).s("square")`,
+      // the last SysEx with manufacturer id 0x7d: its first data byte
+      `$: s("triangle*4").n(cc.sysex(0x7d).fmap((b) => (b.length ? b[2] : -1)))`,
     ].join("\n");
     expect(await live.evaluate(code)).toMatchObject({ ok: true });
     // Our input is connected from the test client's port (once the session's client is there: the worker asks for it when midin() first runs).
@@ -94,6 +96,15 @@ describe.skipIf(!jack)("MIDI in through JACK MIDI", () => {
       expect(v.cutoff).toBeCloseTo(4100, 6);
       expect(v.gain).toBeCloseTo(64 / 127, 6);
     }
+    // SysEx in, whole: cc.sysex(0x7d) is the last message of that id (another id after it does not count).
+    expect((await valuesAfter(0, "triangle", 2000))[0]).toMatchObject({ n: -1 });
+    send(keys, engine, [[0xf0, 0x7d, 0x05, 0x06, 0xf7]]);
+    send(keys, engine, [[0xf0, 0x43, 0x01, 0x02, 0x03, 0xf7]], 0.03);
+    await sleep(300);
+    mark = queued();
+    const sysex = await valuesAfter(mark, "triangle", 8000);
+    expect(sysex.length).toBeGreaterThan(0);
+    for (const v of sysex) expect(v.n).toBe(5);
     // Two keys pressed: the held chord plays on midikeys' structure, with the velocities.
     send(keys, engine, [[0x90, 60, 100], [0x90, 64, 127]]);
     await sleep(300);
@@ -126,9 +137,17 @@ describe.skipIf(!jack)("MIDI in through JACK MIDI", () => {
     for (const v of back) expect(v.cutoff).toBeCloseTo(100, 6);
   });
 
-  test("a worker terminated by the watchdog leaves no MIDI client behind; MIDI in, out and clock share one", async () => {
+  test("a worker terminated by the watchdog leaves no MIDI client behind, and the fresh one starts with the CC values and keys held; MIDI in, out and clock share one", async () => {
     const clients = () => new Set(spawnSync("jack_lsp", [], { encoding: "utf8", env: toolEnv() }).stdout.split("\n").filter((p) => p.startsWith(`ost-in-${tag}`)).map((p) => p.split(":")[0]));
     expect(clients()).toEqual(new Set([`ost-in-${tag}`]));
+    const lastOf = (slot: string, from: number) => events.filter((e) => e.frame > from && (e.value as { s?: string }).s === slot).map((e) => e.value as Record<string, number>);
+    // Before the restart: CC 74 up, CC 7 on channel 2 at 32, key 67 held (and heard).
+    send(keys, engine, [[0xb0, 74, 127], [0xb1, 7, 32], [0x90, 67, 90]]);
+    await sleep(300);
+    let mark = events.reduce((m, e) => Math.max(m, e.frame), 0);
+    for (let i = 0; i < 160 && lastOf("square", mark).length === 0; i++) await sleep(50);
+    expect(lastOf("sine", mark).every((v) => Math.abs(v.cutoff! - 4100) < 1e-6)).toBe(true);
+    expect(lastOf("square", mark)[0]).toMatchObject({ note: 67, velocity: 90 / 127 });
     const restarts = live.restarts;
     const hung = await live.evaluate(`for (;;) {}`);
     expect(hung.ok).toBe(false);
@@ -136,14 +155,23 @@ describe.skipIf(!jack)("MIDI in through JACK MIDI", () => {
     // The fresh worker replays the program (midin opens its own client); the old one's is closed once it ended.
     for (let i = 0; i < 200 && clients().size !== 1; i++) await sleep(50);
     expect(clients().size).toBe(1);
+    // The fresh worker plays with what the inputs told before it (no controller moved since): the session keeps it.
+    mark = events.reduce((m, e) => Math.max(m, e.frame), 0);
+    for (let i = 0; i < 160 && (lastOf("sine", mark).length === 0 || lastOf("square", mark).length === 0); i++) await sleep(50);
+    expect(lastOf("sine", mark).length).toBeGreaterThan(0);
+    for (const v of lastOf("sine", mark)) expect(v).toMatchObject({ cutoff: expect.closeTo(4100, 6), gain: expect.closeTo(32 / 127, 6) });
+    expect(lastOf("square", mark).length).toBeGreaterThan(0);
+    for (const v of lastOf("square", mark)) expect(v).toMatchObject({ note: 67, velocity: 90 / 127 });
     // The session's client outlives the worker: the fresh one listens on the same port.
-    send(keys, engine, [[0xb0, 74, 127]]);
+    send(keys, engine, [[0xb0, 74, 0], [0x80, 67, 0]]);
     await sleep(300);
-    const mark = events.reduce((m, e) => Math.max(m, e.frame), 0);
-    for (let i = 0; i < 160 && !events.some((e) => e.frame > mark && (e.value as { s?: string }).s === "sine"); i++) await sleep(50);
-    const after = events.filter((e) => e.frame > mark && (e.value as { s?: string }).s === "sine");
+    mark = events.reduce((m, e) => Math.max(m, e.frame), 0);
+    for (let i = 0; i < 160 && lastOf("sine", mark).length === 0; i++) await sleep(50);
+    const after = lastOf("sine", mark);
     expect(after.length).toBeGreaterThan(0);
-    for (const e of after) expect((e.value as { cutoff: number }).cutoff).toBeCloseTo(4100, 6);
+    for (const v of after) expect(v.cutoff).toBeCloseTo(100, 6);
+    await sleep(1000);
+    expect(lastOf("square", events.reduce((m, e) => Math.max(m, e.frame), 0) - 48000 * 0.5)).toEqual([]);
     // MIDI clock goes on the same client: one JACK client for MIDI out, in and clock.
     MidiClock.on(live.midiClient());
     const ports = spawnSync("jack_lsp", [], { encoding: "utf8", env: toolEnv() }).stdout.split("\n").filter((p) => p.startsWith(`ost-in-${tag}:`));
