@@ -197,7 +197,7 @@ static int output(ost_alsa_midi *m, const midi_record *r, double at) {
     return snd_seq_event_output(m->seq, &ev) >= 0 ? 0 : -1;
 }
 
-/* Hands the records due within the window to the kernel, in time order (arrival order within a frame). */
+/* Hands the records due within the window to the kernel, in time order. */
 static void hand_over(ost_alsa_midi *m) {
     double f0, t0, spf;
     if (m->pool_count == 0 || !map_read(m, &f0, &t0, &spf)) return;
@@ -212,11 +212,13 @@ static void hand_over(ost_alsa_midi *m) {
     for (uint32_t i = 0; i < m->pool_count; i++)
         if (t0 + (m->pool[i].frame - f0) * spf < horizon) m->due[ndue++] = i;
     if (ndue == 0) return;
+    /* In frame order; within a frame note-offs first, then arrival order. */
     for (uint32_t i = 1; i < ndue; i++) {
         uint32_t x = m->due[i], j = i;
+        int64_t fx = (int64_t)llround(m->pool[x].frame);
         while (j > 0) {
             const midi_record *y = &m->pool[m->due[j - 1]];
-            if (y->frame < m->pool[x].frame || (y->frame == m->pool[x].frame && y->seq < m->pool[x].seq)) break;
+            if (midi_goes_before(y, (int64_t)llround(y->frame), &m->pool[x], fx)) break;
             m->due[j] = m->due[j - 1];
             j--;
         }

@@ -187,7 +187,7 @@ static int process(jack_nframes_t nframes, void *arg) {
     for (uint32_t i = 0; i < m->pool_count; i++) {
         if (jack_frame_of(m, &m->pool[i], offset) < end) m->due[ndue++] = i;
     }
-    /* In frame order, arrival order within a frame (a note-off before the next note-on). */
+    /* In frame order; within a frame note-offs first, then arrival order. */
     for (uint32_t i = 1; i < ndue; i++) {
         uint32_t x = m->due[i];
         int64_t fx = jack_frame_of(m, &m->pool[x], offset);
@@ -195,7 +195,7 @@ static int process(jack_nframes_t nframes, void *arg) {
         while (j > 0) {
             const midi_record *y = &m->pool[m->due[j - 1]];
             int64_t fy = jack_frame_of(m, y, offset);
-            if (fy < fx || (fy == fx && y->seq < m->pool[x].seq)) break;
+            if (midi_goes_before(y, fy, &m->pool[x], fx)) break;
             m->due[j] = m->due[j - 1];
             j--;
         }

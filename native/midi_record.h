@@ -49,6 +49,16 @@ static inline int midi_is_note_off(const midi_record *r) {
     return r->len == 3 && ((r->data[0] & 0xf0) == 0x80 || ((r->data[0] & 0xf0) == 0x90 && r->data[2] == 0));
 }
 
+/* Whether `a` (at frame fa) goes out before `b` (at fb): by frame; within a
+   frame note-offs first (a note ending where the next one of the same key
+   starts must not cut the new one), then in arrival order. */
+static inline int midi_goes_before(const midi_record *a, int64_t fa, const midi_record *b, int64_t fb) {
+    if (fa != fb) return fa < fb;
+    int oa = midi_is_note_off(a), ob = midi_is_note_off(b);
+    if (oa != ob) return oa;
+    return a->seq < b->seq;
+}
+
 /* Received SysEx messages, whole (F0..F7), in a byte ring of their own:
    a 4-byte head (input port, 0, length low, length high) then the bytes.
    One producer (the client's thread or callback), one consumer (control). */
