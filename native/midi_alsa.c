@@ -86,6 +86,9 @@ struct ost_alsa_midi {
     ost_atomic_u64 in_tail;
     ost_atomic_u64 in_dropped;
     midi_sysex_ring sysex;
+    uint8_t sx_buf[8192]; /* a SysEx being put together from its pieces (the thread's) */
+    uint32_t sx_len;
+    int sx_port;
     /* counters (the thread writes, control reads) */
     ost_atomic_u64 sent, late, dropped;
 };
@@ -261,8 +264,27 @@ static void receive_event(ost_alsa_midi *m, const snd_seq_event_t *ev) {
     int index = input_index(m, ev->dest.port);
     if (index < 0) return;
     if (ev->type == SND_SEQ_EVENT_SYSEX) {
-        if (ev->data.ext.len >= 2 && ev->data.ext.ptr && ((const uint8_t *)ev->data.ext.ptr)[0] == 0xf0)
-            midi_sysex_put(&m->sysex, (uint8_t)index, ev->data.ext.ptr, ev->data.ext.len);
+        /* A long SysEx from a kernel MIDI port comes in pieces (F0 ..., ..., ... F7): put together here. */
+        const uint8_t *b = ev->data.ext.ptr;
+        uint32_t len = ev->data.ext.len;
+        if (!b || len == 0) return;
+        if (b[0] == 0xf0) {
+            m->sx_len = 0;
+            m->sx_port = index;
+        } else if (m->sx_len == 0 || m->sx_port != index) {
+            return; /* a piece of a message whose start we did not see */
+        }
+        if (m->sx_len + len > sizeof m->sx_buf) {
+            OST_STORE(&m->sysex.dropped, OST_LOAD(&m->sysex.dropped, OST_RELAXED) + 1, OST_RELAXED);
+            m->sx_len = 0;
+            return;
+        }
+        memcpy(m->sx_buf + m->sx_len, b, len);
+        m->sx_len += len;
+        if (b[len - 1] == 0xf7) {
+            midi_sysex_put(&m->sysex, (uint8_t)index, m->sx_buf, m->sx_len);
+            m->sx_len = 0;
+        }
         return;
     }
     uint8_t bytes[16];
