@@ -86,10 +86,12 @@ export function seedMidi(input: string, ccs: readonly (readonly [number, number,
 export type MidiControllers = ((cc: number, channel?: number) => Pattern<number>) & { sysex(id?: number): Pattern<number[]> };
 
 /**
- * Listens to a MIDI input (a JACK MIDI output port: its name, a part of it,
- * or its index in `ostinato midi`'s list; none: our port "in", for the user
- * to connect) and gives its controllers as signals, 0..1: `cc(74)` is the
- * latest value of CC 74 on any channel, `cc(74, 2)` on channel 2 only.
+ * Listens to a MIDI input (a MIDI output port of JACK or the ALSA
+ * sequencer: its name, a part of it, or its index in `ostinato midi --in`'s
+ * list; none: our port "in", for the user to connect) and gives its
+ * controllers as signals, 0..1: `cc(74)` is the latest value of CC 74 on any
+ * channel, `cc(74, 2)` on channel 2 only; `cc.sysex(id?)` is the last SysEx
+ * message (of that manufacturer id), its bytes F0..F7, `[]` until one comes.
  * Strudel's `const cc = await midin(...)` works as it is.
  * @example
  * note("c a f e").s("sawtooth").lpf(midin("nanoKONTROL")(74).range(200, 4000))
