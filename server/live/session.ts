@@ -418,7 +418,7 @@ export class LiveSession {
       if (this.midiFailedAt > -Infinity) this.emit({ type: "warning", message: `MIDI: the ${midi.backend === "jack" ? "JACK server answers" : "ALSA sequencer opens"} now; MIDI patterns play` });
       return midi;
     } catch (err) {
-      if (this.midiFailedAt === -Infinity) this.emit({ type: "warning", message: `MIDI: ${(err as Error).message.replace(/^MidiOut\.open: /, "")}; MIDI patterns play nowhere until it does (tried again every ${MIDI_RETRY_MS / 1000} s)` });
+      if (this.midiFailedAt === -Infinity) this.emit({ type: "warning", message: `MIDI: ${(err as Error).message.replace(/^MidiOut\.open: /, "")}; MIDI patterns play nowhere until it opens (tried again every ${MIDI_RETRY_MS / 1000} s)` });
       this.midiFailedAt = now;
       return undefined;
     }

@@ -49,7 +49,7 @@ describe.skipIf(hasSeq)("no ALSA sequencer here (/dev/snd/seq)", () => {
     const code = [`$: note("c4 e4").midi("synth")`, `$: s("sine*4")`, `const cc = midin("knobs")`, `$: s("square*2").lpf(cc(74).range(200, 400))`].join("\n");
     expect(await live.evaluate(code)).toMatchObject({ ok: true });
     for (let i = 0; i < 100 && warnings.length === 0; i++) await sleep(50);
-    expect(warnings).toEqual(["MIDI: the ALSA sequencer cannot open (/dev/snd/seq: No such file or directory); MIDI patterns play nowhere until it does (tried again every 5 s)"]);
+    expect(warnings).toEqual(["MIDI: the ALSA sequencer cannot open (/dev/snd/seq: No such file or directory); MIDI patterns play nowhere until it opens (tried again every 5 s)"]);
     // Past the retry: tried again quietly, still the one warning; the engine's patterns play throughout.
     const from = engine.now();
     await sleep(5600);
