@@ -42,6 +42,7 @@
 
 #include "atomics.h"
 #include "midi_alsa_event.h"
+#include "midi_alsa_pool.h"
 #include "midi_record.h"
 #include "ostinato.h"
 
@@ -75,11 +76,7 @@ struct ost_alsa_midi {
     ost_atomic_u64 head;
     ost_atomic_u64 tail;
     /* owned by the thread */
-    midi_record pool[MIDI_POOL];
-    uint32_t pool_count;
-    uint32_t seq_no;
-    uint32_t due[MIDI_POOL];
-    double handed_frame; /* the latest frame handed to the kernel */
+    alsa_pool pool;
     /* received: written by the thread, read by the control thread */
     midi_in_record in_ring[MIDI_IN_RING];
     ost_atomic_u64 in_head;
@@ -143,38 +140,11 @@ static int map_read(ost_alsa_midi *m, double *frame, double *time, double *spf) 
     return 0;
 }
 
-static void apply_cut(ost_alsa_midi *m, const midi_record *cut) {
-    /* A note-on already handed to the kernel plays; its note-off must come after it. */
-    double at = cut->frame > m->handed_frame ? cut->frame : m->handed_frame;
-    for (uint32_t i = 0; i < m->pool_count;) {
-        midi_record *r = &m->pool[i];
-        int mine = cut->tag == OST_SLOT_ALL || r->tag == cut->tag;
-        if (mine && r->frame >= cut->frame) {
-            if (midi_is_note_off(r)) {
-                r->frame = at;
-            } else {
-                m->pool[i] = m->pool[--m->pool_count];
-                continue;
-            }
-        }
-        i++;
-    }
-}
-
 static void drain_ring(ost_alsa_midi *m) {
     uint64_t tail = OST_LOAD(&m->tail, OST_RELAXED);
     uint64_t head = OST_LOAD(&m->head, OST_ACQUIRE); /* the records before head are written */
     while (tail != head) {
-        const midi_record *r = &m->ring[tail & (MIDI_RING - 1)];
-        if (r->kind == KIND_CUT) {
-            apply_cut(m, r);
-        } else if (m->pool_count < MIDI_POOL) {
-            m->pool[m->pool_count] = *r;
-            m->pool[m->pool_count].seq = m->seq_no++;
-            m->pool_count++;
-        } else {
-            break; /* pool full: the rest waits in the ring */
-        }
+        if (!alsa_pool_add(&m->pool, &m->ring[tail & (MIDI_RING - 1)])) break; /* pool full: the rest waits in the ring */
         tail++;
     }
     OST_STORE(&m->tail, tail, OST_RELEASE); /* the slots before tail may be reused */
@@ -200,53 +170,32 @@ static int output(ost_alsa_midi *m, const midi_record *r, double at) {
     return snd_seq_event_output(m->seq, &ev) >= 0 ? 0 : -1;
 }
 
-/* Hands the records due within the window to the kernel, in time order. */
+/* Hands the records due within the window to the kernel, in the pool's order. */
 static void hand_over(ost_alsa_midi *m) {
     double f0, t0, spf;
-    if (m->pool_count == 0 || !map_read(m, &f0, &t0, &spf)) return;
+    if (m->pool.count == 0 || !map_read(m, &f0, &t0, &spf)) return;
     snd_seq_queue_status_t *status;
     snd_seq_queue_status_alloca(&status);
     if (snd_seq_get_queue_status(m->seq, m->queue, status) < 0) return;
     const snd_seq_real_time_t *q = snd_seq_queue_status_get_real_time(status);
     double queue_now = (double)q->tv_sec + (double)q->tv_nsec * 1e-9;
     double now = realtime_now();
-    double horizon = now + MIDI_ALSA_AHEAD_S;
-    uint32_t ndue = 0;
-    for (uint32_t i = 0; i < m->pool_count; i++)
-        if (t0 + (m->pool[i].frame - f0) * spf < horizon) m->due[ndue++] = i;
+    uint32_t ndue = alsa_pool_due(&m->pool, f0, t0, spf, now + MIDI_ALSA_AHEAD_S);
     if (ndue == 0) return;
-    /* In frame order; within a frame note-offs first, then arrival order. */
-    for (uint32_t i = 1; i < ndue; i++) {
-        uint32_t x = m->due[i], j = i;
-        int64_t fx = (int64_t)llround(m->pool[x].frame);
-        while (j > 0) {
-            const midi_record *y = &m->pool[m->due[j - 1]];
-            if (midi_goes_before(y, (int64_t)llround(y->frame), &m->pool[x], fx)) break;
-            m->due[j] = m->due[j - 1];
-            j--;
-        }
-        m->due[j] = x;
-    }
     uint64_t sent = 0, late = 0, dropped = 0;
-    uint32_t done = 0;
-    for (; done < ndue; done++) {
-        midi_record *r = &m->pool[m->due[done]];
+    for (uint32_t i = 0; i < ndue; i++) {
+        const midi_record *r = &m->pool.pool[m->pool.due[i]];
+        /* The queue's clock and CLOCK_REALTIME read together: the event's time on the queue. */
         double at = queue_now + (t0 + (r->frame - f0) * spf - now);
         if (at < queue_now) {
             late++;
             at = queue_now;
         }
-        int rc = output(m, r, at);
-        if (rc == 0) sent++;
+        if (output(m, r, at) == 0) sent++;
         else dropped++;
-        if (r->frame > m->handed_frame) m->handed_frame = r->frame;
-        r->kind = KIND_WRITTEN;
     }
+    alsa_pool_handed(&m->pool, ndue);
     snd_seq_drain_output(m->seq);
-    uint32_t kept = 0;
-    for (uint32_t i = 0; i < m->pool_count; i++)
-        if (m->pool[i].kind != KIND_WRITTEN) m->pool[kept++] = m->pool[i];
-    m->pool_count = kept;
     if (sent) OST_STORE(&m->sent, OST_LOAD(&m->sent, OST_RELAXED) + sent, OST_RELAXED);
     if (late) OST_STORE(&m->late, OST_LOAD(&m->late, OST_RELAXED) + late, OST_RELAXED);
     if (dropped) OST_STORE(&m->dropped, OST_LOAD(&m->dropped, OST_RELAXED) + dropped, OST_RELAXED);
@@ -330,9 +279,9 @@ static void *run(void *arg) {
     /* Closing: what is still pending goes now (the queue dies with the client); note-offs first. */
     drain_ring(m);
     for (int pass = 0; pass < 2; pass++)
-        for (uint32_t i = 0; i < m->pool_count; i++)
-            if (midi_is_note_off(&m->pool[i]) == (pass == 0)) output(m, &m->pool[i], -1);
-    m->pool_count = 0;
+        for (uint32_t i = 0; i < m->pool.count; i++)
+            if (midi_is_note_off(&m->pool.pool[i]) == (pass == 0)) output(m, &m->pool.pool[i], -1);
+    m->pool.count = 0;
     snd_seq_drain_output(m->seq);
     return NULL;
 }
@@ -363,7 +312,7 @@ ost_result ost_alsa_midi_open(const char *client_name, ost_alsa_midi **out, char
         return OST_DEVICE_ERROR;
     }
     snd_seq_drain_output(m->seq);
-    m->handed_frame = -INFINITY;
+    alsa_pool_init(&m->pool);
     OST_STORE(&m->running, 1, OST_RELEASE);
     if (pthread_create(&m->thread, NULL, run, m) != 0) {
         snd_seq_close(m->seq);
@@ -556,4 +505,36 @@ int32_t ost_alsa_midi_list(char *out, uint32_t size, int32_t sources) {
     }
     snd_seq_close(seq);
     return count;
+}
+
+/* --- the pool, for tests --------------------------------------------- */
+
+void *ost_alsa_midi_pool_new(void) {
+    alsa_pool *p = calloc(1, sizeof *p);
+    if (p) alsa_pool_init(p);
+    return p;
+}
+
+void ost_alsa_midi_pool_free(void *pool) { free(pool); }
+
+uint32_t ost_alsa_midi_pool_push(void *pool, const void *records, uint32_t count) {
+    if (!pool || !records) return 0;
+    const midi_record *in = records;
+    uint32_t n = 0;
+    while (n < count && alsa_pool_add(pool, &in[n])) n++;
+    return n;
+}
+
+uint32_t ost_alsa_midi_pool_hand(void *pool, double frame, double realtime, double seconds_per_frame, double horizon, double *times, void *out, uint32_t max) {
+    if (!pool || !times || !out) return 0;
+    alsa_pool *p = pool;
+    uint32_t n = alsa_pool_due(p, frame, realtime, seconds_per_frame, horizon);
+    if (n > max) n = max;
+    midi_record *records = out;
+    for (uint32_t i = 0; i < n; i++) {
+        records[i] = p->pool[p->due[i]];
+        times[i] = realtime + (records[i].frame - frame) * seconds_per_frame;
+    }
+    alsa_pool_handed(p, n);
+    return n;
 }

@@ -657,6 +657,16 @@ OST_API int32_t ost_alsa_midi_list(char *out, uint32_t size, int32_t sources);
 OST_API int32_t ost_alsa_midi_event_size(void);
 OST_API int32_t ost_alsa_midi_translate(const uint8_t *bytes, uint32_t len, void *event);
 OST_API int32_t ost_alsa_midi_bytes(const void *event, uint8_t *out, uint32_t cap);
+/** The client thread's pending messages without a sequencer, for tests: a
+ *  pool of its own; records and cuts pushed as to ost_alsa_midi_push
+ *  (returns how many it took); then what the thread would hand to the
+ *  kernel before `horizon` (CLOCK_REALTIME seconds) under the map given, in
+ *  the order it goes, copied to out (OST_MIDI_RECORD_BYTES each) with each
+ *  one's time in times. Thread: any (one pool, one thread). */
+OST_API void *ost_alsa_midi_pool_new(void);
+OST_API void ost_alsa_midi_pool_free(void *pool);
+OST_API uint32_t ost_alsa_midi_pool_push(void *pool, const void *records, uint32_t count);
+OST_API uint32_t ost_alsa_midi_pool_hand(void *pool, double frame, double realtime, double seconds_per_frame, double horizon, double *times, void *out, uint32_t max);
 
 /** PortAudio device index in use (-1 when not on portaudio, or NULL). Thread: any. */
 OST_API int32_t ost_engine_device_index(const ost_engine *engine);

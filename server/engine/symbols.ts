@@ -92,6 +92,10 @@ export const SYMBOLS = {
   ost_alsa_midi_event_size: { args: [], returns: i32 },
   ost_alsa_midi_translate: { args: [ptr, u32, ptr], returns: i32 },
   ost_alsa_midi_bytes: { args: [ptr, ptr, u32], returns: i32 },
+  ost_alsa_midi_pool_new: { args: [], returns: ptr },
+  ost_alsa_midi_pool_free: { args: [ptr], returns: none },
+  ost_alsa_midi_pool_push: { args: [ptr, ptr, u32], returns: u32 },
+  ost_alsa_midi_pool_hand: { args: [ptr, f64, f64, f64, f64, ptr, ptr, u32], returns: u32 },
   ost_engine_device_index: { args: [ptr], returns: i32 },
   ost_engine_scope: { args: [ptr, ptr, u32], returns: i32 },
   // samples

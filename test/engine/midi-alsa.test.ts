@@ -2,11 +2,13 @@
 // byte records as snd_seq_event_t, field by field, and events back to bytes,
 // byte for byte, through the real library over FFI. This machine has no
 // /dev/snd/seq, so the client itself is tested for failing cleanly
-// (test/targets/midi-alsa.test.ts).
+// (test/targets/midi-alsa.test.ts), and what its thread holds before the
+// kernel's queue (native/midi_alsa_pool.c) is run here on a pool of its own.
 import { ptr } from "bun:ffi";
 import { describe, expect, test } from "vitest";
 import { encodeMidi, type MidiSink } from "../../server/targets/midi-bytes.ts";
 import { native } from "../../server/engine/symbols.ts";
+import { MIDI_KIND_CUT, MIDI_KIND_MESSAGE, MIDI_RECORD_BYTES } from "../../server/engine/midi.ts";
 
 // snd_seq_event_t, as alsa/seq_event.h lays it out on Linux.
 const SIZE = 28;
@@ -175,5 +177,96 @@ describe("ALSA sequencer seam: events back to MIDI bytes", () => {
     v.setBigUint64(20, BigInt(ptr(data)), true);
     expect(hex(back(raw))).toBe("f0 7e 7f 06 01 f7");
     expect(back(raw, 4)).toEqual([-11]);
+  });
+});
+
+/** Records as the MIDI target pushes them: [frame, tag, bytes] or a cut [frame, tag]. */
+function records(list: { frame: number; tag: number; bytes?: number[] }[]): Uint8Array {
+  const out = new Uint8Array(list.length * MIDI_RECORD_BYTES);
+  const v = new DataView(out.buffer);
+  list.forEach((r, i) => {
+    const base = i * MIDI_RECORD_BYTES;
+    v.setFloat64(base, r.frame, true);
+    v.setUint32(base + 8, r.tag >>> 0, true);
+    out[base + 13] = r.bytes ? MIDI_KIND_MESSAGE : MIDI_KIND_CUT;
+    v.setUint16(base + 14, r.bytes?.length ?? 0, true);
+    if (r.bytes) out.set(r.bytes, base + 16);
+  });
+  return out;
+}
+
+describe("ALSA client's pending messages (the pool its thread keeps before the kernel's queue)", () => {
+  const RATE = 48000;
+  // frame 0 is at wall-clock second 1000; the thread hands over what is due before `horizon`
+  const map = { frame: 0, time: 1000, spf: 1 / RATE };
+  const open = () => {
+    const pool = native().ost_alsa_midi_pool_new();
+    expect(pool).toBeTruthy();
+    return pool!;
+  };
+  const hand = (pool: NonNullable<ReturnType<typeof open>>, horizon: number) => {
+    const times = new Float64Array(64);
+    const out = new Uint8Array(64 * MIDI_RECORD_BYTES);
+    const n = native().ost_alsa_midi_pool_hand(pool, map.frame, map.time, map.spf, horizon, times, out, 64);
+    const v = new DataView(out.buffer);
+    return Array.from({ length: n }, (_, i) => ({
+      frame: v.getFloat64(i * MIDI_RECORD_BYTES, true),
+      time: times[i]!,
+      bytes: hex([...out.subarray(i * MIDI_RECORD_BYTES + 16, i * MIDI_RECORD_BYTES + 16 + v.getUint16(i * MIDI_RECORD_BYTES + 14, true))]),
+    }));
+  };
+  const push = (pool: NonNullable<ReturnType<typeof open>>, list: Parameters<typeof records>[0]) =>
+    expect(native().ost_alsa_midi_pool_push(pool, records(list), list.length)).toBe(list.length);
+
+  test("each message goes when its time is inside the window, stamped with its frame's wall-clock time, note-offs first within a frame", () => {
+    const pool = open();
+    try {
+      push(pool, [
+        { frame: 24000, tag: 1, bytes: [0x90, 62, 100] }, // the next note of the same key, pushed first
+        { frame: 0, tag: 1, bytes: [0x90, 62, 100] },
+        { frame: 24000, tag: 1, bytes: [0x80, 62, 0] },
+        { frame: 48000, tag: 1, bytes: [0x80, 62, 0] },
+      ]);
+      expect(hand(pool, 999.9)).toEqual([]); // nothing due yet
+      expect(hand(pool, 1000.04)).toEqual([{ frame: 0, time: 1000, bytes: "90 3e 64" }]);
+      expect(hand(pool, 1000.54)).toEqual([
+        { frame: 24000, time: 1000.5, bytes: "80 3e 00" },
+        { frame: 24000, time: 1000.5, bytes: "90 3e 64" },
+      ]);
+      expect(hand(pool, 1002)).toEqual([{ frame: 48000, time: 1001, bytes: "80 3e 00" }]);
+      expect(hand(pool, 1010)).toEqual([]); // each goes once
+    } finally {
+      native().ost_alsa_midi_pool_free(pool);
+    }
+  });
+
+  test("a cut: the slot's pending note-offs move to it, never before a note-on already handed over; the rest of the slot is dropped, other slots play on", () => {
+    const pool = open();
+    try {
+      push(pool, [
+        { frame: 1200, tag: 7, bytes: [0x90, 60, 90] }, // handed over before the cut (inside the window)
+        { frame: 48000, tag: 7, bytes: [0x80, 60, 0] },
+        { frame: 24000, tag: 7, bytes: [0x90, 64, 90] }, // not yet handed: dropped
+        { frame: 36000, tag: 7, bytes: [0x80, 64, 0] }, // its note-off: moved, harmless
+        { frame: 24000, tag: 8, bytes: [0xb0, 74, 1] }, // another slot
+      ]);
+      expect(hand(pool, 1000.04).map((e) => e.bytes)).toEqual(["90 3c 5a"]);
+      // The cut at frame 480, before the note-on already in the kernel's queue at 1200.
+      push(pool, [{ frame: 480, tag: 7 }]);
+      expect(hand(pool, 1000.04)).toEqual([
+        { frame: 1200, time: 1000.025, bytes: "80 3c 00" },
+        { frame: 1200, time: 1000.025, bytes: "80 40 00" },
+      ]);
+      expect(hand(pool, 1002)).toEqual([{ frame: 24000, time: 1000.5, bytes: "b0 4a 01" }]);
+      // A hush (every slot) after that: its cut at a later frame moves what is pending there.
+      push(pool, [
+        { frame: 96000, tag: 8, bytes: [0x90, 67, 1] },
+        { frame: 100000, tag: 8, bytes: [0x80, 67, 0] },
+        { frame: 90000, tag: 0xffffffff },
+      ]);
+      expect(hand(pool, 1010)).toEqual([{ frame: 90000, time: 1000 + 90000 / RATE, bytes: "80 43 00" }]);
+    } finally {
+      native().ost_alsa_midi_pool_free(pool);
+    }
   });
 });
