@@ -20,7 +20,7 @@ ostinato:out in ALSA), for you to connect.
              NAME; without a name, to our port in
   --backend  one backend only
   --json     one JSON object, for machines: {"jack": [...], "alsa": [...],
-             "unavailable": {"jack": "why", ...}}`;
+             "unavailable": {"jack": "why", ...}, "auto": "jack" | "alsa" | null}`;
 
 const TITLE: Record<MidiBackend, string> = { jack: "JACK MIDI", alsa: "ALSA sequencer" };
 
@@ -56,7 +56,7 @@ export async function run(args: string[]): Promise<number> {
       out[l.backend] = l.ports;
       if (l.error) unavailable[l.backend] = l.error;
     }
-    console.log(JSON.stringify({ ...out, unavailable }));
+    console.log(JSON.stringify({ ...out, unavailable, ...(only ? {} : { auto: autoPick(lists) }) }));
     return 0;
   }
   const what = listen ? "outputs" : "inputs";
@@ -72,5 +72,14 @@ export async function run(args: string[]): Promise<number> {
     console.log(`${TITLE[l.backend]} ${what}:`);
     for (const p of l.ports) console.log(`  ${p}`);
   }
+  if (!only) {
+    const auto = autoPick(lists);
+    console.log(auto ? `(serve's --midi-backend auto plays on ${TITLE[auto]} here)` : "(no MIDI backend opens here: MIDI patterns would play nowhere)");
+  }
   return 0;
+}
+
+/** What --midi-backend auto takes: JACK MIDI when a JACK server runs, else the ALSA sequencer when it opens. */
+function autoPick(lists: { backend: MidiBackend; error?: string }[]): MidiBackend | null {
+  return lists.find((l) => l.backend === "jack" && !l.error)?.backend ?? lists.find((l) => l.backend === "alsa" && !l.error)?.backend ?? null;
 }

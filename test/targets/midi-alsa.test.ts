@@ -89,11 +89,15 @@ describe("ostinato midi", () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^JACK MIDI(: | inputs:)/m);
     if (!hasSeq) expect(r.stdout).toMatch(/^ALSA sequencer: none, the ALSA sequencer cannot open \(\/dev\/snd\/seq: No such file or directory\)$/m);
+    // the test run's JACK server answers (test/setup/jackd.ts), so auto takes JACK
+    const jackRuns = !/^JACK MIDI: none/m.test(r.stdout);
+    expect(r.stdout).toMatch(jackRuns ? /^\(serve's --midi-backend auto plays on JACK MIDI here\)$/m : hasSeq ? /auto plays on ALSA sequencer/ : /^\(no MIDI backend opens here/m);
     const json = cli(["midi", "--in", "--json"]);
     expect(json.status, json.stderr).toBe(0);
-    const parsed = JSON.parse(json.stdout) as { jack: string[]; alsa: string[]; unavailable: Record<string, string> };
+    const parsed = JSON.parse(json.stdout) as { jack: string[]; alsa: string[]; unavailable: Record<string, string>; auto: string | null };
     expect(Array.isArray(parsed.jack) && Array.isArray(parsed.alsa)).toBe(true);
     if (!hasSeq) expect(parsed.unavailable.alsa).toMatch(/\/dev\/snd\/seq/);
+    expect(parsed.auto).toBe(jackRuns ? "jack" : hasSeq ? "alsa" : null);
     const alsa = cli(["midi", "--backend", "alsa"]);
     expect(alsa.stdout).not.toMatch(/JACK/);
     const bad = cli(["midi", "--backend", "coreaudio"]);
