@@ -70,7 +70,7 @@ void ost_buses_configure(ost_buses *b, const float *v) {
         float t = v[OST_PARAM_DELAYTIME];
         if (v[OST_PARAM_LOCK] >= 0.5f) t /= v[OST_PARAM_CPS]; /* cycles -> seconds */
         if (v[OST_PARAM_DELAYSYNC] > 0.0f) t = v[OST_PARAM_DELAYSYNC] / v[OST_PARAM_CPS];
-        ost_delay_set(&o->delay, t, v[OST_PARAM_DELAYFEEDBACK]);
+        ost_delay_set(&o->delay, t, v[OST_PARAM_DELAYFEEDBACK], v[OST_PARAM_DELAYSPEED]);
     }
     if (v[OST_PARAM_ROOM] > 0.0f)
         ost_reverb_set(&o->reverb, v[OST_PARAM_ROOMSIZE], v[OST_PARAM_ROOMFADE], v[OST_PARAM_ROOMLP],

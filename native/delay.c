@@ -28,7 +28,7 @@ static inline void lagrange8(float x, float w[TAPS]) {
 
 ost_result ost_delay_init(ost_delay *d, float rate, float max_s) {
     memset(d, 0, sizeof *d);
-    d->size = (uint32_t)ceilf(max_s * rate) + 16;
+    d->size = (uint32_t)ceilf((max_s + OST_DELAY_WINDOW_S) * rate) + 16; /* the heads read up to half a window further */
     d->line_l = calloc(d->size, sizeof(float));
     d->line_r = calloc(d->size, sizeof(float));
     if (!d->line_l || !d->line_r) {
@@ -41,6 +41,7 @@ ost_result ost_delay_init(ost_delay *d, float rate, float max_s) {
     d->rate = rate;
     d->time = d->target = 0.25f * rate;
     d->feedback = 0.5f;
+    d->speed = 1.0f;
     d->glide = 1.0f - expf(-1.0f / (0.015f * rate)); /* ~50 ms to settle */
     d->sleeping = 1;
     return OST_OK;
@@ -52,10 +53,18 @@ void ost_delay_free(ost_delay *d) {
     d->line_l = d->line_r = NULL;
 }
 
-void ost_delay_set(ost_delay *d, float time_s, float feedback) {
+/* The heads' window at delay time `time` frames: at most OST_DELAY_WINDOW_S,
+   and small enough that the nearer head stays MIN_FRAMES behind the write. */
+static inline float window_frames(const ost_delay *d, float time) {
+    return fmaxf(1.0f, fminf(OST_DELAY_WINDOW_S * d->rate, 2.0f * (time - MIN_FRAMES)));
+}
+
+void ost_delay_set(ost_delay *d, float time_s, float feedback, float speed) {
     float frames = time_s * d->rate;
+    float max = (float)d->size - 8.0f - 0.5f * OST_DELAY_WINDOW_S * d->rate;
     if (!(frames >= MIN_FRAMES)) frames = MIN_FRAMES; /* the read's newest point must be written */
-    if (frames > (float)(d->size - 8)) frames = (float)(d->size - 8);
+    if (frames > max) frames = max;
+    d->speed = speed >= 0.25f && speed <= 4.0f ? speed : (speed > 4.0f ? 4.0f : (speed >= 0.25f ? 1.0f : 0.25f)); /* NaN: 1 */
     d->target = frames;
     if (d->sleeping) d->time = frames;
     d->feedback = feedback < 0.0f ? 0.0f : (feedback > 0.98f ? 0.98f : feedback);
@@ -73,7 +82,64 @@ void ost_delay_clear(ost_delay *d) {
 static uint64_t tail_frames(const ost_delay *d) {
     float fb = d->feedback;
     float repeats = fb > 1e-5f ? ceilf(logf(1e-5f) / logf(fb)) : 1.0f;
-    return (uint64_t)((repeats + 1.0f) * fmaxf(d->time, d->target)) + 64;
+    float t = fmaxf(d->time, d->target) + (d->speed != 1.0f ? 0.5f * window_frames(d, fmaxf(d->time, d->target)) : 0.0f);
+    return (uint64_t)((repeats + 1.0f) * t) + 64;
+}
+
+/* Reads both lines `delay` frames behind the write index w (8-point Lagrange). */
+static inline void read_at(const ost_delay *d, uint32_t w, float delay, float *yl, float *yr) {
+    uint32_t size = d->size;
+    float pos = (float)w - delay;
+    pos += pos < 0.0f ? (float)size : 0.0f;
+    uint32_t i0 = (uint32_t)pos;
+    i0 = i0 < size ? i0 : 0; /* -0.0001 + size can round up to size */
+    float frac = pos - (float)i0;
+    frac = frac < 1.0f && frac >= 0.0f ? frac : 0.0f;
+    float wt[TAPS];
+    lagrange8(frac, wt);
+    uint32_t j = i0 >= 3 ? i0 - 3 : i0 + size - 3;
+    float l = 0.0f, r = 0.0f;
+    for (int k = 0; k < TAPS; k++) {
+        l += wt[k] * d->line_l[j];
+        r += wt[k] * d->line_r[j];
+        j = j + 1 == size ? 0 : j + 1;
+    }
+    *yl = l;
+    *yr = r;
+}
+
+/* The delay read at another speed: two heads sweeping a window around the
+   delay time at (1 - speed) windows per window, crossfaded by sin^2 (see
+   delay.h). Each head's delay changes by (1 - speed) frames a frame, so it
+   reads speed frames a frame: the pitch times speed. */
+static void process_speed(ost_delay *d, const float *in_l, const float *in_r, float *out_l, float *out_r,
+                          uint32_t n, int silent) {
+    float *bl = d->line_l, *br = d->line_r;
+    uint32_t size = d->size, w = d->write;
+    float time = d->time, target = d->target, fb = d->feedback, glide = d->glide, head = d->head;
+    float drift = 1.0f - d->speed;
+    for (uint32_t i = 0; i < n; i++) {
+        time += (target - time) * glide;
+        float win = window_frames(d, time);
+        head += drift / win;
+        head -= floorf(head);
+        float other = head + 0.5f;
+        other -= floorf(other);
+        float s = sinf(3.14159265f * head), g = s * s; /* the other head's fade is cos^2 = 1 - g */
+        float al, ar, bl2, br2;
+        read_at(d, w, time + win * (head - 0.5f), &al, &ar);
+        read_at(d, w, time + win * (other - 0.5f), &bl2, &br2);
+        float yl = g * al + (1.0f - g) * bl2, yr = g * ar + (1.0f - g) * br2;
+        float xl = silent ? 0.0f : in_l[i], xr = silent ? 0.0f : in_r[i];
+        bl[w] = xl + yl * fb;
+        br[w] = xr + yr * fb;
+        out_l[i] += yl;
+        out_r[i] += yr;
+        w = w + 1 == size ? 0 : w + 1;
+    }
+    d->write = w;
+    d->time = time;
+    d->head = head;
 }
 
 void ost_delay_process(ost_delay *d, const float *in_l, const float *in_r, float *out_l, float *out_r,
@@ -89,6 +155,10 @@ void ost_delay_process(ost_delay *d, const float *in_l, const float *in_r, float
     } else {
         d->idle = 0;
         d->sleeping = 0;
+    }
+    if (d->speed != 1.0f) {
+        process_speed(d, in_l, in_r, out_l, out_r, n, silent);
+        return;
     }
     float *bl = d->line_l, *br = d->line_r;
     uint32_t size = d->size, w = d->write;

@@ -260,6 +260,7 @@ OST_API float ost_sound_level(uint32_t index);
     X(TRANSSUSTAIN, "transsustain", 0.0f, -1.0f, 1.0f, "transient shaper: sustain, -1..1") \
     X(FMWAVE, "fmwave", 0.0f, 0.0f, 4.0f, "FM modulator wave: 0 sine 1 triangle 2 square 3 sawtooth") \
     X(DELAYSYNC, "delaysync", 0.0f, 0.0f, 16.0f, "delay time in cycles (x 1 / cps; 0 = delaytime)")    \
+    X(DELAYSPEED, "delayspeed", 1.0f, 0.25f, 4.0f, "delay line playback speed: each repeat sounds at speed x the pitch of the one before (1 = plain echo)") \
     X(CHORUS, "chorus", 0.0f, 0.0f, 1.0f, "chorus send into the orbit's chorus, 0..1") \
     X(WT, "wt", 0.0f, 0.0f, 1.0f, "wavetable position over a wt_ sample's cycles, 0..1")         \
     X(WTENV, "wtenv", 0.0f, -1.0f, 1.0f, "wavetable position envelope depth: the position moves by wtenv x the envelope (0..1)") \

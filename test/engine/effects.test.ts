@@ -153,6 +153,31 @@ describe("orbit effects", () => {
     expect(peakIn(out, 300, 23990)).toBe(0);
   });
 
+  test("delayspeed: each repeat sounds at speed x the pitch of the one before, at the delay time", () => {
+    // A 0.4 s 440 Hz tone into a 0.6 s delay: the first repeat (0.6-1.0 s) and the second (1.2-1.6 s).
+    // The two crossfaded read heads amplitude-modulate the repeat at their sweep rate (10-20 Hz here), a
+    // comb of lines around the shifted tone, so the pitch is the power-weighted mean frequency within
+    // +-15 % of the expected one.
+    const tone = { s: "sine", freq: 440, gain: 0.5, attack: 0.005, sustain: 1, release: 0.005 };
+    const pitch = (x: Float32Array, from: number, f0: number) => {
+      const n = 16384, p = powerSpectrum(x, n, from);
+      let moment = 0, total = 0;
+      for (let k = Math.round((0.85 * f0 * n) / RATE); k < (1.15 * f0 * n) / RATE; k++) moment += p[k]! * ((k * RATE) / n), total += p[k]!;
+      return moment / total;
+    };
+    for (const speed of [1.5, 0.75, 2]) {
+      const out = left({ ...tone, delay: 1, delaytime: 0.6, delayfeedback: 0.6, delayspeed: speed }, 84000, 0.4 * RATE);
+      const dry = peakFrequency(out, RATE, 100, 4000, 8192, 4800);
+      expect(dry).toBeCloseTo(440, 0);
+      expect(Math.abs(pitch(out, 0.62 * RATE, dry * speed) / dry / speed - 1)).toBeLessThan(0.002);
+      expect(Math.abs(pitch(out, 1.22 * RATE, dry * speed * speed) / dry / speed / speed - 1)).toBeLessThan(0.01);
+      // the repeat comes at the delay time (less the heads' half window, 25 ms): silence before it, about as loud as a plain echo
+      expect(peakIn(out, 0.45 * RATE, 0.57 * RATE)).toBe(0);
+      const level = rms(out, 0.66 * RATE, 0.9 * RATE) / rms(out, 0.1 * RATE, 0.35 * RATE);
+      expect(Math.abs(20 * Math.log10(level))).toBeLessThan(2);
+    }
+  });
+
   test("each orbit has its own delay: orbit 1's echo at its own time", () => {
     const engine = Engine.open({ backend: "offline" });
     try {
