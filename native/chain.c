@@ -153,8 +153,14 @@ static void control_update(ost_voices *p, ost_group *g, ost_chain *c, uint32_t n
     uint32_t sound = kind >> OST_KIND_SOUND_SHIFT;
     int sampler = sound == OST_SOUND_SAMPLE && !(kind & OST_KIND_WAVETABLE); /* a wavetable moves as an oscillator */
     if (kind & OST_KIND_WAVETABLE) wavetable_modulate(g, c, n); /* first: the pitch's table pick below reads its cycle */
+    float me[OST_LANES] = {0};
     for (int l = 0; l < OST_LANES; l++) {
         if (!(g->active >> l & 1u)) continue;
+        me[l] = ctl_env_advance(&c->menv[l], n);
+        if (kind & OST_KIND_TREMOLO) { /* the gain target: a ramp to the new factor over the chunk */
+            float to = 1.0f - v->menv_gain[l] + v->menv_gain[l] * me[l];
+            v->menv_gstep[l] = (to - v->menv_g[l]) / (float)n;
+        }
         if (kind & (OST_KIND_PITCH | OST_KIND_FM)) {
             float pe = ctl_env_advance(&c->penv[l], n);
             float vib = v->vib_depth[l] != 0.0f ? v->vib_depth[l] * sinf(2.0f * (float)M_PI * v->vib_phase[l]) : 0.0f;
@@ -163,7 +169,7 @@ static void control_update(ost_voices *p, ost_group *g, ost_chain *c, uint32_t n
             v->t[l] += (float)n;
             float acc = 1.0f + v->accel[l] * v->t[l];
             if (acc < 0.01f) acc = 0.01f;
-            float target = v->base_dt[l] * exp2f((v->penv_depth[l] * pe + vib) * (1.0f / 12.0f)) * acc;
+            float target = v->base_dt[l] * exp2f((v->penv_depth[l] * pe + v->menv_pitch[l] * me[l] + vib) * (1.0f / 12.0f)) * acc;
             if (sampler) {
                 g->dt[l] = target > 64.0f ? 64.0f : target;
                 v->dt_step[l] = 0.0f;
@@ -181,7 +187,13 @@ static void control_update(ost_voices *p, ost_group *g, ost_chain *c, uint32_t n
             if ((g->active >> l & 1u) && !(kind & (OST_KIND_PITCH | OST_KIND_FM))) pick_table(p, g, c, l, g->dt[l]); /* the cycle may have moved */
     }
     ost_vf lfo[3] = {ost_vf_set(1.0f), ost_vf_set(1.0f), ost_vf_set(1.0f)};
-    if (kind & OST_KIND_FLFO) filter_lfos(g, v, n, lfo);
+    if (kind & OST_KIND_FLFO) {
+        filter_lfos(g, v, n, lfo);
+        for (int l = 0; l < OST_LANES; l++) {
+            lfo[OST_FLFO_HP][l] *= exp2f(v->menv_hp[l] * me[l]);
+            lfo[OST_FLFO_BP][l] *= exp2f(v->menv_bp[l] * me[l]);
+        }
+    }
     if ((kind & OST_KIND_FLFO) && (kind & OST_FILTER_HP))
         svf_coefs(v->hp_cut * lfo[OST_FLFO_HP], v->hp_q, p->rate, &v->hp_a1, &v->hp_a2, &v->hp_a3, &v->hp_k);
     if ((kind & OST_KIND_FLFO) && (kind & OST_FILTER_BP))
@@ -893,7 +905,8 @@ void ost_chain_setup(ost_chain *c, uint32_t kind, uint32_t order) {
     default: c->source = drum_source((int)sound); break;
     }
 #undef PICK
-    c->control = (kind & (OST_KIND_PITCH | OST_KIND_FM | OST_KIND_LPENV | OST_KIND_FLFO | OST_KIND_WAVETABLE)) ? control_update : NULL;
+    c->control = (kind & (OST_KIND_PITCH | OST_KIND_FM | OST_KIND_LPENV | OST_KIND_FLFO | OST_KIND_WAVETABLE | OST_KIND_TREMOLO))
+                     ? control_update : NULL;
     /* one oversampler for crush, shape and distort (neighbours in Strudel's order) */
     c->shaper_what = (kind & OST_KIND_CRUSH ? OST_SHAPER_CRUSH : 0u) | (kind & OST_KIND_SHAPE ? OST_SHAPER_SHAPE : 0u) |
                      (kind & OST_KIND_DISTORT ? OST_SHAPER_DISTORT : 0u);
@@ -927,6 +940,7 @@ static void clear_lane(ost_chain *c, int l) {
     memset(&c->lpenv[l], 0, sizeof c->lpenv[l]);
     memset(&c->fmenv[l], 0, sizeof c->fmenv[l]);
     memset(&c->wtenv[l], 0, sizeof c->wtenv[l]);
+    memset(&c->menv[l], 0, sizeof c->menv[l]);
     memset(&c->smp[l], 0, sizeof c->smp[l]);
     c->smp[l].stream = -1;
     c->wt_base[l] = WT_SILENT;
@@ -1009,7 +1023,7 @@ static uint32_t drum_start(ost_voices *p, ost_group *g, int l, const float *v) {
 }
 
 /* Sample playback; returns 0 when the sample cannot play (not ready). */
-static int sample_start(ost_voices *p, ost_group *g, int l, const ost_event *e, ost_sample_data *d) {
+static int sample_start(ost_voices *p, ost_group *g, int l, const ost_note *e, ost_sample_data *d) {
     const float *v = e->params;
     ost_chain *c = g->chain;
     ost_sampler_lane *s = &c->smp[l];
@@ -1102,7 +1116,7 @@ static void filter_lfos_start(ost_chain_lanes *cv, int l, const float *v, float 
     }
 }
 
-int ost_chain_start(ost_voices *p, ost_group *g, int l, const ost_event *e) {
+int ost_chain_start(ost_voices *p, ost_group *g, int l, const ost_note *e) {
     ost_chain *c = g->chain;
     const float *v = e->params;
     uint32_t kind = g->kind;
@@ -1154,14 +1168,25 @@ int ost_chain_start(ost_voices *p, ost_group *g, int l, const ost_event *e) {
             cv->fm_level[l] = c->fmenv[l].level;
         }
     }
+    /* the modulation envelope: its depth on its target (the kind has the stage that applies it) */
+    int target = (int)v[OST_PARAM_ENVTARGET];
+    float mdepth = v[OST_PARAM_ENVDEPTH];
+    if (target > 0) ctl_env_start(&c->menv[l], v[OST_PARAM_ENVATTACK], v[OST_PARAM_ENVDECAY], v[OST_PARAM_ENVSUSTAIN],
+                                  v[OST_PARAM_ENVRELEASE], rate);
+    float mfirst = c->menv[l].level;
+    cv->menv_hp[l] = target == 1 ? mdepth : 0.0f;
+    cv->menv_bp[l] = target == 2 ? mdepth : 0.0f;
+    cv->menv_pitch[l] = target == 3 ? mdepth : 0.0f;
+    cv->menv_gain[l] = target == 4 ? fminf(1.0f, fmaxf(0.0f, mdepth)) : 0.0f;
+    cv->menv_g[l] = 1.0f - cv->menv_gain[l] + cv->menv_gain[l] * mfirst;
     if (kind & OST_KIND_PITCH) {
         cv->vib_inc[l] = v[OST_PARAM_VIB] / rate;
         cv->vib_depth[l] = v[OST_PARAM_VIB] > 0.0f ? v[OST_PARAM_VIBMOD] : 0.0f;
         cv->penv_depth[l] = v[OST_PARAM_PENV];
-        if (v[OST_PARAM_PENV] != 0.0f) {
-            ctl_env_start(&c->penv[l], v[OST_PARAM_PATTACK], v[OST_PARAM_PDECAY], 0.0f, 0.0f, rate);
-            /* the first chunk already plays at the envelope's start */
-            float semis = cv->penv_depth[l] * c->penv[l].level;
+        if (v[OST_PARAM_PENV] != 0.0f || cv->menv_pitch[l] != 0.0f) {
+            if (v[OST_PARAM_PENV] != 0.0f) ctl_env_start(&c->penv[l], v[OST_PARAM_PATTACK], v[OST_PARAM_PDECAY], 0.0f, 0.0f, rate);
+            /* the first chunk already plays at the envelopes' start */
+            float semis = cv->penv_depth[l] * c->penv[l].level + cv->menv_pitch[l] * mfirst;
             g->dt[l] *= exp2f(semis / 12.0f);
             if ((sound != OST_SOUND_SAMPLE || (kind & OST_KIND_WAVETABLE)) && g->dt[l] > 0.45f) g->dt[l] = 0.45f;
         }
@@ -1194,11 +1219,13 @@ int ost_chain_start(ost_voices *p, ost_group *g, int l, const ost_event *e) {
     cv->hp_cut[l] = v[OST_PARAM_HCUTOFF], cv->hp_q[l] = v[OST_PARAM_HRESONANCE];
     cv->bp_cut[l] = v[OST_PARAM_BANDF], cv->bp_q[l] = v[OST_PARAM_BANDQ];
     if (kind & OST_FILTER_HP) {
-        ost_svf_coefs a = ost_svf_design(v[OST_PARAM_HCUTOFF] * filter_lfo_first(cv, OST_FLFO_HP, l), v[OST_PARAM_HRESONANCE], rate);
+        ost_svf_coefs a = ost_svf_design(v[OST_PARAM_HCUTOFF] * filter_lfo_first(cv, OST_FLFO_HP, l) * exp2f(cv->menv_hp[l] * mfirst),
+                                         v[OST_PARAM_HRESONANCE], rate);
         cv->hp_a1[l] = a.a1, cv->hp_a2[l] = a.a2, cv->hp_a3[l] = a.a3, cv->hp_k[l] = a.k;
     }
     if (kind & OST_FILTER_BP) {
-        ost_svf_coefs a = ost_svf_design(v[OST_PARAM_BANDF] * filter_lfo_first(cv, OST_FLFO_BP, l), v[OST_PARAM_BANDQ], rate);
+        ost_svf_coefs a = ost_svf_design(v[OST_PARAM_BANDF] * filter_lfo_first(cv, OST_FLFO_BP, l) * exp2f(cv->menv_bp[l] * mfirst),
+                                         v[OST_PARAM_BANDQ], rate);
         cv->bp_a1[l] = a.a1, cv->bp_a2[l] = a.a2, cv->bp_a3[l] = a.a3, cv->bp_k[l] = a.k;
     }
     if (kind & OST_KIND_TREMOLO) ost_tremolo_start(cv, l, v, rate);
@@ -1260,6 +1287,7 @@ void ost_chain_note_off(ost_group *g, int l) {
     ost_chain *c = g->chain;
     ctl_env_release(&c->lpenv[l]);
     ctl_env_release(&c->wtenv[l]);
+    ctl_env_release(&c->menv[l]);
 }
 
 /* ================================================================ render */

@@ -6,6 +6,7 @@
  *   control (only kinds whose pitch or cutoff moves; every OST_CTL_FRAMES):
  *       vibrato, pitch envelope, accelerate, FM envelope -> increments;
  *       lowpass envelope and the filter LFOs -> filter coefficients;
+ *       the modulation envelope (env on hpf, bpf, pitch or gain);
  *   source: oscillator (with FM), supersaw, pulse, noise, drum or sample,
  *       into one or two channel buffers;
  *   the amplitude envelope (x gain is applied at the output);
@@ -84,6 +85,9 @@ typedef struct ost_chain_lanes {
     ost_vf tr_amount, tr_sustain, tr_fast_up, tr_fast_down, tr_slow_up, tr_slow_down; /* transient.h */
     ost_vf wt_next, wt_morph; /* wavetable: floats to the next cycle's table, and how much of it is heard */
     ost_vf wt_pos, wt_env, wt_ph, wt_inc, wt_depth, wt_shape, wt_skew, wt_dc; /* its position and their modulation */
+    /* the modulation envelope (env({...}) off lpf): its depth on each target (0: not this one) */
+    ost_vf menv_hp, menv_bp, menv_pitch, menv_gain; /* octaves, octaves, semitones, 0..1 */
+    ost_vf menv_g, menv_gstep;                      /* gain: its factor now, and per frame to the next update's */
 } ost_chain_lanes;
 
 enum { OST_FLFO_LP, OST_FLFO_HP, OST_FLFO_BP };
@@ -125,7 +129,7 @@ typedef void (*ost_output_fn)(ost_voices *p, ost_group *g, ost_chain *c, const o
 
 struct ost_chain {
     ost_chain_lanes v;
-    ost_ctl_env penv[OST_LANES], lpenv[OST_LANES], fmenv[OST_LANES], wtenv[OST_LANES];
+    ost_ctl_env penv[OST_LANES], lpenv[OST_LANES], fmenv[OST_LANES], wtenv[OST_LANES], menv[OST_LANES];
     ost_sampler_lane smp[OST_LANES];
     const float *wt_base[OST_LANES];   /**< wavetable: the lane's table now (a silent pair when the lane is free) */
     uint32_t wt_frame[OST_LANES];      /**< wavetable: the lane's lower cycle */
@@ -150,7 +154,7 @@ uint32_t ost_chain_order(uint32_t kind, uint32_t order);
 /** Clears lane l and sets it up for the event. Returns 0 when the voice
  *  cannot start (its sample is not ready): nothing was changed then.
  *  Thread: audio. */
-int ost_chain_start(ost_voices *p, ost_group *g, int lane, const ost_event *e);
+int ost_chain_start(ost_voices *p, ost_group *g, int lane, const ost_note *e);
 /** Lets go of what lane l holds (sample, stream). Thread: audio. */
 void ost_chain_stop(ost_voices *p, ost_group *g, int lane);
 /** Moves the lane's control envelopes to their release (note-off).

@@ -304,7 +304,10 @@ static int32_t push_checked(ost_engine *e, int check, uint32_t writer, const ost
     if (!e || (!events && count > 0) || count > INT32_MAX) return OST_INVALID_ARGS;
     for (uint32_t i = 0; i < count; i++) {
         uint32_t k = events[i].kind;
-        if (k != OST_EVENT_NOTE && k != OST_EVENT_RELEASE && k != OST_EVENT_CLEAR && k != OST_EVENT_FADE_FX) return OST_BAD_EVENT;
+        if (k != OST_EVENT_NOTE && k != OST_EVENT_RELEASE && k != OST_EVENT_CLEAR && k != OST_EVENT_FADE_FX &&
+            k != OST_EVENT_EXT)
+            return OST_BAD_EVENT;
+        if (k == OST_EVENT_EXT && (i == 0 || events[i - 1].kind != OST_EVENT_NOTE)) return OST_BAD_EVENT; /* whose? */
     }
     /* The ring has one producer at a time: threads that push (the live
        worker, a main thread that hushes) take turns here. The consumer, the

@@ -115,7 +115,7 @@ static uint64_t thread_cpu_ns(void) {
 /* A NOTE of a streamed sample gets its stream as it is taken in, so the
    reader has the event's whole lead time to fill the ring. The stream
    holds the sample until it is released. */
-static void claim_stream(ost_mixer *m, ost_event *e) {
+static void claim_stream(ost_mixer *m, ost_note *e) {
     const float *v = e->params;
     if ((int)v[OST_PARAM_SOUND] != OST_SOUND_SAMPLE) return;
     ost_sample_data *d = ost_samples_get_rt(&m->samples, (int32_t)v[OST_PARAM_SAMPLE]);
@@ -139,7 +139,7 @@ static void claim_stream(ost_mixer *m, ost_event *e) {
     e->reserved = (uint32_t)index + 1;
 }
 
-static void release_stream(ost_mixer *m, const ost_event *e) {
+static void release_stream(ost_mixer *m, const ost_note *e) {
     if (!e->reserved) return;
     int32_t index = (int32_t)e->reserved - 1;
     ost_sample_data *d = m->streams.streams[index].sample;
@@ -147,29 +147,39 @@ static void release_stream(ost_mixer *m, const ost_event *e) {
     ost_samples_drop_rt(&m->samples, d);
 }
 
-static void dropped(void *ctx, const ost_event *e) { release_stream(ctx, e); }
+static void dropped(void *ctx, const ost_note *e) { release_stream(ctx, e); }
 
 /* -------------------------------------------------------------- events */
 
 /* Moves what the producer pushed into the pending queue, in push order.
-   CLEAR acts here, at once, on what was pushed before it. */
+   CLEAR acts here, at once, on what was pushed before it. A NOTE's
+   extension comes right after it (one push publishes both) and joins it. */
 void ost_mixer_take_events(ost_mixer *m) {
     uint32_t n = ost_ring_readable(&m->ring);
     for (uint32_t taken = 0; taken < n; taken++) {
         const ost_event *e = ost_ring_peek(&m->ring);
+        uint32_t records = 1;
         if (e->kind == OST_EVENT_CLEAR) {
             m->cleared += ost_pending_clear(&m->pending, e->slot, e->start_frame, dropped, m);
+        } else if (e->kind == OST_EVENT_EXT) {
+            /* an extension whose note was not taken: cannot happen (pushes are checked); skipped */
         } else if (ost_pending_has_room(&m->pending)) {
-            ost_event *copy = ost_pending_insert(&m->pending, e);
+            const ost_event *ext = NULL;
+            if (e->kind == OST_EVENT_NOTE && taken + 1 < n && ost_ring_peek_at(&m->ring, 1)->kind == OST_EVENT_EXT) {
+                ext = ost_ring_peek_at(&m->ring, 1);
+                records = 2;
+            }
+            ost_note *copy = ost_pending_insert(&m->pending, e, ext);
             if (copy->kind == OST_EVENT_NOTE) claim_stream(m, copy);
         } else {
             break; /* the rest waits in the ring until there is room */
         }
-        ost_ring_advance(&m->ring, 1);
+        ost_ring_advance(&m->ring, records);
+        taken += records - 1;
     }
 }
 
-static void apply_event(ost_mixer *m, const ost_event *e, int late, uint32_t offset) {
+static void apply_event(ost_mixer *m, const ost_note *e, int late, uint32_t offset) {
     switch (e->kind) {
     case OST_EVENT_NOTE: {
         if (late) m->late++;
@@ -203,7 +213,7 @@ static void voice_step(ost_mixer *m, uint32_t n) {
     ost_mixer_take_events(m);
     ost_buses_begin(&m->buses, n);
     uint32_t cursor = 0;
-    const ost_event *e;
+    const ost_note *e;
     while ((e = ost_pending_top(&m->pending)) && e->start_frame < t1) {
         int late = e->start_frame < t0;
         uint32_t at = late ? 0 : (uint32_t)(e->start_frame - t0);

@@ -52,7 +52,7 @@ extern "C" {
     X(OST_DEVICE_ERROR, -6, "the audio device reported an error")                  \
     X(OST_UNSUPPORTED_FORMAT, -7, "the device does not support this rate or channel count") \
     X(OST_THREAD_ERROR, -8, "could not start a thread")                            \
-    X(OST_BAD_EVENT, -9, "an event record has an unknown kind")                    \
+    X(OST_BAD_EVENT, -9, "an event record has an unknown kind, or is an extension without its note") \
     X(OST_FILE_ERROR, -10, "the file could not be read or written")                \
     X(OST_FULL, -11, "no free slot left")                                         \
     X(OST_NOT_WRITER, -12, "another live worker is the engine's writer now")
@@ -275,7 +275,20 @@ OST_API float ost_sound_level(uint32_t index);
     X(WTSKEW, "wtskew", 0.5f, 0.0f, 1.0f, "wavetable position LFO skew (0.5 symmetric)")         \
     X(WTDC, "wtdc", 0.0f, -1.0f, 1.0f, "wavetable position LFO offset, added to the wave")        \
     X(WTPHASERAND, "wtphaserand", 0.0f, 0.0f, 1.0f, "wavetable: how much of a cycle the start phase is randomised, 0..1") \
-    X(FXORDER, "_fxorder", 0.0f, 0.0f, 16777215.0f, "FX(...) chain: the stages (ost_fx_stage) it moves to the end, in order, 4 bits each from the lowest; 0 = Strudel's order")
+    X(FXORDER, "_fxorder", 0.0f, 0.0f, 16777215.0f, "FX(...) chain: the stages (ost_fx_stage) it moves to the end, in order, 4 bits each from the lowest; 0 = Strudel's order") \
+    OST_PARAM_TABLE_EXT(X)
+
+/* The table runs on past OST_EVENT_PARAM_CAPACITY: parameters from there
+ * on travel in the note's extension record (see there). The modulation envelope is env({...}) on a
+ * control other than lpf (the binding sets it): an ADSR (0..1) moving its
+ * target by depth x level, in the target's unit. */
+#define OST_PARAM_TABLE_EXT(X)                                                                            \
+    X(ENVTARGET, "_envtarget", 0.0f, 0.0f, 4.0f, "modulation envelope target: 0 none, 1 highpass cutoff (octaves), 2 bandpass centre (octaves), 3 pitch (semitones), 4 gain (gain x (1 - depth + depth x level))") \
+    X(ENVDEPTH, "_envdepth", 1.0f, -96.0f, 96.0f, "modulation envelope depth, in the target's unit")   \
+    X(ENVATTACK, "_envattack", 0.005f, 0.0f, 60.0f, "modulation envelope attack, seconds")            \
+    X(ENVDECAY, "_envdecay", 0.14f, 0.0f, 60.0f, "modulation envelope decay, seconds")                \
+    X(ENVSUSTAIN, "_envsustain", 0.0f, 0.0f, 1.0f, "modulation envelope sustain level")               \
+    X(ENVRELEASE, "_envrelease", 0.1f, 0.0f, 60.0f, "modulation envelope release, seconds")
 
 /** The stages an FX(...) chain can order (the _fxorder parameter's nibbles). */
 typedef enum ost_fx_stage {
@@ -290,8 +303,18 @@ typedef enum ost_param {
     OST_PARAM_COUNT
 } ost_param;
 
-/** Room in every event record for parameters; the table may grow up to it. */
+/** Room in every event record for parameters. Parameters from this index
+ *  on live in the NOTE's extension record (OST_EVENT_EXT): parameter i at
+ *  its params[i - OST_EVENT_PARAM_CAPACITY]. */
 #define OST_EVENT_PARAM_CAPACITY 128
+/** Parameter indices of a NOTE and its extension together. */
+#define OST_PARAM_SPACE (2 * OST_EVENT_PARAM_CAPACITY)
+/** Partials (partials/phases lists) an event can give: amplitudes at
+ *  parameter index OST_PARAM_PARTIAL_AMPS + k, phases (cycles, 0..1) at
+ *  OST_PARAM_PARTIAL_PHASES + k, for harmonic k + 1, in the extension. */
+#define OST_PARTIALS_MAX 32
+#define OST_PARAM_PARTIAL_AMPS (OST_PARAM_SPACE - 2 * OST_PARTIALS_MAX)
+#define OST_PARAM_PARTIAL_PHASES (OST_PARAM_SPACE - OST_PARTIALS_MAX)
 
 /** Number of parameters in the table. Thread: any. */
 OST_API uint32_t ost_param_count(void);
@@ -320,6 +343,12 @@ typedef enum ost_event_kind {
      *  delay at feedback 0.98 must not ring on). Voices and sends that
      *  arrive afterwards play into clean effects. */
     OST_EVENT_FADE_FX = 4,
+    /** The rest of the NOTE pushed just before it, in the same push: its
+     *  params are parameters OST_EVENT_PARAM_CAPACITY.. of that note and its
+     *  partial lists (OST_PARAM_PARTIAL_AMPS ...). Its header is ignored. A
+     *  note without one has the defaults there (no partials). A push never
+     *  takes a NOTE without its extension. */
+    OST_EVENT_EXT = 5,
 } ost_event_kind;
 
 /** slot value meaning every slot (RELEASE and CLEAR). */
@@ -337,9 +366,9 @@ typedef struct ost_event {
     float params[OST_EVENT_PARAM_CAPACITY]; /**< indexed by ost_param */
 } ost_event;
 
-/** Writes the event record's layout into out[7]: {size_bytes,
+/** Writes the event record's layout into out[8]: {size_bytes,
  *  start_frame offset, dur_frames offset, kind offset, slot offset,
- *  params offset, param capacity}. Thread: any. */
+ *  params offset, param capacity, OST_PARTIALS_MAX}. Thread: any. */
 OST_API ost_result ost_event_layout(uint32_t *out);
 
 /* ======================================================================

@@ -1,6 +1,12 @@
 /* pending.c — binary min-heap of (start_frame, seq) keys into a record pool. */
 #include "pending.h"
 
+#include <stddef.h>
+
+#include "ring.h"
+
+_Static_assert(offsetof(ost_note, params) == offsetof(ost_event, params), "a note's header is an event's");
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +21,7 @@ ost_result ost_pending_init(ost_pending *p, uint32_t capacity) {
         return OST_OUT_OF_MEMORY;
     }
     p->capacity = capacity;
+    ost_note_ext_defaults(p->ext_defaults);
     for (uint32_t i = 0; i < capacity; i++) p->free_list[i] = capacity - 1 - i;
     p->free_count = capacity;
     return OST_OK;
@@ -58,15 +65,23 @@ static void sift_down(ost_pending *p, uint32_t i) {
     p->heap[i] = k;
 }
 
-ost_event *ost_pending_insert(ost_pending *p, const ost_event *event) {
+ost_note *ost_pending_insert(ost_pending *p, const ost_event *event, const ost_event *ext) {
     uint32_t index = p->free_list[--p->free_count];
-    p->records[index] = *event;
+    ost_note *n = &p->records[index];
+    n->start_frame = event->start_frame;
+    n->dur_frames = event->dur_frames;
+    n->kind = event->kind;
+    n->slot = event->slot;
+    n->reserved = event->reserved;
+    memcpy(n->params, event->params, sizeof event->params);
+    if (ext) memcpy(n->params + OST_EVENT_PARAM_CAPACITY, ext->params, sizeof ext->params);
+    else memcpy(n->params + OST_EVENT_PARAM_CAPACITY, p->ext_defaults, sizeof p->ext_defaults);
     p->heap[p->count] = (ost_pending_key){event->start_frame, p->next_seq++, index};
     sift_up(p, p->count++);
     return &p->records[index];
 }
 
-const ost_event *ost_pending_top(const ost_pending *p) {
+const ost_note *ost_pending_top(const ost_pending *p) {
     return p->count ? &p->records[p->heap[0].index] : NULL;
 }
 
@@ -78,10 +93,10 @@ void ost_pending_pop(ost_pending *p) {
 }
 
 uint32_t ost_pending_clear(ost_pending *p, uint32_t slot, uint64_t from_frame,
-                           void (*on_drop)(void *ctx, const ost_event *event), void *ctx) {
+                           void (*on_drop)(void *ctx, const ost_note *event), void *ctx) {
     uint32_t kept = 0, dropped = 0;
     for (uint32_t i = 0; i < p->count; i++) {
-        const ost_event *e = &p->records[p->heap[i].index];
+        const ost_note *e = &p->records[p->heap[i].index];
         int match = (slot == OST_SLOT_ALL || e->slot == slot) && e->start_frame >= from_frame;
         if (match) {
             if (on_drop) on_drop(ctx, e);

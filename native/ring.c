@@ -21,16 +21,37 @@ static const float param_max[OST_PARAM_COUNT] = {
 #undef OST_X
 };
 
+static inline float clamp_param(uint32_t i, float v) {
+    if (isnan(v)) return param_def[i];
+    if (v < param_min[i]) return param_min[i]; /* -Inf lands here */
+    if (v > param_max[i]) return param_max[i]; /* +Inf and 1e30 land here */
+    return v;
+}
+
 void ost_event_sanitize(ost_event *event) {
-    for (uint32_t i = 0; i < OST_PARAM_COUNT; i++) {
-        float v = event->params[i];
-        if (isnan(v)) v = param_def[i];
-        else if (v < param_min[i]) v = param_min[i]; /* -Inf lands here */
-        else if (v > param_max[i]) v = param_max[i]; /* +Inf and 1e30 land here */
-        event->params[i] = v;
+    const uint32_t cap = OST_EVENT_PARAM_CAPACITY;
+    if (event->kind == OST_EVENT_EXT) {
+        /* the second page: parameters cap.., nothing, then the partial lists */
+        for (uint32_t i = 0; i < cap; i++) {
+            uint32_t index = cap + i;
+            float v = event->params[i];
+            if (index < OST_PARAM_COUNT) v = clamp_param(index, v);
+            else if (index >= OST_PARAM_PARTIAL_PHASES) v = isfinite(v) ? v - floorf(v) : 0.0f; /* cycles, wrapped */
+            else if (index >= OST_PARAM_PARTIAL_AMPS) v = isfinite(v) ? fminf(4.0f, fmaxf(-4.0f, v)) : 0.0f;
+            else v = 0.0f;
+            event->params[i] = v;
+        }
+    } else {
+        for (uint32_t i = 0; i < cap; i++) event->params[i] = i < OST_PARAM_COUNT ? clamp_param(i, event->params[i]) : 0.0f;
     }
-    for (uint32_t i = OST_PARAM_COUNT; i < OST_EVENT_PARAM_CAPACITY; i++) event->params[i] = 0.0f;
     event->reserved = 0;
+}
+
+void ost_note_ext_defaults(float *ext) {
+    for (uint32_t i = 0; i < OST_EVENT_PARAM_CAPACITY; i++) {
+        uint32_t index = OST_EVENT_PARAM_CAPACITY + i;
+        ext[i] = index < OST_PARAM_COUNT ? param_def[index] : 0.0f;
+    }
 }
 
 ost_result ost_ring_init(ost_ring *ring, uint32_t capacity) {
@@ -59,6 +80,7 @@ uint32_t ost_ring_push(ost_ring *ring, const ost_event *events, uint32_t count) 
     uint64_t r = OST_LOAD(&ring->read_pos, OST_ACQUIRE);
     uint64_t space = (ring->mask + 1) - (w - r);
     uint32_t n = count < space ? count : (uint32_t)space;
+    if (n < count && n > 0 && events[n].kind == OST_EVENT_EXT) n--; /* a NOTE goes with its extension, or waits */
     for (uint32_t i = 0; i < n; i++) {
         ost_event *slot = &ring->slots[(w + i) & ring->mask];
         *slot = events[i];
@@ -68,6 +90,11 @@ uint32_t ost_ring_push(ost_ring *ring, const ost_event *events, uint32_t count) 
        consumer before it can see the new write position (write after write). */
     OST_STORE(&ring->write_pos, w + n, OST_RELEASE);
     return n;
+}
+
+const ost_event *ost_ring_peek_at(ost_ring *ring, uint32_t i) {
+    uint64_t r = OST_LOAD(&ring->read_pos, OST_RELAXED);
+    return &ring->slots[(r + i) & ring->mask];
 }
 
 uint32_t ost_ring_readable(ost_ring *ring) {

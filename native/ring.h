@@ -42,6 +42,9 @@ uint32_t ost_ring_readable(ost_ring *ring);
 /** The oldest unread record; valid until ost_ring_advance. Only call when
  *  ost_ring_readable() > 0. Thread: consumer. */
 const ost_event *ost_ring_peek(ost_ring *ring);
+/** The i-th oldest unread record (0 = ost_ring_peek); only for i <
+ *  ost_ring_readable(). Thread: consumer. */
+const ost_event *ost_ring_peek_at(ost_ring *ring, uint32_t i);
 /** Releases the oldest `count` records back to the producer. Thread: consumer. */
 void ost_ring_advance(ost_ring *ring, uint32_t count);
 
@@ -52,5 +55,8 @@ uint32_t ost_ring_fill(const ost_ring *ring);
 /** Clamps every parameter of one record to the table: NaN -> default,
  *  else [min, max]. Unused capacity is zeroed. Thread: any. */
 void ost_event_sanitize(ost_event *event);
+/** Writes the defaults of an extension record's params (parameters
+ *  OST_EVENT_PARAM_CAPACITY.., no partials) into ext[OST_EVENT_PARAM_CAPACITY]. Thread: any. */
+void ost_note_ext_defaults(float *ext);
 
 #endif

@@ -50,7 +50,7 @@ static const param_info params[OST_PARAM_COUNT] = {
     OST_PARAM_TABLE(OST_X)
 #undef OST_X
 };
-_Static_assert(OST_PARAM_COUNT <= OST_EVENT_PARAM_CAPACITY, "the event record has no room for more parameters");
+_Static_assert(OST_PARAM_COUNT <= OST_PARAM_PARTIAL_AMPS, "the event record and its extension have no room for more parameters");
 
 uint32_t ost_param_count(void) { return OST_PARAM_COUNT; }
 const char *ost_param_name(uint32_t i) { return i < OST_PARAM_COUNT ? params[i].name : NULL; }
@@ -74,6 +74,7 @@ ost_result ost_event_layout(uint32_t *out) {
     out[4] = offsetof(ost_event, slot);
     out[5] = offsetof(ost_event, params);
     out[6] = OST_EVENT_PARAM_CAPACITY;
+    out[7] = OST_PARTIALS_MAX;
     return OST_OK;
 }
 

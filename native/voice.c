@@ -153,11 +153,16 @@ static uint32_t modulation_kind(const float *v, uint32_t k) {
     int bp = (k & OST_FILTER_BP) && (v[OST_PARAM_BPRATE] > 0.0f || v[OST_PARAM_BPSYNC] > 0.0f) && v[OST_PARAM_BPDEPTH] > 0.0f;
     int trem = (v[OST_PARAM_TREMOLO] > 0.0f || v[OST_PARAM_TREMOLOSYNC] > 0.0f) && v[OST_PARAM_TREMOLODEPTH] > 0.0f;
     int transient = v[OST_PARAM_TRANSIENT] != 0.0f || v[OST_PARAM_TRANSSUSTAIN] != 0.0f;
+    /* the modulation envelope rides on the stage that moves its target */
+    int target = v[OST_PARAM_ENVDEPTH] != 0.0f ? (int)v[OST_PARAM_ENVTARGET] : 0;
+    hp |= target == 1 && (k & OST_FILTER_HP);
+    bp |= target == 2 && (k & OST_FILTER_BP);
+    trem |= target == 4 && v[OST_PARAM_ENVDEPTH] > 0.0f;
     return (lp || hp || bp ? OST_KIND_FLFO : 0u) | (trem ? OST_KIND_TREMOLO : 0u) | (transient ? OST_KIND_TRANSIENT : 0u);
 }
 
 /* The kind of a voice for an event (and, for samples, its data). */
-static uint32_t kind_of(const ost_voices *p, const ost_event *e, const ost_sample_data *d) {
+static uint32_t kind_of(const ost_voices *p, const ost_note *e, const ost_sample_data *d) {
     const float *v = e->params;
     uint32_t sound = (uint32_t)(int)v[OST_PARAM_SOUND];
     uint32_t orbit = (uint32_t)v[OST_PARAM_ORBIT] % p->buses->count;
@@ -169,7 +174,8 @@ static uint32_t kind_of(const ost_voices *p, const ost_event *e, const ost_sampl
         if (v[OST_PARAM_LPENV] != 0.0f) k |= OST_KIND_LPENV;
     }
     int drum = sound >= OST_SOUND_FIRST_DRUM && sound <= OST_SOUND_LAST_DRUM;
-    if (!drum && (v[OST_PARAM_VIB] > 0.0f || v[OST_PARAM_PENV] != 0.0f || v[OST_PARAM_ACCELERATE] != 0.0f))
+    int menv_pitch = (int)v[OST_PARAM_ENVTARGET] == 3 && v[OST_PARAM_ENVDEPTH] != 0.0f;
+    if (!drum && (v[OST_PARAM_VIB] > 0.0f || v[OST_PARAM_PENV] != 0.0f || v[OST_PARAM_ACCELERATE] != 0.0f || menv_pitch))
         k |= OST_KIND_PITCH;
     if (!drum && sound != OST_SOUND_SAMPLE && v[OST_PARAM_FMI] > 0.0f && sound <= OST_SOUND_TRIANGLE) k |= OST_KIND_FM;
     if (!drum && sound == OST_SOUND_PULSE && v[OST_PARAM_FMI] > 0.0f) k |= OST_KIND_FM;
@@ -353,7 +359,7 @@ static void plain_start(ost_voices *p, ost_group *g, int l, const float *v) {
     g->gain_r[l] = amp * sinf(pan * (float)(M_PI / 2));
 }
 
-int ost_voices_start(ost_voices *p, const ost_event *e, uint32_t offset) {
+int ost_voices_start(ost_voices *p, const ost_note *e, uint32_t offset) {
     (void)offset;
     const float *v = e->params;
     int sound = (int)v[OST_PARAM_SOUND];

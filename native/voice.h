@@ -39,6 +39,7 @@
 #include "dsp.h"
 #include "env.h"
 #include "ostinato.h"
+#include "pending.h"
 #include "sample.h"
 #include "stream.h"
 #include "wavetable.h"
@@ -161,7 +162,7 @@ void ost_voices_free(ost_voices *pool);
 /** Starts a voice for a NOTE event now (at frame `offset` of the step).
  *  Returns 1 when a voice started, 0 when the sound is unknown, -1 when its
  *  sample is not ready (nothing starts either way). Thread: audio. */
-int ost_voices_start(ost_voices *pool, const ost_event *event, uint32_t offset);
+int ost_voices_start(ost_voices *pool, const ost_note *event, uint32_t offset);
 /** Releases the voices of `slot` (or all) over `fade_frames`, from their
  *  current level, unless they already end sooner. Thread: audio. */
 void ost_voices_release(ost_voices *pool, uint32_t slot, uint32_t fade_frames);

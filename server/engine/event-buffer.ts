@@ -22,6 +22,13 @@
  *    legato, loop or release is given, which makes the event's end matter.
  *
  * @example
+ * A note whose controls reach past the record's parameters (partials,
+ * warp, the modulation envelope ...) takes two records: the NOTE and its
+ * extension (OST_EVENT_EXT) right after it, which the engine takes
+ * together. `length` counts records; there is always room for the
+ * extension of the last note that fits (the buffer holds one record more
+ * than its capacity).
+ *
  * const buf = new EventBuffer(256);
  * buf.add({ s: "sawtooth", note: "c3", lpf: 800 }, startFrame, durFrames);
  * const taken = engine.push(buf); // how many the ring took
@@ -37,6 +44,8 @@ export const EVENT_RELEASE = 2;
 export const EVENT_CLEAR = 3;
 /** OST_EVENT_FADE_FX: the orbits' delay and reverb tails fade out and are cleared (hush). */
 export const EVENT_FADE_FX = 4;
+/** OST_EVENT_EXT: the rest of the NOTE just before it (parameters past the record's capacity, partial lists). */
+export const EVENT_EXT = 5;
 /** OST_SLOT_ALL: every slot (release, clear). */
 export const SLOT_ALL = 0xffffffff;
 /** OST_DUR_FOREVER: no automatic note-off. */
@@ -119,6 +128,8 @@ const C_DUCK = -6;
 const LFO_KEYS = ["rate", "sync", "depth", "shape", "skew", "dcoffset"];
 /** An env({...}) modulator's stages, in the order of #envParams. */
 const ENV_KEYS = ["attack", "decay", "sustain", "release"];
+/** The modulation envelope's target (native _envtarget) for env({...}) on note: pitch. The rest are by parameter (#envTargets). */
+const ENV_TARGETS = new Map<number, number>([[C_NOTE, 3]]);
 
 /** The orbits a duckorbit value names (a number or a list of them), as the engine's bit mask (orbits 0-23). */
 function duckMask(value: unknown): number {
@@ -166,6 +177,10 @@ export class EventBuffer {
   readonly #f32: Float32Array;
   readonly #u32: Uint32Array;
   readonly #stride: number; // record size in 32-bit words
+  readonly #cap: number; // parameters in a record; those past it go to the extension
+  /** The extension's parameters of the note being written, and whether it has any. */
+  readonly #ext: Float32Array;
+  #extUsed = false;
   readonly #tables: Tables;
   readonly #p: Record<string, number>; // parameter indices by name
   readonly #controls = new Map<string, number>();
@@ -174,6 +189,9 @@ export class EventBuffer {
   readonly #lfoParams = new Map<number, readonly number[]>();
   /** The lowpass envelope's parameters (lpattack, lpdecay, lpsustain, lprelease). */
   readonly #envParams: readonly number[];
+  /** The modulation envelope's (_envattack ... _envrelease), and its target for each parameter it can move. */
+  readonly #menvParams: readonly number[];
+  readonly #envTargets = new Map<number, number>();
   /** The FX stage of each parameter index that has one (0 = none). */
   readonly #fxStage: Uint8Array;
   readonly #notes = new Map<string, number>();
@@ -188,10 +206,12 @@ export class EventBuffer {
     this.#tables = libraryTables();
     const layout = this.#tables.event;
     this.capacity = capacity;
-    this.bytes = new Uint8Array(layout.size * capacity);
+    this.bytes = new Uint8Array(layout.size * (capacity + 1)); // + the last note's extension
     this.#f32 = new Float32Array(this.bytes.buffer);
     this.#u32 = new Uint32Array(this.bytes.buffer);
     this.#stride = layout.size / 4;
+    this.#cap = layout.paramCapacity;
+    this.#ext = new Float32Array(this.#cap);
     this.#samples = options.samples;
     this.#strudel = options.strudel ?? false;
     this.#p = Object.fromEntries(this.#tables.paramIndex);
@@ -201,6 +221,9 @@ export class EventBuffer {
     const tremolo = ["tremolo", "tremolosync", "tremolodepth", "tremoloshape", "tremoloskew"].map((k) => this.#p[k]!);
     for (const control of ["gain", "postgain"]) this.#lfoParams.set(this.#p[control]!, [...tremolo, -1]);
     this.#envParams = ["lpattack", "lpdecay", "lpsustain", "lprelease"].map((k) => this.#p[k]!);
+    this.#menvParams = ["_envattack", "_envdecay", "_envsustain", "_envrelease"].map((k) => this.#p[k]!);
+    for (const [control, target] of [["hcutoff", 1], ["bandf", 2], ["freq", 3], ["gain", 4], ["postgain", 4], ["velocity", 4]] as const)
+      this.#envTargets.set(this.#p[control]!, target);
     this.#fxStage = new Uint8Array(this.#tables.paramIndex.size);
     for (const [stage, names] of FX_STAGES) for (const n of names) this.#fxStage[this.#p[n]!] = stage;
     for (const [name, index] of this.#tables.paramIndex) this.#controls.set(name, index);
@@ -254,7 +277,8 @@ export class EventBuffer {
     const f = this.#f32;
     const P = this.#p;
     const p = base + this.#tables.event.params / 4;
-    f.set(this.#tables.defaults, p);
+    f.set(this.#tables.defaults.subarray(0, this.#cap), p);
+    this.#extUsed = false;
     let freqGiven = false;
     let sound: unknown;
     for (const key in controls) {
@@ -263,7 +287,7 @@ export class EventBuffer {
       if (index === undefined) {
         this.unknownControls.set(key, (this.unknownControls.get(key) ?? 0) + 1);
       } else if (index >= 0) {
-        f[p + index] = typeof value === "string" ? this.#word(index, value) : numeric(value);
+        this.#put(p, index, typeof value === "string" ? this.#word(index, value) : numeric(value));
         if (index === P.freq) freqGiven = true;
       } else if (index === C_SOUND) {
         sound = value;
@@ -287,15 +311,40 @@ export class EventBuffer {
         this.#u32[base + this.#tables.event.durFrames / 4] = DUR_FOREVER;
       }
     }
+    if (this.#extUsed) {
+      const ext = (this.length + 1) * this.#stride;
+      this.#header(ext, EVENT_EXT, startFrame, 0, slot);
+      f.set(this.#ext, ext + this.#tables.event.params / 4);
+      this.length++;
+    }
     this.length++;
     return true;
+  }
+
+  /** Writes parameter `index` of the note whose params start at word `p` (past the record's capacity: into its extension). */
+  #put(p: number, index: number, value: number): void {
+    if (index < this.#cap) {
+      this.#f32[p + index] = value;
+      return;
+    }
+    if (!this.#extUsed) {
+      this.#ext.set(this.#tables.defaults.subarray(this.#cap));
+      this.#extUsed = true;
+    }
+    this.#ext[index - this.#cap] = value;
+  }
+
+  /** A parameter of the note being written (whichever record holds it). */
+  #get(p: number, index: number): number {
+    if (index < this.#cap) return this.#f32[p + index]!;
+    return this.#extUsed ? this.#ext[index - this.#cap]! : this.#tables.defaults[index]!;
   }
 
   /** Appends a RELEASE: the voices of `slot` (SLOT_ALL: every voice) fade out from `atFrame` over `fadeFrames` (0 = 5 ms). */
   addRelease(slot: number, atFrame: number, fadeFrames = 0): boolean {
     const base = this.#begin(EVENT_RELEASE, atFrame, fadeFrames, slot);
     if (base < 0) return false;
-    this.#f32.set(this.#tables.defaults, base + this.#tables.event.params / 4);
+    this.#f32.set(this.#tables.defaults.subarray(0, this.#cap), base + this.#tables.event.params / 4);
     this.length++;
     return true;
   }
@@ -304,7 +353,7 @@ export class EventBuffer {
   addClear(slot: number, fromFrame = 0): boolean {
     const base = this.#begin(EVENT_CLEAR, fromFrame, 0, slot);
     if (base < 0) return false;
-    this.#f32.set(this.#tables.defaults, base + this.#tables.event.params / 4);
+    this.#f32.set(this.#tables.defaults.subarray(0, this.#cap), base + this.#tables.event.params / 4);
     this.length++;
     return true;
   }
@@ -313,7 +362,7 @@ export class EventBuffer {
   addFadeEffects(atFrame: number, fadeFrames = 0): boolean {
     const base = this.#begin(EVENT_FADE_FX, atFrame, fadeFrames, SLOT_ALL);
     if (base < 0) return false;
-    this.#f32.set(this.#tables.defaults, base + this.#tables.event.params / 4);
+    this.#f32.set(this.#tables.defaults.subarray(0, this.#cap), base + this.#tables.event.params / 4);
     this.length++;
     return true;
   }
@@ -323,8 +372,14 @@ export class EventBuffer {
     if (this.length >= this.capacity) return -1;
     if (!(startFrame >= 0) || !Number.isFinite(startFrame)) throw new RangeError(`EventBuffer: start frame must be a finite frame number >= 0 (got ${startFrame})`);
     if (!(durFrames >= 0)) throw new RangeError(`EventBuffer: duration must be a frame count >= 0 (got ${durFrames})`);
-    const layout = this.#tables.event;
     const base = this.length * this.#stride;
+    this.#header(base, kind, startFrame, durFrames, slot);
+    return base;
+  }
+
+  /** Writes a record's header at word `base`. */
+  #header(base: number, kind: number, startFrame: number, durFrames: number, slot: number): void {
+    const layout = this.#tables.event;
     const u = this.#u32;
     const frame = Math.floor(startFrame);
     u[base + layout.startFrame / 4] = frame % 4294967296; // little-endian uint64: low word first
@@ -333,7 +388,6 @@ export class EventBuffer {
     u[base + layout.kind / 4] = kind;
     u[base + layout.slot / 4] = slot >>> 0;
     u[base + layout.slot / 4 + 1] = 0; // reserved
-    return base;
   }
 
   /**
@@ -385,7 +439,7 @@ export class EventBuffer {
         const index = this.#controls.get(key);
         if (index === undefined || index < 0) continue;
         const value = settings[key];
-        f[p + index] = typeof value === "string" ? this.#word(index, value) : numeric(value);
+        this.#put(p, index, typeof value === "string" ? this.#word(index, value) : numeric(value));
         const stage = this.#fxStage[index]!;
         if (stage && !(seen & (1 << stage)) && shift < 24) {
           seen |= 1 << stage;
@@ -409,25 +463,44 @@ export class EventBuffer {
       if (id === "__ids" || m === null || typeof m !== "object") continue;
       const lfo = this.#lfoParams.get(this.#controls.get(String(m.control)) ?? -1);
       if (lfo === undefined) continue;
-      if (m.rate === undefined && m.sync === undefined) f[p + lfo[0]] = 1;
+      if (m.rate === undefined && m.sync === undefined) this.#put(p, lfo[0]!, 1);
       for (let k = 0; k < 6; k++) {
         const value = m[LFO_KEYS[k]!], index = lfo[k]!;
         if (value === undefined || index < 0) continue;
-        f[p + index] = typeof value === "string" ? this.#word(index, value) : numeric(value);
+        this.#put(p, index, typeof value === "string" ? this.#word(index, value) : numeric(value));
       }
     }
   }
 
-  /** env({...}) on lpf: the lowpass envelope (attack, decay, sustain, release; depth in octaves, 1 when not given). Others are carried only. */
+  /**
+   * env({...}) modulators: on lpf the lowpass envelope (depth in octaves, 1 when not given); on hpf or bpf
+   * (octaves), note or freq (semitones) and gain, postgain or velocity (the gain goes from 1 - depth to 1)
+   * the engine's modulation envelope, one per note (the first of those wins). Attack, decay, sustain,
+   * release as given, else Strudel's filter envelope's (0.005, 0.14, 0, 0.1). Others are carried only.
+   */
   #envs(envs: Controls, p: number): void {
     const f = this.#f32, P = this.#p;
+    let modulated = false;
     for (const id in envs) {
       const m = envs[id] as Controls | null;
-      if (id === "__ids" || m === null || typeof m !== "object" || this.#controls.get(String(m.control)) !== P.cutoff) continue;
-      f[p + P.lpenv!] = m.depth === undefined ? 1 : numeric(m.depth);
+      if (id === "__ids" || m === null || typeof m !== "object") continue;
+      const control = this.#controls.get(String(m.control));
+      if (control === P.cutoff) {
+        f[p + P.lpenv!] = m.depth === undefined ? 1 : numeric(m.depth);
+        for (let k = 0; k < 4; k++) {
+          const value = m[ENV_KEYS[k]!];
+          if (value !== undefined) f[p + this.#envParams[k]!] = numeric(value);
+        }
+        continue;
+      }
+      const target = control === undefined ? 0 : (ENV_TARGETS.get(control) ?? this.#envTargets.get(control) ?? 0);
+      if (target === 0 || modulated) continue;
+      modulated = true;
+      this.#put(p, P._envtarget!, target);
+      this.#put(p, P._envdepth!, m.depth === undefined ? 1 : numeric(m.depth));
       for (let k = 0; k < 4; k++) {
         const value = m[ENV_KEYS[k]!];
-        if (value !== undefined) f[p + this.#envParams[k]!] = numeric(value);
+        if (value !== undefined) this.#put(p, this.#menvParams[k]!, numeric(value));
       }
     }
   }

@@ -37,12 +37,14 @@ export interface EventLayout {
   slot: number;
   params: number;
   paramCapacity: number;
+  /** Partials an event can list (native OST_PARTIALS_MAX): amplitudes at parameter 2 x capacity - 2 x max, phases after them. */
+  partialsMax: number;
 }
 
 export interface Tables {
   params: ParamInfo[];
   paramIndex: Map<string, number>;
-  /** Defaults of every parameter slot of a record (capacity long). */
+  /** Defaults of every parameter slot of a record and its extension (2 x capacity long; parameters from capacity on live in the extension). */
   defaults: Float32Array;
   /** level: a voice's level at gain 1 (full scale times this; native/ostinato.h's OST_SYNTH_LEVEL). */
   sounds: { name: string; alias: string; index: number; level: number }[];
@@ -110,8 +112,9 @@ function readTables(): Tables {
   lib.ost_event_layout(u32);
   const event: EventLayout = {
     size: u32[0]!, startFrame: u32[1]!, durFrames: u32[2]!, kind: u32[3]!, slot: u32[4]!, params: u32[5]!, paramCapacity: u32[6]!,
+    partialsMax: u32[7]!,
   };
-  const defaults = new Float32Array(event.paramCapacity);
+  const defaults = new Float32Array(2 * event.paramCapacity); // a NOTE's record and its extension's
   for (const p of params) defaults[p.index] = p.default;
 
   return {

@@ -11,7 +11,7 @@ export function pushNotes(engine: Engine, notes: { controls: Controls; at: numbe
   const buf = new EventBuffer(Math.max(1, notes.length));
   for (const n of notes) buf.add(n.controls, n.at, n.dur, n.slot ?? 0);
   const taken = engine.push(buf);
-  if (taken !== notes.length) throw new Error(`pushed ${notes.length} notes, the ring took ${taken}`);
+  if (taken !== buf.length) throw new Error(`pushed ${notes.length} notes (${buf.length} records), the ring took ${taken}`);
 }
 
 /** Opens an offline engine, pushes the notes, renders `frames`, closes it. */

@@ -288,6 +288,78 @@ describe("lfo({...}) on a control the engine has an LFO for", () => {
   });
 });
 
+describe("env({...}) on controls other than lpf: the modulation envelope, measured on the output", () => {
+  const play = (pat: any, frames: number, dur = DUR_FOREVER) => {
+    const value = pat.queryArc(0, 1)[0].value as Controls;
+    return channel(renderNotes([{ controls: { ...steady, ...value }, at: 0, dur }], frames), 2, 0);
+  };
+  const db = (x: number) => 10 * Math.log10(x);
+  /** Mean power in [lo, hi) Hz over 4096-frame windows from `from` to `to`. */
+  const bandPower = (x: Float32Array, lo: number, hi: number, from: number, to: number) => {
+    const n = 4096;
+    let total = 0, count = 0;
+    for (let at = from; at + n <= to; at += n / 2, count++) {
+      const p = powerSpectrum(x, n, at);
+      for (let k = Math.ceil((lo * n) / RATE); k < (hi * n) / RATE; k++) total += p[k]!;
+    }
+    return total / count;
+  };
+  const frequency = (x: Float32Array, from: number, frames = 4800) => {
+    // zero crossings, interpolated: the sine's frequency to a few hundredths of a hertz over 100 ms
+    let first = -1, last = -1, count = 0;
+    for (let i = Math.round(from); i < from + frames; i++)
+      if (x[i - 1]! < 0 && x[i]! >= 0) {
+        const t = i - 1 + x[i - 1]! / (x[i - 1]! - x[i]!);
+        if (first < 0) first = t;
+        last = t, count++;
+      }
+    return ((count - 1) * RATE) / (last - first);
+  };
+
+  test("on note: the pitch moves by depth semitones x the envelope (from +12 down to +6 at sustain 0.5)", () => {
+    const x = play((s("sine") as any).gain(0.5).note(69).env({ a: 0, d: 0.3, s: 0.5, dep: 12 }), RATE);
+    // halfway down the decay the level is 0.75: +9 semitones (over 20 ms around it)
+    expect(Math.abs(frequency(x, 0.14 * RATE, 960) / (440 * Math.pow(2, 9 / 12)) - 1)).toBeLessThan(0.003);
+    expect(Math.abs(frequency(x, 0.5 * RATE) / (440 * Math.SQRT2) - 1)).toBeLessThan(0.001); // +6, held
+    const plain = play((s("sine") as any).note(69).gain(0.5), RATE);
+    expect(Math.abs(frequency(plain, 0.5 * RATE) / 440 - 1)).toBeLessThan(0.001);
+  });
+
+  test("on gain: the level rises over the attack and settles at 1 - depth + depth x sustain", () => {
+    const env = play((s("sine") as any).freq(1000).gain(0.5).env({ a: 0.1, d: 0.1, s: 0.2, dep: 0.8 }), RATE);
+    const plain = play((s("sine") as any).freq(1000).gain(0.5), RATE);
+    const level = (x: Float32Array, at: number) => peaks(x.subarray(at, at + 480), 480)[0]!;
+    expect(level(env, 0) / level(plain, 0)).toBeLessThan(0.3); // 0.2 at the envelope's start, rising
+    expect(level(env, 0.095 * RATE) / level(plain, 0.095 * RATE)).toBeGreaterThan(0.9); // near 1 at the attack's top
+    expect(level(env, 0.5 * RATE) / level(plain, 0.5 * RATE)).toBeCloseTo(0.2 + 0.8 * 0.2, 3);
+  });
+
+  test("on hpf: the highpass's cutoff moves by depth octaves x the envelope (sustain as a static cutoff 2 octaves up)", () => {
+    const noise = (pat: any) => play(pat.gain(0.2), RATE);
+    const env = noise((s("white") as any).hpf(400).env({ a: 0.01, d: 0.05, s: 1, dep: 2 }));
+    const up = noise((s("white") as any).hpf(1600));
+    const down = noise((s("white") as any).hpf(400));
+    // 300-1200 Hz, below the raised cutoff: as the static 1600 Hz highpass, 10 dB or more under the 400 Hz one
+    const a = bandPower(env, 300, 1200, 0.2 * RATE, RATE), b = bandPower(up, 300, 1200, 0.2 * RATE, RATE);
+    expect(Math.abs(db(a / b))).toBeLessThan(1);
+    expect(db(bandPower(down, 300, 1200, 0.2 * RATE, RATE) / a)).toBeGreaterThan(10);
+  });
+
+  test("on bpf: the band's centre moves (depth 1, held: as a static band an octave up)", () => {
+    const noise = (pat: any) => play(pat.gain(0.2), RATE);
+    const env = noise((s("white") as any).bpf(1000).env({ a: 0.02, s: 1, dep: 1 }));
+    const up = noise((s("white") as any).bpf(2000));
+    for (const [lo, hi] of [[1500, 2600], [500, 1200]] as const)
+      expect(Math.abs(db(bandPower(env, lo, hi, 0.2 * RATE, RATE) / bandPower(up, lo, hi, 0.2 * RATE, RATE)))).toBeLessThan(1);
+  });
+
+  test("release: after note-off the envelope falls to 0 over its release (the pitch back at the note)", () => {
+    const x = play((s("sine") as any).release(0.5).gain(0.5).note(69).env({ a: 0, d: 0, s: 1, r: 0.1, dep: 12 }), RATE, 0.3 * RATE);
+    expect(Math.abs(frequency(x, 0.1 * RATE) / 880 - 1)).toBeLessThan(0.001);
+    expect(Math.abs(frequency(x, 0.45 * RATE) / 440 - 1)).toBeLessThan(0.001);
+  });
+});
+
 describe("fmwave: the FM modulator's wave", () => {
   // a 1 kHz carrier, a 2 Hz modulator (fmh 0.002) deep enough (fmi 50) for ±100 Hz: the carrier's
   // frequency, from zero crossings in 10 ms windows, follows the modulator's wave

@@ -29,6 +29,29 @@ describe("event ring", () => {
     }
   });
 
+  test("a note with an extension record (env on hpf: parameters past the record's capacity) is taken whole or not at all", () => {
+    const engine = offline({ ringCapacity: 16, queueCapacity: 64 });
+    try {
+      const buf = new EventBuffer(17); // records; the last note that fits brings its extension along
+      const note = { s: "sine", pan: 0, hpf: 100, env: { 0: { control: "hpf", sustain: 0.5, release: 0.3, depth: 2 } } };
+      for (let i = 0; i < 9; i++) expect(buf.add(note, 1000 + i * 10, 5)).toBe(true);
+      expect(buf.length).toBe(18); // each: the NOTE and its extension
+      expect(buf.add(note, 2000, 5)).toBe(false); // full: nothing more, nothing half-written
+      expect(buf.length).toBe(18);
+      const ring = new EventBuffer(16);
+      for (let i = 0; i < 7; i++) ring.add({ s: "sine", pan: 0 }, 1000, 5); // 7 of the ring's 16 records
+      expect(engine.push(ring)).toBe(7);
+      expect(engine.push(buf)).toBe(8); // 9 records fit: four notes with their extensions, not a fifth note without its own
+      buf.drop(8);
+      engine.render(1);
+      expect(engine.push(buf)).toBe(10);
+      engine.render(2000);
+      expect(engine.telemetry().eventsPlayed).toBe(16);
+    } finally {
+      engine.close();
+    }
+  });
+
   test("a writer: pushes as another writer are refused whole, plain pushes (the owner's cuts) always taken", () => {
     const engine = offline({ ringCapacity: 64, queueCapacity: 64 });
     try {
