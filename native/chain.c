@@ -101,6 +101,8 @@ static void ctl_env_release(ost_ctl_env *e) {
 
 /* ============================================================== control */
 
+static void warp_pick(const ost_wavetables *w, const ost_wt_bank *b, ost_chain *c, int l, float dt, float *length);
+
 /* The table a lane's oscillator reads for increments up to `dt` (FM and
    the supersaw's highest voice reach above the lane's own). */
 static void pick_table(ost_voices *p, ost_group *g, ost_chain *c, int l, float dt) {
@@ -108,7 +110,8 @@ static void pick_table(ost_voices *p, ost_group *g, ost_chain *c, int l, float d
     int wave;
     if (g->kind & OST_KIND_WAVETABLE) {
         const ost_sample_data *d = c->smp[l].data;
-        if (d && d->wt) c->wt_base[l] = ost_wt_bank_pick(p->wt, d->wt, c->wt_frame[l], fminf(dt, 0.45f), &g->wt_len[l]);
+        if (d && d->wt && c->v.wp_a[l] > 0.0f) warp_pick(p->wt, d->wt, c, l, fminf(dt, 0.45f), &g->wt_len[l]);
+        else if (d && d->wt) c->wt_base[l] = ost_wt_bank_pick(p->wt, d->wt, c->wt_frame[l], fminf(dt, 0.45f), &g->wt_len[l]);
         return;
     }
     switch (sound) {
@@ -436,11 +439,22 @@ static const float WT_SILENT[2];
 
 /* A wt_ sample's band-limited tables (wavetable.h), at the note's pitch.
    Each lane reads its own bank, so the reads are per lane; the position
-   blends the same table of two neighbouring cycles. */
-static void src_wavetable(ost_voices *p, ost_group *g, ost_chain *c, ost_vf *l, ost_vf *r, uint32_t n) {
-    (void)p, (void)r;
+   blends the same table of two neighbouring cycles.
+
+   warp: the table is read at a warped phase q = W(p), W(p) = p + c0 +
+   s1 sin 2pi p + c1 cos 2pi p + s2 sin 4pi p + c2 cos 4pi p: a smooth,
+   increasing map of the cycle onto itself (the terms are one per mode,
+   scaled by the amount; see warp_start). Smooth, so a harmonic h of the
+   table only spreads over the Bessel sidebands of phase modulation, which
+   fall off faster than exponentially beyond h x the map's fastest speed:
+   the table is picked for the increment times that speed (and a margin),
+   and what the warp adds stays below Nyquist. `warped` is a constant in
+   each instance: a span with no warp on any lane runs the plain loop. */
+OST_INLINE void wavetable_loop(ost_group *g, ost_chain *c, ost_vf *out, uint32_t n, const int warped) {
     ost_chain_lanes *v = &c->v;
     ost_vf phase = g->phase, dt = g->dt, step = v->dt_step, len = g->wt_len, morph = v->wt_morph;
+    ost_vf amt = v->wp_amt;
+    ost_vf c0 = amt * v->wp_c0, s1 = amt * v->wp_s1, c1 = amt * v->wp_c1, s2 = amt * v->wp_s2, c2 = amt * v->wp_c2;
     ost_vi next = __builtin_convertvector(v->wt_next, ost_vi);
     for (int k = 0; k < OST_LANES; k++) { /* a free lane reads its silent pair, whatever its stale state */
         int on = g->active >> k & 1u;
@@ -449,7 +463,17 @@ static void src_wavetable(ost_voices *p, ost_group *g, ost_chain *c, ost_vf *l, 
     for (uint32_t i = 0; i < n; i++) {
         dt += step;
         phase = ost_osc_advance(phase, ost_vf_clamp(dt, ost_vf_set(1e-7f), ost_vf_set(0.45f)));
-        ost_vf pos = phase * len;
+        ost_vf q = phase;
+        if (warped) {
+            ost_vf quarter = ost_osc_advance(phase, ost_vf_set(0.25f)), twice = phase + phase;
+            twice -= ost_vf_and(twice >= 1.0f, ost_vf_set(1.0f));
+            ost_vf twice_q = ost_osc_advance(twice, ost_vf_set(0.25f));
+            q = phase + c0 + s1 * ost_osc_sine(phase) + c1 * ost_osc_sine(quarter) + s2 * ost_osc_sine(twice) +
+                c2 * ost_osc_sine(twice_q);
+            q -= vf_floor(q);
+            q = ost_vf_min(q, ost_vf_set(0.99999994f)); /* -tiny + 1 rounds to 1 */
+        }
+        ost_vf pos = q * len;
         ost_vi at = __builtin_convertvector(pos, ost_vi); /* pos >= 0: truncation is the floor */
         ost_vf frac = pos - __builtin_convertvector(at, ost_vf), a0, a1, b0, b1;
         for (int k = 0; k < OST_LANES; k++) {
@@ -457,10 +481,77 @@ static void src_wavetable(ost_voices *p, ost_group *g, ost_chain *c, ost_vf *l, 
             a0[k] = t[0], a1[k] = t[1], b0[k] = t[next[k]], b1[k] = t[next[k] + 1];
         }
         ost_vf a = a0 + frac * (a1 - a0), b = b0 + frac * (b1 - b0);
-        l[i] = a + morph * (b - a);
+        out[i] = a + morph * (b - a);
     }
     g->phase = phase;
     g->dt = dt;
+}
+
+static void src_wavetable(ost_voices *p, ost_group *g, ost_chain *c, ost_vf *l, ost_vf *r, uint32_t n) {
+    (void)p, (void)r;
+    int warped = 0;
+    for (int k = 0; k < OST_LANES; k++) warped |= (g->active >> k & 1u) && c->v.wp_amt[k] > 0.0f;
+    if (warped) wavetable_loop(g, c, l, n, 1);
+    else wavetable_loop(g, c, l, n, 0);
+}
+
+/* The warp's phase map for a lane (see wavetable_loop), per unit amount;
+   a = 0.9 x warp keeps the map increasing (its speed 1 +- a, never below 0.1).
+     asym   W = p + a (1 - cos 2pi p) / 2pi   fast first half, slow second
+     bendp  W = p + a sin(2pi p) / 2pi        fast at the cycle's ends, the middle drawn out
+     bendm  W = p - a sin(2pi p) / 2pi        the ends drawn out, the middle rushed
+     bendmp W = p - a sin(4pi p) / 4pi        each half bent towards its middle */
+static void warp_start(ost_chain_lanes *cv, int l, float amount, int mode) {
+    float a = 0.9f * (amount > 0.0f ? (amount < 1.0f ? amount : 1.0f) : 0.0f); /* NaN: 0 */
+    const float k1 = 1.0f / (2.0f * (float)M_PI), k2 = 1.0f / (4.0f * (float)M_PI);
+    cv->wp_c0[l] = cv->wp_s1[l] = cv->wp_c1[l] = cv->wp_s2[l] = cv->wp_c2[l] = 0.0f;
+    cv->wp_m[l] = 1.0f;
+    switch (mode) {
+    case 1: cv->wp_c0[l] = k1, cv->wp_c1[l] = -k1; break;
+    case 2: cv->wp_s1[l] = k1; break;
+    case 3: cv->wp_s1[l] = -k1; break;
+    case 4: cv->wp_s2[l] = -k2, cv->wp_m[l] = 2.0f; break;
+    default: a = 0.0f; break;
+    }
+    cv->wp_a[l] = a;
+    cv->wp_amt[l] = 0.0f; /* warp_pick sets what the pitch allows */
+}
+
+/* The band limit of a warped read. Harmonic h of the table, read through
+   the map (index a / m, at harmonic m of the cycle), becomes phase
+   modulation of index x = h a / m: sidebands h +- m n with amplitudes
+   J_n(x) <= (x/2)^n / n!. With Hn harmonics below Nyquist, a table of H
+   harmonics leaves room for (Hn - H) / m sidebands above its top, and
+   x up to pm_room of that keeps every one beyond below -100 dB re its
+   harmonic. So: the richest table that still lets the asked amount through;
+   when none does (high notes), the amount is cut to what the poorest table
+   allows, so the warp fades out towards Nyquist as harmonics do.
+   Control rate: a few steps down the tables. */
+static void warp_pick(const ost_wavetables *w, const ost_wt_bank *b, ost_chain *c, int l, float dt, float *length) {
+    float allowed = 0.49999f / (dt > 1e-6f ? dt : 1e-6f);
+    uint32_t hn = allowed >= (float)OST_WT_HMAX ? OST_WT_HMAX : (allowed < 1.0f ? 1u : (uint32_t)allowed);
+    float a = c->v.wp_a[l], m = c->v.wp_m[l];
+    uint32_t k = w->table_for[hn];
+    k = k < b->top ? k : b->top;
+    float best = 0.0f;
+    uint32_t best_k = 0;
+    for (;;) {
+        uint32_t h = w->harmonics[k];
+        float room = (float)(hn - h) / m;
+        float x = room <= (float)OST_WT_ROOM ? w->pm_room[(uint32_t)room]
+                                              : room * (w->pm_room[OST_WT_ROOM] / (float)OST_WT_ROOM); /* it grows faster than that */
+        float lim = m * x / (float)h;
+        if (lim >= a) {
+            best = a, best_k = k;
+            break;
+        }
+        if (lim > best) best = lim, best_k = k;
+        if (k == 0) break;
+        k--;
+    }
+    c->v.wp_amt[l] = best;
+    *length = (float)w->length[best_k];
+    c->wt_base[l] = b->pool + b->offset[best_k] + (size_t)c->wt_frame[l] * b->stride;
 }
 
 /* Lane l's cycle pair and blend for position `at` (0..1 over the bank's cycles). */
@@ -501,6 +592,7 @@ static void wavetable_start(ost_voices *p, ost_group *g, int l, const float *v, 
     c->smp[l].data = d;
     ost_chain_lanes *cv = &c->v;
     cv->wt_next[l] = d->wt->frames > 1 ? (float)d->wt->stride : 0.0f;
+    warp_start(cv, l, v[OST_PARAM_WARP], (int)v[OST_PARAM_WARPMODE]);
     cv->wt_pos[l] = v[OST_PARAM_WT];
     cv->wt_env[l] = v[OST_PARAM_WTENV];
     ctl_env_start(&c->wtenv[l], v[OST_PARAM_WTATTACK], v[OST_PARAM_WTDECAY], v[OST_PARAM_WTSUSTAIN], v[OST_PARAM_WTRELEASE], p->rate);

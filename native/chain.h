@@ -88,6 +88,8 @@ typedef struct ost_chain_lanes {
     /* the modulation envelope (env({...}) off lpf): its depth on each target (0: not this one) */
     ost_vf menv_hp, menv_bp, menv_pitch, menv_gain; /* octaves, octaves, semitones, 0..1 */
     ost_vf menv_g, menv_gstep;                      /* gain: its factor now, and per frame to the next update's */
+    ost_vf wp_c0, wp_s1, wp_c1, wp_s2, wp_c2;       /* wavetable warp: the phase map's terms per unit amount (chain.c) */
+    ost_vf wp_a, wp_m, wp_amt;                      /* the amount asked, the map's harmonic (1, 2), the amount played */
 } ost_chain_lanes;
 
 enum { OST_FLFO_LP, OST_FLFO_HP, OST_FLFO_BP };

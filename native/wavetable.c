@@ -111,6 +111,12 @@ static void build(void) {
     free(im);
     free(cs);
     free(sn);
+    double lfact = 0.0; /* ln n! */
+    w->pm_room[0] = 0.0f;
+    for (uint32_t n = 1; n <= OST_WT_ROOM; n++) {
+        lfact += log((double)n);
+        w->pm_room[n] = (float)(2.0 * exp((lfact + log(1e-5)) / n));
+    }
     for (uint32_t h = 0, t = 0; h <= OST_WT_HMAX; h++) {
         while (t + 1 < w->count && w->harmonics[t + 1] <= h) t++;
         w->table_for[h] = (uint8_t)t;

@@ -27,6 +27,7 @@ enum { OST_WT_SAW, OST_WT_SQUARE, OST_WT_TRIANGLE, OST_WT_WAVES };
 
 #define OST_WT_MAX_TABLES 64
 #define OST_WT_HMAX 2048 /**< harmonics of the lowest table (a 11.7 Hz wave reaches Nyquist) */
+#define OST_WT_ROOM 64   /**< sideband counts pm_room is tabled for */
 
 typedef struct ost_wavetables {
     float *pool;                                     /**< every table, each followed by a guard point (its first) */
@@ -35,6 +36,10 @@ typedef struct ost_wavetables {
     uint32_t length[OST_WT_MAX_TABLES];              /**< points of table k (a power of two) */
     uint32_t offset[OST_WT_WAVES][OST_WT_MAX_TABLES]; /**< where table k of a wave starts in the pool */
     uint8_t table_for[OST_WT_HMAX + 1];              /**< the largest k with H_k <= h */
+    /** Phase modulation's room: the largest index x whose sidebands beyond
+     *  the n-th lie below -100 dB (|J_n(x)| <= (x/2)^n / n! <= 1e-5), for
+     *  n = 0..OST_WT_ROOM (a warped read's band limit, chain.c). */
+    float pm_room[OST_WT_ROOM + 1];
 } ost_wavetables;
 
 /** The process's tables, built on the first call; NULL when out of memory.

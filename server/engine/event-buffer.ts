@@ -82,6 +82,9 @@ const LFO_SHAPE_KEYS = ["lpshape", "hpshape", "bpshape", "tremoloshape", "fmwave
 /** Strudel's distortion types, in the engine's order (native/shaper.h, OST_DISTORT_TYPES). */
 const DISTORT_TYPES: Record<string, number> = { soft: 0, hard: 1, cubic: 2, diode: 3, asym: 4, fold: 5, sinefold: 6, chebyshev: 7, scurve: 8 };
 
+/** The wavetable warps the engine has (native/chain.c, warp_start); the other names Strudel lists play unwarped (0). */
+const WARP_MODES: Record<string, number> = { none: 0, asym: 1, bendp: 2, bendm: 3, bendmp: 4 };
+
 /** The built-in kit a bank name asks for: 1 808-like, 2 909-like, else 0 (the default kit). */
 export function drumKitOf(bank: unknown): number {
   if (typeof bank !== "string") return 0;
@@ -511,6 +514,7 @@ export class EventBuffer {
     if (index === P.vowel) return VOWELS[value.toLowerCase()] ?? 0;
     if (index === P.ftype) return FTYPES[value.toLowerCase()] ?? numeric(value);
     if (index === P.distorttype) return DISTORT_TYPES[value.toLowerCase()] ?? numeric(value);
+    if (index === P.warpmode) return WARP_MODES[value.toLowerCase()] ?? (Number.isFinite(numeric(value)) ? numeric(value) : 0);
     if (index === P.unit) return value === "c" ? 1 : 0;
     if (this.#lfoShapes.has(index)) return LFO_SHAPES[value.toLowerCase()] ?? numeric(value);
     return numeric(value);
