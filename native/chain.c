@@ -101,6 +101,7 @@ static void ctl_env_release(ost_ctl_env *e) {
 
 /* ============================================================== control */
 
+static void additive_limit(ost_chain_lanes *cv, int l, float dt);
 static void warp_pick(const ost_wavetables *w, const ost_wt_bank *b, ost_chain *c, int l, float dt, float *length);
 
 /* The table a lane's oscillator reads for increments up to `dt` (FM and
@@ -182,6 +183,7 @@ static void control_update(ost_voices *p, ost_group *g, ost_chain *c, uint32_t n
             }
             v->fm_level[l] = ctl_env_advance(&c->fmenv[l], n);
             if (!sampler) pick_table(p, g, c, l, fmaxf(g->dt[l], target));
+            if (sound == OST_SOUND_ADDITIVE) additive_limit(v, l, fmaxf(g->dt[l], target));
         }
         if (kind & OST_KIND_LPENV) v->lpenv_level[l] = ctl_env_advance(&c->lpenv[l], n);
     }
@@ -430,6 +432,75 @@ static ost_source_fn drum_source(int sound) {
     if (parts == (OST_DRUM_NOISE | OST_DRUM_BURST)) return src_drum_clap;
     if (parts == OST_DRUM_NOISE) return src_drum_noise;
     return src_drum_metal;
+}
+
+/* ------------------------------------------------------------- additive */
+
+/* partials([...]): a sine, sawtooth, square or triangle built from its
+   harmonics: harmonic k at the wave's own amplitude (wavetable.c's series)
+   times the k-th listed partial, at the k-th listed phase (cycles). The
+   lane's harmonics come from one complex rotation per sample, e^(2 pi i k
+   phase) = e^(2 pi i phase)^k, exact to about k float roundings; the
+   weights of those at or above Nyquist are 0 (additive_limit), so nothing
+   folds. The loop runs to the most harmonics any lane lists. */
+static void src_additive(ost_voices *p, ost_group *g, ost_chain *c, ost_vf *l, ost_vf *r, uint32_t n) {
+    (void)p, (void)r;
+    ost_chain_lanes *v = &c->v;
+    int count = 0;
+    for (int k = 0; k < OST_LANES; k++)
+        if (g->active >> k & 1u) count = (int)v->ad_n[k] > count ? (int)v->ad_n[k] : count;
+    ost_vf phase = g->phase, dt = g->dt, step = v->dt_step;
+    for (uint32_t i = 0; i < n; i++) {
+        dt += step;
+        phase = ost_osc_advance(phase, ost_vf_clamp(dt, ost_vf_set(1e-7f), ost_vf_set(0.45f)));
+        ost_vf s1 = ost_osc_sine(phase), c1 = ost_osc_sine(ost_osc_advance(phase, ost_vf_set(0.25f)));
+        ost_vf sk = s1, ck = c1, acc = v->ad_s[0] * s1 + v->ad_c[0] * c1;
+        for (int k = 1; k < count; k++) {
+            ost_vf sn = sk * c1 + ck * s1;
+            ck = ck * c1 - sk * s1;
+            sk = sn;
+            acc += v->ad_s[k] * sk + v->ad_c[k] * ck;
+        }
+        l[i] = acc;
+    }
+    g->phase = phase;
+    g->dt = dt;
+}
+
+/* The wave's own amplitude of harmonic k (1-based; as wavetable.c's tables). */
+static float additive_base(int sound, int k) {
+    switch (sound) {
+    case OST_SOUND_SAWTOOTH: return -2.0f / ((float)M_PI * (float)k);
+    case OST_SOUND_SQUARE: return (k & 1) ? 4.0f / ((float)M_PI * (float)k) : 0.0f;
+    case OST_SOUND_TRIANGLE:
+        return (k & 1) ? (((k >> 1) & 1) ? -1.0f : 1.0f) * 8.0f / ((float)(M_PI * M_PI) * (float)(k * k)) : 0.0f;
+    default: return k == 1 ? 1.0f : 0.0f; /* sine */
+    }
+}
+
+/* Lane l's weights as played for increments up to dt: harmonics from 0.45
+   of the rate up fade out (a raised cosine), those at Nyquist and above are 0. */
+static void additive_limit(ost_chain_lanes *cv, int l, float dt) {
+    for (int k = 0; k < OST_PARTIALS_MAX; k++) {
+        float f = (float)(k + 1) * dt, w = (0.5f - f) * 20.0f; /* 1 at 0.45, 0 at 0.5 */
+        w = w > 1.0f ? 1.0f : (w > 0.0f ? 0.5f - 0.5f * cosf((float)M_PI * w) : 0.0f);
+        cv->ad_s[k][l] = cv->ad_s0[k][l] * w;
+        cv->ad_c[k][l] = cv->ad_c0[k][l] * w;
+    }
+}
+
+static void additive_start(ost_chain_lanes *cv, int l, const float *v, float dt) {
+    int sound = (int)v[OST_PARAM_SOUND], count = (int)v[OST_PARAM_PARTIALS];
+    count = count < 0 ? 0 : (count > OST_PARTIALS_MAX ? OST_PARTIALS_MAX : count);
+    for (int k = 0; k < OST_PARTIALS_MAX; k++) {
+        float a = k < count ? additive_base(sound, k + 1) * v[OST_PARAM_PARTIAL_AMPS + k] : 0.0f;
+        float ph = 2.0f * (float)M_PI * v[OST_PARAM_PARTIAL_PHASES + k]; /* sanitised: cycles in [0, 1) */
+        /* sin(2 pi k t + ph) = sin(2 pi k t) cos ph + cos(2 pi k t) sin ph */
+        cv->ad_s0[k][l] = a * cosf(ph);
+        cv->ad_c0[k][l] = a * sinf(ph);
+    }
+    cv->ad_n[l] = (float)count;
+    additive_limit(cv, l, dt);
 }
 
 /* ----------------------------------------------------------- wavetables */
@@ -989,6 +1060,7 @@ void ost_chain_setup(ost_chain *c, uint32_t kind, uint32_t order) {
     case OST_SOUND_PINK: c->source = src_pink; break;
     case OST_SOUND_BROWN: c->source = src_brown; break;
     case OST_SOUND_SUPERSAW: c->source = pitch ? src_supersaw_ramp : src_supersaw_plain; break;
+    case OST_SOUND_ADDITIVE: c->source = src_additive; break;
     case OST_SOUND_SAMPLE:
         if (kind & OST_KIND_WAVETABLE) c->source = src_wavetable;
         else if (kind & OST_KIND_STREAM) c->source = stereo ? src_stream_stereo : src_stream_mono;
@@ -1286,6 +1358,7 @@ int ost_chain_start(ost_voices *p, ost_group *g, int l, const ost_note *e) {
             cv->accel[l] = v[OST_PARAM_ACCELERATE] / fmaxf((float)e->dur_frames, 1.0f);
     }
     pick_table(p, g, c, l, g->dt[l]); /* oscillators: their wavetable */
+    if (sound == OST_SOUND_ADDITIVE) additive_start(cv, l, v, g->dt[l]);
     /* filters (and their LFOs' first values) */
     if (kind & OST_KIND_FLFO) filter_lfos_start(cv, l, v, rate);
     if (kind & OST_FILTER_LP) {
@@ -1352,7 +1425,8 @@ int ost_chain_start(ost_voices *p, ost_group *g, int l, const ost_note *e) {
         distortvol = v[OST_PARAM_DISTORTVOL];
     }
     /* output gains */
-    float amp = v[OST_PARAM_GAIN] * v[OST_PARAM_VELOCITY] * v[OST_PARAM_POSTGAIN] * distortvol * ost_voice_level(kind >> OST_KIND_SOUND_SHIFT), gl, gr;
+    float amp = v[OST_PARAM_GAIN] * v[OST_PARAM_VELOCITY] * v[OST_PARAM_POSTGAIN] * distortvol *
+                ost_voice_level((uint32_t)(int)v[OST_PARAM_SOUND]), gl, gr; /* the event's sound: an additive kind is a synth */
     pan_gains(v[OST_PARAM_PAN], stereo, &gl, &gr);
     cv->out_l[l] = amp * gl * v[OST_PARAM_DRY];
     cv->out_r[l] = amp * gr * v[OST_PARAM_DRY];

@@ -90,6 +90,10 @@ typedef struct ost_chain_lanes {
     ost_vf menv_g, menv_gstep;                      /* gain: its factor now, and per frame to the next update's */
     ost_vf wp_c0, wp_s1, wp_c1, wp_s2, wp_c2;       /* wavetable warp: the phase map's terms per unit amount (chain.c) */
     ost_vf wp_a, wp_m, wp_amt;                      /* the amount asked, the map's harmonic (1, 2), the amount played */
+    /* the additive oscillator (partials): harmonic k's sine and cosine weights as listed, and as played
+       (those at or near Nyquist faded out for the lane's increment); how many it lists */
+    ost_vf ad_s0[OST_PARTIALS_MAX], ad_c0[OST_PARTIALS_MAX], ad_s[OST_PARTIALS_MAX], ad_c[OST_PARTIALS_MAX];
+    ost_vf ad_n;
 } ost_chain_lanes;
 
 enum { OST_FLFO_LP, OST_FLFO_HP, OST_FLFO_BP };

@@ -290,7 +290,8 @@ OST_API float ost_sound_level(uint32_t index);
     X(ENVSUSTAIN, "_envsustain", 0.0f, 0.0f, 1.0f, "modulation envelope sustain level")               \
     X(ENVRELEASE, "_envrelease", 0.1f, 0.0f, 60.0f, "modulation envelope release, seconds")               \
     X(WARP, "warp", 0.0f, 0.0f, 1.0f, "wavetable warp amount, 0..1 (0 = off)")                          \
-    X(WARPMODE, "warpmode", 1.0f, 0.0f, 4.0f, "wavetable warp: 0 none 1 asym 2 bendp 3 bendm 4 bendmp (smooth phase distortions; chain.c)")
+    X(WARPMODE, "warpmode", 1.0f, 0.0f, 4.0f, "wavetable warp: 0 none 1 asym 2 bendp 3 bendm 4 bendmp (smooth phase distortions; chain.c)") \
+    X(PARTIALS, "_partials", 0.0f, 0.0f, (float)OST_PARTIALS_MAX, "partials([...]): how many harmonics the extension lists (0 = none); sine, sawtooth, square and triangle then play harmonic k at the wave's own amplitude x the k-th (and its phase, phases([...]), in cycles)")
 
 /** The stages an FX(...) chain can order (the _fxorder parameter's nibbles). */
 typedef enum ost_fx_stage {

@@ -143,7 +143,7 @@ static void lane_fade(ost_voices *p, ost_group *g, int l, uint32_t frames) {
 
 static uint32_t plain_sound(uint32_t sound) { return sound < OST_SOUND_SUPERSAW; }
 
-_Static_assert(OST_KIND_SOUND_SHIFT + 5 <= 32 && OST_SOUND_COUNT <= 32 && OST_KIND_WAVETABLE < (1u << OST_KIND_FLAG_BITS),
+_Static_assert(OST_KIND_SOUND_SHIFT + 5 <= 32 && OST_SOUND_ADDITIVE < 32 && OST_KIND_WAVETABLE < (1u << OST_KIND_FLAG_BITS),
                "a kind's flags, orbit and sound fit its 32 bits");
 
 /* The kind bits of the filter LFOs (on a filter that is on), the tremolo and the transient shaper. */
@@ -190,6 +190,10 @@ static uint32_t kind_of(const ost_voices *p, const ost_note *e, const ost_sample
     if (d && d->wt) k |= OST_KIND_WAVETABLE; /* mono, in memory: the bank's tables */
     else if (sound == OST_SOUND_SUPERSAW || (d && d->channels == 2)) k |= OST_KIND_STEREO;
     if (d && d->streamed) k |= OST_KIND_STREAM;
+    if (v[OST_PARAM_PARTIALS] >= 1.0f && sound <= OST_SOUND_TRIANGLE) {
+        sound = OST_SOUND_ADDITIVE; /* the listed harmonics, summed (chain.c); no FM on it */
+        k &= ~(uint32_t)OST_KIND_FM;
+    }
     if (!plain_sound(sound) || (k & ~(uint32_t)(OST_FILTER_COMBOS - 1))) k |= OST_KIND_CHAIN;
     return k | orbit << OST_KIND_ORBIT_SHIFT | sound << OST_KIND_SOUND_SHIFT;
 }

@@ -75,6 +75,10 @@ enum {
     OST_PLAIN_KINDS = OST_SOUND_SUPERSAW * OST_FILTER_COMBOS, /**< oscillators and noise x filters */
 };
 
+/** The kind's sound of a sine, sawtooth, square or triangle with partials:
+ *  the additive oscillator (chain.c). Not a sound of the table: only kinds use it. */
+#define OST_SOUND_ADDITIVE OST_SOUND_COUNT
+
 /** Longest filter tail kept after a chain voice's envelope ended, seconds. */
 #define OST_TAIL_MAX_S 2.0f
 

@@ -127,6 +127,8 @@ const C_IGNORED = -3;
 const C_BANK = -4;
 const C_FX = -5;
 const C_DUCK = -6;
+const C_PARTIALS = -7;
+const C_PHASES = -8;
 /** An lfo({...}) modulator's settings, in the order of the engine's LFO parameters. */
 const LFO_KEYS = ["rate", "sync", "depth", "shape", "skew", "dcoffset"];
 /** An env({...}) modulator's stages, in the order of #envParams. */
@@ -241,6 +243,8 @@ export class EventBuffer {
     this.#controls.set("bank", C_BANK);
     this.#controls.set("FX", C_FX);
     this.#controls.set("duckorbit", C_DUCK);
+    this.#controls.set("partials", C_PARTIALS);
+    this.#controls.set("phases", C_PHASES);
     for (const k of BOOKKEEPING) this.#controls.set(k, C_IGNORED);
     this.#firstDrum = this.#tables.soundIndex.get("bd")!;
     this.#lastDrum = this.#tables.soundIndex.get("sh")!;
@@ -296,6 +300,8 @@ export class EventBuffer {
         sound = value;
       } else if (index === C_DUCK) {
         f[p + P._duckorbits!] = duckMask(value);
+      } else if (index === C_PARTIALS || index === C_PHASES) {
+        this.#partials(p, index === C_PARTIALS, value);
       } else if (index === C_NOTE && !freqGiven && controls.freq === undefined) {
         f[p + P.freq!] = this.#noteFreq(value);
       }
@@ -337,10 +343,20 @@ export class EventBuffer {
     this.#ext[index - this.#cap] = value;
   }
 
-  /** A parameter of the note being written (whichever record holds it). */
-  #get(p: number, index: number): number {
-    if (index < this.#cap) return this.#f32[p + index]!;
-    return this.#extUsed ? this.#ext[index - this.#cap]! : this.#tables.defaults[index]!;
+  /**
+   * partials([...]) (amplitudes: sets how many) or phases([...]) (cycles) into the extension's lists
+   * (native OST_PARAM_PARTIAL_AMPS / _PHASES); past the engine's OST_PARTIALS_MAX they are dropped.
+   */
+  #partials(p: number, amplitudes: boolean, value: unknown): void {
+    const list = Array.isArray(value) ? value : [value];
+    const max = this.#tables.event.partialsMax, cap = this.#cap;
+    const at = (amplitudes ? 2 * cap - 2 * max : 2 * cap - max);
+    const n = Math.min(list.length, max);
+    for (let k = 0; k < n; k++) {
+      const x = numeric(list[k]);
+      this.#put(p, at + k, Number.isFinite(x) ? x : 0);
+    }
+    if (amplitudes) this.#put(p, this.#p._partials!, n);
   }
 
   /** Appends a RELEASE: the voices of `slot` (SLOT_ALL: every voice) fade out from `atFrame` over `fadeFrames` (0 = 5 ms). */
