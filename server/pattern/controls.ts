@@ -174,9 +174,17 @@ export function setControl(spec: ControlSpec, pat: Pattern<Any>, value: PatternL
 /** The top-level function of each control, by every name: `s("bd")`, `lpf(800)`. */
 export const controls: Record<string, (value: PatternLike, ...more: PatternLike[]) => Pattern<Any>> = {};
 
-/** A whole-list control's array argument is one value (`partials([1, 0, 1])`), not a sequence. */
+/**
+ * A whole-list control's array argument is one value (`partials([1, 0, 1])`), not a sequence; entries that
+ * are patterns or mini-notation (`partials([1, "<0 1>"])`) are patterned in place, as Strudel does: a
+ * pattern of lists (each entry's value where it is, split where one changes).
+ */
 function listArg(spec: ControlSpec, value: PatternLike): PatternLike {
-  return spec.wholeList && Array.isArray(value) ? pure(value) : value;
+  if (!spec.wholeList || !Array.isArray(value)) return value;
+  if (!value.some((x) => typeof x === "string" || x instanceof Pattern)) return pure(value);
+  let list: Pattern<unknown[]> = pure<unknown[]>([]);
+  for (const entry of value) list = list.appLeft(reify(entry as PatternLike), (xs: unknown[], x: unknown) => [...xs, x]);
+  return list;
 }
 
 for (const spec of CONTROLS) {

@@ -4,9 +4,11 @@
  * index or the id given; a known id or index is updated instead. The
  * modulated control is `c`/`control` in the config, else the control set
  * just before the call. Config names are Strudel's short aliases, written
- * out in full; values may be patterns. The engine plays an LFO on a filter's
- * frequency (its lp/hp/bp LFO) or on gain (its tremolo), and an env on lpf
- * (the lowpass envelope); other modulators are carried as values.
+ * out in full; values may be patterns or mini-notation. The engine plays an
+ * LFO on a filter's frequency (its lp/hp/bp LFO) or on gain (its tremolo),
+ * and an env on lpf (the lowpass envelope) or on hpf, bpf, note/freq and
+ * gain (its modulation envelope, server/engine/event-buffer.ts); other
+ * modulators are carried as values.
  * @module
  */
 import { type Any, Pattern, pure, reify } from "./pattern.ts";
@@ -28,8 +30,8 @@ function configPattern(config: unknown, names: Record<string, string>): Pattern<
   if (!isControlObject(config)) return pat;
   for (const [k, v] of Object.entries(config)) {
     const key = names[k] ?? k;
-    const value = v instanceof Pattern ? v : pure(v);
-    pat = pat.appLeft(reify(value), (o, x) => ({ ...o, [key]: key === "control" ? (CONTROL_KEY.get(String(x)) ?? x) : x }));
+    const value: Pattern<unknown> = v instanceof Pattern || typeof v === "string" ? (reify(v as string) as Pattern<unknown>) : pure(v); // strings are mini-notation, as in Strudel
+    pat = pat.appLeft(value, (o, x) => ({ ...o, [key]: key === "control" ? (CONTROL_KEY.get(String(x)) ?? x) : x }));
   }
   return pat;
 }

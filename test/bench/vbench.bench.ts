@@ -38,6 +38,10 @@ const VARIANTS: [string, string][] = [
   ["chorus", "chorus(0.5): a send into the orbit's chorus, three swept copies a side (native/chorus.c; one chorus per orbit, not per voice)"],
   ["transient", "transient(0.5): two envelope followers and a gain per sample (native/transient.c)"],
   ["wavetable", "s(\"wt_saw\"): the source is a wt_ bank's single-cycle saw, its band-limited tables read per lane and blended between two cycles (native/wavetable.h), not the sawtooth"],
+  ["warp", "warp(0.5).warpmode(\"bendp\") on the wt_saw: the table read through a smooth phase map, four sines a sample, the table picked for its sidebands (native/chain.c)"],
+  ["partials", "partials([16 entries]): the saw summed from 16 harmonics, one complex rotation each a sample (native/chain.c, src_additive), not the table"],
+  ["env", "hpf(200).env({...}): the highpass's cutoff on the modulation envelope, its coefficients every 16 frames (native/chain.c)"],
+  ["delayspeed", "delay(0.3).delayspeed(1.5): a send into the orbit's delay, read by two crossfaded heads (native/delay.c; one delay per orbit, not per voice)"],
 ];
 
 function commands(engine: string, w: WorkloadName | "S", dir: string): { cmd: string[]; out: string } {

@@ -270,6 +270,11 @@ export const SAME: string[] = [
   `s("bd").euclid("<3 5>", "<8 16>")`,
   `sine.segment("<4 8>")`,
   `s("hh*4").lpf(sine.range("<200 400>", 2000))`,
+  // issue 19: the engine plays these (delay line speed, additive partials, wavetable warp)
+  `s("bd sd").delay(.5).delayspeed("<1 2 0.5>")`,
+  `note("c2 eb2").s("sawtooth").partials([1, 0, "<0.5 1>", 0.25]).phases([0, 0.5])`,
+  `s("wt_saw*2").warp("<0 0.5 1>").warpmode("<asym bendp>")`,
+  `note("c2 g2").s("sawtooth").hpf(300).env({ a: 0.01, d: "<0.2 0.4>", s: 0.3, dep: 2 }).gain(0.8).env({ c: "gain", a: 0.2 })`,
   `s("breaks").chop("<2 4>")`,
   `s("a b").striate("<2 4>")`,
   `s("hh*8").swingBy("<0 0.3>", 4)`,

@@ -6,7 +6,9 @@
  * through one more stage, for its cost: `shape` (shape(0.5)) and
  * `distort` (distort(3)), the oversampled, antialiased shapers, `lfo`, `tremolo`, `chorus`, `transient`;
  * `wavetable` plays every voice from a single-cycle saw of a wt_ bank instead
- * of the sawtooth, its source rather than a stage). Timed as a
+ * of the sawtooth, its source rather than a stage, and `warp` the same through
+ * the warp; `partials` the additive saw of 16 harmonics; `env` a highpass on
+ * the modulation envelope; `delayspeed` a send into a delay read at 1.5x). Timed as a
  * whole process by vbench.bench.ts, like every peer.
  * @module
  */
@@ -21,7 +23,7 @@ const [name, out, variant] = process.argv.slice(2) as [WorkloadName | "S", strin
 /** The workload's amplitudes are of the full-scale waveform: gain 1 is the synth level (0.19). */
 const full = 1 / soundLevel("sawtooth");
 /** The voice's extra stage per variant (their costs against the plain voice: vbench.bench.ts). */
-export const VARIANT_CONTROLS: Record<string, Record<string, number>> = {
+export const VARIANT_CONTROLS: Record<string, Record<string, unknown>> = {
   shape: { shape: 0.5 },
   distort: { distort: 3 },
   lfo: { lprate: 2, lpdepth: 1 }, // the lowpass's LFO: its coefficients at control rate
@@ -29,6 +31,10 @@ export const VARIANT_CONTROLS: Record<string, Record<string, number>> = {
   chorus: { chorus: 0.5 }, // a send into the orbit's chorus
   transient: { transient: 0.5 },
   wavetable: {}, // the source: a wt_ bank's single-cycle saw (below)
+  warp: { warp: 0.5, warpmode: "bendp" }, // the wavetable, read through the warp's phase map
+  partials: { partials: [1, 0.8, 0.6, 0.5, 0.4, 0.3, 0.25, 0.2, 0.15, 0.1, 0.1, 0.1, 0.05, 0.05, 0.05, 0.05] }, // 16 harmonics, summed
+  env: { hcutoff: 200, env: { 0: { control: "hpf", attack: 0.01, decay: 0.2, sustain: 0.3, depth: 2 } } }, // a highpass moved by the modulation envelope
+  delayspeed: { delay: 0.3, delaytime: 0.25, delayspeed: 1.5 }, // a send into the orbit's delay, read at 1.5x (one per orbit)
 };
 const extra = (variant && VARIANT_CONTROLS[variant]) || {};
 if (name === "S" && out) { // the saw probe: our sawtooth alone
@@ -57,9 +63,9 @@ function wavetableSource(): { resolver: SampleResolver; gain: number } {
   rmSync(dir, { recursive: true, force: true });
   return { resolver: { resolve: () => ({ id, baseMidi: 36 }) }, gain: soundLevel("sawtooth") };
 }
-const wt = variant === "wavetable" ? wavetableSource() : undefined;
+const wt = variant === "wavetable" || variant === "warp" ? wavetableSource() : undefined;
 const sound = wt ? "wt_saw" : "sawtooth", level = wt ? wt.gain : 1;
-const buf = new EventBuffer(Math.max(1, count), wt ? { samples: wt.resolver } : {});
+const buf = new EventBuffer(Math.max(1, 2 * count), wt ? { samples: wt.resolver } : {}); // a note with an extension record takes two
 const pan01 = (p: number) => (p + 1) / 2; // vbench pans are in [-1, 1], Strudel's in [0, 1]
 for (const n of w.notes) {
   buf.add({ s: sound, freq: n.freq, pan: pan01(n.pan), gain: w.amp * full * level, attack: A_ATTACK, decay: A_DECAY, sustain: 0, release: 0,
