@@ -438,7 +438,8 @@ static ost_source_fn drum_source(int sound) {
 
 /* partials([...]): a sine, sawtooth, square or triangle built from its
    harmonics: harmonic k at the wave's own amplitude (wavetable.c's series)
-   times the k-th listed partial, at the k-th listed phase (cycles). The
+   times the k-th listed partial, at the k-th listed phase (cycles); "user"
+   is harmonic k at the k-th partial itself (a sine without partials). The
    lane's harmonics come from one complex rotation per sample, e^(2 pi i k
    phase) = e^(2 pi i phase)^k, exact to about k float roundings; the
    weights of those at or above Nyquist are 0 (additive_limit), so nothing
@@ -474,6 +475,7 @@ static float additive_base(int sound, int k) {
     case OST_SOUND_SQUARE: return (k & 1) ? 4.0f / ((float)M_PI * (float)k) : 0.0f;
     case OST_SOUND_TRIANGLE:
         return (k & 1) ? (((k >> 1) & 1) ? -1.0f : 1.0f) * 8.0f / ((float)(M_PI * M_PI) * (float)(k * k)) : 0.0f;
+    case OST_SOUND_USER: return 1.0f; /* the partials are the magnitudes */
     default: return k == 1 ? 1.0f : 0.0f; /* sine */
     }
 }
@@ -492,8 +494,10 @@ static void additive_limit(ost_chain_lanes *cv, int l, float dt) {
 static void additive_start(ost_chain_lanes *cv, int l, const float *v, float dt) {
     int sound = (int)v[OST_PARAM_SOUND], count = (int)v[OST_PARAM_PARTIALS];
     count = count < 0 ? 0 : (count > OST_PARTIALS_MAX ? OST_PARTIALS_MAX : count);
+    int user_sine = sound == OST_SOUND_USER && count == 0; /* "user" without partials: its first, a sine */
+    count = user_sine ? 1 : count;
     for (int k = 0; k < OST_PARTIALS_MAX; k++) {
-        float a = k < count ? additive_base(sound, k + 1) * v[OST_PARAM_PARTIAL_AMPS + k] : 0.0f;
+        float a = k < count ? additive_base(sound, k + 1) * (user_sine ? 1.0f : v[OST_PARAM_PARTIAL_AMPS + k]) : 0.0f;
         float ph = 2.0f * (float)M_PI * v[OST_PARAM_PARTIAL_PHASES + k]; /* sanitised: cycles in [0, 1) */
         /* sin(2 pi k t + ph) = sin(2 pi k t) cos ph + cos(2 pi k t) sin ph */
         cv->ad_s0[k][l] = a * cosf(ph);

@@ -101,7 +101,8 @@ OST_API const char *ost_result_text(int result);
     X(CR, "cr", "")                  \
     X(RD, "rd", "")                  \
     X(SH, "sh", "")                  \
-    X(SAMPLE, "_sample", "")
+    X(SAMPLE, "_sample", "")         \
+    X(USER, "user", "")
 
 typedef enum ost_sound {
 #define OST_X(id, name, alias) OST_SOUND_##id,

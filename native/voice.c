@@ -190,7 +190,7 @@ static uint32_t kind_of(const ost_voices *p, const ost_note *e, const ost_sample
     if (d && d->wt) k |= OST_KIND_WAVETABLE; /* mono, in memory: the bank's tables */
     else if (sound == OST_SOUND_SUPERSAW || (d && d->channels == 2)) k |= OST_KIND_STEREO;
     if (d && d->streamed) k |= OST_KIND_STREAM;
-    if (v[OST_PARAM_PARTIALS] >= 1.0f && sound <= OST_SOUND_TRIANGLE) {
+    if ((v[OST_PARAM_PARTIALS] >= 1.0f && sound <= OST_SOUND_TRIANGLE) || sound == OST_SOUND_USER) {
         sound = OST_SOUND_ADDITIVE; /* the listed harmonics, summed (chain.c); no FM on it */
         k &= ~(uint32_t)OST_KIND_FM;
     }

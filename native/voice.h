@@ -86,7 +86,7 @@ enum {
  *  synthesised sounds, 1 for drums and samples). Applied at the voice's
  *  output, so the shapers' and filters' drive does not change. Thread: any. */
 static inline float ost_voice_level(uint32_t sound) {
-    return sound <= OST_SOUND_PULSE ? OST_SYNTH_LEVEL : 1.0f;
+    return sound <= OST_SOUND_PULSE || sound == OST_SOUND_USER ? OST_SYNTH_LEVEL : 1.0f;
 }
 
 /** Frames between control-rate updates (modulated pitch and cutoff). */

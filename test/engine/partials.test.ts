@@ -48,6 +48,19 @@ describe("partials: the basic waveforms from their listed harmonics", () => {
     });
   }
 
+  test("user: the partials are the harmonics' magnitudes themselves (Strudel's sound source of its own); without them a sine", () => {
+    const out = render({ s: "user", freq: f0, partials: [1, 0, 0.3, 0, 0.1, 0, 0, 0.3] });
+    const want = [1, 0, 0.3, 0, 0.1, 0, 0, 0.3, 0, 0];
+    for (let h = 1; h <= want.length; h++) {
+      const got = amp(h, out, f0), w = 0.5 * SYNTH * want[h - 1]!;
+      if (w > 0) expect(Math.abs(20 * Math.log10(got / w))).toBeLessThan(0.01);
+      else expect(got).toBeLessThan(1e-6 * 0.5 * SYNTH);
+    }
+    const bare = render({ s: "user", freq: f0 });
+    expect(Math.abs(20 * Math.log10(amp(1, bare, f0) / (0.5 * SYNTH)))).toBeLessThan(0.01);
+    expect(amp(2, bare, f0)).toBeLessThan(1e-6 * 0.5 * SYNTH);
+  });
+
   test("through a pattern: s('sawtooth').partials([...]) as a whole list, the same samples as the controls", () => {
     const value = (s("sawtooth") as any).freq(f0).partials([1, 0, 1]).queryArc(0, 1)[0].value as Controls;
     expect(value.partials).toEqual([1, 0, 1]);
