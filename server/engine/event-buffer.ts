@@ -186,6 +186,9 @@ export class EventBuffer {
   /** The extension's parameters of the note being written, and whether it has any. */
   readonly #ext: Float32Array;
   #extUsed = false;
+  /** The defaults of a record's parameters and of an extension's (views made once: adding allocates nothing). */
+  readonly #noteDefaults: Float32Array;
+  readonly #extDefaults: Float32Array;
   readonly #tables: Tables;
   readonly #p: Record<string, number>; // parameter indices by name
   readonly #controls = new Map<string, number>();
@@ -217,6 +220,8 @@ export class EventBuffer {
     this.#stride = layout.size / 4;
     this.#cap = layout.paramCapacity;
     this.#ext = new Float32Array(this.#cap);
+    this.#noteDefaults = this.#tables.defaults.subarray(0, this.#cap);
+    this.#extDefaults = this.#tables.defaults.subarray(this.#cap);
     this.#samples = options.samples;
     this.#strudel = options.strudel ?? false;
     this.#p = Object.fromEntries(this.#tables.paramIndex);
@@ -284,7 +289,7 @@ export class EventBuffer {
     const f = this.#f32;
     const P = this.#p;
     const p = base + this.#tables.event.params / 4;
-    f.set(this.#tables.defaults.subarray(0, this.#cap), p);
+    f.set(this.#noteDefaults, p);
     this.#extUsed = false;
     let freqGiven = false;
     let sound: unknown;
@@ -337,7 +342,7 @@ export class EventBuffer {
       return;
     }
     if (!this.#extUsed) {
-      this.#ext.set(this.#tables.defaults.subarray(this.#cap));
+      this.#ext.set(this.#extDefaults);
       this.#extUsed = true;
     }
     this.#ext[index - this.#cap] = value;
@@ -363,7 +368,7 @@ export class EventBuffer {
   addRelease(slot: number, atFrame: number, fadeFrames = 0): boolean {
     const base = this.#begin(EVENT_RELEASE, atFrame, fadeFrames, slot);
     if (base < 0) return false;
-    this.#f32.set(this.#tables.defaults.subarray(0, this.#cap), base + this.#tables.event.params / 4);
+    this.#f32.set(this.#noteDefaults, base + this.#tables.event.params / 4);
     this.length++;
     return true;
   }
@@ -372,7 +377,7 @@ export class EventBuffer {
   addClear(slot: number, fromFrame = 0): boolean {
     const base = this.#begin(EVENT_CLEAR, fromFrame, 0, slot);
     if (base < 0) return false;
-    this.#f32.set(this.#tables.defaults.subarray(0, this.#cap), base + this.#tables.event.params / 4);
+    this.#f32.set(this.#noteDefaults, base + this.#tables.event.params / 4);
     this.length++;
     return true;
   }
@@ -381,7 +386,7 @@ export class EventBuffer {
   addFadeEffects(atFrame: number, fadeFrames = 0): boolean {
     const base = this.#begin(EVENT_FADE_FX, atFrame, fadeFrames, SLOT_ALL);
     if (base < 0) return false;
-    this.#f32.set(this.#tables.defaults.subarray(0, this.#cap), base + this.#tables.event.params / 4);
+    this.#f32.set(this.#noteDefaults, base + this.#tables.event.params / 4);
     this.length++;
     return true;
   }
