@@ -102,6 +102,7 @@ static void ctl_env_release(ost_ctl_env *e) {
 /* ============================================================== control */
 
 static void additive_limit(ost_chain_lanes *cv, int l, float dt);
+static void pan_gains(float pan, int stereo, float *gl, float *gr);
 static void warp_pick(const ost_wavetables *w, const ost_wt_bank *b, ost_chain *c, int l, float dt, float *length);
 
 /* The table a lane's oscillator reads for increments up to `dt` (FM and
@@ -161,9 +162,13 @@ static void control_update(ost_voices *p, ost_group *g, ost_chain *c, uint32_t n
     for (int l = 0; l < OST_LANES; l++) {
         if (!(g->active >> l & 1u)) continue;
         me[l] = ctl_env_advance(&c->menv[l], n);
-        if (kind & OST_KIND_TREMOLO) { /* the gain target: a ramp to the new factor over the chunk */
+        if (kind & OST_KIND_TREMOLO) { /* the gain and pan targets: ramps to their new values over the chunk */
             float to = 1.0f - v->menv_gain[l] + v->menv_gain[l] * me[l];
             v->menv_gstep[l] = (to - v->menv_g[l]) / (float)n;
+            float pan = v->pan_base[l] + v->menv_pan[l] * me[l], gl, gr;
+            pan_gains(pan < 0.0f ? 0.0f : (pan > 1.0f ? 1.0f : pan), (kind & OST_KIND_STEREO) != 0, &gl, &gr);
+            v->pan_sl[l] = (gl - v->pan_gl[l]) / (float)n;
+            v->pan_sr[l] = (gr - v->pan_gr[l]) / (float)n;
         }
         if (kind & (OST_KIND_PITCH | OST_KIND_FM)) {
             float pe = ctl_env_advance(&c->penv[l], n);
@@ -951,6 +956,17 @@ OST_INLINE void output_loop(ost_voices *p, ost_group *g, ost_chain *c, const ost
                             uint32_t offset, uint32_t n, const int sends, const int phaser) {
     ost_chain_lanes *v = &c->v;
     ost_buses *b = p->buses;
+    ost_vf pl[OST_CTL_FRAMES], pr[OST_CTL_FRAMES];
+    if (c->pan_moves) { /* the pan gains ramp (spans are at most a control chunk here): the channels x their gains */
+        ost_vf gl = v->pan_gl, gr = v->pan_gr;
+        n = n < OST_CTL_FRAMES ? n : OST_CTL_FRAMES;
+        for (uint32_t i = 0; i < n; i++) {
+            gl += v->pan_sl, gr += v->pan_sr;
+            pl[i] = l[i] * gl, pr[i] = r[i] * gr;
+        }
+        v->pan_gl = gl, v->pan_gr = gr;
+        l = pl, r = pr;
+    }
     ost_vf *dl = ost_buses_acquire(b, g->orbit, phaser ? OST_BUS_PHASER_L : OST_BUS_DRY_L) + offset;
     ost_vf *dr = ost_buses_acquire(b, g->orbit, phaser ? OST_BUS_PHASER_R : OST_BUS_DRY_R) + offset;
     for (uint32_t i = 0; i < n; i++) {
@@ -1075,6 +1091,7 @@ void ost_chain_setup(ost_chain *c, uint32_t kind, uint32_t order) {
 #undef PICK
     c->control = (kind & (OST_KIND_PITCH | OST_KIND_FM | OST_KIND_LPENV | OST_KIND_FLFO | OST_KIND_WAVETABLE | OST_KIND_TREMOLO))
                      ? control_update : NULL;
+    c->pan_moves = (kind & OST_KIND_TREMOLO) != 0;
     /* one oversampler for crush, shape and distort (neighbours in Strudel's order) */
     c->shaper_what = (kind & OST_KIND_CRUSH ? OST_SHAPER_CRUSH : 0u) | (kind & OST_KIND_SHAPE ? OST_SHAPER_SHAPE : 0u) |
                      (kind & OST_KIND_DISTORT ? OST_SHAPER_DISTORT : 0u);
@@ -1346,6 +1363,7 @@ int ost_chain_start(ost_voices *p, ost_group *g, int l, const ost_note *e) {
     cv->menv_bp[l] = target == 2 ? mdepth : 0.0f;
     cv->menv_pitch[l] = target == 3 ? mdepth : 0.0f;
     cv->menv_gain[l] = target == 4 ? fminf(1.0f, fmaxf(0.0f, mdepth)) : 0.0f;
+    cv->menv_pan[l] = target == 5 ? mdepth : 0.0f;
     cv->menv_g[l] = 1.0f - cv->menv_gain[l] + cv->menv_gain[l] * mfirst;
     if (kind & OST_KIND_PITCH) {
         cv->vib_inc[l] = v[OST_PARAM_VIB] / rate;
@@ -1431,7 +1449,14 @@ int ost_chain_start(ost_voices *p, ost_group *g, int l, const ost_note *e) {
     /* output gains */
     float amp = v[OST_PARAM_GAIN] * v[OST_PARAM_VELOCITY] * v[OST_PARAM_POSTGAIN] * distortvol *
                 ost_voice_level((uint32_t)(int)v[OST_PARAM_SOUND]), gl, gr; /* the event's sound: an additive kind is a synth */
-    pan_gains(v[OST_PARAM_PAN], stereo, &gl, &gr);
+    if (c->pan_moves) { /* the output ramps the pan gains itself: the gains below are unpanned */
+        float pan = v[OST_PARAM_PAN] + cv->menv_pan[l] * mfirst;
+        cv->pan_base[l] = v[OST_PARAM_PAN];
+        pan_gains(pan < 0.0f ? 0.0f : (pan > 1.0f ? 1.0f : pan), stereo, &cv->pan_gl[l], &cv->pan_gr[l]);
+        gl = gr = 1.0f;
+    } else {
+        pan_gains(v[OST_PARAM_PAN], stereo, &gl, &gr);
+    }
     cv->out_l[l] = amp * gl * v[OST_PARAM_DRY];
     cv->out_r[l] = amp * gr * v[OST_PARAM_DRY];
     cv->dly_l[l] = amp * gl * v[OST_PARAM_DELAY];

@@ -88,6 +88,7 @@ typedef struct ost_chain_lanes {
     /* the modulation envelope (env({...}) off lpf): its depth on each target (0: not this one) */
     ost_vf menv_hp, menv_bp, menv_pitch, menv_gain; /* octaves, octaves, semitones, 0..1 */
     ost_vf menv_g, menv_gstep;                      /* gain: its factor now, and per frame to the next update's */
+    ost_vf menv_pan, pan_base, pan_gl, pan_gr, pan_sl, pan_sr; /* pan: depth, the event's pan, the pan gains now and per frame */
     ost_vf wp_c0, wp_s1, wp_c1, wp_s2, wp_c2;       /* wavetable warp: the phase map's terms per unit amount (chain.c) */
     ost_vf wp_a, wp_m, wp_amt;                      /* the amount asked, the map's harmonic (1, 2), the amount played */
     /* the additive oscillator (partials): harmonic k's sine and cosine weights as listed, and as played
@@ -148,6 +149,7 @@ struct ost_chain {
     ost_output_fn output;
     uint32_t shaper_what;             /**< crush, shape, distort: which run in the oversampler (shaper.h) */
     uint32_t channels;                /**< 1, or 2 for stereo sources */
+    int pan_moves;                    /**< tremolo kinds: the output's pan gains ramp (the modulation envelope on pan) */
 };
 
 /** Chooses the source, control, stages and output of a chain kind; `order`

@@ -284,7 +284,7 @@ OST_API float ost_sound_level(uint32_t index);
  * control other than lpf (the binding sets it): an ADSR (0..1) moving its
  * target by depth x level, in the target's unit. */
 #define OST_PARAM_TABLE_EXT(X)                                                                            \
-    X(ENVTARGET, "_envtarget", 0.0f, 0.0f, 4.0f, "modulation envelope target: 0 none, 1 highpass cutoff (octaves), 2 bandpass centre (octaves), 3 pitch (semitones), 4 gain (gain x (1 - depth + depth x level))") \
+    X(ENVTARGET, "_envtarget", 0.0f, 0.0f, 5.0f, "modulation envelope target: 0 none, 1 highpass cutoff (octaves), 2 bandpass centre (octaves), 3 pitch (semitones), 4 gain (gain x (1 - depth + depth x level)), 5 pan (pan + depth x level)") \
     X(ENVDEPTH, "_envdepth", 1.0f, -96.0f, 96.0f, "modulation envelope depth, in the target's unit")   \
     X(ENVATTACK, "_envattack", 0.005f, 0.0f, 60.0f, "modulation envelope attack, seconds")            \
     X(ENVDECAY, "_envdecay", 0.14f, 0.0f, 60.0f, "modulation envelope decay, seconds")                \

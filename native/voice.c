@@ -157,7 +157,7 @@ static uint32_t modulation_kind(const float *v, uint32_t k) {
     int target = v[OST_PARAM_ENVDEPTH] != 0.0f ? (int)v[OST_PARAM_ENVTARGET] : 0;
     hp |= target == 1 && (k & OST_FILTER_HP);
     bp |= target == 2 && (k & OST_FILTER_BP);
-    trem |= target == 4 && v[OST_PARAM_ENVDEPTH] > 0.0f;
+    trem |= (target == 4 && v[OST_PARAM_ENVDEPTH] > 0.0f) || target == 5; /* gain and pan ride on the tremolo's kind */
     return (lp || hp || bp ? OST_KIND_FLFO : 0u) | (trem ? OST_KIND_TREMOLO : 0u) | (transient ? OST_KIND_TRANSIENT : 0u);
 }
 

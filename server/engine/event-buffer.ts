@@ -232,7 +232,7 @@ export class EventBuffer {
     for (const control of ["gain", "postgain"]) this.#lfoParams.set(this.#p[control]!, [...tremolo, -1]);
     this.#envParams = ["lpattack", "lpdecay", "lpsustain", "lprelease"].map((k) => this.#p[k]!);
     this.#menvParams = ["_envattack", "_envdecay", "_envsustain", "_envrelease"].map((k) => this.#p[k]!);
-    for (const [control, target] of [["hcutoff", 1], ["bandf", 2], ["freq", 3], ["gain", 4], ["postgain", 4], ["velocity", 4]] as const)
+    for (const [control, target] of [["hcutoff", 1], ["bandf", 2], ["freq", 3], ["gain", 4], ["postgain", 4], ["velocity", 4], ["pan", 5]] as const)
       this.#envTargets.set(this.#p[control]!, target);
     this.#fxStage = new Uint8Array(this.#tables.paramIndex.size);
     for (const [stage, names] of FX_STAGES) for (const n of names) this.#fxStage[this.#p[n]!] = stage;
@@ -498,8 +498,8 @@ export class EventBuffer {
 
   /**
    * env({...}) modulators: on lpf the lowpass envelope (depth in octaves, 1 when not given); on hpf or bpf
-   * (octaves), note or freq (semitones) and gain, postgain or velocity (the gain goes from 1 - depth to 1)
-   * the engine's modulation envelope, one per note (the first of those wins). Attack, decay, sustain,
+   * (octaves), note or freq (semitones), gain, postgain or velocity (the gain goes from 1 - depth to 1) and
+   * pan (pan + depth x the envelope, 0..1) the engine's modulation envelope, one per note (the first of those wins). Attack, decay, sustain,
    * release as given, else Strudel's filter envelope's (0.005, 0.14, 0, 0.1). Others are carried only.
    */
   #envs(envs: Controls, p: number): void {

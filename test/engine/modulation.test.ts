@@ -353,6 +353,20 @@ describe("env({...}) on controls other than lpf: the modulation envelope, measur
       expect(Math.abs(db(bandPower(env, lo, hi, 0.2 * RATE, RATE) / bandPower(up, lo, hi, 0.2 * RATE, RATE)))).toBeLessThan(1);
   });
 
+  test("on pan: the voice moves from pan + depth to pan + depth x sustain (equal power all the way)", () => {
+    const value = ((s("sine") as any).freq(1000).gain(0.5).pan(0).env({ a: 0, d: 0.5, s: 0.5, dep: 1 })).queryArc(0, 1)[0].value as Controls;
+    const out = renderNotes([{ controls: { ...steady, ...value }, at: 0, dur: DUR_FOREVER }], RATE);
+    const l = channel(out, 2, 0), r = channel(out, 2, 1);
+    const level = (x: Float32Array, t: number) => peaks(x.subarray(Math.round(t * RATE) - 48, Math.round(t * RATE) + 48), 96)[0]!; // two periods: the pan barely moves within
+    const gains = (pan: number) => [Math.sin(((1 - pan) * Math.PI) / 2), Math.sin((pan * Math.PI) / 2)];
+    for (const [t, pan] of [[0.25, 0.75], [0.75, 0.5]] as const) {
+      const [gl, gr] = gains(pan);
+      expect(level(l, t) / level(r, t)).toBeCloseTo(gl! / gr!, 2);
+      expect(Math.hypot(level(l, t), level(r, t)) / (0.5 * SYNTH)).toBeCloseTo(1, 2); // equal power
+    }
+    expect(level(l, 0.005)).toBeLessThan(0.05 * level(r, 0.005)); // at the start: hard right
+  });
+
   test("release: after note-off the envelope falls to 0 over its release (the pitch back at the note)", () => {
     const x = play((s("sine") as any).release(0.5).gain(0.5).note(69).env({ a: 0, d: 0, s: 1, r: 0.1, dep: 12 }), RATE, 0.3 * RATE);
     expect(Math.abs(frequency(x, 0.1 * RATE) / 880 - 1)).toBeLessThan(0.001);
