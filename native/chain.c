@@ -112,8 +112,12 @@ static void pick_table(ost_voices *p, ost_group *g, ost_chain *c, int l, float d
     int wave;
     if (g->kind & OST_KIND_WAVETABLE) {
         const ost_sample_data *d = c->smp[l].data;
-        if (d && d->wt && c->v.wp_a[l] > 0.0f) warp_pick(p->wt, d->wt, c, l, fminf(dt, 0.45f), &g->wt_len[l]);
-        else if (d && d->wt) c->wt_base[l] = ost_wt_bank_pick(p->wt, d->wt, c->wt_frame[l], fminf(dt, 0.45f), &g->wt_len[l]);
+        if (d && d->wt && c->v.wp_a[l] > 0.0f) {
+            warp_pick(p->wt, d->wt, c, l, fminf(dt, 0.45f), &g->wt_len[l]);
+        } else if (d && d->wt) {
+            c->v.wp_amt[l] = 0.0f; /* the warp went to 0 */
+            c->wt_base[l] = ost_wt_bank_pick(p->wt, d->wt, c->wt_frame[l], fminf(dt, 0.45f), &g->wt_len[l]);
+        }
         return;
     }
     switch (sound) {
@@ -581,20 +585,27 @@ static void src_wavetable(ost_voices *p, ost_group *g, ost_chain *c, ost_vf *l, 
      bendp  W = p + a sin(2pi p) / 2pi        fast at the cycle's ends, the middle drawn out
      bendm  W = p - a sin(2pi p) / 2pi        the ends drawn out, the middle rushed
      bendmp W = p - a sin(4pi p) / 4pi        each half bent towards its middle */
-static void warp_start(ost_chain_lanes *cv, int l, float amount, int mode) {
-    float a = 0.9f * (amount > 0.0f ? (amount < 1.0f ? amount : 1.0f) : 0.0f); /* NaN: 0 */
+static void warp_start(ost_chain_lanes *cv, int l, int mode) {
     const float k1 = 1.0f / (2.0f * (float)M_PI), k2 = 1.0f / (4.0f * (float)M_PI);
     cv->wp_c0[l] = cv->wp_s1[l] = cv->wp_c1[l] = cv->wp_s2[l] = cv->wp_c2[l] = 0.0f;
     cv->wp_m[l] = 1.0f;
+    cv->wp_on[l] = 1.0f;
     switch (mode) {
     case 1: cv->wp_c0[l] = k1, cv->wp_c1[l] = -k1; break;
     case 2: cv->wp_s1[l] = k1; break;
     case 3: cv->wp_s1[l] = -k1; break;
     case 4: cv->wp_s2[l] = -k2, cv->wp_m[l] = 2.0f; break;
-    default: a = 0.0f; break;
+    default: cv->wp_on[l] = 0.0f; break;
     }
-    cv->wp_a[l] = a;
     cv->wp_amt[l] = 0.0f; /* warp_pick sets what the pitch allows */
+}
+
+/* The warp asked now: warp + warpenv x its envelope + warpdepth x (LFO + dc), 0..1, x 0.9 (see above). */
+static void warp_amount(ost_chain_lanes *cv, int l, float env) {
+    float w = cv->wp_base[l] + cv->wp_env[l] * env;
+    if (cv->wp_inc[l] != 0.0f) w += cv->wp_depth[l] * (ost_lfo_value(cv->wp_ph[l], (int)cv->wp_shape[l], cv->wp_skew[l]) + cv->wp_dc[l]);
+    w = w > 0.0f ? (w < 1.0f ? w : 1.0f) : 0.0f; /* NaN: 0 */
+    cv->wp_a[l] = cv->wp_on[l] > 0.0f ? 0.9f * w : 0.0f;
 }
 
 /* The band limit of a warped read. Harmonic h of the table, read through
@@ -648,6 +659,12 @@ static void wavetable_position(ost_chain *c, int l, const ost_wt_bank *b, float 
    without either keep theirs). */
 static void wavetable_modulate(ost_group *g, ost_chain *c, uint32_t n) {
     ost_chain_lanes *v = &c->v;
+    for (int l = 0; l < OST_LANES; l++) { /* the warp's envelope and LFO (the table pick reads the amount) */
+        if (!(g->active >> l & 1u) || v->wp_on[l] == 0.0f || (v->wp_env[l] == 0.0f && v->wp_inc[l] == 0.0f)) continue;
+        warp_amount(v, l, ctl_env_advance(&c->wpenv[l], n));
+        v->wp_ph[l] += v->wp_inc[l] * (float)n;
+        v->wp_ph[l] -= floorf(v->wp_ph[l]);
+    }
     for (int l = 0; l < OST_LANES; l++) {
         const ost_sample_data *d = c->smp[l].data;
         if (!(g->active >> l & 1u) || !d || !d->wt || (v->wt_env[l] == 0.0f && v->wt_inc[l] == 0.0f)) continue;
@@ -672,7 +689,17 @@ static void wavetable_start(ost_voices *p, ost_group *g, int l, const float *v, 
     c->smp[l].data = d;
     ost_chain_lanes *cv = &c->v;
     cv->wt_next[l] = d->wt->frames > 1 ? (float)d->wt->stride : 0.0f;
-    warp_start(cv, l, v[OST_PARAM_WARP], (int)v[OST_PARAM_WARPMODE]);
+    warp_start(cv, l, (int)v[OST_PARAM_WARPMODE]);
+    cv->wp_base[l] = v[OST_PARAM_WARP];
+    cv->wp_env[l] = v[OST_PARAM_WARPENV];
+    ctl_env_start(&c->wpenv[l], v[OST_PARAM_WARPATTACK], v[OST_PARAM_WARPDECAY], v[OST_PARAM_WARPSUSTAIN], v[OST_PARAM_WARPRELEASE], p->rate);
+    cv->wp_inc[l] = ost_lfo_increment(v[OST_PARAM_WARPRATE], v[OST_PARAM_WARPSYNC], v[OST_PARAM_CPS], p->rate);
+    cv->wp_depth[l] = v[OST_PARAM_WARPDEPTH];
+    cv->wp_shape[l] = (float)ost_lfo_shape_index(v[OST_PARAM_WARPSHAPE]);
+    cv->wp_skew[l] = ost_lfo_skew(v[OST_PARAM_WARPSKEW]);
+    cv->wp_dc[l] = v[OST_PARAM_WARPDC];
+    cv->wp_ph[l] = 0.0f;
+    warp_amount(cv, l, c->wpenv[l].level);
     cv->wt_pos[l] = v[OST_PARAM_WT];
     cv->wt_env[l] = v[OST_PARAM_WTENV];
     ctl_env_start(&c->wtenv[l], v[OST_PARAM_WTATTACK], v[OST_PARAM_WTDECAY], v[OST_PARAM_WTSUSTAIN], v[OST_PARAM_WTRELEASE], p->rate);
@@ -1126,6 +1153,7 @@ static void clear_lane(ost_chain *c, int l) {
     memset(&c->fmenv[l], 0, sizeof c->fmenv[l]);
     memset(&c->wtenv[l], 0, sizeof c->wtenv[l]);
     memset(&c->menv[l], 0, sizeof c->menv[l]);
+    memset(&c->wpenv[l], 0, sizeof c->wpenv[l]);
     memset(&c->smp[l], 0, sizeof c->smp[l]);
     c->smp[l].stream = -1;
     c->wt_base[l] = WT_SILENT;
@@ -1483,6 +1511,7 @@ void ost_chain_note_off(ost_group *g, int l) {
     ctl_env_release(&c->lpenv[l]);
     ctl_env_release(&c->wtenv[l]);
     ctl_env_release(&c->menv[l]);
+    ctl_env_release(&c->wpenv[l]);
 }
 
 /* ================================================================ render */

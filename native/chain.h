@@ -91,6 +91,7 @@ typedef struct ost_chain_lanes {
     ost_vf menv_pan, pan_base, pan_gl, pan_gr, pan_sl, pan_sr; /* pan: depth, the event's pan, the pan gains now and per frame */
     ost_vf wp_c0, wp_s1, wp_c1, wp_s2, wp_c2;       /* wavetable warp: the phase map's terms per unit amount (chain.c) */
     ost_vf wp_a, wp_m, wp_amt;                      /* the amount asked, the map's harmonic (1, 2), the amount played */
+    ost_vf wp_base, wp_env, wp_ph, wp_inc, wp_depth, wp_shape, wp_skew, wp_dc, wp_on; /* warp, its envelope and LFO; wp_on: a mode */
     /* the additive oscillator (partials): harmonic k's sine and cosine weights as listed, and as played
        (those at or near Nyquist faded out for the lane's increment); how many it lists */
     ost_vf ad_s0[OST_PARTIALS_MAX], ad_c0[OST_PARTIALS_MAX], ad_s[OST_PARTIALS_MAX], ad_c[OST_PARTIALS_MAX];
@@ -136,7 +137,7 @@ typedef void (*ost_output_fn)(ost_voices *p, ost_group *g, ost_chain *c, const o
 
 struct ost_chain {
     ost_chain_lanes v;
-    ost_ctl_env penv[OST_LANES], lpenv[OST_LANES], fmenv[OST_LANES], wtenv[OST_LANES], menv[OST_LANES];
+    ost_ctl_env penv[OST_LANES], lpenv[OST_LANES], fmenv[OST_LANES], wtenv[OST_LANES], menv[OST_LANES], wpenv[OST_LANES];
     ost_sampler_lane smp[OST_LANES];
     const float *wt_base[OST_LANES];   /**< wavetable: the lane's table now (a silent pair when the lane is free) */
     uint32_t wt_frame[OST_LANES];      /**< wavetable: the lane's lower cycle */

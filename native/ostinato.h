@@ -292,6 +292,17 @@ OST_API float ost_sound_level(uint32_t index);
     X(ENVRELEASE, "_envrelease", 0.1f, 0.0f, 60.0f, "modulation envelope release, seconds")               \
     X(WARP, "warp", 0.0f, 0.0f, 1.0f, "wavetable warp amount, 0..1 (0 = off)")                          \
     X(WARPMODE, "warpmode", 1.0f, 0.0f, 4.0f, "wavetable warp: 0 none 1 asym 2 bendp 3 bendm 4 bendmp (smooth phase distortions; chain.c)") \
+    X(WARPENV, "warpenv", 0.0f, -1.0f, 1.0f, "warp envelope depth: the warp moves by warpenv x the envelope (0..1)") \
+    X(WARPATTACK, "warpattack", 0.005f, 0.0f, 60.0f, "warp envelope attack, seconds")                  \
+    X(WARPDECAY, "warpdecay", 0.14f, 0.0f, 60.0f, "warp envelope decay, seconds")                      \
+    X(WARPSUSTAIN, "warpsustain", 0.0f, 0.0f, 1.0f, "warp envelope sustain level")                     \
+    X(WARPRELEASE, "warprelease", 0.1f, 0.0f, 60.0f, "warp envelope release, seconds")                 \
+    X(WARPRATE, "warprate", 0.0f, 0.0f, 1000.0f, "warp LFO rate, Hz (0 = off unless warpsync)")        \
+    X(WARPSYNC, "warpsync", 0.0f, 0.0f, 1000.0f, "warp LFO rate in periods per cycle (x cps)")         \
+    X(WARPDEPTH, "warpdepth", 0.5f, 0.0f, 1.0f, "warp LFO depth: the warp moves by depth x (wave + dc)") \
+    X(WARPSHAPE, "warpshape", 0.0f, 0.0f, 4.0f, "warp LFO shape: 0 sine 1 tri 2 square 3 saw 4 ramp")  \
+    X(WARPSKEW, "warpskew", 0.5f, 0.0f, 1.0f, "warp LFO skew (0.5 symmetric)")                         \
+    X(WARPDC, "warpdc", 0.0f, -1.0f, 1.0f, "warp LFO offset, added to the wave")                       \
     X(PARTIALS, "_partials", 0.0f, 0.0f, (float)OST_PARTIALS_MAX, "partials([...]): how many harmonics the extension lists (0 = none); sine, sawtooth, square and triangle then play harmonic k at the wave's own amplitude x the k-th (and its phase, phases([...]), in cycles)")
 
 /** The stages an FX(...) chain can order (the _fxorder parameter's nibbles). */

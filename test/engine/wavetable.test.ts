@@ -152,6 +152,19 @@ describe("wavetables: band-limited, at pitch", () => {
     expect(at(down, 1, 0.7)).toBeCloseTo(0.25, 2);
   });
 
+  test("warpenv and warprate move the warp: its harmonics follow the envelope and swing with the LFO", () => {
+    const mode = { s: "wt_sines", freq: 440, warpmode: "bendm" };
+    const held = at(render({ ...mode, warp: 1 }, 48000), 2, 0.7);
+    const env = render({ ...mode, warp: 0, warpenv: 1, warpattack: 0.5, warpdecay: 0, warpsustain: 1 }, 48000);
+    expect(at(env, 2, 0.1)).toBeLessThan(at(env, 2, 0.3));
+    expect(at(env, 2, 0.3)).toBeLessThan(at(env, 2, 0.45));
+    expect(Math.abs(20 * Math.log10(at(env, 2, 0.7) / held))).toBeLessThan(0.5); // at the top: as warp 1
+    // an LFO at 2 Hz from its bottom: warp 0.5 - 0.5 cos(2 pi 2 t): full at 0.25 and 0.75 s, none at 0.5 s
+    const lfo = render({ ...mode, warp: 0.5, warpdepth: 0.5, warprate: 2 }, 48000);
+    expect(Math.abs(20 * Math.log10(at(lfo, 2, 0.25) / held))).toBeLessThan(1);
+    expect(at(lfo, 2, 0.5)).toBeLessThan(0.05 * held);
+  });
+
   test("wtrate and wtsync swing the position at their rate, wtdepth either side of wt", () => {
     const hz = (c: Controls) => render({ s: "wt_sines", freq: 440, wt: 0.5, wtdepth: 0.5, ...c }, 48000);
     for (const out of [hz({ wtrate: 2 }), hz({ wtsync: 4, cps: 0.5 })]) {
