@@ -52,6 +52,21 @@ describe("event ring", () => {
     }
   });
 
+  test("an extension without its note (a batch cut between the two) is refused whole, with the reason", () => {
+    const engine = offline();
+    try {
+      const buf = new EventBuffer(4);
+      buf.add({ s: "sawtooth", partials: [1, 0.5] }, 100, 100);
+      expect(buf.length).toBe(2);
+      buf.drop(1); // only the extension is left
+      expect(() => engine.push(buf)).toThrow(/extension without its note/);
+      engine.render(400);
+      expect(engine.telemetry().eventsPlayed).toBe(0);
+    } finally {
+      engine.close();
+    }
+  });
+
   test("a writer: pushes as another writer are refused whole, plain pushes (the owner's cuts) always taken", () => {
     const engine = offline({ ringCapacity: 64, queueCapacity: 64 });
     try {
