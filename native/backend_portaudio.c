@@ -118,10 +118,39 @@ static ost_result pa_error(PaError err) {
     }
 }
 
-/* With pa_lock held: whether the device belongs to PortAudio's JACK host API. */
-static int on_jack(PaDeviceIndex device) {
+/* Whether the ALSA PCM behind a PortAudio device name opens now, with a
+   descriptor to poll: "... (hw:1,0)" for a card, the name itself for a PCM
+   of the configuration. Asked before PortAudio is, while a lost device is
+   awaited, because PortAudio's own open is not safe on a device that is
+   only half there: it prints four lines to stderr for each stream it fails
+   to open (it would be asked every 250 ms), and on a PCM that opens with no
+   descriptor to poll (alsa-plugins' jack PCM while its server starts) it
+   fails an assert() and aborts the whole process (seen once in the
+   device-loss test). The probe opens non-blocking and closes at once, with
+   alsa-lib's messages off (pa_init turned them off). */
+int ost_backend_alsa_answers(const char *pa_name) {
+    char pcm[sizeof ((ost_backend *)0)->device_name];
+    const char *open = strrchr(pa_name, '(');
+    const char *close = open ? strchr(open, ')') : NULL;
+    if (open && close && strncmp(open + 1, "hw:", 3) == 0) {
+        size_t n = (size_t)(close - open - 1);
+        if (n >= sizeof pcm) return 0;
+        memcpy(pcm, open + 1, n);
+        pcm[n] = '\0';
+    } else {
+        copy_name(pcm, sizeof pcm, pa_name);
+    }
+    snd_pcm_t *handle;
+    if (snd_pcm_open(&handle, pcm, SND_PCM_STREAM_PLAYBACK, SND_PCM_NONBLOCK) < 0) return 0;
+    int polls = snd_pcm_poll_descriptors_count(handle);
+    snd_pcm_close(handle);
+    return polls > 0;
+}
+
+/* With pa_lock held: whether the device belongs to PortAudio's host API of that type. */
+static int on_host(PaDeviceIndex device, PaHostApiTypeId type) {
     const PaHostApiInfo *host = Pa_GetHostApiInfo(Pa_GetDeviceInfo(device)->hostApi);
-    return host && host->type == paJACK;
+    return host && host->type == type;
 }
 
 /* With pa_lock held and PortAudio initialised by pa_open: a JACK device is
@@ -163,7 +192,10 @@ static ost_result pa_open(ost_backend *b, ost_mixer *m, const ost_backend_params
     }
     PaDeviceIndex device;
     ost_result r = find_device(p->device_index, p->device_name, &device);
-    if (r == OST_OK && on_jack(device)) return open_on_jack(b, m, p, s, device);
+    if (r == OST_OK && on_host(device, paJACK)) return open_on_jack(b, m, p, s, device);
+    /* An ALSA device is probed first (see ost_backend_alsa_answers): one that
+       is half there gets a clear error instead of PortAudio's abort(). */
+    if (r == OST_OK && on_host(device, paALSA) && !ost_backend_alsa_answers(Pa_GetDeviceInfo(device)->name)) r = OST_NO_DEVICE;
     if (r == OST_OK) {
         const PaDeviceInfo *info = Pa_GetDeviceInfo(device);
         if ((int)p->channels > info->maxOutputChannels) {
@@ -256,30 +288,6 @@ static int pa_alive(ost_backend *b) {
     pthread_mutex_unlock(&pa_lock);
     if (active != 1 || ost_backend_stalled(s->mixer, s->started_ns, s->block_s)) s->dead = 1;
     return !s->dead;
-}
-
-/* Whether the ALSA PCM behind a PortAudio device name opens now: "... (hw:1,0)"
-   for a card, the name itself for a PCM of the configuration. Asked before
-   PortAudio is, while a lost device is awaited: PortAudio prints four lines
-   to stderr for each stream it fails to open, and it would be asked every
-   250 ms. The probe opens non-blocking and closes at once, with alsa-lib's
-   messages off (pa_init turned them off). */
-int ost_backend_alsa_answers(const char *pa_name) {
-    char pcm[sizeof ((ost_backend *)0)->device_name];
-    const char *open = strrchr(pa_name, '(');
-    const char *close = open ? strchr(open, ')') : NULL;
-    if (open && close && strncmp(open + 1, "hw:", 3) == 0) {
-        size_t n = (size_t)(close - open - 1);
-        if (n >= sizeof pcm) return 0;
-        memcpy(pcm, open + 1, n);
-        pcm[n] = '\0';
-    } else {
-        copy_name(pcm, sizeof pcm, pa_name);
-    }
-    snd_pcm_t *handle;
-    if (snd_pcm_open(&handle, pcm, SND_PCM_STREAM_PLAYBACK, SND_PCM_NONBLOCK) < 0) return 0;
-    snd_pcm_close(handle);
-    return 1;
 }
 
 const ost_backend_ops ost_backend_portaudio_ops = {

@@ -32,6 +32,7 @@ struct ost_engine {
        that died, or a PortAudio device (ALSA) that vanished. */
     int returning;
     const ost_backend_ops *return_ops; /**< the lost device's backend */
+    int return_probes;        /**< PortAudio: consecutive tries that found the device there */
     double return_latency_s;
     int32_t return_index;     /**< PortAudio's index of the device, for display */
     char return_name[sizeof ((ost_backend *)0)->device_name];
@@ -133,6 +134,7 @@ static void fall_back(ost_engine *e) {
     OST_STORE(&e->mixer.device_lost, 1, OST_RELAXED);
     OST_STORE(&e->mixer.device_losses, OST_LOAD(&e->mixer.device_losses, OST_RELAXED) + 1, OST_RELAXED);
     e->returning = back;
+    e->return_probes = 0;
     e->return_ops = ops;
     e->return_latency_s = latency_s;
     e->return_index = index;
@@ -155,8 +157,17 @@ static void try_return(ost_engine *e) {
     ost_backend_params p = backend_params(e, -1, name, e->return_latency_s);
     ost_backend next = {e->return_ops, NULL, -1, 0, "", 0, e->return_latency_s};
     pthread_mutex_unlock(&e->control);
-    int answers = next.ops != &ost_backend_portaudio_ops || ost_backend_alsa_answers(name);
-    ost_result r = answers ? next.ops->open(&next, &e->mixer, &p) : OST_NO_DEVICE;
+    /* A PortAudio device is opened only once it has been there for two tries
+       in a row (250 ms): a device that is still coming up (a card being
+       enumerated, a server starting) is where PortAudio's open is least safe
+       (see ost_backend_alsa_answers). */
+    int portaudio = next.ops == &ost_backend_portaudio_ops;
+    int there = !portaudio || ost_backend_alsa_answers(name);
+    pthread_mutex_lock(&e->control);
+    e->return_probes = there ? e->return_probes + 1 : 0;
+    int ready = there && (!portaudio || e->return_probes >= 2);
+    pthread_mutex_unlock(&e->control);
+    ost_result r = ready ? next.ops->open(&next, &e->mixer, &p) : OST_NO_DEVICE;
     pthread_mutex_lock(&e->control);
     if (r != OST_OK) return;
     if (!e->returning || !e->running || e->watcher_quit || e->backend.ops->kind != OST_BACKEND_NULL) {
