@@ -19,7 +19,7 @@ export const TARGET_OPTIONS = {
 
 export const TARGET_HELP = `  --superdirt [H:]P    send every event to SuperDirt over OSC instead of the engine (default 127.0.0.1:57120)
   --targets LIST      where every event goes: engine, superdirt or both (engine,superdirt)
-  --osc-latency S     seconds added to OSC time tags, to line SuperDirt up with the engine (default 0)
+  --osc-latency S     seconds added to OSC time tags, to line SuperDirt up with the engine (default 0.015)
   --gain-curve C      gain sent to SuperDirt: strudel (linear, as heard in Strudel; default) or tidal (as given)
   --midi-backend B    where .midi() and midin go: auto (JACK MIDI when a JACK server runs, else the ALSA
                       sequencer; default), jack or alsa

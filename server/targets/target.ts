@@ -63,13 +63,18 @@ export type TargetConfig = {
 };
 
 /**
- * The default OSC latency, seconds. SuperDirt plays a bundle at its time tag
- * plus scsynth's own output latency; the native engine plays a frame when the
- * block holding it reaches the device. With the tag at the frame's wall-clock
- * time the two differ by scsynth's latency minus ours; 0 leaves them there
- * (see README "Playing with other programs" for how to measure and set it).
+ * The default OSC latency, seconds: measured, not guessed. A time tag is the
+ * wall-clock time our block holding the frame finished rendering; the engine
+ * is heard that block's way through the device's buffers later, while
+ * scsynth (where SuperDirt plays each bundle, at its tag) plays a tag at
+ * about its own time. Measured on JACK's dummy driver at 48 kHz, period 256
+ * (test/targets/osc-latency.rt.test.ts: scsynth at our exact tags beside the
+ * engine, both recorded in the same JACK cycles), scsynth's click came
+ * 15.1 ms (727 frames, once its own clock map settled) before the engine's;
+ * 15 ms lines them up. Host-dependent: README "Playing with other programs"
+ * says how to nudge it.
  */
-export const DEFAULT_OSC_LATENCY = 0;
+export const DEFAULT_OSC_LATENCY = 0.015;
 
 export const DEFAULT_TARGETS: TargetConfig = {
   engine: true,
