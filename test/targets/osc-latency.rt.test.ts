@@ -54,8 +54,8 @@ afterAll(async () => {
 
 /**
  * The click for scsynth: a one-sample impulse through OffsetOut (which
- * places it at its time tag's sample inside scsynth's 64-frame control
- * block, as SuperDirt's synths do with OffsetOut), freed after 50 ms by a
+ * places it on its time tag's sample inside scsynth's 64-frame control
+ * block, where Out would start it at the block), freed after 50 ms by a
  * Line's done action. Written as an SCgf v2 file by the vbench writer.
  */
 function clickDef(): Uint8Array {
