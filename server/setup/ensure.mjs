@@ -32,6 +32,8 @@ const PACKAGES = {
     { pkg: "ableton-link-dev", has: () => existsSync("/usr/include/ableton/Link.hpp") },
     // alsa-lib's jack PCM: an ALSA device that vanishes and comes back with its JACK server (the device-loss test)
     { pkg: "libasound2-plugins", has: () => debInstalled("libasound2-plugins") },
+    // SuperCollider's server: the OSC latency test plays our SuperDirt time tags on it
+    { pkg: "supercollider-server", has: () => onPath("scsynth") },
     // `ip`, for the Link test's private network namespace
     { pkg: "iproute2", has: () => onPath("ip") },
   ],
