@@ -115,6 +115,12 @@ export interface EventBufferOptions {
   samples?: SampleResolver;
   /** Strudel's envelope defaults and one-shot samples (see the module doc). */
   strudel?: boolean;
+  /**
+   * Called when a word names nothing the engine has (`warpmode("spin")`, `vowel("y")`): the control, the
+   * word, the words it knows and what plays instead. Only on that rare path, so it may allocate; the
+   * caller reports it once.
+   */
+  onUnknownWord?: (control: string, word: string, known: readonly string[], instead: string) => void;
 }
 
 /** A pattern hap's value: control names to numbers or strings. */
@@ -204,6 +210,7 @@ export class EventBuffer {
   readonly #fxStage: Uint8Array;
   readonly #notes = new Map<string, number>();
   readonly #samples?: SampleResolver;
+  readonly #onUnknownWord?: EventBufferOptions["onUnknownWord"];
   readonly #strudel: boolean;
   readonly #firstDrum: number;
   readonly #lastDrum: number;
@@ -223,6 +230,7 @@ export class EventBuffer {
     this.#noteDefaults = this.#tables.defaults.subarray(0, this.#cap);
     this.#extDefaults = this.#tables.defaults.subarray(this.#cap);
     this.#samples = options.samples;
+    this.#onUnknownWord = options.onUnknownWord;
     this.#strudel = options.strudel ?? false;
     this.#p = Object.fromEntries(this.#tables.paramIndex);
     this.#lfoShapes = new Set(LFO_SHAPE_KEYS.map((k) => this.#p[k]!));
@@ -532,13 +540,23 @@ export class EventBuffer {
   /** A string value for a numeric parameter: vowel letters, filter and distortion types, unit "c", else a number. */
   #word(index: number, value: string): number {
     const P = this.#p;
-    if (index === P.vowel) return VOWELS[value.toLowerCase()] ?? 0;
-    if (index === P.ftype) return FTYPES[value.toLowerCase()] ?? numeric(value);
-    if (index === P.distorttype) return DISTORT_TYPES[value.toLowerCase()] ?? numeric(value);
-    if (index === P.warpmode) return WARP_MODES[value.toLowerCase()] ?? (Number.isFinite(numeric(value)) ? numeric(value) : 0);
+    if (index === P.vowel) return this.#named("vowel", VOWELS, value, "no vowel filter");
+    if (index === P.ftype) return this.#named("ftype", FTYPES, value, "the 12 dB lowpass");
+    if (index === P.distorttype) return this.#named("distorttype", DISTORT_TYPES, value, "soft");
+    if (index === P.warpmode) return this.#named("warpmode", WARP_MODES, value, "the wavetable unwarped");
     if (index === P.unit) return value === "c" ? 1 : 0;
-    if (this.#lfoShapes.has(index)) return LFO_SHAPES[value.toLowerCase()] ?? numeric(value);
+    if (this.#lfoShapes.has(index)) return this.#named("an LFO shape", LFO_SHAPES, value, "a sine");
     return numeric(value);
+  }
+
+  /** A word of `table` (or a number written as a string); else reported, and 0, which plays as `instead`. */
+  #named(control: string, table: Record<string, number>, value: string, instead: string): number {
+    const known = table[value.toLowerCase()];
+    if (known !== undefined) return known;
+    const n = numeric(value);
+    if (Number.isFinite(n)) return n;
+    this.#onUnknownWord?.(control, value, Object.keys(table), instead);
+    return 0;
   }
 
   #noteFreq(value: unknown): number {

@@ -101,7 +101,12 @@ export class Scheduler {
     startCycle?: Rational,
   ) {
     // Strudel's envelope defaults and one-shot samples and drums, as a pasted pattern expects.
-    this.batch = new EventBuffer(options.batchCapacity ?? 4096, { strudel: true, samples: options.samples });
+    this.batch = new EventBuffer(options.batchCapacity ?? 4096, {
+      strudel: true,
+      samples: options.samples,
+      onUnknownWord: (control, word, known, instead) =>
+        this.warnOnce(`word:${control}:${word}`, `${control} "${word}" is not one the engine has (${known.join(", ")}): it plays ${instead}`),
+    });
     this.lookaheadFrames = Math.max(0, options.lookahead) * engine.sampleRate;
     this.queueFrames = Math.max(this.lookaheadFrames, (options.queueAhead ?? options.lookahead) * engine.sampleRate);
     this.horizonCycle = startCycle ?? snap(tempo.cycleAt(engine.now()));

@@ -44,6 +44,20 @@ describe("live session", () => {
     await until(() => played() >= before + 4);
   });
 
+  test("a word the engine does not have (a warp mode, a vowel) is said once, with the words it has and what plays instead", async () => {
+    const from = events.length;
+    const outcome = await live.evaluate(`note("c3*8").s("sine").vowel("y").warpmode("spin").decay(0.05).sustain(0)`, { buffer: "words" });
+    expect(outcome.ok).toBe(true);
+    const warnings = () => events.slice(from).flatMap((e) => (e.type === "warning" ? [e.message] : []));
+    await until(() => warnings().length >= 2);
+    await sleep(300); // more events of the same words: still said once each
+    expect(warnings().filter((w) => /vowel|warpmode/.test(w))).toEqual([
+      expect.stringMatching(/^vowel "y" is not one the engine has \(a, e, i, o, u\): it plays no vowel filter$/),
+      expect.stringMatching(/^warpmode "spin" is not one the engine has \(none, asym, bendp, bendm, bendmp\): it plays the wavetable unwarped$/),
+    ]);
+    await live.evaluate(`silence`, { buffer: "words" });
+  });
+
   test("a syntax error leaves the previous pattern playing and carries line and column", async () => {
     const outcome = await live.evaluate(`note("c3")\n  .s("sine"\n  .fast(`);
     expect(outcome.ok).toBe(false);
