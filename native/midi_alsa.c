@@ -413,19 +413,7 @@ const char *ost_alsa_midi_input_name(const ost_alsa_midi *m, int32_t index) {
 
 uint32_t ost_alsa_midi_push(ost_alsa_midi *m, const void *records, uint32_t count) {
     if (!m || !records) return 0;
-    uint64_t head = OST_LOAD(&m->head, OST_RELAXED);
-    uint64_t tail = OST_LOAD(&m->tail, OST_ACQUIRE); /* slots before tail are free again */
-    uint32_t room = (uint32_t)(MIDI_RING - (head - tail));
-    uint32_t n = count < room ? count : room;
-    const midi_record *in = records;
-    for (uint32_t i = 0; i < n; i++) {
-        midi_record r = in[i];
-        if (r.len > sizeof r.data) r.len = sizeof r.data;
-        if (!isfinite(r.frame)) r.frame = 0;
-        m->ring[(head + i) & (MIDI_RING - 1)] = r;
-    }
-    OST_STORE(&m->head, head + n, OST_RELEASE); /* the records are written before the thread sees them */
-    return n;
+    return midi_ring_push(m->ring, &m->head, &m->tail, records, count);
 }
 
 ost_result ost_alsa_midi_map(ost_alsa_midi *m, double frame, double realtime, double seconds_per_frame) {

@@ -7,6 +7,7 @@
 #ifndef OST_MIDI_RECORD_H
 #define OST_MIDI_RECORD_H
 
+#include <math.h>
 #include <stdint.h>
 
 #include "atomics.h"
@@ -43,6 +44,27 @@ typedef struct midi_in_record {
 } midi_in_record;
 
 _Static_assert(sizeof(midi_in_record) == OST_MIDI_IN_BYTES, "record layout is shared with server/engine/midi.ts");
+
+/* The control thread's side of a client's out-going ring (single producer):
+   copies as many of `records` as there is room for, sanitised (a length past
+   the data, a frame that is not finite), then publishes them to the
+   consumer (the JACK callback, the ALSA thread). Returns how many it took. */
+static inline uint32_t midi_ring_push(midi_record *ring, ost_atomic_u64 *head_at, ost_atomic_u64 *tail_at,
+                                      const void *records, uint32_t count) {
+    uint64_t head = OST_LOAD(head_at, OST_RELAXED);
+    uint64_t tail = OST_LOAD(tail_at, OST_ACQUIRE); /* slots before tail are free again */
+    uint32_t room = (uint32_t)(MIDI_RING - (head - tail));
+    uint32_t n = count < room ? count : room;
+    const midi_record *in = records;
+    for (uint32_t i = 0; i < n; i++) {
+        midi_record r = in[i];
+        if (r.len > sizeof r.data) r.len = sizeof r.data;
+        if (!isfinite(r.frame)) r.frame = 0;
+        ring[(head + i) & (MIDI_RING - 1)] = r;
+    }
+    OST_STORE(head_at, head + n, OST_RELEASE); /* the records are written before the consumer sees them */
+    return n;
+}
 
 /* A note-off: 8n, or 9n with velocity 0. */
 static inline int midi_is_note_off(const midi_record *r) {

@@ -4,45 +4,16 @@
 // 224.0.0.0/4 through it), so discovery never touches the machine's real
 // interfaces. test/live/link-peers.ts drives them and reports; this asserts.
 // 60 s of downbeats: the real-time pass's one long test.
-import { execFileSync, spawn } from "node:child_process";
 import { describe, expect, test } from "vitest";
-import { linkAvailable } from "../../server/engine/link.ts";
+import { cannotRunLink, runInNetns } from "./netns.ts";
 
 const SECONDS = 60;
-const NETNS = "ip link set lo up && ip link set lo multicast on && ip route add 224.0.0.0/4 dev lo";
-
-/** Why this machine cannot run the test (no Link module, no network namespaces), or null. */
-function cannot(): string | null {
-  if (!linkAvailable()) return "the Link module is not built (install ableton-link-dev; npm test does)";
-  try {
-    execFileSync("unshare", ["-n", "sh", "-c", NETNS], { stdio: "pipe" });
-    return null;
-  } catch (err) {
-    return `no private network namespace here (unshare -n needs root or user namespaces): ${(err as Error).message.split("\n")[0]}`;
-  }
-}
 
 type Line = { kind: string; [k: string]: unknown };
 
-function runPeers(): Promise<Line[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("unshare", ["-n", "sh", "-c", `${NETNS} && exec "$0" test/live/link-peers.ts ${SECONDS}`, process.execPath], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d: Buffer) => (out += d));
-    child.stderr.on("data", (d: Buffer) => (err += d));
-    child.once("error", reject);
-    child.once("exit", () => {
-      const lines = out.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as Line);
-      if (!lines.length) reject(new Error(`link-peers printed nothing; stderr: ${err.slice(-2000)}`));
-      else resolve(lines);
-    });
-  });
-}
+const runPeers = () => runInNetns<Line>("test/live/link-peers.ts", [String(SECONDS)]);
 
-const reason = cannot();
+const reason = cannotRunLink();
 
 describe.skipIf(reason !== null)("Ableton Link: two servers in a private network namespace", () => {
   test(`discover each other, follow a tempo change, share the downbeat for ${SECONDS} s, give a newcomer the transport, play on alone`, async () => {
