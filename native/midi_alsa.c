@@ -431,13 +431,7 @@ ost_result ost_alsa_midi_map(ost_alsa_midi *m, double frame, double realtime, do
 
 uint32_t ost_alsa_midi_read(ost_alsa_midi *m, void *out, uint32_t max) {
     if (!m || !out) return 0;
-    uint64_t tail = OST_LOAD(&m->in_tail, OST_RELAXED);
-    uint64_t head = OST_LOAD(&m->in_head, OST_ACQUIRE); /* the records before head are written */
-    uint32_t n = 0;
-    midi_in_record *records = out;
-    while (tail != head && n < max) records[n++] = m->in_ring[tail++ & (MIDI_IN_RING - 1)];
-    OST_STORE(&m->in_tail, tail, OST_RELEASE); /* the slots before tail may be reused */
-    return n;
+    return midi_in_ring_read(m->in_ring, &m->in_head, &m->in_tail, out, max);
 }
 
 int32_t ost_alsa_midi_read_sysex(ost_alsa_midi *m, uint8_t *out, uint32_t cap) {

@@ -315,13 +315,7 @@ int32_t ost_midi_connect(ost_midi *m, int32_t index, int32_t input, const char *
 
 uint32_t ost_midi_read(ost_midi *m, void *out, uint32_t max) {
     if (!m || !out) return 0;
-    uint64_t tail = OST_LOAD(&m->in_tail, OST_RELAXED);
-    uint64_t head = OST_LOAD(&m->in_head, OST_ACQUIRE); /* the records before head are written */
-    uint32_t n = 0;
-    midi_in_record *records = out;
-    while (tail != head && n < max) records[n++] = m->in_ring[tail++ & (MIDI_IN_RING - 1)];
-    OST_STORE(&m->in_tail, tail, OST_RELEASE); /* the slots before tail may be reused */
-    return n;
+    return midi_in_ring_read(m->in_ring, &m->in_head, &m->in_tail, out, max);
 }
 
 int32_t ost_midi_read_sysex(ost_midi *m, uint8_t *out, uint32_t cap) {

@@ -66,6 +66,20 @@ static inline uint32_t midi_ring_push(midi_record *ring, ost_atomic_u64 *head_at
     return n;
 }
 
+/* The control thread's side of a client's received ring (single consumer):
+   copies up to `max` records into `out`, then frees their slots for the
+   producer (the JACK callback, the ALSA thread). Returns how many. */
+static inline uint32_t midi_in_ring_read(const midi_in_record *ring, ost_atomic_u64 *head_at, ost_atomic_u64 *tail_at,
+                                         void *out, uint32_t max) {
+    uint64_t tail = OST_LOAD(tail_at, OST_RELAXED);
+    uint64_t head = OST_LOAD(head_at, OST_ACQUIRE); /* the records before head are written */
+    uint32_t n = 0;
+    midi_in_record *records = out;
+    while (tail != head && n < max) records[n++] = ring[tail++ & (MIDI_IN_RING - 1)];
+    OST_STORE(tail_at, tail, OST_RELEASE); /* the slots before tail may be reused */
+    return n;
+}
+
 /* A note-off: 8n, or 9n with velocity 0. */
 static inline int midi_is_note_off(const midi_record *r) {
     return r->len == 3 && ((r->data[0] & 0xf0) == 0x80 || ((r->data[0] & 0xf0) == 0x90 && r->data[2] == 0));
